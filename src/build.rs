@@ -1,0 +1,119 @@
+//! The build as a sequence of phases: load, validate, render, check links, write.
+//!
+//! `check` runs every phase but the last; `build` runs them all. Errors of the load phase and of
+//! the templates are reported together, so one run shows as many mistakes as possible.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diagnostic::Diagnostics;
+use crate::load::{self, Settings};
+use crate::model::Site;
+use crate::output;
+use crate::render::{self, Contents, OutputFile};
+use crate::templates::Templates;
+
+/// What went wrong in a run, and so the exit code.
+#[derive(Debug)]
+pub enum Error {
+    /// Problems in the content or the templates (exit code 1).
+    Content(Diagnostics),
+    /// The command was asked for something it refuses (exit code 2).
+    Usage(String),
+    /// The system failed us, for example a full disk (exit code 1).
+    Io(String),
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => 2,
+            Error::Content(_) | Error::Io(_) => 1,
+        }
+    }
+}
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site's root directory (holding `content/`, `templates/`, `static/`).
+    pub root: PathBuf,
+    /// Where to write; `ROOT/public` when not given.
+    pub out: Option<PathBuf>,
+    /// Choices that change what is loaded.
+    pub settings: Settings,
+}
+
+impl Options {
+    /// The output directory.
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Files copied from `static/`.
+    pub copied: usize,
+    /// Where the site was written, if it was.
+    pub out: Option<PathBuf>,
+    /// How long the run took.
+    pub elapsed: Duration,
+}
+
+/// A site rendered in memory, ready to be written.
+pub struct Rendered {
+    /// The checked content.
+    pub site: Site,
+    /// Every output file.
+    pub files: Vec<OutputFile>,
+}
+
+/// Loads, validates, renders and checks links; writes nothing.
+pub fn render_site(root: &Path, settings: &Settings) -> Result<Rendered, Error> {
+    let site = load::load(root, settings);
+    let base_path = site.as_ref().map_or("/".to_string(), |s| s.config.base_path.clone());
+    let templates = Templates::load(root, &base_path);
+    let (site, templates) = match (site, templates) {
+        (Ok(site), Ok(templates)) => (site, templates),
+        (site, templates) => {
+            let mut all = Diagnostics::default();
+            for errs in [site.err(), templates.err()].into_iter().flatten() {
+                all.0.extend(errs.0);
+            }
+            return Err(Error::Content(all.finish()));
+        }
+    };
+    let files = render::render(&site, &templates).map_err(Error::Content)?;
+    let broken = crate::links::check(&site, &files);
+    if !broken.is_empty() {
+        return Err(Error::Content(broken));
+    }
+    Ok(Rendered { site, files })
+}
+
+/// Everything `build` checks, without writing anything.
+pub fn check(options: &Options) -> Result<Report, Error> {
+    let started = Instant::now();
+    let rendered = render_site(&options.root, &options.settings)?;
+    Ok(report(&rendered.files, None, started))
+}
+
+/// Builds the site into the output directory, replacing it only when everything succeeded.
+pub fn build(options: &Options) -> Result<Report, Error> {
+    let started = Instant::now();
+    let out = options.out_dir();
+    output::check_out_dir(&options.root, &out).map_err(Error::Usage)?;
+    let rendered = render_site(&options.root, &options.settings)?;
+    output::write(&rendered.files, &out).map_err(|e| Error::Io(format!("could not write the site: {e}")))?;
+    Ok(report(&rendered.files, Some(out), started))
+}
+
+fn report(files: &[OutputFile], out: Option<PathBuf>, started: Instant) -> Report {
+    let copied = files.iter().filter(|f| matches!(f.contents, Contents::Copy(_))).count();
+    Report { pages: files.len() - copied, copied, out, elapsed: started.elapsed() }
+}

@@ -1,0 +1,65 @@
+//! The command line: one `clap::Args` struct per subcommand, each with its own `run`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+mod build;
+mod check;
+mod new;
+
+/// brief: a static site generator for briefing microsites.
+#[derive(Debug, Parser)]
+#[command(name = "brief", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Render content/, templates/ and static/ into the output directory.
+    Build(build::BuildArgs),
+    /// Check everything `build` checks, writing nothing.
+    Check(check::CheckArgs),
+    /// Start a new briefing in DIR from a small working example.
+    New(new::NewArgs),
+}
+
+impl Cli {
+    /// Runs the chosen subcommand.
+    pub fn run(self) -> Result<(), brief::Error> {
+        match self.command {
+            Command::Build(args) => args.run(),
+            Command::Check(args) => args.run(),
+            Command::New(args) => args.run(),
+        }
+    }
+}
+
+/// Flags shared by the commands that read a site.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The briefing's folder, holding content/, templates/ and static/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Include announcements marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// A number with a word that agrees with it: `1 page`, `2 pages`.
+pub fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

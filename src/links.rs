@@ -1,0 +1,232 @@
+//! Checking every internal link and `#anchor` written in the content, after rendering, against
+//! the pages and files the build produces.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{closest, Diagnostic, Diagnostics};
+use crate::markdown::{html_ids, Link};
+use crate::model::{Body, Site};
+use crate::render::{Contents, OutputFile, PageKind};
+use crate::yaml::{self, Seg};
+
+/// Whether a link leaves the site (`https:`, `mailto:`, `//host/`).
+fn is_external(url: &str) -> bool {
+    if url.starts_with("//") {
+        return true;
+    }
+    match url.split_once(':') {
+        Some((scheme, _)) => {
+            !scheme.is_empty()
+                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                && !scheme.contains('/')
+        }
+        None => false,
+    }
+}
+
+/// The scheme of a link, lowercased, ignoring the spaces and control characters browsers ignore.
+fn scheme(url: &str) -> Option<String> {
+    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    cleaned.split_once(':').map(|(s, _)| s.to_ascii_lowercase())
+}
+
+/// Resolves `path` (relative or absolute, without `#` or `?`) against the directory of `page`.
+fn resolve(page: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        let dir = &page[..page.rfind('/').map_or(0, |i| i + 1)];
+        dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if (path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..")) && out != "/" {
+        out.push('/');
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+struct Target<'a> {
+    files: HashMap<&'a str, &'a OutputFile>,
+    ids: Mutex<HashMap<String, HashSet<String>>>,
+}
+
+impl<'a> Target<'a> {
+    /// The output file a site path names, as a static host would find it.
+    fn find(&self, path: &str) -> Option<&'a OutputFile> {
+        let rel = path.trim_start_matches('/');
+        if rel.is_empty() || rel.ends_with('/') {
+            return self.files.get(format!("{rel}index.html").as_str()).copied();
+        }
+        self.files.get(rel).or_else(|| self.files.get(format!("{rel}/index.html").as_str())).copied()
+    }
+
+    fn has_id(&self, file: &OutputFile, id: &str) -> Option<bool> {
+        let Contents::Rendered(html) = &file.contents else { return None };
+        let mut cache = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+        let ids = cache.entry(file.path.clone()).or_insert_with(|| html_ids(html));
+        Some(ids.contains(id))
+    }
+
+    fn ids_of(&self, file: &OutputFile) -> BTreeSet<String> {
+        let cache = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+        cache.get(&file.path).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    fn page_paths(&self) -> BTreeSet<String> {
+        self.files
+            .keys()
+            .map(|p| match p.strip_suffix("index.html") {
+                Some(dir) => format!("/{dir}"),
+                None => format!("/{p}"),
+            })
+            .collect()
+    }
+}
+
+/// A Markdown body, the page it appears on, and how to find a link of it in its file.
+struct Checked<'a> {
+    body: &'a Body,
+    page: String,
+    timeline_position: Option<usize>,
+}
+
+impl Checked<'_> {
+    fn span(&self, link: &Link) -> Range<usize> {
+        match (self.body.offset, self.timeline_position) {
+            (Some(offset), _) => offset + link.span.start..offset + link.span.end,
+            (None, Some(i)) => {
+                let text = &self.body.source;
+                yaml::locate(text, 0..text.len(), &[Seg::Index(i), Seg::Key("body")], Some(&link.url))
+            }
+            (None, None) => 0..0,
+        }
+    }
+}
+
+/// Checks every link written in the content of `site` against the built `files`.
+pub fn check(site: &Site, files: &[OutputFile]) -> Diagnostics {
+    let target = Target { files: files.iter().map(|f| (f.path.as_str(), f)).collect(), ids: Mutex::new(HashMap::new()) };
+    let mut bodies: Vec<Checked> = Vec::new();
+    bodies.extend(site.announcements.iter().enumerate().map(|(i, a)| Checked { body: &a.body, page: PageKind::Announcement(i).path(site), timeline_position: None }));
+    bodies.extend(site.speakers.iter().enumerate().map(|(i, s)| Checked { body: &s.body, page: PageKind::Speaker(i).path(site), timeline_position: None }));
+    bodies.extend(site.pages.iter().enumerate().map(|(i, p)| Checked { body: &p.body, page: PageKind::Page(i).path(site), timeline_position: None }));
+    bodies.extend(site.timeline.iter().filter_map(|e| {
+        e.body.as_ref().map(|b| Checked { body: b, page: PageKind::Timeline.path(site), timeline_position: Some(e.position) })
+    }));
+    let found: Vec<Diagnostic> = bodies
+        .par_iter()
+        .flat_map_iter(|c| c.body.markdown.links.iter().filter_map(|link| check_link(site, &target, c, link)).collect::<Vec<_>>())
+        .collect();
+    Diagnostics(found).finish()
+}
+
+fn check_link(site: &Site, target: &Target, c: &Checked, link: &Link) -> Option<Diagnostic> {
+    let url = link.url.trim();
+    let error = |message: String| Diagnostic::at(&c.body.file, &c.body.source, c.span(link), message);
+    if matches!(scheme(url).as_deref(), Some("javascript" | "vbscript" | "data")) && !link.image {
+        return Some(error(format!("links to `{}:` URLs are not allowed", scheme(url).unwrap_or_default()))
+            .label("runs code when clicked")
+            .help("link to a page or a web address (https://...) instead"));
+    }
+    if is_external(url) {
+        return None;
+    }
+    let (before_hash, fragment) = url.split_once('#').map_or((url, None), |(p, f)| (p, Some(f)));
+    let path_part = before_hash.split('?').next().unwrap_or_default();
+    let path = if path_part.is_empty() { c.page.clone() } else { resolve(&c.page, &percent_decode(path_part)) };
+    let what = if link.image { "image" } else { "link" };
+    let Some(file) = target.find(&path) else {
+        let known = target.page_paths();
+        let slug = path.trim_matches('/').rsplit('/').next().unwrap_or_default();
+        let mut help = match closest(&path, known.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "internal links are site paths such as /speakers/su-bo/ or /timeline/".to_string(),
+        };
+        if site.drafts_left_out.contains(slug) {
+            help = format!("`{slug}` is a draft, left out of this build: publish it (remove `draft: true`) or build with --drafts");
+        }
+        return Some(error(format!("broken {what}: nothing is published at `{path}`")).label("no such page").help(help));
+    };
+    let fragment = percent_decode(fragment.unwrap_or_default());
+    if fragment.is_empty() {
+        return None;
+    }
+    match target.has_id(file, &fragment) {
+        Some(false) => {
+            let ids = target.ids_of(file);
+            let help = match closest(&fragment, ids.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `#{best}`?"),
+                None if ids.is_empty() => "that page has no element with an id".into(),
+                None => format!("ids on that page: {}", ids.iter().take(12).cloned().collect::<Vec<_>>().join(", ")),
+            };
+            Some(error(format!("broken anchor: `{path}` has no element with id `{fragment}`")).label("no such anchor").help(help))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_links_like_a_browser() {
+        assert_eq!(resolve("/announcements/a/", "../b/"), "/announcements/b/");
+        assert_eq!(resolve("/announcements/a/", "/speakers/"), "/speakers/");
+        assert_eq!(resolve("/announcements/a/", "x.png"), "/announcements/a/x.png");
+        assert_eq!(resolve("/", "../../etc/"), "/etc/");
+        assert_eq!(resolve("/a/", ".."), "/");
+    }
+
+    #[test]
+    fn tells_external_from_internal() {
+        assert!(is_external("https://example.org/"));
+        assert!(is_external("mailto:a@b.org"));
+        assert!(is_external("//cdn.example.org/x.js"));
+        assert!(!is_external("/speakers/su-bo/"));
+        assert!(!is_external("#key-areas"));
+        assert!(!is_external("../x:y/"));
+        assert_eq!(scheme(" Java\tScript:alert(1)").as_deref(), Some("javascript"));
+    }
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decode("/a%20b/"), "/a b/");
+        assert_eq!(percent_decode("/%E8%8B%8F/"), "/苏/");
+        assert_eq!(percent_decode("/100%/"), "/100%/");
+        assert_eq!(percent_decode("/%苏/"), "/%苏/");
+    }
+}

@@ -1,0 +1,33 @@
+//! The `brief` command: parses the command line, runs one subcommand, prints its outcome.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod cli;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cli.run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            report(&err);
+            ExitCode::from(err.exit_code() as u8)
+        }
+    }
+}
+
+/// The one place that prints errors.
+#[allow(clippy::print_stderr)]
+fn report(err: &brief::Error) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match err {
+        brief::Error::Content(diagnostics) => {
+            eprint!("{}", diagnostics.render(color));
+            let n = diagnostics.0.len();
+            eprintln!("\nerror: the site has {n} problem{}; nothing was written", if n == 1 { "" } else { "s" });
+        }
+        brief::Error::Usage(message) | brief::Error::Io(message) => eprintln!("error: {message}"),
+    }
+}

@@ -1,0 +1,247 @@
+//! The validated content model: what a briefing is once its files have been read and checked.
+//!
+//! Cross-references are by index into the site's lists (resolved from slugs once, in the load
+//! phase), and the reverse links that pages need (a speaker's announcements, a topic's
+//! announcements, the timeline entries naming a speaker) are computed once here, not per page.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::date::PartialDate;
+use crate::markdown::Markdown;
+
+/// The settings in `content/site.yaml`.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// The site's title.
+    pub title: String,
+    /// One sentence about the site.
+    pub description: String,
+    /// Where the site is published, always ending with `/`.
+    pub base_url: String,
+    /// The path part of `base_url` (`/` or `/briefing/`), which every internal URL starts with.
+    pub base_path: String,
+    /// The language of the content, as a BCP 47 tag (`en`).
+    pub language: String,
+    /// The event the briefing covers.
+    pub event: Event,
+}
+
+/// The event a briefing covers.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Its name.
+    pub name: String,
+    /// The city it takes place in.
+    pub city: String,
+    /// The venue, if known.
+    pub venue: Option<String>,
+    /// The first day.
+    pub start: NaiveDate,
+    /// The last day.
+    pub end: NaiveDate,
+}
+
+/// Markdown from a file, rendered, with what is needed to point back into the file.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// The file the Markdown comes from, relative to the site root.
+    pub file: PathBuf,
+    /// The text of that file.
+    pub source: Arc<str>,
+    /// Where the Markdown starts in the file; `None` when it is a YAML string, whose links are
+    /// found again by searching the file.
+    pub offset: Option<usize>,
+    /// The rendered Markdown.
+    pub markdown: Markdown,
+}
+
+/// Who an announcement is credited to.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Source {
+    /// The name of the source (a news agency, a ministry).
+    pub name: String,
+    /// A link to the original, if there is one.
+    pub url: Option<String>,
+}
+
+/// A key figure given in an announcement.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Figure {
+    /// What is measured.
+    pub label: String,
+    /// The number.
+    pub value: f64,
+    /// Its unit (`billion USD`).
+    pub unit: String,
+    /// The year it is for.
+    pub year: Option<i32>,
+}
+
+/// A number on the timeline that belongs to a series (for example two-way trade by year).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Point {
+    /// The number.
+    pub value: f64,
+    /// Its unit.
+    pub unit: String,
+    /// The series it belongs to (a slug).
+    pub series: String,
+}
+
+/// One announcement (`content/announcements/<slug>.md`).
+#[derive(Debug, Clone)]
+pub struct Announcement {
+    /// The file stem.
+    pub slug: String,
+    /// The headline.
+    pub title: String,
+    /// The day it was made.
+    pub date: NaiveDate,
+    /// One or two sentences.
+    pub summary: String,
+    /// Indexes into [`Site::speakers`].
+    pub speakers: Vec<usize>,
+    /// Indexes into [`Site::topics`].
+    pub topics: Vec<usize>,
+    /// Who reported it.
+    pub source: Option<Source>,
+    /// Key figures.
+    pub figures: Vec<Figure>,
+    /// Whether it is a draft (only present when drafts are built).
+    pub draft: bool,
+    /// The text.
+    pub body: Body,
+}
+
+/// One speaker (`content/speakers/<slug>.md`).
+#[derive(Debug, Clone)]
+pub struct Speaker {
+    /// The file stem.
+    pub slug: String,
+    /// Full name.
+    pub name: String,
+    /// Their role (`Deputy Governor`).
+    pub role: Option<String>,
+    /// Their organization.
+    pub organization: Option<String>,
+    /// Their country.
+    pub country: Option<String>,
+    /// The bio.
+    pub body: Body,
+}
+
+/// One topic (an entry of `content/topics.yaml`).
+#[derive(Debug, Clone)]
+pub struct Topic {
+    /// Its key in `topics.yaml`.
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// One sentence about it.
+    pub description: Option<String>,
+}
+
+/// One entry of `content/timeline.yaml`.
+#[derive(Debug, Clone)]
+pub struct TimelineEntry {
+    /// Its position in `timeline.yaml` (0-based), for messages.
+    pub position: usize,
+    /// When, with its precision.
+    pub date: PartialDate,
+    /// What happened.
+    pub title: String,
+    /// More about it.
+    pub body: Option<Body>,
+    /// The announcement it is about (an index into [`Site::announcements`]).
+    pub announcement: Option<usize>,
+    /// Speakers it names (indexes into [`Site::speakers`]).
+    pub speakers: Vec<usize>,
+    /// A number for a chart.
+    pub figure: Option<Point>,
+}
+
+/// A free page (`content/pages/<slug>.md`), published at `/<slug>/`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The file stem.
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// One sentence about it.
+    pub description: Option<String>,
+    /// The text.
+    pub body: Body,
+}
+
+/// A file under `static/`, copied as is.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// The path relative to `static/`, with `/` separators; also its path in the output.
+    pub path: String,
+    /// Where it is on disk.
+    pub source: PathBuf,
+}
+
+/// A whole briefing, checked and cross-referenced.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The site settings.
+    pub config: SiteConfig,
+    /// Announcements, newest first.
+    pub announcements: Vec<Announcement>,
+    /// Speakers, by name.
+    pub speakers: Vec<Speaker>,
+    /// Topics, by slug.
+    pub topics: Vec<Topic>,
+    /// The timeline, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Free pages, by slug.
+    pub pages: Vec<Page>,
+    /// Files to copy.
+    pub statics: Vec<StaticFile>,
+    /// Slugs of drafts that were left out of this build.
+    pub drafts_left_out: HashSet<String>,
+    /// The announcements that name each speaker (same order as `speakers`).
+    pub speaker_announcements: Vec<Vec<usize>>,
+    /// The timeline entries that name each speaker.
+    pub speaker_timeline: Vec<Vec<usize>>,
+    /// The announcements under each topic.
+    pub topic_announcements: Vec<Vec<usize>>,
+    /// The timeline entries that link to each announcement.
+    pub announcement_timeline: Vec<Vec<usize>>,
+}
+
+impl Site {
+    /// Computes the reverse links from the forward ones.
+    pub(crate) fn link_back(&mut self) {
+        self.speaker_announcements = vec![Vec::new(); self.speakers.len()];
+        self.topic_announcements = vec![Vec::new(); self.topics.len()];
+        self.speaker_timeline = vec![Vec::new(); self.speakers.len()];
+        self.announcement_timeline = vec![Vec::new(); self.announcements.len()];
+        for (i, a) in self.announcements.iter().enumerate() {
+            for &s in &a.speakers {
+                self.speaker_announcements[s].push(i);
+            }
+            for &t in &a.topics {
+                self.topic_announcements[t].push(i);
+            }
+        }
+        for (i, e) in self.timeline.iter().enumerate() {
+            for &s in &e.speakers {
+                self.speaker_timeline[s].push(i);
+            }
+            if let Some(a) = e.announcement {
+                self.announcement_timeline[a].push(i);
+            }
+        }
+    }
+
+    /// Index of each announcement by slug.
+    pub fn announcement_index(&self) -> HashMap<&str, usize> {
+        self.announcements.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect()
+    }
+}

@@ -1,0 +1,209 @@
+//! The write phase: the whole site is written into a fresh directory beside the output, which
+//! then takes the output's place in one step. A build that fails, or is killed, leaves the
+//! previous output exactly as it was.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::{Contents, OutputFile};
+
+/// The file that marks a directory as written by brief, so that it may be replaced.
+pub const MARKER: &str = ".brief-output";
+const MARKER_TEXT: &str = "This directory is written by `brief build`; each build replaces it whole.\n";
+
+/// Makes `path` absolute and removes `.` and `..` without touching the file system.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Follows symbolic links in the part of `path` that exists.
+fn real(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = fs::canonicalize(&existing).unwrap_or(existing);
+    out.extend(rest.into_iter().rev());
+    out
+}
+
+/// Refuses output directories that would destroy the site or someone else's files.
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
+    let root = real(&absolute(root));
+    let out = real(&absolute(out));
+    if out == root {
+        return Err(format!("refusing to write the site into its own root {}: pass --out DIR, such as --out public", root.display()));
+    }
+    if root.starts_with(&out) {
+        return Err(format!("refusing to write into {}: it contains the site itself; choose another --out", out.display()));
+    }
+    for dir in ["content", "templates", "static"] {
+        if out.starts_with(root.join(dir)) {
+            return Err(format!("refusing to write into {}: it is inside the site's {dir}/ folder; choose another --out, such as public", out.display()));
+        }
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(format!("refusing to write into {}: it is a file, not a directory", out.display()));
+        }
+        let empty = fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !empty && !out.join(MARKER).is_file() {
+            return Err(format!(
+                "refusing to replace {}: it is not empty and brief did not create it (it has no {MARKER} file); empty it, or choose another --out",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What the write phase did.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+}
+
+/// Writes `files` into `out`, replacing what was there only once everything is written.
+pub fn write(files: &[OutputFile], out: &Path) -> io::Result<Written> {
+    let out = absolute(out);
+    let parent = out.parent().ok_or_else(|| io::Error::other("the output directory has no parent"))?;
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    fs::create_dir_all(parent).map_err(|e| with_path(e, parent))?;
+    remove_leftovers(parent, &name);
+    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    fs::create_dir(&staging).map_err(|e| with_path(e, &staging))?;
+    match fill(files, &staging) {
+        Ok(written) => {
+            swap(&staging, &out)?;
+            Ok(written)
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            Err(e)
+        }
+    }
+}
+
+fn with_path(e: io::Error, path: &Path) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+/// Removes staging directories left by builds that were killed.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefixes = [format!(".{name}.tmp-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn fill(files: &[OutputFile], dir: &Path) -> io::Result<Written> {
+    let dirs: BTreeSet<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
+    for d in dirs {
+        let path = dir.join(d);
+        fs::create_dir_all(&path).map_err(|e| with_path(e, &path))?;
+    }
+    let bytes: u64 = files
+        .par_iter()
+        .map(|f| -> io::Result<u64> {
+            let path = dir.join(&f.path);
+            match &f.contents {
+                Contents::Rendered(text) => fs::write(&path, text).map(|_| text.len() as u64),
+                Contents::Copy(from) => fs::copy(from, &path),
+            }
+            .map_err(|e| with_path(e, &path))
+        })
+        .sum::<io::Result<u64>>()?;
+    fs::write(dir.join(MARKER), MARKER_TEXT)?;
+    Ok(Written { files: files.len(), bytes })
+}
+
+/// Puts `staging` in the place of `out` in one step where the system allows it.
+fn swap(staging: &Path, out: &Path) -> io::Result<()> {
+    if !out.exists() {
+        return fs::rename(staging, out).map_err(|e| with_path(e, out));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        if renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).is_ok() {
+            // `staging` now holds the previous output.
+            let _ = fs::remove_dir_all(staging);
+            return Ok(());
+        }
+    }
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let old = out.with_file_name(format!(".{name}.old-{}", std::process::id()));
+    fs::rename(out, &old).map_err(|e| with_path(e, out))?;
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(&old, out);
+        return Err(with_path(e, out));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, text: &str) -> OutputFile {
+        OutputFile { path: path.into(), contents: Contents::Rendered(text.into()) }
+    }
+
+    #[test]
+    fn refuses_dangerous_output_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_out_dir(root, root).is_err());
+        assert!(check_out_dir(root, &root.join("content/out")).is_err());
+        assert!(check_out_dir(&root.join("content"), root).is_err());
+        fs::create_dir_all(root.join("other")).unwrap();
+        fs::write(root.join("other/notes.txt"), "mine").unwrap();
+        assert!(check_out_dir(root, &root.join("other")).unwrap_err().contains("brief did not create it"));
+        assert!(check_out_dir(root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn replaces_previous_output_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&[page("a/index.html", "one"), page("old.html", "x")], &out).unwrap();
+        assert!(out.join(MARKER).is_file());
+        check_out_dir(dir.path(), &out).unwrap();
+        write(&[page("a/index.html", "two")], &out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        assert!(!out.join("old.html").exists());
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+}

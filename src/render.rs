@@ -1,0 +1,489 @@
+//! The render phase: one Tera render per page, in parallel, from view structs made for templates.
+//!
+//! The views that many pages share (announcement summaries, speaker and topic references, the
+//! timeline) are converted to Tera values once; a page's context then holds cheap clones of them.
+//! List pages get summaries only, never the announcements' bodies. The context each template
+//! receives is documented in `docs/templates.md`.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::date::{display_day, display_range, Precision};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::*;
+use crate::templates::{site_url, Templates};
+
+/// A file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Its path in the output, with `/` separators (`announcements/x/index.html`).
+    pub path: String,
+    /// What to write.
+    pub contents: Contents,
+}
+
+/// The bytes of an output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contents {
+    /// Rendered text.
+    Rendered(String),
+    /// A file copied from `static/`.
+    Copy(std::path::PathBuf),
+}
+
+/// Which page of the site a render is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageKind {
+    /// `/`
+    Index,
+    /// `/announcements/`
+    Announcements,
+    /// `/announcements/<slug>/`
+    Announcement(usize),
+    /// `/timeline/`
+    Timeline,
+    /// `/speakers/`
+    Speakers,
+    /// `/speakers/<slug>/`
+    Speaker(usize),
+    /// `/topics/`
+    Topics,
+    /// `/topics/<slug>/`
+    Topic(usize),
+    /// `/<slug>/`
+    Page(usize),
+    /// `/404.html`
+    NotFound,
+}
+
+impl PageKind {
+    /// The template that renders this kind of page.
+    pub fn template(self) -> &'static str {
+        match self {
+            PageKind::Index => "index.html",
+            PageKind::Announcements => "announcements.html",
+            PageKind::Announcement(_) => "announcement.html",
+            PageKind::Timeline => "timeline.html",
+            PageKind::Speakers => "speakers.html",
+            PageKind::Speaker(_) => "speaker.html",
+            PageKind::Topics => "topics.html",
+            PageKind::Topic(_) => "topic.html",
+            PageKind::Page(_) => "page.html",
+            PageKind::NotFound => "404.html",
+        }
+    }
+
+    /// The page's site path, without the base path (`/speakers/su-bo/`).
+    pub fn path(self, site: &Site) -> String {
+        match self {
+            PageKind::Index => "/".into(),
+            PageKind::Announcements => "/announcements/".into(),
+            PageKind::Announcement(i) => format!("/announcements/{}/", site.announcements[i].slug),
+            PageKind::Timeline => "/timeline/".into(),
+            PageKind::Speakers => "/speakers/".into(),
+            PageKind::Speaker(i) => format!("/speakers/{}/", site.speakers[i].slug),
+            PageKind::Topics => "/topics/".into(),
+            PageKind::Topic(i) => format!("/topics/{}/", site.topics[i].slug),
+            PageKind::Page(i) => format!("/{}/", site.pages[i].slug),
+            PageKind::NotFound => "/404.html".into(),
+        }
+    }
+
+    /// Where the page is written in the output.
+    pub fn output_path(self, site: &Site) -> String {
+        let path = self.path(site);
+        if path.ends_with('/') {
+            format!("{}index.html", &path[1..])
+        } else {
+            path[1..].to_string()
+        }
+    }
+}
+
+/// Every page of `site`, in a stable order.
+pub fn pages(site: &Site, templates: &Templates) -> Vec<PageKind> {
+    let mut out = vec![PageKind::Index, PageKind::Announcements, PageKind::Timeline, PageKind::Speakers, PageKind::Topics];
+    out.extend((0..site.announcements.len()).map(PageKind::Announcement));
+    out.extend((0..site.speakers.len()).map(PageKind::Speaker));
+    out.extend((0..site.topics.len()).map(PageKind::Topic));
+    out.extend((0..site.pages.len()).map(PageKind::Page));
+    if templates.tera.get_template_names().any(|n| n == "404.html") {
+        out.push(PageKind::NotFound);
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    language: &'a str,
+    event: EventView<'a>,
+}
+
+#[derive(Serialize)]
+struct EventView<'a> {
+    name: &'a str,
+    city: &'a str,
+    venue: Option<&'a str>,
+    start: String,
+    end: String,
+    dates: String,
+}
+
+#[derive(Serialize)]
+struct SpeakerRef<'a> {
+    slug: &'a str,
+    url: String,
+    name: &'a str,
+    role: Option<&'a str>,
+    organization: Option<&'a str>,
+    country: Option<&'a str>,
+    initials: String,
+    announcement_count: usize,
+}
+
+#[derive(Serialize)]
+struct TopicRef<'a> {
+    slug: &'a str,
+    url: String,
+    title: &'a str,
+    description: Option<&'a str>,
+    announcement_count: usize,
+}
+
+#[derive(Serialize)]
+struct AnnouncementRef<'a> {
+    slug: &'a str,
+    url: String,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct FigureView<'a> {
+    label: &'a str,
+    value: f64,
+    value_display: String,
+    unit: &'a str,
+    year: Option<i32>,
+    announcement: AnnouncementRef<'a>,
+}
+
+#[derive(Serialize)]
+struct PointView<'a> {
+    value: f64,
+    value_display: String,
+    unit: &'a str,
+    series: &'a str,
+}
+
+#[derive(Serialize)]
+struct TimelineView<'a> {
+    date: String,
+    date_display: String,
+    precision: Precision,
+    year: i32,
+    title: &'a str,
+    content: Option<&'a str>,
+    announcement: Option<AnnouncementRef<'a>>,
+    speakers: Vec<Value>,
+    figure: Option<PointView<'a>>,
+}
+
+#[derive(Serialize)]
+struct YearView {
+    year: i32,
+    entries: Vec<Value>,
+}
+
+/// The views shared by many pages, as Tera values, built once per render.
+struct Shared {
+    site: Value,
+    announcements: Vec<Value>,
+    speakers: Vec<Value>,
+    topics: Vec<Value>,
+    timeline: Vec<Value>,
+    figures: Value,
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_alphanumeric()).take(2).flat_map(char::to_uppercase).collect()
+}
+
+/// A number as readers expect it: `54.8`, `1200`, never `54.800000001`.
+pub fn format_number(value: f64) -> String {
+    let rounded = (value * 1e6).round() / 1e6;
+    let text = format!("{rounded}");
+    if text == "-0" { "0".into() } else { text }
+}
+
+fn announcement_ref<'a>(site: &'a Site, i: usize, base: &str) -> AnnouncementRef<'a> {
+    let a = &site.announcements[i];
+    AnnouncementRef { slug: &a.slug, url: site_url(base, &PageKind::Announcement(i).path(site)), title: &a.title }
+}
+
+impl Shared {
+    fn new(site: &Site) -> Shared {
+        let base = site.config.base_path.as_str();
+        let c = &site.config;
+        let site_view = SiteView {
+            title: &c.title,
+            description: &c.description,
+            base_url: &c.base_url,
+            base_path: &c.base_path,
+            language: &c.language,
+            event: EventView {
+                name: &c.event.name,
+                city: &c.event.city,
+                venue: c.event.venue.as_deref(),
+                start: c.event.start.to_string(),
+                end: c.event.end.to_string(),
+                dates: display_range(c.event.start, c.event.end),
+            },
+        };
+        let speakers: Vec<Value> = site
+            .speakers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                Value::from_serializable(&SpeakerRef {
+                    slug: &s.slug,
+                    url: site_url(base, &PageKind::Speaker(i).path(site)),
+                    name: &s.name,
+                    role: s.role.as_deref(),
+                    organization: s.organization.as_deref(),
+                    country: s.country.as_deref(),
+                    initials: initials(&s.name),
+                    announcement_count: site.speaker_announcements[i].len(),
+                })
+            })
+            .collect();
+        let topics: Vec<Value> = site
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                Value::from_serializable(&TopicRef {
+                    slug: &t.slug,
+                    url: site_url(base, &PageKind::Topic(i).path(site)),
+                    title: &t.title,
+                    description: t.description.as_deref(),
+                    announcement_count: site.topic_announcements[i].len(),
+                })
+            })
+            .collect();
+        let announcements: Vec<Value> = (0..site.announcements.len())
+            .into_par_iter()
+            .map(|i| {
+                let a = &site.announcements[i];
+                let mut map = summary_map(site, i, base);
+                map.insert("speakers", Value::from(a.speakers.iter().map(|&s| speakers[s].clone()).collect::<Vec<_>>()));
+                map.insert("topics", Value::from(a.topics.iter().map(|&t| topics[t].clone()).collect::<Vec<_>>()));
+                map.into_value()
+            })
+            .collect();
+        let timeline: Vec<Value> = site
+            .timeline
+            .iter()
+            .map(|e| {
+                Value::from_serializable(&TimelineView {
+                    date: e.date.iso(),
+                    date_display: e.date.display(),
+                    precision: e.date.precision(),
+                    year: e.date.year,
+                    title: &e.title,
+                    content: e.body.as_ref().map(|b| b.markdown.html.as_str()),
+                    announcement: e.announcement.map(|a| announcement_ref(site, a, base)),
+                    speakers: e.speakers.iter().map(|&s| speakers[s].clone()).collect(),
+                    figure: e.figure.as_ref().map(|f| PointView { value: f.value, value_display: format_number(f.value), unit: &f.unit, series: &f.series }),
+                })
+            })
+            .collect();
+        let figures: Vec<FigureView> = site
+            .announcements
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| {
+                a.figures.iter().map(move |f| FigureView {
+                    label: &f.label,
+                    value: f.value,
+                    value_display: format_number(f.value),
+                    unit: &f.unit,
+                    year: f.year,
+                    announcement: announcement_ref(site, i, base),
+                })
+            })
+            .collect();
+        Shared {
+            site: Value::from_serializable(&site_view),
+            announcements,
+            speakers,
+            topics,
+            timeline,
+            figures: Value::from_serializable(&figures),
+        }
+    }
+
+    fn pick(list: &[Value], indexes: &[usize]) -> Value {
+        Value::from(indexes.iter().map(|&i| list[i].clone()).collect::<Vec<_>>())
+    }
+}
+
+/// The fields of an announcement that lists show; the speakers and topics are added by the caller.
+fn summary_map(site: &Site, i: usize, base: &str) -> ContextMap {
+    let a = &site.announcements[i];
+    let mut map = ContextMap::default();
+    map.insert("slug", Value::from(a.slug.as_str()));
+    map.insert("url", Value::from(site_url(base, &PageKind::Announcement(i).path(site))));
+    map.insert("title", Value::from(a.title.as_str()));
+    map.insert("date", Value::from(a.date.to_string()));
+    map.insert("date_display", Value::from(display_day(a.date)));
+    map.insert("summary", Value::from(a.summary.as_str()));
+    map.insert("draft", Value::from(a.draft));
+    map
+}
+
+/// An ordered map of template fields, turned into one Tera value.
+#[derive(Default)]
+struct ContextMap(Vec<(&'static str, Value)>);
+
+impl ContextMap {
+    fn insert(&mut self, key: &'static str, value: Value) {
+        self.0.push((key, value));
+    }
+
+    fn into_value(self) -> Value {
+        let map: tera::Map = self.0.into_iter().map(|(k, v)| (k.into(), v)).collect();
+        Value::from(map)
+    }
+}
+
+/// Renders every page of `site`; static files are listed for copying.
+pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Diagnostics> {
+    let shared = Shared::new(site);
+    let kinds = pages(site, templates);
+    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = kinds
+        .par_iter()
+        .map(|&kind| {
+            let context = context_for(site, &shared, kind);
+            let path = kind.path(site);
+            templates
+                .tera
+                .render(kind.template(), &context)
+                .map(|html| OutputFile { path: kind.output_path(site), contents: Contents::Rendered(html) })
+                .map_err(|err| templates.diagnose(&err, Some(&path)))
+        })
+        .collect();
+    let mut errors = Diagnostics::default();
+    let mut files = Vec::with_capacity(results.len() + site.statics.len());
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(ds) => ds.into_iter().for_each(|d| errors.push(d)),
+        }
+    }
+    let generated: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for s in &site.statics {
+        if generated.contains(s.path.as_str()) {
+            errors.push(Diagnostic::file(format!("static/{}", s.path), format!("static/{} would overwrite the page brief writes at /{}", s.path, s.path))
+                .help("rename or move the file: brief writes this path itself"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.finish());
+    }
+    files.extend(site.statics.iter().map(|s| OutputFile { path: s.path.clone(), contents: Contents::Copy(s.source.clone()) }));
+    Ok(files)
+}
+
+fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
+    let base = site.config.base_path.as_str();
+    let mut ctx = Context::new();
+    let path = kind.path(site);
+    ctx.insert_value("site", shared.site.clone());
+    ctx.insert("current_path", &path);
+    ctx.insert("current_url", &site_url(base, &path));
+    ctx.insert("canonical_url", &format!("{}{}", site.config.base_url, &path[1..]));
+    let all = |list: &[Value]| Value::from(list.to_vec());
+    match kind {
+        PageKind::Index => {
+            ctx.insert_value("announcements", all(&shared.announcements));
+            ctx.insert_value("figures", shared.figures.clone());
+            ctx.insert_value("timeline", all(&shared.timeline));
+            ctx.insert_value("speakers", all(&shared.speakers));
+            ctx.insert_value("topics", all(&shared.topics));
+        }
+        PageKind::Announcements => ctx.insert_value("announcements", all(&shared.announcements)),
+        PageKind::Announcement(i) => {
+            let a = &site.announcements[i];
+            let Some(mut map) = shared.announcements[i].as_map().cloned() else { return ctx };
+            map.insert("content".into(), Value::safe_string(&a.body.markdown.html));
+            map.insert("source".into(), Value::from_serializable(&a.source));
+            let figures: Vec<FigureView> = a.figures.iter().map(|f| FigureView {
+                label: &f.label,
+                value: f.value,
+                value_display: format_number(f.value),
+                unit: &f.unit,
+                year: f.year,
+                announcement: announcement_ref(site, i, base),
+            }).collect();
+            map.insert("figures".into(), Value::from_serializable(&figures));
+            map.insert("timeline".into(), Shared::pick(&shared.timeline, &site.announcement_timeline[i]));
+            ctx.insert_value("announcement", Value::from(map));
+        }
+        PageKind::Timeline => {
+            ctx.insert_value("timeline", all(&shared.timeline));
+            let mut years: Vec<YearView> = Vec::new();
+            for (e, v) in site.timeline.iter().zip(&shared.timeline) {
+                match years.last_mut() {
+                    Some(y) if y.year == e.date.year => y.entries.push(v.clone()),
+                    _ => years.push(YearView { year: e.date.year, entries: vec![v.clone()] }),
+                }
+            }
+            ctx.insert("years", &years);
+        }
+        PageKind::Speakers => ctx.insert_value("speakers", all(&shared.speakers)),
+        PageKind::Speaker(i) => {
+            let s = &site.speakers[i];
+            let Some(mut map) = shared.speakers[i].as_map().cloned() else { return ctx };
+            map.insert("content".into(), Value::safe_string(&s.body.markdown.html));
+            ctx.insert_value("speaker", Value::from(map));
+            ctx.insert_value("announcements", Shared::pick(&shared.announcements, &site.speaker_announcements[i]));
+            ctx.insert_value("timeline", Shared::pick(&shared.timeline, &site.speaker_timeline[i]));
+        }
+        PageKind::Topics => ctx.insert_value("topics", all(&shared.topics)),
+        PageKind::Topic(i) => {
+            ctx.insert_value("topic", shared.topics[i].clone());
+            ctx.insert_value("announcements", Shared::pick(&shared.announcements, &site.topic_announcements[i]));
+        }
+        PageKind::Page(i) => {
+            let p = &site.pages[i];
+            let mut map = ContextMap::default();
+            map.insert("slug", Value::from(p.slug.as_str()));
+            map.insert("url", Value::from(site_url(base, &path)));
+            map.insert("title", Value::from(p.title.as_str()));
+            map.insert("description", Value::from(p.description.as_deref()));
+            map.insert("content", Value::safe_string(&p.body.markdown.html));
+            ctx.insert_value("page", map.into_value());
+        }
+        PageKind::NotFound => {}
+    }
+    ctx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_initials_read_well() {
+        assert_eq!(format_number(54.8), "54.8");
+        assert_eq!(format_number(362.8), "362.8");
+        assert_eq!(format_number(1200.0), "1200");
+        assert_eq!(initials("Pan Gongsheng"), "PG");
+        assert_eq!(initials("Wen"), "W");
+    }
+}

@@ -1,0 +1,90 @@
+//! `brief new`: a small working briefing, embedded in the binary so that it works anywhere.
+//!
+//! The templates and stylesheet are the project's own (`templates/`, `static/`); the content is a
+//! minimal example under `starter/content/`. A test checks that the list covers every file there.
+
+use std::fs;
+use std::path::Path;
+
+use crate::build::Error;
+
+/// Every file of a new briefing: its path in the new folder, and its text.
+pub const FILES: &[(&str, &str)] = &[
+    ("content/announcements/opening.md", include_str!("../starter/content/announcements/opening.md")),
+    ("content/pages/about.md", include_str!("../starter/content/pages/about.md")),
+    ("content/site.yaml", include_str!("../starter/content/site.yaml")),
+    ("content/speakers/jane-doe.md", include_str!("../starter/content/speakers/jane-doe.md")),
+    ("content/timeline.yaml", include_str!("../starter/content/timeline.yaml")),
+    ("content/topics.yaml", include_str!("../starter/content/topics.yaml")),
+    ("static/style.css", include_str!("../static/style.css")),
+    ("templates/404.html", include_str!("../templates/404.html")),
+    ("templates/announcement.html", include_str!("../templates/announcement.html")),
+    ("templates/announcements.html", include_str!("../templates/announcements.html")),
+    ("templates/base.html", include_str!("../templates/base.html")),
+    ("templates/index.html", include_str!("../templates/index.html")),
+    ("templates/page.html", include_str!("../templates/page.html")),
+    ("templates/partials/announcement-card.html", include_str!("../templates/partials/announcement-card.html")),
+    ("templates/partials/speaker-card.html", include_str!("../templates/partials/speaker-card.html")),
+    ("templates/partials/timeline-entry.html", include_str!("../templates/partials/timeline-entry.html")),
+    ("templates/speaker.html", include_str!("../templates/speaker.html")),
+    ("templates/speakers.html", include_str!("../templates/speakers.html")),
+    ("templates/timeline.html", include_str!("../templates/timeline.html")),
+    ("templates/topic.html", include_str!("../templates/topic.html")),
+    ("templates/topics.html", include_str!("../templates/topics.html")),
+];
+
+/// Writes a new briefing into `dir`, which must not exist or be empty; returns how many files.
+pub fn create(dir: &Path) -> Result<usize, Error> {
+    if dir.exists() {
+        let empty = fs::read_dir(dir).map(|mut d| d.next().is_none()).map_err(|e| Error::Usage(format!("cannot use {}: {e}", dir.display())))?;
+        if !empty {
+            return Err(Error::Usage(format!("{} already exists and is not empty: choose a new folder", dir.display())));
+        }
+    }
+    for (rel, text) in FILES {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::Io(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        fs::write(&path, text).map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(FILES.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files_under(root: &Path, dir: &str) -> Vec<String> {
+        walkdir::WalkDir::new(root.join(dir))
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect()
+    }
+
+    #[test]
+    fn embeds_every_template_static_and_starter_file() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let embedded: Vec<&str> = FILES.iter().map(|(p, _)| *p).collect();
+        for f in files_under(root, "templates").into_iter().chain(files_under(root, "static")) {
+            assert!(embedded.contains(&f.as_str()), "{f} is not embedded in src/starter.rs");
+        }
+        for f in files_under(&root.join("starter"), "content") {
+            assert!(embedded.contains(&f.as_str()), "starter/{f} is not embedded in src/starter.rs");
+        }
+    }
+
+    #[test]
+    fn new_briefing_builds() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        create(&site).unwrap();
+        let options = crate::Options { root: site.clone(), out: None, settings: Default::default() };
+        let report = crate::build(&options).map_err(|e| format!("{e:?}")).unwrap();
+        assert!(report.pages >= 8);
+        assert!(site.join("public/announcements/opening/index.html").is_file());
+        assert!(matches!(create(&site), Err(Error::Usage(_))));
+    }
+}

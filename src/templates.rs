@@ -1,0 +1,259 @@
+//! Loading the Tera templates from `templates/`, and turning Tera's errors into diagnostics that
+//! point at the template file, line and column.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tera::{ErrorKind, Tera};
+
+use crate::diagnostic::{line_start, Diagnostic, Diagnostics};
+use crate::source::{self, SourceFile};
+
+/// The templates of a site, compiled once, with their sources for error messages.
+pub struct Templates {
+    /// The compiled templates.
+    pub tera: Tera,
+    sources: HashMap<String, SourceFile>,
+}
+
+/// The templates every briefing needs, one per page kind.
+pub const REQUIRED: [&str; 10] = [
+    "base.html",
+    "index.html",
+    "announcements.html",
+    "announcement.html",
+    "timeline.html",
+    "speakers.html",
+    "speaker.html",
+    "topics.html",
+    "topic.html",
+    "page.html",
+];
+
+impl Templates {
+    /// Reads and compiles every `.html` file under `root/templates/`; `base_path` is what the
+    /// `url()` function puts in front of site paths.
+    pub fn load(root: &Path, base_path: &str) -> Result<Templates, Diagnostics> {
+        let mut errors = Diagnostics::default();
+        let dir = root.join("templates");
+        let mut sources = HashMap::new();
+        if !dir.is_dir() {
+            errors.push(Diagnostic::file("templates/", format!("there is no templates/ directory in {}", root.display()))
+                .help("copy the templates/ folder of a briefing made with `brief new DIR`"));
+            return Err(errors);
+        }
+        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = err.path().map(|p| crate::diagnostic::relative(root, p)).unwrap_or_else(|| PathBuf::from("templates/"));
+                    errors.push(Diagnostic::file(path, format!("cannot read: {err}")));
+                    continue;
+                }
+            };
+            let name = entry.file_name().to_string_lossy();
+            if !entry.file_type().is_file() || name.starts_with('.') || name.ends_with('~') {
+                continue;
+            }
+            let rel = crate::diagnostic::relative(root, entry.path());
+            let tpl_name = rel.strip_prefix("templates").unwrap_or(&rel).iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
+            match source::read(root, &rel) {
+                Ok(file) => {
+                    sources.insert(tpl_name, file);
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        for name in REQUIRED {
+            if !sources.contains_key(name) {
+                errors.push(Diagnostic::file(format!("templates/{name}"), format!("the template templates/{name} is missing"))
+                    .help("every page kind has its template; copy it from a briefing made with `brief new DIR`"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
+        let base = base_path.to_string();
+        tera.register_function("url", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            Ok(site_url(&base, path))
+        });
+        let mut names: Vec<&String> = sources.keys().collect();
+        names.sort();
+        let batch: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), &*sources[*n].text)).collect();
+        if let Err(err) = tera.add_raw_templates(batch) {
+            let templates = Templates { tera: Tera::new(), sources };
+            return Err(Diagnostics(templates.diagnose(&err, None)).finish());
+        }
+        Ok(Templates { tera, sources })
+    }
+
+    /// Turns a Tera error into diagnostics; `page` names the page being rendered, if any.
+    pub fn diagnose(&self, err: &tera::Error, page: Option<&str>) -> Vec<Diagnostic> {
+        let context = page.map(|p| format!(" (while rendering {p})")).unwrap_or_default();
+        match err.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let span = report.span();
+                vec![self.at(report.filename(), span.start_line, span.start_col, span.end_line, span.end_col, report.message(), &context)]
+            }
+            ErrorKind::Msg(text) => {
+                // Reference errors (unknown filter, function, test or template) come as reports.
+                let mut out = Vec::new();
+                let lines: Vec<&str> = text.lines().collect();
+                for (i, line) in lines.iter().enumerate() {
+                    let Some(message) = line.strip_prefix("error: ") else { continue };
+                    let Some(loc) = lines.get(i + 1).and_then(|l| l.trim_start().strip_prefix("--> ")) else { continue };
+                    let mut parts = loc.rsplitn(3, ':');
+                    let (col, line_no, name) = (parts.next(), parts.next(), parts.next());
+                    if let (Some(col), Some(line_no), Some(name)) = (col, line_no, name) {
+                        let (l, c) = (line_no.parse().unwrap_or(1), col.parse::<usize>().unwrap_or(1).saturating_sub(1));
+                        out.push(self.at(name, l, c, l, c + 1, message, &context));
+                    }
+                }
+                if out.is_empty() {
+                    out.push(Diagnostic::file("templates/", format!("{text}{context}")));
+                }
+                out
+            }
+            ErrorKind::CircularInclude { tpl, include_chain } => {
+                vec![self.cycle(tpl, include_chain, "include", "templates include each other in a loop")]
+            }
+            ErrorKind::CircularExtend { tpl, inheritance_chain } => {
+                vec![self.cycle(tpl, inheritance_chain, "extends", "templates extend each other in a loop")]
+            }
+            ErrorKind::MissingParent { current, parent } => {
+                vec![self.find(current, parent, format!("`{current}` extends `{parent}`, which does not exist"))
+                    .help(format!("create templates/{parent} or extend an existing template such as \"base.html\""))]
+            }
+            ErrorKind::TemplateNotFound(name) => vec![Diagnostic::file(format!("templates/{name}"), format!("the template `{name}` does not exist{context}"))
+                .help("create it, or correct the name where it is used")],
+            _ => vec![Diagnostic::file("templates/", format!("{err}{context}"))],
+        }
+    }
+
+    fn path(name: &str) -> PathBuf {
+        PathBuf::from(format!("templates/{name}"))
+    }
+
+    fn at(&self, name: &str, line: usize, col: usize, end_line: usize, end_col: usize, message: &str, context: &str) -> Diagnostic {
+        let help = help_for(message);
+        let Some(file) = self.sources.get(name) else {
+            return Diagnostic::file(Self::path(name), format!("{message}{context}")).help(help);
+        };
+        let offset = |l: usize, c: usize| {
+            let start = line_start(&file.text, l);
+            let line_text = &file.text[start..];
+            start + line_text.char_indices().nth(c).map_or(line_text.len(), |(i, _)| i)
+        };
+        let start = offset(line, col);
+        let end = if (end_line, end_col) > (line, col) { offset(end_line, end_col) } else { start + 1 };
+        Diagnostic::at(Self::path(name), &file.text, start..end, format!("{message}{context}")).label("here").help(help)
+    }
+
+    /// Points at the first place in template `name` that mentions `target`.
+    fn find(&self, name: &str, target: &str, message: String) -> Diagnostic {
+        match self.sources.get(name) {
+            Some(file) => {
+                let at = file.text.find(&format!("\"{target}\"")).or_else(|| file.text.find(&format!("'{target}'"))).unwrap_or(0);
+                Diagnostic::at(Self::path(name), &file.text, at..at + target.len() + 2, message).label("here")
+            }
+            None => Diagnostic::file(Self::path(name), message),
+        }
+    }
+
+    fn cycle(&self, tpl: &str, chain: &[String], keyword: &str, message: &str) -> Diagnostic {
+        let mut names: Vec<&str> = chain.iter().map(String::as_str).collect();
+        if names.first() != Some(&tpl) {
+            names.insert(0, tpl);
+        }
+        if names.last() != Some(&tpl) {
+            names.push(tpl);
+        }
+        let next = names.get(1).copied().unwrap_or(tpl);
+        self.find(tpl, next, format!("{message}: {}", names.join(" → ")))
+            .help(format!("remove one `{keyword}` of the loop; a shared piece belongs in its own template that includes nothing that includes it"))
+    }
+
+    /// The source of a template, by name.
+    pub fn source(&self, name: &str) -> Option<&Arc<str>> {
+        self.sources.get(name).map(|f| &f.text)
+    }
+}
+
+fn help_for(message: &str) -> String {
+    let m = message.to_lowercase();
+    if m.contains("not defined") || m.contains("undefined") {
+        "check the spelling; the variables each template receives are listed in docs/templates.md. For an optional value write `{% if x is defined %}` or `x | default(value=\"\")`".into()
+    } else if m.contains("unknown filter") {
+        "check the filter's name; brief has Tera's built-in filters (https://keats.github.io/tera/docs/)".into()
+    } else if m.contains("unknown function") {
+        "check the function's name; brief adds `url(path=...)` to Tera's built-in functions".into()
+    } else if m.contains("unknown template") {
+        "check the template's name: names are paths under templates/, such as \"partials/card.html\"".into()
+    } else {
+        "check the template syntax near here: every `{{` needs `}}`, every `{%` needs `%}`, and every block tag (`if`, `for`, `block`) needs its `end` tag".into()
+    }
+}
+
+/// Puts a site path (`/speakers/`, `style.css`) under the base path, keeping any `#anchor`.
+pub fn site_url(base_path: &str, path: &str) -> String {
+    if path.contains("://") || path.starts_with("//") {
+        return path.to_string();
+    }
+    format!("{base_path}{}", path.trim_start_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for name in REQUIRED {
+            std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+            std::fs::write(dir.path().join("templates").join(name), "ok").unwrap();
+        }
+        for (name, text) in files {
+            std::fs::write(dir.path().join("templates").join(name), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_template() {
+        let dir = site(&[("page.html", "line one\n{% if x %}\n{{ x }\n")]);
+        let errs = Templates::load(dir.path(), "/").err().unwrap();
+        let d = &errs.0[0];
+        assert_eq!(d.file, PathBuf::from("templates/page.html"));
+        assert_eq!(d.line_col().map(|(l, _)| l), Some(3), "{}", d.render(false));
+    }
+
+    #[test]
+    fn unknown_filters_are_found_when_loading() {
+        let dir = site(&[("page.html", "a\n{{ x | shout }}\n")]);
+        let errs = Templates::load(dir.path(), "/").err().unwrap();
+        let d = &errs.0[0];
+        assert!(d.message.contains("Unknown filter `shout`"), "{}", d.render(false));
+        assert_eq!(d.location(), "templates/page.html:2:8");
+    }
+
+    #[test]
+    fn include_cycles_are_reported_with_the_chain() {
+        let dir = site(&[("a.html", "{% include \"b.html\" %}"), ("b.html", "{% include \"a.html\" %}")]);
+        let errs = Templates::load(dir.path(), "/").err().unwrap();
+        let d = &errs.0[0];
+        assert!(d.message.contains("a.html → b.html → a.html"), "{}", d.render(false));
+        assert_eq!(d.line_col(), Some((1, 12)));
+    }
+
+    #[test]
+    fn url_puts_paths_under_the_base() {
+        assert_eq!(site_url("/briefing/", "/speakers/"), "/briefing/speakers/");
+        assert_eq!(site_url("/", "style.css"), "/style.css");
+        assert_eq!(site_url("/b/", "https://x.org/"), "https://x.org/");
+    }
+}
