@@ -34,8 +34,18 @@ pub struct PartialDate {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl PartialDate {
@@ -163,8 +173,11 @@ mod tests {
 
     #[test]
     fn keeps_and_shows_precision() {
-        let cases = [("2002", "2002", Precision::Year), ("2010-01", "January 2010", Precision::Month),
-            ("2012-09-22", "22 September 2012", Precision::Day)];
+        let cases = [
+            ("2002", "2002", Precision::Year),
+            ("2010-01", "January 2010", Precision::Month),
+            ("2012-09-22", "22 September 2012", Precision::Day),
+        ];
         for (text, shown, precision) in cases {
             let d = PartialDate::parse(text).unwrap();
             assert_eq!(d.display(), shown);

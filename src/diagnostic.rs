@@ -44,12 +44,7 @@ impl Diagnostic {
     }
 
     /// A problem at `span` in `source`, the text of `file`.
-    pub fn at(
-        file: impl Into<PathBuf>,
-        source: &Arc<str>,
-        span: Range<usize>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn at(file: impl Into<PathBuf>, source: &Arc<str>, span: Range<usize>, message: impl Into<String>) -> Self {
         let len = source.len();
         let start = clamp_to_char(source, span.start.min(len));
         let end = clamp_to_char(source, span.end.clamp(start, len));
@@ -133,10 +128,7 @@ pub fn line_start(source: &str, line: usize) -> usize {
     if line <= 1 {
         return 0;
     }
-    source
-        .match_indices('\n')
-        .nth(line - 2)
-        .map_or(source.len(), |(i, _)| i + 1)
+    source.match_indices('\n').nth(line - 2).map_or(source.len(), |(i, _)| i + 1)
 }
 
 fn clamp_to_char(source: &str, mut offset: usize) -> usize {

@@ -7,6 +7,8 @@
 
 pub mod build;
 pub mod date;
+pub mod deps;
+pub mod dev;
 pub mod diagnostic;
 pub mod links;
 pub mod load;

@@ -137,18 +137,37 @@ impl Checked<'_> {
 }
 
 /// Checks every link written in the content of `site` against the built `files`.
-pub fn check(site: &Site, files: &[OutputFile]) -> Diagnostics {
-    let target = Target { files: files.iter().map(|f| (f.path.as_str(), f)).collect(), ids: Mutex::new(HashMap::new()) };
+pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a OutputFile>) -> Diagnostics {
+    let target =
+        Target { files: files.into_iter().map(|f| (f.path.as_str(), f)).collect(), ids: Mutex::new(HashMap::new()) };
     let mut bodies: Vec<Checked> = Vec::new();
-    bodies.extend(site.announcements.iter().enumerate().map(|(i, a)| Checked { body: &a.body, page: PageKind::Announcement(i).path(site), timeline_position: None }));
-    bodies.extend(site.speakers.iter().enumerate().map(|(i, s)| Checked { body: &s.body, page: PageKind::Speaker(i).path(site), timeline_position: None }));
-    bodies.extend(site.pages.iter().enumerate().map(|(i, p)| Checked { body: &p.body, page: PageKind::Page(i).path(site), timeline_position: None }));
+    bodies.extend(site.announcements.iter().enumerate().map(|(i, a)| Checked {
+        body: &a.body,
+        page: PageKind::Announcement(i).path(site),
+        timeline_position: None,
+    }));
+    bodies.extend(site.speakers.iter().enumerate().map(|(i, s)| Checked {
+        body: &s.body,
+        page: PageKind::Speaker(i).path(site),
+        timeline_position: None,
+    }));
+    bodies.extend(site.pages.iter().enumerate().map(|(i, p)| Checked {
+        body: &p.body,
+        page: PageKind::Page(i).path(site),
+        timeline_position: None,
+    }));
     bodies.extend(site.timeline.iter().filter_map(|e| {
-        e.body.as_ref().map(|b| Checked { body: b, page: PageKind::Timeline.path(site), timeline_position: Some(e.position) })
+        e.body.as_ref().map(|b| Checked {
+            body: b,
+            page: PageKind::Timeline.path(site),
+            timeline_position: Some(e.position),
+        })
     }));
     let found: Vec<Diagnostic> = bodies
         .par_iter()
-        .flat_map_iter(|c| c.body.markdown.links.iter().filter_map(|link| check_link(site, &target, c, link)).collect::<Vec<_>>())
+        .flat_map_iter(|c| {
+            c.body.markdown.links.iter().filter_map(|link| check_link(site, &target, c, link)).collect::<Vec<_>>()
+        })
         .collect();
     Diagnostics(found).finish()
 }
@@ -157,9 +176,11 @@ fn check_link(site: &Site, target: &Target, c: &Checked, link: &Link) -> Option<
     let url = link.url.trim();
     let error = |message: String| Diagnostic::at(&c.body.file, &c.body.source, c.span(link), message);
     if matches!(scheme(url).as_deref(), Some("javascript" | "vbscript" | "data")) && !link.image {
-        return Some(error(format!("links to `{}:` URLs are not allowed", scheme(url).unwrap_or_default()))
-            .label("runs code when clicked")
-            .help("link to a page or a web address (https://...) instead"));
+        return Some(
+            error(format!("links to `{}:` URLs are not allowed", scheme(url).unwrap_or_default()))
+                .label("runs code when clicked")
+                .help("link to a page or a web address (https://...) instead"),
+        );
     }
     if is_external(url) {
         return None;
@@ -176,9 +197,13 @@ fn check_link(site: &Site, target: &Target, c: &Checked, link: &Link) -> Option<
             None => "internal links are site paths such as /speakers/su-bo/ or /timeline/".to_string(),
         };
         if site.drafts_left_out.contains(slug) {
-            help = format!("`{slug}` is a draft, left out of this build: publish it (remove `draft: true`) or build with --drafts");
+            help = format!(
+                "`{slug}` is a draft, left out of this build: publish it (remove `draft: true`) or build with --drafts"
+            );
         }
-        return Some(error(format!("broken {what}: nothing is published at `{path}`")).label("no such page").help(help));
+        return Some(
+            error(format!("broken {what}: nothing is published at `{path}`")).label("no such page").help(help),
+        );
     };
     let fragment = percent_decode(fragment.unwrap_or_default());
     if fragment.is_empty() {
@@ -192,7 +217,11 @@ fn check_link(site: &Site, target: &Target, c: &Checked, link: &Link) -> Option<
                 None if ids.is_empty() => "that page has no element with an id".into(),
                 None => format!("ids on that page: {}", ids.iter().take(12).cloned().collect::<Vec<_>>().join(", ")),
             };
-            Some(error(format!("broken anchor: `{path}` has no element with id `{fragment}`")).label("no such anchor").help(help))
+            Some(
+                error(format!("broken anchor: `{path}` has no element with id `{fragment}`"))
+                    .label("no such anchor")
+                    .help(help),
+            )
         }
         _ => None,
     }

@@ -142,12 +142,13 @@ struct RawPage {
 }
 
 /// A Markdown file with front matter, parsed.
+#[derive(Clone)]
 struct Doc<T> {
     slug: String,
     file: SourceFile,
     front_matter: Range<usize>,
     meta: T,
-    body: Body,
+    body: Arc<Body>,
 }
 
 impl<T> Doc<T> {
@@ -172,7 +173,8 @@ enum Kind {
     Page,
 }
 
-const CONTENT_LAYOUT: &str = "content/ holds site.yaml, topics.yaml, timeline.yaml, and Markdown files in announcements/, speakers/ and pages/";
+const CONTENT_LAYOUT: &str =
+    "content/ holds site.yaml, topics.yaml, timeline.yaml, and Markdown files in announcements/, speakers/ and pages/";
 
 fn classify(rel: &Path) -> Option<Kind> {
     let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
@@ -197,232 +199,420 @@ fn is_ignored(name: &str) -> bool {
 
 /// Reads and checks the whole site under `root`.
 pub fn load(root: &Path, settings: &Settings) -> Result<Site, Diagnostics> {
-    let mut errors = Diagnostics::default();
-    let content_dir = root.join("content");
-    if !content_dir.is_dir() {
-        errors.push(
-            Diagnostic::file("content/", format!("there is no content/ directory in {}", root.display()))
-                .help("run brief from a briefing's folder, pass --root DIR, or start a new briefing with `brief new DIR`"),
-        );
-        return Err(errors);
-    }
+    Inputs::read(root, settings).assemble(settings)
+}
 
-    let mut files: BTreeMap<PathBuf, Kind> = BTreeMap::new();
-    for rel in walk(root, Path::new("content"), &mut errors) {
-        let inner = rel.strip_prefix("content").unwrap_or(&rel);
-        match classify(inner) {
-            Some(kind) => {
-                files.insert(rel, kind);
-            }
-            None => errors.push(
-                Diagnostic::file(&rel, "brief does not know what this file is")
-                    .help(format!("{CONTENT_LAYOUT}; images and other files go in static/")),
-            ),
-        }
-    }
-    let of_kind = |kind: Kind| -> Vec<&PathBuf> {
-        files.iter().filter(|(_, k)| **k == kind).map(|(p, _)| p).collect()
-    };
+type Parsed<T> = Result<Arc<T>, Diagnostic>;
 
-    let site_file = Path::new("content/site.yaml");
-    let config = if files.contains_key(site_file) {
-        load_config(root, site_file, settings).map_err(|d| errors.push(d)).ok()
-    } else {
-        errors.push(Diagnostic::file(site_file, "the site settings file content/site.yaml is missing").help(
-            "create it with `title`, `description`, `base_url`, `language` and `event` (name, city, start, end)",
-        ));
-        None
-    };
-    let base_path = config.as_ref().map_or("/".to_string(), |c| c.base_path.clone());
+/// One parsed file under `content/`.
+#[derive(Clone)]
+enum Input {
+    Site,
+    Announcement(Parsed<Doc<RawAnnouncement>>),
+    Speaker(Parsed<Doc<RawSpeaker>>),
+    Page(Parsed<Doc<RawPage>>),
+    Topics(Parsed<(SourceFile, BTreeMap<String, RawTopic>)>),
+    Timeline(Parsed<(SourceFile, Vec<RawTimelineEntry>)>),
+}
 
-    let announcements = parse_docs::<RawAnnouncement>(root, &of_kind(Kind::Announcement), &base_path);
-    let speakers = parse_docs::<RawSpeaker>(root, &of_kind(Kind::Speaker), &base_path);
-    let pages = parse_docs::<RawPage>(root, &of_kind(Kind::Page), &base_path);
-    let topics_file = files.contains_key(Path::new("content/topics.yaml")).then(|| read_yaml::<BTreeMap<String, RawTopic>>(root, "content/topics.yaml"));
-    let timeline_file = files.contains_key(Path::new("content/timeline.yaml")).then(|| read_yaml::<Vec<RawTimelineEntry>>(root, "content/timeline.yaml"));
+/// Everything read from a site's files, parsed file by file, before cross-references are
+/// checked. `serve` keeps it between rebuilds, so that a change re-reads only the files it touched.
+pub struct Inputs {
+    root: PathBuf,
+    settings: Settings,
+    missing_content: bool,
+    config: Option<Result<SiteConfig, Diagnostic>>,
+    files: BTreeMap<PathBuf, Input>,
+    layout: Vec<Diagnostic>,
+    statics: Vec<StaticFile>,
+}
 
-    // A kind that failed to load makes every reference to it look unknown; those would be noise.
-    let speakers_complete = speakers.iter().all(Result::is_ok);
-    let topics_complete = !matches!(topics_file, Some(Err(_)));
-    let announcements_complete = announcements.iter().all(Result::is_ok);
-
-    let speakers: Vec<Doc<RawSpeaker>> = keep_ok(speakers, &mut errors);
-    let mut announcements: Vec<Doc<RawAnnouncement>> = keep_ok(announcements, &mut errors);
-    let pages: Vec<Doc<RawPage>> = keep_ok(pages, &mut errors);
-    let topics_file = topics_file.and_then(|r| r.map_err(|d| errors.push(d)).ok());
-    let timeline_file = timeline_file.and_then(|r| r.map_err(|d| errors.push(d)).ok());
-
-    // Speakers, sorted by name.
-    let mut speakers: Vec<Speaker> = speakers
-        .into_iter()
-        .map(|d| Speaker {
-            slug: d.slug,
-            name: d.meta.name,
-            role: d.meta.role,
-            organization: d.meta.organization,
-            country: d.meta.country,
-            body: d.body,
-        })
-        .collect();
-    speakers.sort_by(|a, b| (&a.name, &a.slug).cmp(&(&b.name, &b.slug)));
-    let speaker_index: HashMap<&str, usize> = speakers.iter().enumerate().map(|(i, s)| (s.slug.as_str(), i)).collect();
-
-    let topics: Vec<Topic> = topics_file
-        .as_ref()
-        .map(|(_, map)| {
-            map.iter()
-                .map(|(slug, t)| Topic { slug: slug.clone(), title: t.title.clone(), description: t.description.clone() })
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some((file, _)) = &topics_file {
-        for t in &topics {
-            if let Err(help) = check_slug(&t.slug) {
-                let span = yaml::locate(&file.text, 0..file.text.len(), &[], Some(&t.slug));
-                errors.push(Diagnostic::at(&file.path, &file.text, span, format!("`{}` cannot be used as a topic slug", t.slug)).label("this key is the topic's URL").help(help));
-            }
-        }
-    }
-    let topic_index: HashMap<&str, usize> = topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
-
-    // Announcements: drafts out unless asked for, then newest first.
-    let mut drafts_left_out = HashSet::new();
-    if !settings.drafts {
-        announcements.retain(|d| {
-            if d.meta.draft {
-                drafts_left_out.insert(d.slug.clone());
-            }
-            !d.meta.draft
-        });
-    }
-    let mut dated = Vec::with_capacity(announcements.len());
-    for d in announcements {
-        match date::parse_day(&d.meta.date) {
-            Ok(day) => dated.push((day, d)),
-            Err(why) => errors.push(
-                d.error_at("date", Some(d.meta.date.trim()), format!("invalid date: {why}"))
-                    .label("not a real day")
-                    .help("write the day the announcement was made as YYYY-MM-DD, for example 2012-09-22"),
-            ),
-        }
-    }
-    dated.sort_by(|(da, a), (db, b)| db.cmp(da).then_with(|| a.slug.cmp(&b.slug)));
-    let mut out_announcements = Vec::with_capacity(dated.len());
-    for (day, d) in dated {
-        let speakers = resolve(&d, "speakers", "speaker", &d.meta.speakers, &speaker_index, speakers_complete, &mut errors);
-        let topics = resolve(&d, "topics", "topic", &d.meta.topics, &topic_index, topics_complete, &mut errors);
-        let RawAnnouncement { title, summary, source, figures, draft, .. } = d.meta;
-        out_announcements.push(Announcement {
-            slug: d.slug,
-            title,
-            date: day,
-            summary,
-            speakers,
-            topics,
-            source: source.map(|s| Source { name: s.name, url: s.url }),
-            figures: figures.into_iter().map(|f| Figure { label: f.label, value: f.value, unit: f.unit, year: f.year }).collect(),
-            draft,
-            body: d.body,
-        });
-    }
-    let announcement_index: HashMap<String, usize> =
-        out_announcements.iter().enumerate().map(|(i, a)| (a.slug.clone(), i)).collect();
-
-    let mut timeline = Vec::new();
-    if let Some((file, raw)) = timeline_file {
-        let whole = 0..file.text.len();
-        let at = |i: usize, key: &str, value: Option<&str>| {
-            yaml::locate(&file.text, whole.clone(), &[Seg::Index(i), Seg::Key(key)], value)
+impl Inputs {
+    /// Reads every file of the site.
+    pub fn read(root: &Path, settings: &Settings) -> Inputs {
+        let mut inputs = Inputs {
+            root: root.to_path_buf(),
+            settings: settings.clone(),
+            missing_content: false,
+            config: None,
+            files: BTreeMap::new(),
+            layout: Vec::new(),
+            statics: Vec::new(),
         };
-        for (i, e) in raw.into_iter().enumerate() {
-            let date = match PartialDate::parse(&e.date) {
-                Ok(d) => d,
-                Err(why) => {
-                    errors.push(Diagnostic::at(&file.path, &file.text, at(i, "date", Some(e.date.trim())), format!("invalid timeline date: {why}"))
-                        .label("not a date")
-                        .help("write YYYY, YYYY-MM or YYYY-MM-DD, for example 2002, 2010-01 or 2012-09-22"));
-                    continue;
-                }
+        inputs.refresh(None);
+        inputs
+    }
+
+    /// Takes changes to the files at `changed` (paths relative to the root, or absolute) into
+    /// account, re-reading only those and any file that appeared. Returns whether the settings in
+    /// site.yaml changed, which changes every page.
+    pub fn update(&mut self, changed: &[PathBuf]) -> bool {
+        let changed: HashSet<PathBuf> = changed.iter().map(|p| crate::diagnostic::relative(&self.root, p)).collect();
+        let before = self.config.as_ref().map(|c| c.as_ref().ok().map(|c| (c.base_path.clone(), c.base_url.clone())));
+        self.refresh(Some(&changed));
+        let after = self.config.as_ref().map(|c| c.as_ref().ok().map(|c| (c.base_path.clone(), c.base_url.clone())));
+        before != after || changed.contains(Path::new("content/site.yaml"))
+    }
+
+    fn base_path(&self) -> String {
+        match &self.config {
+            Some(Ok(c)) => c.base_path.clone(),
+            _ => "/".to_string(),
+        }
+    }
+
+    /// Re-lists the files and parses those that are new or in `changed` (all when `None`).
+    fn refresh(&mut self, changed: Option<&HashSet<PathBuf>>) {
+        let root = self.root.clone();
+        let mut layout = Diagnostics::default();
+        self.missing_content = !root.join("content").is_dir();
+        let listing = if self.missing_content { Vec::new() } else { walk(&root, Path::new("content"), &mut layout) };
+        let site_file = Path::new("content/site.yaml");
+        let old_base = self.base_path();
+        if changed.is_none_or(|c| c.contains(site_file))
+            || self.config.is_none()
+            || !listing.iter().any(|p| p == site_file)
+        {
+            self.config = listing.iter().any(|p| p == site_file).then(|| load_config(&root, site_file, &self.settings));
+        }
+        let base_path = self.base_path();
+        let reparse_all = changed.is_none() || base_path != old_base;
+
+        let mut files = BTreeMap::new();
+        let mut todo = Vec::new();
+        for rel in listing {
+            let inner = rel.strip_prefix("content").unwrap_or(&rel).to_path_buf();
+            let Some(kind) = classify(&inner) else {
+                layout.push(
+                    Diagnostic::file(&rel, "brief does not know what this file is")
+                        .help(format!("{CONTENT_LAYOUT}; images and other files go in static/")),
+                );
+                continue;
             };
-            let announcement = match &e.announcement {
-                None => None,
-                Some(slug) if drafts_left_out.contains(slug) => None,
-                Some(slug) => match announcement_index.get(slug) {
-                    Some(&a) => Some(a),
-                    None => {
-                        if announcements_complete {
-                            errors.push(Diagnostic::at(&file.path, &file.text, at(i, "announcement", Some(slug)), format!("unknown announcement `{slug}`"))
-                                .label("no announcement has this slug")
-                                .help(suggest("announcement", slug, announcement_index.keys().map(String::as_str).collect::<std::collections::BTreeSet<_>>())));
-                        }
-                        None
+            let keep = !reparse_all && !changed.is_some_and(|c| c.contains(&rel));
+            match self.files.remove(&rel) {
+                Some(old) if keep => {
+                    files.insert(rel, old);
+                }
+                _ => todo.push((rel, kind)),
+            }
+        }
+        let parsed: Vec<(PathBuf, Input)> = todo
+            .into_par_iter()
+            .map(|(rel, kind)| {
+                let input = match kind {
+                    Kind::Site => Input::Site,
+                    Kind::Announcement => Input::Announcement(parse_doc(&root, &rel, &base_path).map(Arc::new)),
+                    Kind::Speaker => Input::Speaker(parse_doc(&root, &rel, &base_path).map(Arc::new)),
+                    Kind::Page => Input::Page(parse_doc(&root, &rel, &base_path).map(Arc::new)),
+                    Kind::Topics => Input::Topics(read_yaml(&root, &rel).map(Arc::new)),
+                    Kind::Timeline => Input::Timeline(read_yaml(&root, &rel).map(Arc::new)),
+                };
+                (rel, input)
+            })
+            .collect();
+        files.extend(parsed);
+        self.files = files;
+        self.statics = load_statics(&root, &mut layout);
+        self.layout = layout.0;
+    }
+
+    /// Checks the cross-references and builds the site model.
+    pub fn assemble(&self, settings: &Settings) -> Result<Site, Diagnostics> {
+        let mut errors = Diagnostics::default();
+        if self.missing_content {
+            errors.push(
+                Diagnostic::file("content/", format!("there is no content/ directory in {}", self.root.display()))
+                    .help(
+                    "run brief from a briefing's folder, pass --root DIR, or start a new briefing with `brief new DIR`",
+                ),
+            );
+            return Err(errors);
+        }
+        errors.0.extend(self.layout.iter().cloned());
+        let site_file = Path::new("content/site.yaml");
+        let config = match &self.config {
+            Some(Ok(c)) => Some(c.clone()),
+            Some(Err(d)) => {
+                errors.push(d.clone());
+                None
+            }
+            None => {
+                errors.push(Diagnostic::file(site_file, "the site settings file content/site.yaml is missing").help(
+                    "create it with `title`, `description`, `base_url`, `language` and `event` (name, city, start, end)",
+                ));
+                None
+            }
+        };
+
+        let mut announcements: Vec<Arc<Doc<RawAnnouncement>>> = Vec::new();
+        let mut speakers_docs: Vec<Arc<Doc<RawSpeaker>>> = Vec::new();
+        let mut pages: Vec<Arc<Doc<RawPage>>> = Vec::new();
+        let mut topics_file = None;
+        let mut timeline_file = None;
+        let (mut speakers_complete, mut topics_complete, mut announcements_complete) = (true, true, true);
+        for input in self.files.values() {
+            match input {
+                Input::Site => {}
+                Input::Announcement(r) => match r {
+                    Ok(d) => announcements.push(Arc::clone(d)),
+                    Err(e) => {
+                        announcements_complete = false;
+                        errors.push(e.clone());
                     }
                 },
-            };
-            let mut entry_speakers = Vec::new();
-            for slug in &e.speakers {
-                match speaker_index.get(slug.as_str()) {
-                    Some(&s) => entry_speakers.push(s),
-                    None if speakers_complete => errors.push(
-                        Diagnostic::at(&file.path, &file.text, at(i, "speakers", Some(slug)), format!("unknown speaker `{slug}`"))
-                            .label("no file content/speakers/<slug>.md has this name")
-                            .help(suggest("speaker", slug, sorted_keys(&speaker_index))),
-                    ),
-                    None => {}
+                Input::Speaker(r) => match r {
+                    Ok(d) => speakers_docs.push(Arc::clone(d)),
+                    Err(e) => {
+                        speakers_complete = false;
+                        errors.push(e.clone());
+                    }
+                },
+                Input::Page(r) => match r {
+                    Ok(d) => pages.push(Arc::clone(d)),
+                    Err(e) => errors.push(e.clone()),
+                },
+                Input::Topics(r) => match r {
+                    Ok(t) => topics_file = Some(Arc::clone(t)),
+                    Err(e) => {
+                        topics_complete = false;
+                        errors.push(e.clone());
+                    }
+                },
+                Input::Timeline(r) => match r {
+                    Ok(t) => timeline_file = Some(Arc::clone(t)),
+                    Err(e) => errors.push(e.clone()),
+                },
+            }
+        }
+        let base_path = self.base_path();
+
+        // Speakers, sorted by name.
+        let mut speakers: Vec<Speaker> = speakers_docs
+            .iter()
+            .map(|d| Speaker {
+                slug: d.slug.clone(),
+                name: d.meta.name.clone(),
+                role: d.meta.role.clone(),
+                organization: d.meta.organization.clone(),
+                country: d.meta.country.clone(),
+                body: Arc::clone(&d.body),
+            })
+            .collect();
+        speakers.sort_by(|a, b| (&a.name, &a.slug).cmp(&(&b.name, &b.slug)));
+        let speaker_index: HashMap<&str, usize> =
+            speakers.iter().enumerate().map(|(i, s)| (s.slug.as_str(), i)).collect();
+
+        let topics: Vec<Topic> = topics_file
+            .as_ref()
+            .map(|t| {
+                t.1.iter()
+                    .map(|(slug, t)| Topic {
+                        slug: slug.clone(),
+                        title: t.title.clone(),
+                        description: t.description.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(t) = &topics_file {
+            let file = &t.0;
+            for topic in &topics {
+                if let Err(help) = check_slug(&topic.slug) {
+                    let span = yaml::locate(&file.text, 0..file.text.len(), &[], Some(&topic.slug));
+                    errors.push(
+                        Diagnostic::at(
+                            &file.path,
+                            &file.text,
+                            span,
+                            format!("`{}` cannot be used as a topic slug", topic.slug),
+                        )
+                        .label("this key is the topic's URL")
+                        .help(help),
+                    );
                 }
             }
-            let body = e.body.as_deref().map(|text| Body {
-                file: file.path.clone(),
-                source: Arc::clone(&file.text),
-                offset: None,
-                markdown: markdown::render(text, &base_path),
-            });
-            timeline.push(TimelineEntry {
-                position: i,
-                date,
-                title: e.title,
-                body,
-                announcement,
-                speakers: entry_speakers,
-                figure: e.figure.map(|f| Point { value: f.value, unit: f.unit, series: f.series }),
+        }
+        let topic_index: HashMap<&str, usize> = topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
+
+        // Announcements: drafts out unless asked for, then newest first.
+        let mut drafts_left_out = HashSet::new();
+        let mut dated = Vec::with_capacity(announcements.len());
+        for d in &announcements {
+            if d.meta.draft && !settings.drafts {
+                drafts_left_out.insert(d.slug.clone());
+                continue;
+            }
+            match date::parse_day(&d.meta.date) {
+                Ok(day) => dated.push((day, d)),
+                Err(why) => errors.push(
+                    d.error_at("date", Some(d.meta.date.trim()), format!("invalid date: {why}"))
+                        .label("not a real day")
+                        .help("write the day the announcement was made as YYYY-MM-DD, for example 2012-09-22"),
+                ),
+            }
+        }
+        dated.sort_by(|(da, a), (db, b)| db.cmp(da).then_with(|| a.slug.cmp(&b.slug)));
+        let mut out_announcements = Vec::with_capacity(dated.len());
+        for (day, d) in dated {
+            let speakers =
+                resolve(d, "speakers", "speaker", &d.meta.speakers, &speaker_index, speakers_complete, &mut errors);
+            let topics = resolve(d, "topics", "topic", &d.meta.topics, &topic_index, topics_complete, &mut errors);
+            let m = &d.meta;
+            out_announcements.push(Announcement {
+                slug: d.slug.clone(),
+                title: m.title.clone(),
+                date: day,
+                summary: m.summary.clone(),
+                speakers,
+                topics,
+                source: m.source.as_ref().map(|s| Source { name: s.name.clone(), url: s.url.clone() }),
+                figures: m
+                    .figures
+                    .iter()
+                    .map(|f| Figure { label: f.label.clone(), value: f.value, unit: f.unit.clone(), year: f.year })
+                    .collect(),
+                draft: m.draft,
+                body: Arc::clone(&d.body),
             });
         }
-    }
-    timeline.sort_by(|a, b| a.date.cmp(&b.date));
+        let announcement_index: HashMap<&str, usize> =
+            out_announcements.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
 
-    let reserved = ["announcements", "speakers", "topics", "timeline", "search", "404"];
-    let mut out_pages = Vec::new();
-    for d in pages {
-        if reserved.contains(&d.slug.as_str()) {
-            errors.push(Diagnostic::file(&d.file.path, format!("the page slug `{}` is already used by brief's own /{}/ page", d.slug, d.slug))
-                .help(format!("rename the file, for example to content/pages/about-{}.md", d.slug)));
-            continue;
+        let mut timeline = Vec::new();
+        if let Some(t) = &timeline_file {
+            let (file, raw) = (&t.0, &t.1);
+            let whole = 0..file.text.len();
+            let at = |i: usize, key: &str, value: Option<&str>| {
+                yaml::locate(&file.text, whole.clone(), &[Seg::Index(i), Seg::Key(key)], value)
+            };
+            for (i, e) in raw.iter().enumerate() {
+                let date = match PartialDate::parse(&e.date) {
+                    Ok(d) => d,
+                    Err(why) => {
+                        errors.push(
+                            Diagnostic::at(
+                                &file.path,
+                                &file.text,
+                                at(i, "date", Some(e.date.trim())),
+                                format!("invalid timeline date: {why}"),
+                            )
+                            .label("not a date")
+                            .help("write YYYY, YYYY-MM or YYYY-MM-DD, for example 2002, 2010-01 or 2012-09-22"),
+                        );
+                        continue;
+                    }
+                };
+                let announcement = match &e.announcement {
+                    None => None,
+                    Some(slug) if drafts_left_out.contains(slug) => None,
+                    Some(slug) => match announcement_index.get(slug.as_str()) {
+                        Some(&a) => Some(a),
+                        None => {
+                            if announcements_complete {
+                                errors.push(
+                                    Diagnostic::at(
+                                        &file.path,
+                                        &file.text,
+                                        at(i, "announcement", Some(slug)),
+                                        format!("unknown announcement `{slug}`"),
+                                    )
+                                    .label("no announcement has this slug")
+                                    .help(suggest(
+                                        "announcement",
+                                        slug,
+                                        sorted_keys(&announcement_index),
+                                    )),
+                                );
+                            }
+                            None
+                        }
+                    },
+                };
+                let mut entry_speakers = Vec::new();
+                for slug in &e.speakers {
+                    match speaker_index.get(slug.as_str()) {
+                        Some(&s) => entry_speakers.push(s),
+                        None if speakers_complete => errors.push(
+                            Diagnostic::at(
+                                &file.path,
+                                &file.text,
+                                at(i, "speakers", Some(slug)),
+                                format!("unknown speaker `{slug}`"),
+                            )
+                            .label("no file content/speakers/<slug>.md has this name")
+                            .help(suggest("speaker", slug, sorted_keys(&speaker_index))),
+                        ),
+                        None => {}
+                    }
+                }
+                let body = e.body.as_deref().map(|text| {
+                    Arc::new(Body {
+                        file: file.path.clone(),
+                        source: Arc::clone(&file.text),
+                        offset: None,
+                        markdown: markdown::render(text, &base_path),
+                    })
+                });
+                timeline.push(TimelineEntry {
+                    position: i,
+                    date,
+                    title: e.title.clone(),
+                    body,
+                    announcement,
+                    speakers: entry_speakers,
+                    figure: e.figure.as_ref().map(|f| Point {
+                        value: f.value,
+                        unit: f.unit.clone(),
+                        series: f.series.clone(),
+                    }),
+                });
+            }
         }
-        out_pages.push(Page { slug: d.slug, title: d.meta.title, description: d.meta.description, body: d.body });
-    }
+        timeline.sort_by_key(|e| e.date);
 
-    let statics = load_statics(root, &mut errors);
+        let reserved = ["announcements", "speakers", "topics", "timeline", "search", "404"];
+        let mut out_pages = Vec::new();
+        for d in &pages {
+            if reserved.contains(&d.slug.as_str()) {
+                errors.push(
+                    Diagnostic::file(
+                        &d.file.path,
+                        format!("the page slug `{}` is already used by brief's own /{}/ page", d.slug, d.slug),
+                    )
+                    .help(format!("rename the file, for example to content/pages/about-{}.md", d.slug)),
+                );
+                continue;
+            }
+            out_pages.push(Page {
+                slug: d.slug.clone(),
+                title: d.meta.title.clone(),
+                description: d.meta.description.clone(),
+                body: Arc::clone(&d.body),
+            });
+        }
 
-    if !errors.is_empty() {
-        return Err(errors.finish());
+        if !errors.is_empty() {
+            return Err(errors.finish());
+        }
+        let Some(config) = config else { return Err(errors) };
+        let mut site = Site {
+            config,
+            announcements: out_announcements,
+            speakers,
+            topics,
+            timeline,
+            pages: out_pages,
+            statics: self.statics.clone(),
+            drafts_left_out,
+            speaker_announcements: Vec::new(),
+            speaker_timeline: Vec::new(),
+            topic_announcements: Vec::new(),
+            announcement_timeline: Vec::new(),
+        };
+        site.link_back();
+        Ok(site)
     }
-    let Some(config) = config else { return Err(errors) };
-    let mut site = Site {
-        config,
-        announcements: out_announcements,
-        speakers,
-        topics,
-        timeline,
-        pages: out_pages,
-        statics,
-        drafts_left_out,
-        speaker_announcements: Vec::new(),
-        speaker_timeline: Vec::new(),
-        topic_announcements: Vec::new(),
-        announcement_timeline: Vec::new(),
-    };
-    site.link_back();
-    Ok(site)
 }
 
 fn sorted_keys<'a>(index: &'a HashMap<&str, usize>) -> std::collections::BTreeSet<&'a str> {
@@ -442,11 +632,17 @@ fn resolve<T>(
     for slug in slugs {
         match index.get(slug.as_str()) {
             Some(&i) if out.contains(&i) => errors.push(
-                doc.error_at(key, Some(slug), format!("{what} `{slug}` is listed twice")).label("repeated").help("remove one of them"),
+                doc.error_at(key, Some(slug), format!("{what} `{slug}` is listed twice"))
+                    .label("repeated")
+                    .help("remove one of them"),
             ),
             Some(&i) => out.push(i),
             None if complete => {
-                let where_ = if what == "topic" { "content/topics.yaml".to_string() } else { format!("content/{what}s/<slug>.md") };
+                let where_ = if what == "topic" {
+                    "content/topics.yaml".to_string()
+                } else {
+                    format!("content/{what}s/<slug>.md")
+                };
                 errors.push(
                     doc.error_at(key, Some(slug), format!("unknown {what} `{slug}`"))
                         .label(format!("no {what} in {where_} has this slug"))
@@ -457,10 +653,6 @@ fn resolve<T>(
         }
     }
     out
-}
-
-fn keep_ok<T>(results: Vec<Result<T, Diagnostic>>, errors: &mut Diagnostics) -> Vec<T> {
-    results.into_iter().filter_map(|r| r.map_err(|d| errors.push(d)).ok()).collect()
 }
 
 /// Lists the files under `root/dir` (following links), relative to `root`, sorted.
@@ -483,11 +675,18 @@ fn walk(root: &Path, dir: &Path, errors: &mut Diagnostics) -> Vec<PathBuf> {
                 }
             }
             Err(err) => {
-                let path = err.path().map(|p| crate::diagnostic::relative(root, p)).unwrap_or_else(|| dir.to_path_buf());
+                let path =
+                    err.path().map(|p| crate::diagnostic::relative(root, p)).unwrap_or_else(|| dir.to_path_buf());
                 let (message, help) = if err.loop_ancestor().is_some() {
-                    ("this symbolic link points back at a folder that contains it".to_string(), "remove the link or point it elsewhere")
+                    (
+                        "this symbolic link points back at a folder that contains it".to_string(),
+                        "remove the link or point it elsewhere",
+                    )
                 } else {
-                    (format!("cannot read: {}", err.io_error().map_or(err.to_string(), |e| e.to_string())), "check that the path exists and that you may read it")
+                    (
+                        format!("cannot read: {}", err.io_error().map_or(err.to_string(), |e| e.to_string())),
+                        "check that the path exists and that you may read it",
+                    )
                 };
                 errors.push(Diagnostic::file(path, message).help(help));
             }
@@ -496,14 +695,10 @@ fn walk(root: &Path, dir: &Path, errors: &mut Diagnostics) -> Vec<PathBuf> {
     out
 }
 
-fn read_yaml<T: serde::de::DeserializeOwned>(root: &Path, rel: &str) -> Result<(SourceFile, T), Diagnostic> {
-    let file = source::read(root, Path::new(rel))?;
+fn read_yaml<T: serde::de::DeserializeOwned>(root: &Path, rel: &Path) -> Result<(SourceFile, T), Diagnostic> {
+    let file = source::read(root, rel)?;
     let value = yaml::parse(&file.path, &file.text, 0..file.text.len())?;
     Ok((file, value))
-}
-
-fn parse_docs<T: serde::de::DeserializeOwned + Send>(root: &Path, paths: &[&PathBuf], base_path: &str) -> Vec<Result<Doc<T>, Diagnostic>> {
-    paths.par_iter().map(|rel| parse_doc(root, rel, base_path)).collect()
 }
 
 fn parse_doc<T: serde::de::DeserializeOwned>(root: &Path, rel: &Path, base_path: &str) -> Result<Doc<T>, Diagnostic> {
@@ -515,7 +710,12 @@ fn parse_doc<T: serde::de::DeserializeOwned>(root: &Path, rel: &Path, base_path:
     let parts = source::split_front_matter(&file)?;
     let meta: T = yaml::parse(&file.path, &file.text, parts.front_matter.clone())?;
     let markdown = markdown::render(&file.text[parts.body.clone()], base_path);
-    let body = Body { file: file.path.clone(), source: Arc::clone(&file.text), offset: Some(parts.body.start), markdown };
+    let body = Arc::new(Body {
+        file: file.path.clone(),
+        source: Arc::clone(&file.text),
+        offset: Some(parts.body.start),
+        markdown,
+    });
     Ok(Doc { slug: stem, file, front_matter: parts.front_matter, meta, body })
 }
 
@@ -545,22 +745,33 @@ fn load_config(root: &Path, rel: &Path, settings: &Settings) -> Result<SiteConfi
         Diagnostic::at(&file.path, &file.text, yaml::locate(&file.text, whole.clone(), path, Some(value)), message)
     };
     let (base_url, base_path) = match &settings.base_url {
-        Some(url) => parse_base_url(url).map_err(|why| Diagnostic::file("--base-url", format!("invalid --base-url `{url}`: {why}")).help("give an absolute URL such as https://example.org/briefing/"))?,
+        Some(url) => parse_base_url(url).map_err(|why| {
+            Diagnostic::file("--base-url", format!("invalid --base-url `{url}`: {why}"))
+                .help("give an absolute URL such as https://example.org/briefing/")
+        })?,
         None => parse_base_url(&raw.base_url).map_err(|why| {
-            err_at(&[Seg::Key("base_url")], raw.base_url.trim(), format!("invalid base_url: {why}")).label("not an absolute http(s) URL").help("write where the site will be published, such as https://example.org/briefing/")
+            err_at(&[Seg::Key("base_url")], raw.base_url.trim(), format!("invalid base_url: {why}"))
+                .label("not an absolute http(s) URL")
+                .help("write where the site will be published, such as https://example.org/briefing/")
         })?,
     };
     let day = |key: &str, value: &str| {
         date::parse_day(value).map_err(|why| {
-            err_at(&[Seg::Key("event"), Seg::Key(key)], value.trim(), format!("invalid event {key} date: {why}")).label("not a real day").help("write the day as YYYY-MM-DD, for example 2012-09-21")
+            err_at(&[Seg::Key("event"), Seg::Key(key)], value.trim(), format!("invalid event {key} date: {why}"))
+                .label("not a real day")
+                .help("write the day as YYYY-MM-DD, for example 2012-09-21")
         })
     };
     let start = day("start", &raw.event.start)?;
     let end = day("end", &raw.event.end)?;
     if end < start {
-        return Err(err_at(&[Seg::Key("event"), Seg::Key("end")], raw.event.end.trim(), "the event ends before it starts".into())
-            .label("before `start`")
-            .help("swap `start` and `end`, or correct one of them"));
+        return Err(err_at(
+            &[Seg::Key("event"), Seg::Key("end")],
+            raw.event.end.trim(),
+            "the event ends before it starts".into(),
+        )
+        .label("before `start`")
+        .help("swap `start` and `end`, or correct one of them"));
     }
     Ok(SiteConfig {
         title: raw.title,

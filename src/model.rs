@@ -114,7 +114,7 @@ pub struct Announcement {
     /// Whether it is a draft (only present when drafts are built).
     pub draft: bool,
     /// The text.
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 /// One speaker (`content/speakers/<slug>.md`).
@@ -131,7 +131,7 @@ pub struct Speaker {
     /// Their country.
     pub country: Option<String>,
     /// The bio.
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 /// One topic (an entry of `content/topics.yaml`).
@@ -155,7 +155,7 @@ pub struct TimelineEntry {
     /// What happened.
     pub title: String,
     /// More about it.
-    pub body: Option<Body>,
+    pub body: Option<Arc<Body>>,
     /// The announcement it is about (an index into [`Site::announcements`]).
     pub announcement: Option<usize>,
     /// Speakers it names (indexes into [`Site::speakers`]).
@@ -174,7 +174,7 @@ pub struct Page {
     /// One sentence about it.
     pub description: Option<String>,
     /// The text.
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 /// A file under `static/`, copied as is.

@@ -17,7 +17,8 @@ const MARKER_TEXT: &str = "This directory is written by `brief build`; each buil
 
 /// Makes `path` absolute and removes `.` and `..` without touching the file system.
 pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -54,10 +55,16 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
     let root = real(&absolute(root));
     let out = real(&absolute(out));
     if out == root {
-        return Err(format!("refusing to write the site into its own root {}: pass --out DIR, such as --out public", root.display()));
+        return Err(format!(
+            "refusing to write the site into its own root {}: pass --out DIR, such as --out public",
+            root.display()
+        ));
     }
     if root.starts_with(&out) {
-        return Err(format!("refusing to write into {}: it contains the site itself; choose another --out", out.display()));
+        return Err(format!(
+            "refusing to write into {}: it contains the site itself; choose another --out",
+            out.display()
+        ));
     }
     for dir in ["content", "templates", "static"] {
         if out.starts_with(root.join(dir)) {

@@ -103,7 +103,8 @@ impl PageKind {
 
 /// Every page of `site`, in a stable order.
 pub fn pages(site: &Site, templates: &Templates) -> Vec<PageKind> {
-    let mut out = vec![PageKind::Index, PageKind::Announcements, PageKind::Timeline, PageKind::Speakers, PageKind::Topics];
+    let mut out =
+        vec![PageKind::Index, PageKind::Announcements, PageKind::Timeline, PageKind::Speakers, PageKind::Topics];
     out.extend((0..site.announcements.len()).map(PageKind::Announcement));
     out.extend((0..site.speakers.len()).map(PageKind::Speaker));
     out.extend((0..site.topics.len()).map(PageKind::Topic));
@@ -210,14 +211,23 @@ struct Shared {
 }
 
 fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_alphanumeric()).take(2).flat_map(char::to_uppercase).collect()
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_alphanumeric())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// A number as readers expect it: `54.8`, `1200`, never `54.800000001`.
 pub fn format_number(value: f64) -> String {
     let rounded = (value * 1e6).round() / 1e6;
     let text = format!("{rounded}");
-    if text == "-0" { "0".into() } else { text }
+    if text == "-0" {
+        "0".into()
+    } else {
+        text
+    }
 }
 
 fn announcement_ref<'a>(site: &'a Site, i: usize, base: &str) -> AnnouncementRef<'a> {
@@ -280,7 +290,10 @@ impl Shared {
             .map(|i| {
                 let a = &site.announcements[i];
                 let mut map = summary_map(site, i, base);
-                map.insert("speakers", Value::from(a.speakers.iter().map(|&s| speakers[s].clone()).collect::<Vec<_>>()));
+                map.insert(
+                    "speakers",
+                    Value::from(a.speakers.iter().map(|&s| speakers[s].clone()).collect::<Vec<_>>()),
+                );
                 map.insert("topics", Value::from(a.topics.iter().map(|&t| topics[t].clone()).collect::<Vec<_>>()));
                 map.into_value()
             })
@@ -298,7 +311,12 @@ impl Shared {
                     content: e.body.as_ref().map(|b| b.markdown.html.as_str()),
                     announcement: e.announcement.map(|a| announcement_ref(site, a, base)),
                     speakers: e.speakers.iter().map(|&s| speakers[s].clone()).collect(),
-                    figure: e.figure.as_ref().map(|f| PointView { value: f.value, value_display: format_number(f.value), unit: &f.unit, series: &f.series }),
+                    figure: e.figure.as_ref().map(|f| PointView {
+                        value: f.value,
+                        value_display: format_number(f.value),
+                        unit: &f.unit,
+                        series: &f.series,
+                    }),
                 })
             })
             .collect();
@@ -363,8 +381,36 @@ impl ContextMap {
 
 /// Renders every page of `site`; static files are listed for copying.
 pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Diagnostics> {
-    let shared = Shared::new(site);
     let kinds = pages(site, templates);
+    let mut files = render_pages(site, templates, &kinds)?;
+    let generated: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut errors = Diagnostics::default();
+    for s in &site.statics {
+        if generated.contains(s.path.as_str()) {
+            errors.push(
+                Diagnostic::file(
+                    format!("static/{}", s.path),
+                    format!("static/{} would overwrite the page brief writes at /{}", s.path, s.path),
+                )
+                .help("rename or move the file: brief writes this path itself"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.finish());
+    }
+    files.extend(static_files(site));
+    Ok(files)
+}
+
+/// The files of `static/`, to copy.
+pub fn static_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
+    site.statics.iter().map(|s| OutputFile { path: s.path.clone(), contents: Contents::Copy(s.source.clone()) })
+}
+
+/// Renders the pages `kinds` of `site`, in parallel, reporting every error.
+pub fn render_pages(site: &Site, templates: &Templates, kinds: &[PageKind]) -> Result<Vec<OutputFile>, Diagnostics> {
+    let shared = Shared::new(site);
     let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = kinds
         .par_iter()
         .map(|&kind| {
@@ -378,25 +424,18 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Dia
         })
         .collect();
     let mut errors = Diagnostics::default();
-    let mut files = Vec::with_capacity(results.len() + site.statics.len());
+    let mut files = Vec::with_capacity(results.len());
     for r in results {
         match r {
             Ok(f) => files.push(f),
             Err(ds) => ds.into_iter().for_each(|d| errors.push(d)),
         }
     }
-    let generated: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for s in &site.statics {
-        if generated.contains(s.path.as_str()) {
-            errors.push(Diagnostic::file(format!("static/{}", s.path), format!("static/{} would overwrite the page brief writes at /{}", s.path, s.path))
-                .help("rename or move the file: brief writes this path itself"));
-        }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors.finish())
     }
-    if !errors.is_empty() {
-        return Err(errors.finish());
-    }
-    files.extend(site.statics.iter().map(|s| OutputFile { path: s.path.clone(), contents: Contents::Copy(s.source.clone()) }));
-    Ok(files)
 }
 
 fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
@@ -422,14 +461,18 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
             let Some(mut map) = shared.announcements[i].as_map().cloned() else { return ctx };
             map.insert("content".into(), Value::safe_string(&a.body.markdown.html));
             map.insert("source".into(), Value::from_serializable(&a.source));
-            let figures: Vec<FigureView> = a.figures.iter().map(|f| FigureView {
-                label: &f.label,
-                value: f.value,
-                value_display: format_number(f.value),
-                unit: &f.unit,
-                year: f.year,
-                announcement: announcement_ref(site, i, base),
-            }).collect();
+            let figures: Vec<FigureView> = a
+                .figures
+                .iter()
+                .map(|f| FigureView {
+                    label: &f.label,
+                    value: f.value,
+                    value_display: format_number(f.value),
+                    unit: &f.unit,
+                    year: f.year,
+                    announcement: announcement_ref(site, i, base),
+                })
+                .collect();
             map.insert("figures".into(), Value::from_serializable(&figures));
             map.insert("timeline".into(), Shared::pick(&shared.timeline, &site.announcement_timeline[i]));
             ctx.insert_value("announcement", Value::from(map));

@@ -36,9 +36,14 @@ pub const FILES: &[(&str, &str)] = &[
 /// Writes a new briefing into `dir`, which must not exist or be empty; returns how many files.
 pub fn create(dir: &Path) -> Result<usize, Error> {
     if dir.exists() {
-        let empty = fs::read_dir(dir).map(|mut d| d.next().is_none()).map_err(|e| Error::Usage(format!("cannot use {}: {e}", dir.display())))?;
+        let empty = fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .map_err(|e| Error::Usage(format!("cannot use {}: {e}", dir.display())))?;
         if !empty {
-            return Err(Error::Usage(format!("{} already exists and is not empty: choose a new folder", dir.display())));
+            return Err(Error::Usage(format!(
+                "{} already exists and is not empty: choose a new folder",
+                dir.display()
+            )));
         }
     }
     for (rel, text) in FILES {

@@ -39,15 +39,20 @@ impl Templates {
         let dir = root.join("templates");
         let mut sources = HashMap::new();
         if !dir.is_dir() {
-            errors.push(Diagnostic::file("templates/", format!("there is no templates/ directory in {}", root.display()))
-                .help("copy the templates/ folder of a briefing made with `brief new DIR`"));
+            errors.push(
+                Diagnostic::file("templates/", format!("there is no templates/ directory in {}", root.display()))
+                    .help("copy the templates/ folder of a briefing made with `brief new DIR`"),
+            );
             return Err(errors);
         }
         for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    let path = err.path().map(|p| crate::diagnostic::relative(root, p)).unwrap_or_else(|| PathBuf::from("templates/"));
+                    let path = err
+                        .path()
+                        .map(|p| crate::diagnostic::relative(root, p))
+                        .unwrap_or_else(|| PathBuf::from("templates/"));
                     errors.push(Diagnostic::file(path, format!("cannot read: {err}")));
                     continue;
                 }
@@ -57,7 +62,13 @@ impl Templates {
                 continue;
             }
             let rel = crate::diagnostic::relative(root, entry.path());
-            let tpl_name = rel.strip_prefix("templates").unwrap_or(&rel).iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
+            let tpl_name = rel
+                .strip_prefix("templates")
+                .unwrap_or(&rel)
+                .iter()
+                .map(|p| p.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             match source::read(root, &rel) {
                 Ok(file) => {
                     sources.insert(tpl_name, file);
@@ -67,8 +78,10 @@ impl Templates {
         }
         for name in REQUIRED {
             if !sources.contains_key(name) {
-                errors.push(Diagnostic::file(format!("templates/{name}"), format!("the template templates/{name} is missing"))
-                    .help("every page kind has its template; copy it from a briefing made with `brief new DIR`"));
+                errors.push(
+                    Diagnostic::file(format!("templates/{name}"), format!("the template templates/{name} is missing"))
+                        .help("every page kind has its template; copy it from a briefing made with `brief new DIR`"),
+                );
             }
         }
         if !errors.is_empty() {
@@ -98,7 +111,8 @@ impl Templates {
         match err.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
                 let span = report.span();
-                vec![self.at(report.filename(), span.start_line, span.start_col, span.end_line, span.end_col, report.message(), &context)]
+                let (start, end) = ((span.start_line, span.start_col), (span.end_line, span.end_col));
+                vec![self.at(report.filename(), start, end, &format!("{}{context}", report.message()))]
             }
             ErrorKind::Msg(text) => {
                 // Reference errors (unknown filter, function, test or template) come as reports.
@@ -106,12 +120,15 @@ impl Templates {
                 let lines: Vec<&str> = text.lines().collect();
                 for (i, line) in lines.iter().enumerate() {
                     let Some(message) = line.strip_prefix("error: ") else { continue };
-                    let Some(loc) = lines.get(i + 1).and_then(|l| l.trim_start().strip_prefix("--> ")) else { continue };
+                    let Some(loc) = lines.get(i + 1).and_then(|l| l.trim_start().strip_prefix("--> ")) else {
+                        continue;
+                    };
                     let mut parts = loc.rsplitn(3, ':');
                     let (col, line_no, name) = (parts.next(), parts.next(), parts.next());
                     if let (Some(col), Some(line_no), Some(name)) = (col, line_no, name) {
-                        let (l, c) = (line_no.parse().unwrap_or(1), col.parse::<usize>().unwrap_or(1).saturating_sub(1));
-                        out.push(self.at(name, l, c, l, c + 1, message, &context));
+                        let (l, c) =
+                            (line_no.parse().unwrap_or(1), col.parse::<usize>().unwrap_or(1).saturating_sub(1));
+                        out.push(self.at(name, (l, c), (l, c + 1), &format!("{message}{context}")));
                     }
                 }
                 if out.is_empty() {
@@ -126,11 +143,15 @@ impl Templates {
                 vec![self.cycle(tpl, inheritance_chain, "extends", "templates extend each other in a loop")]
             }
             ErrorKind::MissingParent { current, parent } => {
-                vec![self.find(current, parent, format!("`{current}` extends `{parent}`, which does not exist"))
+                vec![self
+                    .find(current, parent, format!("`{current}` extends `{parent}`, which does not exist"))
                     .help(format!("create templates/{parent} or extend an existing template such as \"base.html\""))]
             }
-            ErrorKind::TemplateNotFound(name) => vec![Diagnostic::file(format!("templates/{name}"), format!("the template `{name}` does not exist{context}"))
-                .help("create it, or correct the name where it is used")],
+            ErrorKind::TemplateNotFound(name) => vec![Diagnostic::file(
+                format!("templates/{name}"),
+                format!("the template `{name}` does not exist{context}"),
+            )
+            .help("create it, or correct the name where it is used")],
             _ => vec![Diagnostic::file("templates/", format!("{err}{context}"))],
         }
     }
@@ -139,10 +160,11 @@ impl Templates {
         PathBuf::from(format!("templates/{name}"))
     }
 
-    fn at(&self, name: &str, line: usize, col: usize, end_line: usize, end_col: usize, message: &str, context: &str) -> Diagnostic {
+    /// A diagnostic at a 1-based line and 0-based column range of template `name`.
+    fn at(&self, name: &str, (line, col): (usize, usize), end: (usize, usize), message: &str) -> Diagnostic {
         let help = help_for(message);
         let Some(file) = self.sources.get(name) else {
-            return Diagnostic::file(Self::path(name), format!("{message}{context}")).help(help);
+            return Diagnostic::file(Self::path(name), message).help(help);
         };
         let offset = |l: usize, c: usize| {
             let start = line_start(&file.text, l);
@@ -150,15 +172,19 @@ impl Templates {
             start + line_text.char_indices().nth(c).map_or(line_text.len(), |(i, _)| i)
         };
         let start = offset(line, col);
-        let end = if (end_line, end_col) > (line, col) { offset(end_line, end_col) } else { start + 1 };
-        Diagnostic::at(Self::path(name), &file.text, start..end, format!("{message}{context}")).label("here").help(help)
+        let end = if end > (line, col) { offset(end.0, end.1) } else { start + 1 };
+        Diagnostic::at(Self::path(name), &file.text, start..end, message).label("here").help(help)
     }
 
     /// Points at the first place in template `name` that mentions `target`.
     fn find(&self, name: &str, target: &str, message: String) -> Diagnostic {
         match self.sources.get(name) {
             Some(file) => {
-                let at = file.text.find(&format!("\"{target}\"")).or_else(|| file.text.find(&format!("'{target}'"))).unwrap_or(0);
+                let at = file
+                    .text
+                    .find(&format!("\"{target}\""))
+                    .or_else(|| file.text.find(&format!("'{target}'")))
+                    .unwrap_or(0);
                 Diagnostic::at(Self::path(name), &file.text, at..at + target.len() + 2, message).label("here")
             }
             None => Diagnostic::file(Self::path(name), message),
@@ -176,6 +202,11 @@ impl Templates {
         let next = names.get(1).copied().unwrap_or(tpl);
         self.find(tpl, next, format!("{message}: {}", names.join(" → ")))
             .help(format!("remove one `{keyword}` of the loop; a shared piece belongs in its own template that includes nothing that includes it"))
+    }
+
+    /// Every template's source, by name.
+    pub fn sources(&self) -> HashMap<String, String> {
+        self.sources.iter().map(|(n, f)| (n.clone(), f.text.to_string())).collect()
     }
 
     /// The source of a template, by name.

@@ -16,11 +16,7 @@ use serde::de::DeserializeOwned;
 use crate::diagnostic::{suggest, Diagnostic};
 
 /// Parses `source[range]` as YAML into `T`, reporting errors against the whole of `source`.
-pub fn parse<T: DeserializeOwned>(
-    file: &Path,
-    source: &Arc<str>,
-    range: Range<usize>,
-) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(file: &Path, source: &Arc<str>, range: Range<usize>) -> Result<T, Diagnostic> {
     let text = &source[range.clone()];
     let has_content = text.lines().any(|l| {
         let l = l.trim();
@@ -35,12 +31,7 @@ pub fn parse<T: DeserializeOwned>(
     result.map_err(|err| to_diagnostic(file, source, range, &err))
 }
 
-fn to_diagnostic(
-    file: &Path,
-    source: &Arc<str>,
-    range: Range<usize>,
-    err: &serde_yaml::Error,
-) -> Diagnostic {
+fn to_diagnostic(file: &Path, source: &Arc<str>, range: Range<usize>, err: &serde_yaml::Error) -> Diagnostic {
     let full = err.to_string();
     // serde_yaml appends the position to its message; we show the position our own way.
     let message = match full.rfind(" at line ") {
@@ -97,9 +88,8 @@ fn explain(message: &str) -> (String, String, String) {
 /// serde_yaml prefixes nested errors with a path like `figures[0].value: `.
 fn split_path(message: &str) -> (Option<&str>, &str) {
     if let Some((path, rest)) = message.split_once(": ") {
-        let looks_like_path = !path.is_empty()
-            && !path.contains(' ')
-            && path.chars().all(|c| c.is_alphanumeric() || "_-.[]".contains(c));
+        let looks_like_path =
+            !path.is_empty() && !path.contains(' ') && path.chars().all(|c| c.is_alphanumeric() || "_-.[]".contains(c));
         if looks_like_path {
             return (Some(path), rest);
         }

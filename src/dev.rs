@@ -1,0 +1,338 @@
+//! The site as `serve` keeps it: built in memory, rebuilt incrementally on each change.
+//!
+//! `DevSite` holds the parsed inputs, the compiled templates and the last good build. A change
+//! re-reads only the files it touched, re-renders only the pages whose inputs changed (see
+//! [`crate::deps`]), and reports which pages' bytes really changed. A failed rebuild keeps the
+//! last good build. Nothing here writes to disk or knows about HTTP.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::deps::{self, Input, PageDeps};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::{Inputs, Settings};
+use crate::model::Site;
+use crate::render::{self, Contents, OutputFile, PageKind};
+use crate::templates::Templates;
+
+struct Built {
+    site: Site,
+    deps: HashMap<String, (PageKind, PageDeps)>,
+    files: HashMap<String, OutputFile>,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Some output changed.
+    Changed(Change),
+    /// The rebuild succeeded and no output byte changed.
+    Unchanged,
+    /// The rebuild failed; the last good build is kept.
+    Failed(Diagnostics),
+}
+
+/// The output that a rebuild changed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Change {
+    /// Output paths whose bytes changed, appeared or disappeared (`speakers/su-bo/index.html`).
+    pub paths: Vec<String>,
+    /// Whether only stylesheets changed, so pages can swap them without reloading.
+    pub css_only: bool,
+    /// How many pages were rendered again.
+    pub rendered: usize,
+    /// How long the rebuild took.
+    pub elapsed: Duration,
+}
+
+/// A site built in memory for `serve`.
+pub struct DevSite {
+    root: PathBuf,
+    settings: Settings,
+    inputs: Inputs,
+    templates: Option<Templates>,
+    closure: HashMap<String, BTreeSet<String>>,
+    built: Option<Built>,
+    pending: HashSet<Input>,
+    error: Option<Diagnostics>,
+}
+
+impl DevSite {
+    /// Reads and builds the site under `root` in memory. A failure is kept as the current error.
+    pub fn open(root: &Path, settings: Settings) -> DevSite {
+        let inputs = Inputs::read(root, &settings);
+        let mut site = DevSite {
+            root: root.to_path_buf(),
+            settings,
+            inputs,
+            templates: None,
+            closure: HashMap::new(),
+            built: None,
+            pending: HashSet::new(),
+            error: None,
+        };
+        site.reload_templates();
+        site.rebuild(true);
+        site
+    }
+
+    /// The error of the last rebuild, if it failed.
+    pub fn error(&self) -> Option<&Diagnostics> {
+        self.error.as_ref()
+    }
+
+    /// The file at an output path (`index.html`, `speakers/su-bo/index.html`, `style.css`).
+    pub fn file(&self, path: &str) -> Option<&OutputFile> {
+        self.built.as_ref()?.files.get(path)
+    }
+
+    /// How many files the last good build has.
+    pub fn len(&self) -> usize {
+        self.built.as_ref().map_or(0, |b| b.files.len())
+    }
+
+    /// Whether there is no good build yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn reload_templates(&mut self) {
+        let base_path = self.inputs_base_path();
+        match Templates::load(&self.root, &base_path) {
+            Ok(t) => {
+                self.closure = deps::template_closure(&t.sources());
+                self.templates = Some(t);
+            }
+            Err(e) => {
+                self.templates = None;
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn inputs_base_path(&self) -> String {
+        self.built.as_ref().map_or_else(
+            || {
+                self.settings
+                    .base_url
+                    .as_deref()
+                    .and_then(|u| crate::load::parse_base_url(u).ok())
+                    .map_or("/".to_string(), |(_, p)| p)
+            },
+            |b| b.site.config.base_path.clone(),
+        )
+    }
+
+    /// Takes changed files (relative to the root, or absolute) into account and rebuilds what
+    /// depends on them.
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Outcome {
+        let rel: Vec<PathBuf> = changed.iter().map(|p| crate::diagnostic::relative(&self.root, p)).collect();
+        let inputs = deps::inputs_of(&self.root, &rel);
+        // A folder that appeared, vanished or was renamed maps to no single input: read it all.
+        let full = rel.iter().any(|p| {
+            let watched = ["content", "templates", "static"].iter().any(|d| p.starts_with(d));
+            watched && Input::from_path(p).is_none()
+        });
+        if full {
+            self.inputs = Inputs::read(&self.root, &self.settings);
+            self.pending.insert(Input::Settings);
+        } else if self.inputs.update(&rel) {
+            self.pending.insert(Input::Settings);
+        }
+        let templates_changed = full || inputs.iter().any(|i| matches!(i, Input::Template(_)));
+        self.pending.extend(inputs);
+        if templates_changed || self.templates.is_none() {
+            self.error = None;
+            self.reload_templates();
+        }
+        self.rebuild(false)
+    }
+
+    fn rebuild(&mut self, everything: bool) -> Outcome {
+        let started = Instant::now();
+        let result = self.try_rebuild(everything);
+        match result {
+            Ok(mut change) => {
+                self.error = None;
+                self.pending.clear();
+                change.elapsed = started.elapsed();
+                if change.paths.is_empty() {
+                    Outcome::Unchanged
+                } else {
+                    Outcome::Changed(change)
+                }
+            }
+            Err(errors) => {
+                self.error = Some(errors.clone());
+                Outcome::Failed(errors)
+            }
+        }
+    }
+
+    fn try_rebuild(&mut self, everything: bool) -> Result<Change, Diagnostics> {
+        let templates = match (&self.templates, &self.error) {
+            (Some(t), _) => t,
+            (None, Some(e)) => return Err(e.clone()),
+            (None, None) => {
+                return Err(Diagnostics(vec![Diagnostic::file("templates/", "the templates could not be loaded")]))
+            }
+        };
+        let site = self.inputs.assemble(&self.settings)?;
+        let kinds = render::pages(&site, templates);
+        let new_deps = deps::pages(&site, &kinds);
+        let empty = HashMap::new();
+        let old_deps = self.built.as_ref().map_or(&empty, |b| &b.deps);
+        let full = everything || self.built.is_none() || self.pending.contains(&Input::Settings);
+        let to_render: Vec<PageKind> = if full {
+            kinds.clone()
+        } else {
+            deps::affected(old_deps, &new_deps, &self.pending, &self.closure).iter().map(|p| new_deps[p].0).collect()
+        };
+        let rendered = render::render_pages(&site, templates, &to_render)?;
+
+        let mut files: HashMap<String, OutputFile> = HashMap::with_capacity(new_deps.len() + site.statics.len());
+        if let Some(b) = &self.built {
+            for (path, f) in &b.files {
+                if new_deps.contains_key(path) {
+                    files.insert(path.clone(), f.clone());
+                }
+            }
+        }
+        let mut collisions = Diagnostics::default();
+        for s in render::static_files(&site) {
+            if new_deps.contains_key(&s.path) {
+                collisions.push(
+                    Diagnostic::file(
+                        format!("static/{}", s.path),
+                        format!("static/{} would overwrite the page brief writes at /{}", s.path, s.path),
+                    )
+                    .help("rename or move the file: brief writes this path itself"),
+                );
+            }
+            files.insert(s.path.clone(), s);
+        }
+        if !collisions.is_empty() {
+            return Err(collisions.finish());
+        }
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        let n_rendered = rendered.len();
+        for f in rendered {
+            let same =
+                self.built.as_ref().and_then(|b| b.files.get(&f.path)).is_some_and(|old| old.contents == f.contents);
+            if !same {
+                changed.insert(f.path.clone());
+            }
+            files.insert(f.path.clone(), f);
+        }
+        let broken = crate::links::check(&site, files.values());
+        if !broken.is_empty() {
+            return Err(broken);
+        }
+        if let Some(b) = &self.built {
+            changed.extend(b.files.keys().filter(|p| !files.contains_key(*p)).cloned());
+            changed.extend(files.keys().filter(|p| !b.files.contains_key(*p)).cloned());
+        }
+        for input in &self.pending {
+            if let Input::Static(path) = input {
+                changed.insert(path.clone());
+            }
+        }
+        let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
+        self.built = Some(Built { site, deps: new_deps, files });
+        Ok(Change { paths: changed.into_iter().collect(), css_only, rendered: n_rendered, elapsed: Duration::ZERO })
+    }
+}
+
+/// The site path of an output path: `speakers/su-bo/index.html` is `/speakers/su-bo/`.
+pub fn site_path(output_path: &str) -> String {
+    match output_path.strip_suffix("index.html") {
+        Some(dir) => format!("/{dir}"),
+        None => format!("/{output_path}"),
+    }
+}
+
+/// Whether an output file is an HTML page.
+pub fn is_html(file: &OutputFile) -> bool {
+    matches!(file.contents, Contents::Rendered(_)) && file.path.ends_with(".html")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn starter() -> (tempfile::TempDir, PathBuf, DevSite) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("s");
+        crate::starter::create(&root).unwrap();
+        let site = DevSite::open(&root, Settings::default());
+        assert!(site.error().is_none(), "{:?}", site.error());
+        (dir, root, site)
+    }
+
+    fn html(site: &DevSite, path: &str) -> String {
+        match &site.file(path).unwrap().contents {
+            Contents::Rendered(s) => s.clone(),
+            Contents::Copy(p) => std::fs::read_to_string(p).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_content_change_rerenders_only_dependent_pages() {
+        let (_d, root, mut site) = starter();
+        let file = root.join("content/announcements/opening.md");
+        let text = std::fs::read_to_string(&file).unwrap().replace("Replace this text", "Brand new text");
+        std::fs::write(&file, text).unwrap();
+        let Outcome::Changed(change) = site.apply(std::slice::from_ref(&file)) else { panic!("expected a change") };
+        assert_eq!(change.paths, ["announcements/opening/index.html"]);
+        assert!(change.rendered < 10, "rendered {} pages", change.rendered);
+        assert!(html(&site, "announcements/opening/index.html").contains("Brand new text"));
+        // Saving the same bytes again changes nothing.
+        assert_eq!(site.apply(&[file]), Outcome::Unchanged);
+    }
+
+    #[test]
+    fn a_broken_file_keeps_the_last_good_build_until_fixed() {
+        let (_d, root, mut site) = starter();
+        let file = root.join("content/announcements/opening.md");
+        let good = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, good.replace("title: The Example Expo opens", "title: [broken")).unwrap();
+        let Outcome::Failed(errors) = site.apply(std::slice::from_ref(&file)) else { panic!("expected a failure") };
+        assert!(errors.0[0].location().starts_with("content/announcements/opening.md:2:"), "{}", errors.render(false));
+        assert!(html(&site, "announcements/opening/index.html").contains("The Example Expo opens"));
+        assert!(site.error().is_some());
+        std::fs::write(&file, good.replace("The Example Expo opens", "The expo is open")).unwrap();
+        assert!(matches!(site.apply(&[file]), Outcome::Changed(_)));
+        assert!(site.error().is_none());
+        assert!(html(&site, "announcements/opening/index.html").contains("The expo is open"));
+    }
+
+    #[test]
+    fn new_and_deleted_files_add_and_remove_pages() {
+        let (_d, root, mut site) = starter();
+        let file = root.join("content/pages/contact.md");
+        std::fs::write(&file, "---\ntitle: Contact\n---\nWrite to us.\n").unwrap();
+        let Outcome::Changed(change) = site.apply(std::slice::from_ref(&file)) else { panic!() };
+        assert_eq!(change.paths, ["contact/index.html"]);
+        std::fs::remove_file(&file).unwrap();
+        let Outcome::Changed(change) = site.apply(&[file]) else { panic!() };
+        assert_eq!(change.paths, ["contact/index.html"]);
+        assert!(site.file("contact/index.html").is_none());
+    }
+
+    #[test]
+    fn a_stylesheet_change_is_css_only_and_a_template_change_reaches_its_pages() {
+        let (_d, root, mut site) = starter();
+        let css = root.join("static/style.css");
+        std::fs::write(&css, "body { color: red }").unwrap();
+        let Outcome::Changed(change) = site.apply(&[css]) else { panic!() };
+        assert!(change.css_only);
+        assert_eq!(change.paths, ["style.css"]);
+        let tpl = root.join("templates/speaker.html");
+        let text = std::fs::read_to_string(&tpl).unwrap().replace("<h1>", "<h1 class=\"changed\">");
+        std::fs::write(&tpl, text).unwrap();
+        let Outcome::Changed(change) = site.apply(&[tpl]) else { panic!() };
+        assert_eq!(change.paths, ["speakers/jane-doe/index.html"]);
+        assert!(!change.css_only);
+    }
+}

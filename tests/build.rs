@@ -1,0 +1,234 @@
+//! Builds the real briefing and the starter into temporary folders and checks the HTML with a
+//! parser: pages, cross-links, timeline order, base paths, drafts, determinism.
+
+mod common;
+
+use common::{brief, tree, Site};
+use scraper::{Html, Selector};
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn page(site: &Site, path: &str) -> Html {
+    let file = site.public().join(path.trim_start_matches('/')).join("index.html");
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    Html::parse_document(&text)
+}
+
+fn texts(doc: &Html, selector: &str) -> Vec<String> {
+    doc.select(&sel(selector))
+        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+fn hrefs(doc: &Html, selector: &str) -> Vec<String> {
+    doc.select(&sel(selector)).filter_map(|e| e.value().attr("href").map(str::to_string)).collect()
+}
+
+fn slugs(site: &Site, dir: &str) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(site.root().join("content").join(dir))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn real_briefing_has_every_page_kind() {
+    let site = Site::real();
+    let run = site.build().ok();
+    assert!(run.stdout.starts_with("Built "), "{}", run.stdout);
+    let home = page(&site, "/");
+    assert_eq!(texts(&home, "h1"), ["9th China–ASEAN Expo"]);
+    let announcement_links = hrefs(&home, ".card h3 a");
+    for slug in slugs(&site, "announcements") {
+        let url = format!("/caexpo-2012/announcements/{slug}/");
+        assert!(announcement_links.contains(&url), "home page does not link {url}: {announcement_links:?}");
+        let doc = page(&site, &format!("/announcements/{slug}"));
+        assert_eq!(doc.select(&sel("h1")).count(), 1, "{slug}");
+    }
+    for slug in slugs(&site, "speakers") {
+        assert_eq!(page(&site, &format!("/speakers/{slug}")).select(&sel("h1")).count(), 1);
+    }
+    for path in ["/announcements", "/timeline", "/speakers", "/topics", "/about"] {
+        let doc = page(&site, path);
+        assert_eq!(doc.select(&sel("h1")).count(), 1, "{path}");
+        assert!(!texts(&doc, "title")[0].is_empty());
+    }
+    assert!(site.public().join("404.html").is_file());
+    assert!(site.public().join("style.css").is_file());
+}
+
+#[test]
+fn real_briefing_tells_the_story_of_the_article() {
+    let site = Site::real();
+    site.build().ok();
+    let home = page(&site, "/");
+    let event = texts(&home, ".event .meta").join(" ");
+    assert!(event.contains("Nanning") && event.contains("21–25 September 2012"), "{event}");
+    let speakers = texts(&page(&site, "/speakers"), ".speaker a");
+    for name in ["Pan Gongsheng", "Su Bo", "Wen Jiabao"] {
+        assert!(speakers.iter().any(|s| s == name), "{name} missing from {speakers:?}");
+    }
+    // A speaker's page lists the announcements that name them.
+    let pan = page(&site, "/speakers/pan-gongsheng");
+    assert_eq!(hrefs(&pan, ".card h3 a"), ["/caexpo-2012/announcements/financial-cooperation/"]);
+    let wen = page(&site, "/speakers/wen-jiabao");
+    let wen_timeline = texts(&wen, ".timeline-entry time");
+    assert_eq!(wen_timeline, ["November 2011"]);
+    // Key figures: two-way trade in 2002 and 2011.
+    let figures = texts(&home, ".figures dd").join(" ");
+    assert!(figures.contains("54.8 billion USD") && figures.contains("362.8 billion USD"), "{figures}");
+    // Every announcement credits VNA.
+    for slug in slugs(&site, "announcements") {
+        let source = texts(&page(&site, &format!("/announcements/{slug}")), ".source").join(" ");
+        assert!(source.contains("VNA"), "{slug}: {source}");
+    }
+}
+
+#[test]
+fn timeline_is_chronological_and_keeps_each_dates_precision() {
+    let site = Site::real();
+    site.build().ok();
+    let doc = page(&site, "/timeline");
+    let dates: Vec<String> =
+        doc.select(&sel(".timeline-entry time")).map(|t| t.value().attr("datetime").unwrap().to_string()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by_key(|d| {
+        let p: Vec<u32> = d.split('-').map(|x| x.parse().unwrap()).collect();
+        (p[0], p.get(1).copied().unwrap_or(0), p.get(2).copied().unwrap_or(0))
+    });
+    assert_eq!(dates, sorted);
+    let shown = texts(&doc, ".timeline-entry time");
+    for expected in ["2002", "January 2010", "2011", "November 2011", "22 September 2012"] {
+        assert!(shown.iter().any(|s| s == expected), "{expected} not in {shown:?}");
+    }
+    let years = texts(&doc, "section h2");
+    assert_eq!(years, ["2002", "2010", "2011", "2012"]);
+}
+
+#[test]
+fn topic_pages_list_their_announcements() {
+    let site = Site::starter();
+    site.build().ok();
+    let topic = page(&site, "/topics/trade");
+    assert_eq!(hrefs(&topic, ".card h3 a"), ["/announcements/opening/"]);
+    let topics = page(&site, "/topics");
+    assert_eq!(texts(&topics, ".topic-list .count"), ["(1)"]);
+}
+
+#[test]
+fn markdown_extensions_and_heading_ids_render() {
+    let site = Site::starter();
+    site.write(
+        "content/pages/extras.md",
+        "---\ntitle: Extras\n---\n\n## Table\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nSee ~~this~~ note[^1] and [the table](#table).\n\n[^1]: A footnote.\n",
+    );
+    site.build().ok();
+    let doc = page(&site, "/extras");
+    assert_eq!(doc.select(&sel("main table td")).count(), 2);
+    assert_eq!(doc.select(&sel("main del")).count(), 1);
+    assert_eq!(doc.select(&sel("h2#table")).count(), 1);
+    assert!(doc.select(&sel(".footnote-definition")).count() == 1);
+}
+
+#[test]
+fn values_are_escaped_and_markdown_is_not() {
+    let site = Site::starter();
+    site.edit(
+        "content/announcements/opening.md",
+        "title: The Example Expo opens",
+        "title: \"<script>alert(1)</script> & co\"",
+    );
+    site.build().ok();
+    let doc = page(&site, "/announcements/opening");
+    assert_eq!(texts(&doc, "h1"), ["<script>alert(1)</script> & co"]);
+    assert_eq!(doc.select(&sel("main script")).count(), 0);
+    assert_eq!(doc.select(&sel("main h2#what-happens-next")).count(), 1);
+}
+
+#[test]
+fn base_url_with_a_subpath_prefixes_every_internal_link() {
+    let site = Site::starter();
+    site.run(&["build", "--base-url", "https://example.org/briefing/"]).ok();
+    for path in ["/", "/announcements/opening", "/speakers/jane-doe", "/timeline"] {
+        let doc = page(&site, path);
+        for link in hrefs(&doc, "a[href], link[href]") {
+            let internal = !link.starts_with("http") && !link.starts_with('#');
+            assert!(!internal || link.starts_with("/briefing/"), "{path}: {link}");
+        }
+        let canonical = hrefs(&doc, "link[rel=canonical]");
+        assert!(canonical[0].starts_with("https://example.org/briefing/"), "{canonical:?}");
+    }
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::starter();
+    site.write(
+        "content/announcements/secret.md",
+        "---\ntitle: Not yet\ndate: 2030-05-15\nsummary: Embargoed.\ndraft: true\n---\nText.\n",
+    );
+    site.build().ok();
+    assert!(!site.public().join("announcements/secret").exists());
+    assert!(!hrefs(&page(&site, "/announcements"), "a").iter().any(|h| h.contains("secret")));
+    site.run(&["build", "--drafts"]).ok();
+    assert!(site.public().join("announcements/secret/index.html").is_file());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = Site::real();
+    let out_a = site.root().join("out-a");
+    let out_b = site.root().join("out-b");
+    site.run(&["build", "--out", out_a.to_str().unwrap()]).ok();
+    site.run(&["build", "--out", out_b.to_str().unwrap()]).ok();
+    let (a, b) = (tree(&out_a), tree(&out_b));
+    assert!(a.len() > 10);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn rebuild_replaces_the_output_whole() {
+    let site = Site::starter();
+    site.build().ok();
+    assert!(site.public().join("about/index.html").is_file());
+    site.remove("content/pages/about.md");
+    site.build().ok();
+    assert!(!site.public().join("about").exists());
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = Site::starter();
+    let run = site.run(&["check"]).ok();
+    assert!(run.stdout.contains("no problems"), "{}", run.stdout);
+    assert!(!site.public().exists());
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let out = brief().args(["build", "--no-such-flag"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = brief().args(["frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn missing_content_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = brief().args(["build", "--root"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("there is no content/ directory") && err.contains("brief new"), "{err}");
+}
