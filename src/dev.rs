@@ -128,20 +128,27 @@ impl DevSite {
     /// depends on them.
     pub fn apply(&mut self, changed: &[PathBuf]) -> Outcome {
         let rel: Vec<PathBuf> = changed.iter().map(|p| crate::diagnostic::relative(&self.root, p)).collect();
-        let inputs = deps::inputs_of(&self.root, &rel);
-        // A folder that appeared, vanished or was renamed maps to no single input: read it all.
-        let full = rel.iter().any(|p| {
-            let watched = ["content", "templates", "static"].iter().any(|d| p.starts_with(d));
-            watched && Input::from_path(p).is_none()
-        });
-        if full {
-            self.inputs = Inputs::read(&self.root, &self.settings);
-            self.pending.insert(Input::Settings);
-        } else if self.inputs.update(&rel) {
-            self.pending.insert(Input::Settings);
+        // Content changes are what the inputs saw: files re-read, appeared or gone, which also
+        // covers folders created, deleted or renamed.
+        let touched = self.inputs.update(&rel);
+        self.pending.extend(deps::inputs_of(&self.root, &touched));
+        let mut templates_changed = false;
+        for path in rel.iter().filter(|p| p.starts_with("templates") || p.starts_with("static")) {
+            templates_changed |= path.starts_with("templates");
+            match Input::from_path(path) {
+                Some(input @ Input::Template(_)) if path.extension().is_some_and(|e| e == "html") => {
+                    self.pending.insert(input);
+                }
+                Some(input @ Input::Static(_)) => {
+                    self.pending.insert(input);
+                }
+                // A template folder renamed or removed: any page may have used what was in it.
+                _ if path.starts_with("templates") => {
+                    self.pending.insert(Input::Settings);
+                }
+                _ => {}
+            }
         }
-        let templates_changed = full || inputs.iter().any(|i| matches!(i, Input::Template(_)));
-        self.pending.extend(inputs);
         if templates_changed || self.templates.is_none() {
             self.error = None;
             self.reload_templates();

@@ -244,14 +244,11 @@ impl Inputs {
     }
 
     /// Takes changes to the files at `changed` (paths relative to the root, or absolute) into
-    /// account, re-reading only those and any file that appeared. Returns whether the settings in
-    /// site.yaml changed, which changes every page.
-    pub fn update(&mut self, changed: &[PathBuf]) -> bool {
+    /// account, re-reading only those and any file that appeared. Returns the content files that
+    /// were re-read, appeared or disappeared (relative to the root).
+    pub fn update(&mut self, changed: &[PathBuf]) -> Vec<PathBuf> {
         let changed: HashSet<PathBuf> = changed.iter().map(|p| crate::diagnostic::relative(&self.root, p)).collect();
-        let before = self.config.as_ref().map(|c| c.as_ref().ok().map(|c| (c.base_path.clone(), c.base_url.clone())));
-        self.refresh(Some(&changed));
-        let after = self.config.as_ref().map(|c| c.as_ref().ok().map(|c| (c.base_path.clone(), c.base_url.clone())));
-        before != after || changed.contains(Path::new("content/site.yaml"))
+        self.refresh(Some(&changed))
     }
 
     fn base_path(&self) -> String {
@@ -262,7 +259,8 @@ impl Inputs {
     }
 
     /// Re-lists the files and parses those that are new or in `changed` (all when `None`).
-    fn refresh(&mut self, changed: Option<&HashSet<PathBuf>>) {
+    /// Returns the files re-read, appeared or gone.
+    fn refresh(&mut self, changed: Option<&HashSet<PathBuf>>) -> Vec<PathBuf> {
         let root = self.root.clone();
         let mut layout = Diagnostics::default();
         self.missing_content = !root.join("content").is_dir();
@@ -311,10 +309,13 @@ impl Inputs {
                 (rel, input)
             })
             .collect();
+        let mut touched: Vec<PathBuf> = parsed.iter().map(|(p, _)| p.clone()).collect();
+        touched.extend(self.files.keys().cloned());
         files.extend(parsed);
         self.files = files;
         self.statics = load_statics(&root, &mut layout);
         self.layout = layout.0;
+        touched
     }
 
     /// Checks the cross-references and builds the site model.

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 mod build;
 mod check;
 mod new;
+mod serve;
 
 /// brief: a static site generator for briefing microsites.
 #[derive(Debug, Parser)]
@@ -24,6 +25,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Start a new briefing in DIR from a small working example.
     New(new::NewArgs),
+    /// Serve the site locally, rebuilding and reloading the browser on every save.
+    Serve(serve::ServeArgs),
 }
 
 impl Cli {
@@ -33,6 +36,7 @@ impl Cli {
             Command::Build(args) => args.run(),
             Command::Check(args) => args.run(),
             Command::New(args) => args.run(),
+            Command::Serve(args) => args.run(),
         }
     }
 }

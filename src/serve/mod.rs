@@ -1,0 +1,142 @@
+//! `brief serve`: builds the site in memory, serves it on loopback, and rebuilds what changed on
+//! every save. Composes the library's [`brief::dev::DevSite`] with an HTTP server and a watcher.
+
+mod http;
+mod watch;
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use brief::dev::DevSite;
+use brief::Error;
+use tokio::sync::broadcast;
+
+use http::{AppState, Event};
+
+/// How to serve.
+pub struct Config {
+    /// The site's root.
+    pub root: PathBuf,
+    /// The address to listen on.
+    pub bind: IpAddr,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// Open the site in a browser once it is served.
+    pub open: bool,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// Serves until Ctrl-C.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+pub fn run(config: Config) -> Result<(), Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Io(format!("cannot start the server: {e}")))?;
+    runtime.block_on(serve(config))
+}
+
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+async fn serve(config: Config) -> Result<(), Error> {
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(config.bind, config.port)).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            Error::Usage(format!(
+                "port {} is already in use on {}: choose another with --port N, or --port 0 for any free port",
+                config.port, config.bind
+            ))
+        } else {
+            Error::Usage(format!("cannot listen on {}:{}: {e}", config.bind, config.port))
+        }
+    })?;
+    let addr = listener.local_addr().map_err(|e| Error::Io(e.to_string()))?;
+    if !config.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}, which other machines on the network can reach; the dev server is for your own machine (the default is 127.0.0.1)",
+            config.bind
+        );
+    }
+    let shown = if addr.ip().is_unspecified() { SocketAddr::new([127, 0, 0, 1].into(), addr.port()) } else { addr };
+    let url = format!("http://{shown}/");
+    let settings = brief::Settings { base_url: Some(url.clone()), drafts: config.drafts };
+    let root = config.root.clone();
+    let site = tokio::task::spawn_blocking(move || DevSite::open(&root, settings))
+        .await
+        .map_err(|e| Error::Io(format!("the first build failed: {e}")))?;
+    if let Some(errors) = site.error() {
+        eprint!("{}", errors.render(watch::color()));
+        eprintln!("The site has problems; serving what could be built. Fix them and save: the page will update.");
+    }
+    let (events, _) = broadcast::channel(64);
+    let last_error = std::sync::Mutex::new(site.error().map(|e| e.render(false)));
+    let state = Arc::new(AppState { site: RwLock::new(site), events, addr, last_error });
+    let _watcher = watch::start(config.root.clone(), Arc::clone(&state))?;
+
+    let app = axum::Router::new().fallback(http::handle).with_state(Arc::clone(&state));
+    println!("Serving at {url}");
+    let _ = std::io::stdout().flush();
+    if config.open {
+        let _ = open::that_detached(&url);
+    }
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| Error::Io(format!("the server stopped: {e}")))?;
+    println!("Stopped.");
+    Ok(())
+}
+
+/// Tells the browsers what a rebuild did, and prints it once.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+fn announce(state: &AppState, outcome: &brief::dev::Outcome, was_failing: bool) {
+    use brief::dev::Outcome;
+    if !matches!(outcome, Outcome::Failed(_)) {
+        *state.last_error.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+    match outcome {
+        Outcome::Changed(change) => {
+            if was_failing {
+                let _ = state.events.send(Event::Fixed);
+                println!("Fixed.");
+            }
+            let pages: Vec<String> = change.paths.iter().map(|p| brief::dev::site_path(p)).collect();
+            println!(
+                "Rebuilt {} page{} in {} ms: {}",
+                change.rendered,
+                if change.rendered == 1 { "" } else { "s" },
+                change.elapsed.as_millis(),
+                summary(&pages)
+            );
+            let _ = state.events.send(if change.css_only { Event::Css } else { Event::Reload(pages) });
+        }
+        Outcome::Unchanged => {
+            if was_failing {
+                let _ = state.events.send(Event::Fixed);
+                println!("Fixed.");
+            }
+        }
+        Outcome::Failed(errors) => {
+            let text = errors.render(false);
+            let mut last = state.last_error.lock().unwrap_or_else(|e| e.into_inner());
+            // The same problem saved again is printed once.
+            if last.as_deref() != Some(text.as_str()) {
+                eprint!("{}", errors.render(watch::color()));
+                *last = Some(text.clone());
+            }
+            let _ = state.events.send(Event::Problem(text));
+        }
+    }
+}
+
+fn summary(pages: &[String]) -> String {
+    match pages.len() {
+        0 => "nothing changed".into(),
+        1..=4 => pages.join(", "),
+        n => format!("{} and {} more", pages[..3].join(", "), n - 3),
+    }
+}

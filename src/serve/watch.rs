@@ -1,0 +1,127 @@
+//! Watching the site's folders and turning bursts of file events into one rebuild.
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use brief::Error;
+use notify::event::ModifyKind;
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+
+use super::http::AppState;
+
+/// How long the watcher waits for a burst of events to end. Editors' atomic saves (write a
+/// temporary file, rename it over) arrive within a few milliseconds of each other.
+const DEBOUNCE: Duration = Duration::from_millis(15);
+
+/// The folders whose changes matter.
+const WATCHED: [&str; 3] = ["content", "templates", "static"];
+
+/// Whether to colour terminal output.
+pub fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Whether a changed path can affect the site: under a watched folder, and not an editor's
+/// temporary file (`.#x.md`, `x.md~`, `x.md.swp`, vim's `4913`).
+pub fn relevant(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else { return false };
+    let Some(first) = rel.iter().next().and_then(|s| s.to_str()) else { return false };
+    if !WATCHED.contains(&first) {
+        return false;
+    }
+    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    !(name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name == "4913")
+}
+
+/// Starts watching; rebuilds run on a thread of their own. The returned value stops the watcher
+/// when dropped.
+pub fn start(root: PathBuf, state: Arc<AppState>) -> Result<impl Sized, Error> {
+    let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
+    let mut debouncer = new_debouncer(DEBOUNCE, Some(Duration::from_millis(5)), move |result: DebounceEventResult| {
+        if let Ok(events) = result {
+            // Reading a file is an event too (the rebuild's own reads among them): only changes count.
+            let paths: Vec<PathBuf> = events
+                .into_iter()
+                .filter(|e| !matches!(e.event.kind, EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))))
+                .flat_map(|e| e.event.paths)
+                .collect();
+            if !paths.is_empty() {
+                let _ = tx.send(paths);
+            }
+        }
+    })
+    .map_err(|e| Error::Io(format!("cannot watch the site's files: {e}")))?;
+    // The root itself, not recursively, so that a watched folder that is deleted and comes back
+    // is noticed; the folders recursively.
+    debouncer
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|e| Error::Io(format!("cannot watch {}: {e}", root.display())))?;
+    for dir in WATCHED {
+        let _ = debouncer.watch(root.join(dir), RecursiveMode::Recursive);
+    }
+    let debouncer = Arc::new(std::sync::Mutex::new(debouncer));
+    let keep = Arc::clone(&debouncer);
+    std::thread::spawn(move || rebuild_loop(root, rx, state, debouncer));
+    Ok(keep)
+}
+
+fn rebuild_loop<W: notify::Watcher, C: notify_debouncer_full::FileIdCache>(
+    root: PathBuf,
+    rx: mpsc::Receiver<Vec<PathBuf>>,
+    state: Arc<AppState>,
+    debouncer: Arc<std::sync::Mutex<notify_debouncer_full::Debouncer<W, C>>>,
+) {
+    while let Ok(first) = rx.recv() {
+        let mut paths: BTreeSet<PathBuf> = first.into_iter().collect();
+        // Changes that arrived while the last rebuild ran go into this one.
+        while let Ok(more) = rx.try_recv() {
+            paths.extend(more);
+        }
+        let changed: Vec<PathBuf> = paths.into_iter().filter(|p| relevant(&root, p)).collect();
+        if changed.is_empty() {
+            continue;
+        }
+        // A watched folder that was created (again) needs a watch of its own.
+        for dir in WATCHED {
+            let path = root.join(dir);
+            if changed.contains(&path) && path.is_dir() {
+                if let Ok(mut d) = debouncer.lock() {
+                    let _ = d.watch(&path, RecursiveMode::Recursive);
+                }
+            }
+        }
+        let (outcome, was_failing) = {
+            let mut site = state.site.write().unwrap_or_else(|e| e.into_inner());
+            let was_failing = site.error().is_some();
+            (site.apply(&changed), was_failing)
+        };
+        super::announce(&state, &outcome, was_failing);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_site_files_trigger_rebuilds() {
+        let root = Path::new("/site");
+        assert!(relevant(root, Path::new("/site/content/announcements/a.md")));
+        assert!(relevant(root, Path::new("/site/templates/base.html")));
+        assert!(relevant(root, Path::new("/site/content")));
+        assert!(!relevant(root, Path::new("/site/public/index.html")));
+        assert!(!relevant(root, Path::new("/site/content/.a.md.swp")));
+        assert!(!relevant(root, Path::new("/site/content/a.md~")));
+        assert!(!relevant(root, Path::new("/site/static/4913")));
+        assert!(!relevant(root, Path::new("/elsewhere/content/a.md")));
+    }
+}

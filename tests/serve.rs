@@ -1,0 +1,327 @@
+//! `brief serve` driven from outside: a real server process on a free port, a real HTTP client,
+//! raw TCP for requests that HTTP clients would normalise, and real file changes on disk.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{brief, Site};
+
+/// A running `brief serve`.
+struct Server {
+    child: Child,
+    url: String,
+    port: u16,
+    stderr: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(site: &Site, extra: &[&str]) -> Server {
+        let mut child = brief()
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .arg("--root")
+            .arg(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("Serving at ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        let port = url.trim_end_matches('/').rsplit(':').next().unwrap().parse().unwrap();
+        std::thread::spawn(move || for _ in stdout.lines() {});
+        let (tx, stderr) = mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Server { child, url, port, stderr }
+    }
+
+    fn get(&self, path: &str) -> reqwest::blocking::Response {
+        reqwest::blocking::get(format!("{}{}", self.url, path.trim_start_matches('/'))).unwrap()
+    }
+
+    fn text(&self, path: &str) -> String {
+        self.get(path).text().unwrap()
+    }
+
+    /// Sends a request as raw bytes and returns the status code.
+    fn raw(&self, request: &str) -> u16 {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+    }
+
+    fn raw_get(&self, path: &str) -> u16 {
+        self.raw(&format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.port))
+    }
+
+    fn events(&self) -> Events {
+        let response = reqwest::blocking::Client::builder()
+            .timeout(None)
+            .build()
+            .unwrap()
+            .get(format!("{}__brief/events", self.url))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut event = String::new();
+            for line in BufReader::new(response).lines().map_while(Result::ok) {
+                if let Some(name) = line.strip_prefix("event: ") {
+                    event = name.to_string();
+                } else if let Some(data) = line.strip_prefix("data: ") {
+                    if tx.send((event.clone(), data.to_string())).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        // Give the stream a moment to be subscribed before the test changes files.
+        std::thread::sleep(Duration::from_millis(200));
+        Events(rx)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Events(mpsc::Receiver<(String, String)>);
+
+impl Events {
+    /// The next event named `name`, skipping others; panics after 10 s.
+    fn next(&self, name: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.0.recv_timeout(left) {
+                Ok((event, data)) if event == name => return data,
+                Ok(_) => continue,
+                Err(_) => panic!("no `{name}` event within 10 s"),
+            }
+        }
+    }
+}
+
+const OPENING: &str = "content/announcements/opening.md";
+
+#[test]
+fn serves_pages_with_the_reload_script_and_never_writes_public() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let home = server.get("/");
+    assert_eq!(home.status(), 200);
+    assert_eq!(home.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(home.headers().get("access-control-allow-origin").is_none());
+    let html = home.text().unwrap();
+    assert!(html.contains("/__brief/events"));
+    let css = server.get("/style.css");
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(!css.text().unwrap().contains("__brief"));
+    assert!(!site.public().exists(), "serve wrote {}", site.public().display());
+}
+
+#[test]
+fn a_content_save_reloads_the_page_with_the_new_text() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    site.edit(OPENING, "The Example Expo opens", "The Expo has opened");
+    let data = events.next("reload");
+    assert!(data.contains("/announcements/opening/"), "{data}");
+    assert!(server.text("/announcements/opening/").contains("The Expo has opened"));
+    assert!(server.text("/").contains("The Expo has opened"));
+}
+
+#[test]
+fn an_atomic_save_by_rename_is_picked_up() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    let text = site.read(OPENING).replace("The Example Expo opens", "Saved by rename");
+    let tmp = site.root().join("content/announcements/.opening.md.tmp1234");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, site.root().join(OPENING)).unwrap();
+    events.next("reload");
+    assert!(server.text("/announcements/opening/").contains("Saved by rename"));
+}
+
+#[test]
+fn a_template_change_reaches_the_pages_that_use_it() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    site.edit("templates/speaker.html", "<h1>", "<h1 class=\"from-template\">");
+    let data = events.next("reload");
+    assert_eq!(data, r#"["/speakers/jane-doe/"]"#);
+    assert!(server.text("/speakers/jane-doe/").contains("from-template"));
+}
+
+#[test]
+fn a_stylesheet_change_swaps_css_without_reload() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    site.write("static/style.css", "body { color: rgb(1, 2, 3) }\n");
+    events.next("css");
+    assert!(server.text("/style.css").contains("rgb(1, 2, 3)"));
+}
+
+#[test]
+fn deleting_and_adding_files_removes_and_adds_pages() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    site.remove("content/pages/about.md");
+    let data = events.next("reload");
+    assert!(data.contains("/about/"), "{data}");
+    assert_eq!(server.get("/about/").status(), 404);
+    site.write("content/pages/new-folder-page.md", "---\ntitle: Fresh\n---\nHello.\n");
+    events.next("reload");
+    assert!(server.text("/new-folder-page/").contains("Fresh"));
+}
+
+#[test]
+fn a_broken_file_shows_the_error_and_keeps_the_last_good_page() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    let good = site.read(OPENING);
+    site.write(
+        OPENING,
+        good.replace("title: The Example Expo opens", "title: \"<img src=x onerror=alert(1)>\"\nsummry: typo"),
+    );
+    let problem = events.next("problem");
+    assert!(problem.contains("content/announcements/opening.md:3:1"), "{problem}");
+    assert!(problem.contains("unknown field `summry`"), "{problem}");
+    assert!(server.text("/announcements/opening/").contains("The Example Expo opens"));
+    // The terminal shows the error once.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut printed = Vec::new();
+    while Instant::now() < deadline && !printed.iter().any(|l: &String| l.contains("opening.md:3:1")) {
+        if let Ok(line) = server.stderr.recv_timeout(Duration::from_millis(200)) {
+            printed.push(line);
+        }
+    }
+    assert!(printed.iter().any(|l| l.contains("opening.md:3:1")), "{printed:?}");
+    site.write(OPENING, good.replace("The Example Expo opens", "Fixed again"));
+    events.next("fixed");
+    events.next("reload");
+    assert!(server.text("/announcements/opening/").contains("Fixed again"));
+}
+
+#[test]
+fn missing_pages_get_the_sites_404_page() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let response = server.get("/no/such/page/");
+    assert_eq!(response.status(), 404);
+    assert!(response.text().unwrap().contains("Page not found"));
+    let redirect = server.raw_get("/announcements");
+    assert_eq!(redirect, 308);
+}
+
+#[test]
+fn paths_outside_the_site_are_refused() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    for path in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/..%5c..%5cetc%5cpasswd",
+        "/..\\..\\etc\\passwd",
+        "/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+        "/index.html%00.css",
+        "//etc/passwd",
+    ] {
+        let status = server.raw_get(path);
+        assert!(status == 400 || status == 404, "{path} answered {status}");
+    }
+    // Double encoding is decoded once: a name with `%2e` in it, which does not exist.
+    assert_eq!(server.raw_get("/%252e%252e/%252e%252e/etc/passwd"), 404);
+    // An absolute URL in the request line is not a way out either.
+    let status = server.raw(&format!(
+        "GET http://127.0.0.1:{}/../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+        server.port, server.port
+    ));
+    assert!(status == 400 || status == 404, "absolute-form answered {status}");
+}
+
+#[test]
+fn foreign_hosts_origins_and_methods_are_refused() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    let request = |extra: &str, method: &str, path: &str| {
+        server.raw(&format!("{method} {path} HTTP/1.1\r\n{extra}Connection: close\r\n\r\n"))
+    };
+    assert_eq!(request(&format!("Host: 127.0.0.1:{port}\r\n"), "GET", "/"), 200);
+    assert_eq!(request(&format!("Host: localhost:{port}\r\n"), "GET", "/"), 200);
+    assert_eq!(request(&format!("Host: attacker.example:{port}\r\n"), "GET", "/"), 403);
+    assert_eq!(request("Host: attacker.example\r\n", "GET", "/__brief/events"), 403);
+    assert_eq!(
+        request(&format!("Host: 127.0.0.1:{port}\r\nOrigin: http://attacker.example\r\n"), "GET", "/__brief/events"),
+        403
+    );
+    assert_eq!(request(&format!("Host: 127.0.0.1:{port}\r\nContent-Length: 0\r\n"), "POST", "/"), 405);
+    assert_eq!(request(&format!("Host: 127.0.0.1:{port}\r\nContent-Length: 0\r\n"), "PUT", "/index.html"), 405);
+    assert_eq!(request(&format!("Host: 127.0.0.1:{port}\r\n"), "DELETE", "/"), 405);
+    assert_eq!(request(&format!("Host: 127.0.0.1:{port}\r\n"), "HEAD", "/"), 200);
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = Site::starter();
+    let run = site.run(&["serve", "--port", &port]).code(2);
+    assert!(run.stderr.contains("already in use") && run.stderr.contains("--port"), "{}", run.stderr);
+}
+
+#[test]
+fn a_network_bind_warns() {
+    let site = Site::starter();
+    let server = Server::start(&site, &["--bind", "0.0.0.0"]);
+    let warning = server.stderr.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(warning.contains("warning") && warning.contains("0.0.0.0"), "{warning}");
+    assert_eq!(server.get("/").status(), 200);
+}
+
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let site = Site::starter();
+    let mut server = Server::start(&site, &[]);
+    let status = std::process::Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            assert!(exit.success(), "exit status {exit:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
