@@ -154,7 +154,12 @@ struct Doc<T> {
 impl<T> Doc<T> {
     /// The span of `value` under `key` in the front matter, for messages.
     fn locate(&self, key: &str, value: Option<&str>) -> Range<usize> {
-        yaml::locate(&self.file.text, self.front_matter.clone(), &[Seg::Key(key)], value)
+        self.locate_nth(key, value, 0)
+    }
+
+    /// The span of the `nth` (0-based) occurrence of `value` under `key`.
+    fn locate_nth(&self, key: &str, value: Option<&str>, nth: usize) -> Range<usize> {
+        yaml::locate_nth(&self.file.text, self.front_matter.clone(), &[Seg::Key(key)], value, nth)
     }
 
     fn error_at(&self, key: &str, value: Option<&str>, message: String) -> Diagnostic {
@@ -438,6 +443,9 @@ impl Inputs {
 
         // Announcements: drafts out unless asked for, then newest first.
         let mut drafts_left_out = HashSet::new();
+        // Announcements left out for a bad date, already reported: references to them are not
+        // errors too.
+        let mut undated = HashSet::new();
         let mut dated = Vec::with_capacity(announcements.len());
         for d in &announcements {
             if d.meta.draft && !settings.drafts {
@@ -446,11 +454,14 @@ impl Inputs {
             }
             match date::parse_day(&d.meta.date) {
                 Ok(day) => dated.push((day, d)),
-                Err(why) => errors.push(
-                    d.error_at("date", Some(d.meta.date.trim()), format!("invalid date: {why}"))
-                        .label("not a real day")
-                        .help("write the day the announcement was made as YYYY-MM-DD, for example 2012-09-22"),
-                ),
+                Err(why) => {
+                    undated.insert(d.slug.clone());
+                    errors.push(
+                        d.error_at("date", Some(d.meta.date.trim()), format!("invalid date: {why}"))
+                            .label("not a real day")
+                            .help("write the day the announcement was made as YYYY-MM-DD, for example 2012-09-22"),
+                    )
+                }
             }
         }
         dated.sort_by(|(da, a), (db, b)| db.cmp(da).then_with(|| a.slug.cmp(&b.slug)));
@@ -506,7 +517,7 @@ impl Inputs {
                 };
                 let announcement = match &e.announcement {
                     None => None,
-                    Some(slug) if drafts_left_out.contains(slug) => None,
+                    Some(slug) if drafts_left_out.contains(slug) || undated.contains(slug) => None,
                     Some(slug) => match announcement_index.get(slug.as_str()) {
                         Some(&a) => Some(a),
                         None => {
@@ -630,13 +641,18 @@ fn resolve<T>(
     errors: &mut Diagnostics,
 ) -> Vec<usize> {
     let mut out = Vec::with_capacity(slugs.len());
-    for slug in slugs {
+    for (n, slug) in slugs.iter().enumerate() {
         match index.get(slug.as_str()) {
-            Some(&i) if out.contains(&i) => errors.push(
-                doc.error_at(key, Some(slug), format!("{what} `{slug}` is listed twice"))
-                    .label("repeated")
-                    .help("remove one of them"),
-            ),
+            Some(&i) if out.contains(&i) => {
+                // Point at this occurrence, not at the first one.
+                let nth = slugs[..n].iter().filter(|s| *s == slug).count();
+                let span = doc.locate_nth(key, Some(slug), nth);
+                errors.push(
+                    Diagnostic::at(&doc.file.path, &doc.file.text, span, format!("{what} `{slug}` is listed twice"))
+                        .label("repeated")
+                        .help("remove one of them"),
+                )
+            }
             Some(&i) => out.push(i),
             None if complete => {
                 let where_ = if what == "topic" {

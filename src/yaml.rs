@@ -22,40 +22,167 @@ pub fn parse<T: DeserializeOwned>(file: &Path, source: &Arc<str>, range: Range<u
         let l = l.trim();
         !l.is_empty() && !l.starts_with('#') && l != "---"
     });
-    let result = if has_content {
-        serde_yaml::from_str(text)
-    } else {
-        // An empty document is an empty mapping, so that missing fields are named one by one.
-        serde_yaml::from_str("{}")
-    };
-    result.map_err(|err| to_diagnostic(file, source, range, &err))
+    // An empty document is an empty mapping, so that missing fields are named one by one.
+    let document = if has_content { text } else { "{}" };
+    serde_yaml::from_str(document).map_err(|err| {
+        // serde_yaml reports a value of the wrong type before a syntax error further on (in
+        // `title: [unclosed` the title is a sequence before the `]` turns out to be missing), so
+        // look for a syntax error first. Reading into `IgnoredAny` fails on nothing else, not even
+        // on a repeated key, which the typed error names better.
+        let syntax = serde_yaml::from_str::<serde::de::IgnoredAny>(document).err();
+        to_diagnostic(file, source, range, syntax.as_ref().unwrap_or(&err))
+    })
 }
 
 fn to_diagnostic(file: &Path, source: &Arc<str>, range: Range<usize>, err: &serde_yaml::Error) -> Diagnostic {
     let full = err.to_string();
-    // serde_yaml appends the position to its message; we show the position our own way.
-    let message = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full.clone(),
-    };
-    let offset = match err.location() {
-        Some(loc) => range.start + loc.index().min(range.len()),
-        None => range.start,
-    };
-    let mut end = offset;
-    let rest = &source[offset..];
-    if let Some(len) = rest.find(['\n', '\r']).or(Some(rest.len())) {
-        end = offset + len.min(rest.len());
+    let text = &source[range.clone()];
+    // serde_yaml puts positions into its message, counted from the start of the YAML text; we show
+    // the position our own way, counted from the start of the file.
+    let stripped = strip_positions(&full);
+    let (message, mut label, help) = explain(&stripped);
+    let mut at = err.location().map_or(0, |loc| floor_char(text, loc.index().min(text.len())));
+    let mut span = None;
+    if let Some((what, line, column)) = unclosed(&full) {
+        // Where the quote or bracket opened says more than where the text ran out.
+        at = offset_of(text, line, column);
+        label = format!("this {what} is never closed");
+    } else if let Some(key) = repeated_key(split_path(&stripped).1) {
+        // serde_yaml points at the start of the mapping; the mistake is the second key.
+        if let Some(key_span) = second_key(text, at, key) {
+            at = key_span.start;
+            span = Some(key_span);
+        }
     }
-    let (message, label, help) = explain(&message);
-    Diagnostic::at(file, source, offset..end.max(offset), message).label(label).help(help)
+    let span = span.unwrap_or_else(|| at..at + text[at..].find(['\n', '\r']).unwrap_or(text.len() - at));
+    Diagnostic::at(file, source, range.start + span.start..range.start + span.end, message).label(label).help(help)
+}
+
+/// `message` without the ` at line N column M` that serde_yaml puts after each part of it.
+fn strip_positions(message: &str) -> String {
+    const AT: &str = " at line ";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(AT) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + AT.len()..];
+        match line_column(after) {
+            Some((_, _, len)) => rest = &after[len..],
+            None => {
+                out.push_str(AT);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Reads `N column M` at the start of `text`: the line, the column and the length read.
+fn line_column(text: &str) -> Option<(usize, usize, usize)> {
+    let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n = digits(text);
+    let line = text[..n].parse().ok()?;
+    let rest = text[n..].strip_prefix(" column ")?;
+    let m = digits(rest);
+    let column = rest[..m].parse().ok()?;
+    Some((line, column, text.len() - rest.len() + m))
+}
+
+/// For a quote or bracket that is never closed, what it is and the 1-based line and column (in the
+/// YAML text) where it opened, which serde_yaml gives as `..., while scanning a quoted scalar at
+/// line L column C`.
+fn unclosed(message: &str) -> Option<(&'static str, usize, usize)> {
+    let (problem, context) = message.split_once(", while ")?;
+    let never_closed = ["end of stream", "document indicator", "did not find expected ','"];
+    if !never_closed.iter().any(|p| problem.contains(p)) {
+        return None;
+    }
+    let what = [
+        ("scanning a quoted scalar", "quote"),
+        ("parsing a quoted scalar", "quote"),
+        ("parsing a flow sequence", "`[`"),
+        ("parsing a flow mapping", "`{`"),
+    ];
+    let (construct, name) = what.iter().find(|(c, _)| context.starts_with(c))?;
+    let (line, column, _) = line_column(context[construct.len()..].strip_prefix(" at line ")?)?;
+    Some((name, line, column))
+}
+
+/// The key named by a `duplicate field` or `duplicate entry` message.
+fn repeated_key(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("duplicate ")?;
+    let rest = rest.strip_prefix("field ").or_else(|| rest.strip_prefix("entry with key "))?;
+    let quoted = |q: char| rest.strip_prefix(q).and_then(|r| r.split(q).next());
+    quoted('`').or_else(|| quoted('"')).or(Some(rest)).filter(|k| !k.is_empty())
+}
+
+/// Byte offset in `text` of 1-based `line` and `column` (counted in characters).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start = crate::diagnostic::line_start(text, line);
+    let line_text = &text[start..];
+    let line_text = &line_text[..line_text.find('\n').unwrap_or(line_text.len())];
+    start + line_text.char_indices().nth(column.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i)
+}
+
+fn floor_char(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The span of the second `key:` of the block mapping that starts at `at` in `text`.
+fn second_key(text: &str, at: usize, key: &str) -> Option<Range<usize>> {
+    let first_line = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = at - first_line;
+    let mut seen = 0;
+    let mut pos = first_line;
+    for raw in text[first_line..].split_inclusive('\n') {
+        let start = pos;
+        pos += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let column = if start == first_line {
+            indent
+        } else {
+            let trimmed = line.trim_start_matches(' ');
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let column = line.len() - trimmed.len();
+            if column < indent {
+                break;
+            }
+            column
+        };
+        if column != indent {
+            continue;
+        }
+        if let Some(len) = key_len(&line[column..], key) {
+            seen += 1;
+            if seen == 2 {
+                return Some(start + column..start + column + len);
+            }
+        }
+    }
+    None
+}
+
+/// If `text` starts with `key:` (the key plain or quoted), the length of the key as written.
+fn key_len(text: &str, key: &str) -> Option<usize> {
+    let written = [key.to_string(), format!("\"{key}\""), format!("'{key}'")];
+    written.into_iter().find_map(|w| {
+        let rest = text.strip_prefix(w.as_str())?.trim_start_matches(' ');
+        let after = rest.strip_prefix(':')?;
+        (after.is_empty() || after.starts_with([' ', '\t', '\r', '\n'])).then_some(w.len())
+    })
 }
 
 /// Turns a serde_yaml message into our message, caret label and help.
 fn explain(message: &str) -> (String, String, String) {
     let (path, inner) = split_path(message);
     let at = |m: &str| match path {
-        Some(p) => format!("{p}: {m}"),
+        Some(p) => format!("{}: {m}", human_path(p)),
         None => m.to_string(),
     };
     if let Some(rest) = inner.strip_prefix("unknown field `") {
@@ -73,16 +200,40 @@ fn explain(message: &str) -> (String, String, String) {
         );
     }
     if inner.starts_with("invalid type") || inner.starts_with("invalid value") {
-        return (at(inner), "wrong type".into(), "change the value to the type expected".into());
+        let expected = inner.rsplit_once(", expected ").map_or("", |(_, e)| e);
+        return (at(inner), "wrong type".into(), type_help(expected));
     }
-    if inner.starts_with("duplicate entry") {
-        return (at(inner), "repeated key".into(), "keep only one of the repeated keys".into());
+    if let Some(key) = repeated_key(inner) {
+        return (at(inner), "repeated key".into(), format!("keep only one `{key}:` line"));
     }
     (
         format!("invalid YAML: {}", at(inner)),
         "YAML stops making sense here".into(),
         "check indentation, a missing `:` after a key, or an unclosed quote or bracket; quote values that contain `: ` or start with `[`, `{`, `*`, `&` or `#`".into(),
     )
+}
+
+/// How to fix a value of the wrong type, from what serde expected (`a string`, `a sequence`, `u32`).
+fn type_help(expected: &str) -> String {
+    let number = |prefix: char| {
+        expected.strip_prefix(prefix).is_some_and(|bits| !bits.is_empty() && bits.chars().all(|c| c.is_ascii_digit()))
+    };
+    let what = if expected.ends_with("string") || expected == "a character" {
+        "a string (text)"
+    } else if expected == "a sequence" {
+        "a list, such as `[a, b]`"
+    } else if number('i') || number('u') {
+        "a whole number"
+    } else if number('f') {
+        "a number, such as 12.5"
+    } else if expected == "a boolean" {
+        "true or false"
+    } else if expected == "a map" || expected.starts_with("struct ") {
+        "a mapping, with one `key: value` line per field"
+    } else {
+        "the type expected"
+    };
+    format!("change the value to {what}")
 }
 
 /// serde_yaml prefixes nested errors with a path like `figures[0].value: `.
@@ -95,6 +246,48 @@ fn split_path(message: &str) -> (Option<&str>, &str) {
         }
     }
     (None, message)
+}
+
+/// A serde path for people: `.[1].figures[0].value` becomes `entry 2, figures entry 1, value`;
+/// paths of keys only (`event.city`) stay as they are.
+fn human_path(path: &str) -> String {
+    let mut groups: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut after_index = false;
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            rest = r;
+        } else if let Some((n, r)) = rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
+            let entry = match n.parse::<usize>() {
+                Ok(n) => format!("entry {}", n + 1),
+                Err(_) => format!("[{n}]"),
+            };
+            if current.is_empty() || after_index {
+                groups.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
+                current = entry;
+            } else {
+                current = format!("{current} {entry}");
+            }
+            after_index = true;
+            rest = r;
+        } else {
+            let end = rest.char_indices().skip(1).find(|&(_, c)| c == '.' || c == '[').map_or(rest.len(), |(i, _)| i);
+            let key = &rest[..end];
+            if after_index {
+                groups.push(std::mem::take(&mut current));
+                current = key.to_string();
+            } else if current.is_empty() {
+                current = key.to_string();
+            } else {
+                current = format!("{current}.{key}");
+            }
+            after_index = false;
+            rest = &rest[end..];
+        }
+    }
+    groups.push(current);
+    groups.join(", ")
 }
 
 fn backticked(text: &str) -> Vec<String> {
@@ -113,6 +306,12 @@ pub enum Seg<'a> {
 /// Finds the text of `value` under `path` in `source[range]`, for errors about values that parsed
 /// but are wrong. Falls back to the deepest key found, then to the start of the document.
 pub fn locate(source: &str, range: Range<usize>, path: &[Seg], value: Option<&str>) -> Range<usize> {
+    locate_nth(source, range, path, value, 0)
+}
+
+/// Like [`locate`], for the `nth` (0-based) occurrence of `value` under `path`, such as the second
+/// of two equal items of a list; falls back to the last occurrence found.
+pub fn locate_nth(source: &str, range: Range<usize>, path: &[Seg], value: Option<&str>, nth: usize) -> Range<usize> {
     let mut block = range.clone();
     let mut found = range.start..range.start;
     for seg in path {
@@ -127,6 +326,7 @@ pub fn locate(source: &str, range: Range<usize>, path: &[Seg], value: Option<&st
     if let Some(value) = value {
         let text = &source[block.clone()];
         let mut from = 0;
+        let mut seen = 0;
         while let Some(i) = text[from..].find(value) {
             let start = from + i;
             let end = start + value.len();
@@ -134,7 +334,11 @@ pub fn locate(source: &str, range: Range<usize>, path: &[Seg], value: Option<&st
             let after = text[end..].chars().next();
             let edge = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
             if edge(before) && edge(after) {
-                return block.start + start..block.start + end;
+                found = block.start + start..block.start + end;
+                if seen == nth {
+                    return found;
+                }
+                seen += 1;
             }
             from = end;
         }
@@ -189,33 +393,29 @@ fn find_seg(source: &str, range: Range<usize>, seg: Seg) -> Option<(Range<usize>
             continue;
         }
         let text = &source[line.content..line.end];
-        let hit = match seg {
+        let (head, body_start) = match seg {
             Seg::Index(n) if line.item => {
                 count += 1;
-                count - 1 == n
+                if count - 1 != n {
+                    continue;
+                }
+                (line.content..line.content + 1, line.content + 2.min(line.end - line.content))
             }
             Seg::Key(key) => {
-                let body = text.strip_prefix("- ").unwrap_or(text).trim_start();
-                body.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
-                    || body.strip_prefix(&format!("\"{key}\"")).is_some_and(|r| r.starts_with(':'))
+                let body = text.strip_prefix("- ").unwrap_or(text).trim_start_matches(' ');
+                let Some(len) = key_len(body, key) else { continue };
+                let k = line.end - body.len();
+                // The value starts after the `:`, on this line or (for a nested block) the next
+                // ones, so that looking into it finds the keys inside rather than this one.
+                let colon = k + len + source[k + len..line.end].find(':').map_or(0, |c| c + 1);
+                (k..k + len, colon)
             }
-            _ => false,
+            _ => continue,
         };
-        if !hit {
-            continue;
-        }
-        let head_start = line.content;
         let block_end = lines[i + 1..]
             .iter()
             .find(|l| l.indent < base || (l.indent == base && (matches!(seg, Seg::Key(_)) || l.item)))
             .map_or(range.end, |l| l.start);
-        let (head, body_start) = match seg {
-            Seg::Key(key) => {
-                let k = head_start + text.find(key).unwrap_or(0);
-                (k..k + key.len(), k)
-            }
-            Seg::Index(_) => (head_start..head_start + 1, head_start + 2.min(line.end - head_start)),
-        };
         return Some((head, body_start..block_end));
     }
     None
@@ -287,5 +487,74 @@ mod tests {
         assert_eq!(crate::diagnostic::line_col(text, r.start), (3, 9));
         let r = locate(text, 0..text.len(), &[Seg::Index(1), Seg::Key("speakers")], Some("x"));
         assert_eq!(crate::diagnostic::line_col(text, r.start), (5, 14));
+    }
+
+    #[test]
+    fn locate_walks_into_nested_mappings() {
+        let text = "event:\n  start: x\n  end: y\n";
+        let r = locate(text, 0..text.len(), &[Seg::Key("event"), Seg::Key("end")], Some("y"));
+        assert_eq!(&text[r.clone()], "y");
+        assert_eq!(crate::diagnostic::line_col(text, r.start), (3, 8));
+        // A key without the value falls back to the key itself, not its parent.
+        let r = locate(text, 0..text.len(), &[Seg::Key("event"), Seg::Key("start")], Some("zzz"));
+        assert_eq!(crate::diagnostic::line_col(text, r.start), (2, 3));
+    }
+
+    #[test]
+    fn locate_nth_finds_a_repeated_value() {
+        let text = "title: x\nspeakers: [su-bo, su-bo]\n";
+        let r = locate_nth(text, 0..text.len(), &[Seg::Key("speakers")], Some("su-bo"), 1);
+        assert_eq!(crate::diagnostic::line_col(text, r.start), (2, 19));
+        let r = locate_nth(text, 0..text.len(), &[Seg::Key("speakers")], Some("su-bo"), 0);
+        assert_eq!(crate::diagnostic::line_col(text, r.start), (2, 12));
+    }
+
+    #[test]
+    fn syntax_errors_come_before_type_errors() {
+        let s = src("---\ntitle: [unclosed\nspeakers: [a]\n---\n");
+        let err = parse::<Doc>(Path::new("a.md"), &s, 4..s.len() - 4).unwrap_err();
+        assert_eq!(err.line_col(), Some((2, 8)), "{err:?}");
+        assert!(err.message.starts_with("invalid YAML: "), "{}", err.message);
+        assert!(err.help.as_deref().unwrap().contains("unclosed quote or bracket"));
+    }
+
+    #[test]
+    fn unclosed_quote_is_reported_where_it_opens() {
+        let s = src("---\ntitle: x\nspeakers: [\"苏波\", \"a]\n\n---\n");
+        let err = parse::<Doc>(Path::new("a.md"), &s, 4..s.len() - 4).unwrap_err();
+        assert_eq!(err.line_col(), Some((3, 18)), "{err:?}");
+        assert!(err.message.contains("quoted scalar"), "{}", err.message);
+        assert!(!err.message.contains(" at line "), "{}", err.message);
+        assert_eq!(err.label, "this quote is never closed");
+    }
+
+    #[test]
+    fn repeated_keys_are_reported_at_the_second_one() {
+        let s = src("---\ntitle: x\nspeakers: [a]\ntitle: y\n---\n");
+        let err = parse::<Doc>(Path::new("a.md"), &s, 4..s.len() - 4).unwrap_err();
+        assert_eq!(err.line_col(), Some((4, 1)), "{err:?}");
+        assert_eq!(&s[err.span.clone().unwrap()], "title");
+        assert!(err.message.contains("duplicate field `title`"), "{}", err.message);
+        assert_eq!(err.help.as_deref(), Some("keep only one `title:` line"));
+
+        let s = src("- title: x\n  speakers: [a]\n- title: y\n  \"title\": z\n");
+        let err = parse::<Vec<Doc>>(Path::new("t.yaml"), &s, 0..s.len()).unwrap_err();
+        assert_eq!(err.line_col(), Some((4, 3)), "{err:?}");
+        assert!(err.message.starts_with("entry 2: duplicate field `title`"), "{}", err.message);
+    }
+
+    #[test]
+    fn paths_and_types_are_explained_for_people() {
+        assert_eq!(human_path(".[1]"), "entry 2");
+        assert_eq!(human_path(".[1].figures[0].value"), "entry 2, figures entry 1, value");
+        assert_eq!(human_path("event.city"), "event.city");
+        assert_eq!(human_path("a[b"), "a.[b");
+        let s = src("title: [a, b]\n");
+        let err = parse::<Doc>(Path::new("a.md"), &s, 0..s.len()).unwrap_err();
+        assert_eq!(err.message, "title: invalid type: sequence, expected a string");
+        assert_eq!(err.help.as_deref(), Some("change the value to a string (text)"));
+        let s = src("title: x\nspeakers: 5\n");
+        let err = parse::<Doc>(Path::new("a.md"), &s, 0..s.len()).unwrap_err();
+        assert!(err.help.as_deref().unwrap().contains("a list"), "{err:?}");
     }
 }
