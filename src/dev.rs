@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::deps::{self, Input, PageDeps};
@@ -19,7 +20,7 @@ use crate::templates::Templates;
 struct Built {
     site: Site,
     deps: HashMap<String, (PageKind, PageDeps)>,
-    files: HashMap<String, OutputFile>,
+    files: HashMap<String, Arc<OutputFile>>,
 }
 
 /// What a rebuild did.
@@ -44,6 +45,8 @@ pub struct Change {
     pub rendered: usize,
     /// How long the rebuild took.
     pub elapsed: Duration,
+    /// How long each phase took, in order.
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 /// A site built in memory for `serve`.
@@ -84,7 +87,7 @@ impl DevSite {
 
     /// The file at an output path (`index.html`, `speakers/su-bo/index.html`, `style.css`).
     pub fn file(&self, path: &str) -> Option<&OutputFile> {
-        self.built.as_ref()?.files.get(path)
+        self.built.as_ref()?.files.get(path).map(|f| &**f)
     }
 
     /// How many files the last good build has.
@@ -185,7 +188,9 @@ impl DevSite {
                 return Err(Diagnostics(vec![Diagnostic::file("templates/", "the templates could not be loaded")]))
             }
         };
+        let mut clock = Clock::new();
         let site = self.inputs.assemble(&self.settings)?;
+        clock.lap("assemble");
         let kinds = render::pages(&site, templates);
         let new_deps = deps::pages(&site, &kinds);
         let empty = HashMap::new();
@@ -196,14 +201,16 @@ impl DevSite {
         } else {
             deps::affected(old_deps, &new_deps, &self.pending, &self.closure).iter().map(|p| new_deps[p].0).collect()
         };
+        clock.lap("dependencies");
         let rendered = render::render_pages(&site, templates, &to_render)?;
+        clock.lap("render");
 
-        let mut files: HashMap<String, OutputFile> = HashMap::with_capacity(new_deps.len() + site.statics.len());
-        if let Some(b) = &self.built {
-            for (path, f) in &b.files {
-                if new_deps.contains_key(path) {
-                    files.insert(path.clone(), f.clone());
-                }
+        // The previous files, less the pages that are gone, plus static files and new renders.
+        let mut old_files = self.built.as_ref().map(|b| b.files.clone()).unwrap_or_default();
+        let mut files: HashMap<String, Arc<OutputFile>> = HashMap::with_capacity(new_deps.len() + site.statics.len());
+        for (path, f) in &old_files {
+            if new_deps.contains_key(path) {
+                files.insert(path.clone(), Arc::clone(f));
             }
         }
         let mut collisions = Diagnostics::default();
@@ -217,7 +224,7 @@ impl DevSite {
                     .help("rename or move the file: brief writes this path itself"),
                 );
             }
-            files.insert(s.path.clone(), s);
+            files.insert(s.path.clone(), Arc::new(s));
         }
         if !collisions.is_empty() {
             return Err(collisions.finish());
@@ -225,21 +232,23 @@ impl DevSite {
         let mut changed: BTreeSet<String> = BTreeSet::new();
         let n_rendered = rendered.len();
         for f in rendered {
-            let same =
-                self.built.as_ref().and_then(|b| b.files.get(&f.path)).is_some_and(|old| old.contents == f.contents);
+            let same = old_files.get(&f.path).is_some_and(|old| old.contents == f.contents);
             if !same {
                 changed.insert(f.path.clone());
             }
-            files.insert(f.path.clone(), f);
+            files.insert(f.path.clone(), Arc::new(f));
         }
-        let broken = crate::links::check(&site, files.values());
+        clock.lap("merge");
+        let broken = crate::links::check(&site, files.values().map(|f| &**f));
         if !broken.is_empty() {
             return Err(broken);
         }
-        if let Some(b) = &self.built {
-            changed.extend(b.files.keys().filter(|p| !files.contains_key(*p)).cloned());
-            changed.extend(files.keys().filter(|p| !b.files.contains_key(*p)).cloned());
+        clock.lap("links");
+        if self.built.is_some() {
+            changed.extend(old_files.keys().filter(|p| !files.contains_key(*p)).cloned());
+            changed.extend(files.keys().filter(|p| !old_files.contains_key(*p)).cloned());
         }
+        old_files.clear();
         for input in &self.pending {
             if let Input::Static(path) = input {
                 changed.insert(path.clone());
@@ -247,7 +256,31 @@ impl DevSite {
         }
         let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
         self.built = Some(Built { site, deps: new_deps, files });
-        Ok(Change { paths: changed.into_iter().collect(), css_only, rendered: n_rendered, elapsed: Duration::ZERO })
+        Ok(Change {
+            paths: changed.into_iter().collect(),
+            css_only,
+            rendered: n_rendered,
+            elapsed: Duration::ZERO,
+            phases: clock.laps,
+        })
+    }
+}
+
+/// Time taken by each phase of a rebuild.
+struct Clock {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock { last: Instant::now(), laps: Vec::new() }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
     }
 }
 

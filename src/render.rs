@@ -5,6 +5,8 @@
 //! List pages get summaries only, never the announcements' bodies. The context each template
 //! receives is documented in `docs/templates.md`.
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
@@ -200,10 +202,14 @@ struct YearView {
     entries: Vec<Value>,
 }
 
-/// The views shared by many pages, as Tera values, built once per render.
-struct Shared {
+/// The views shared by many pages, as Tera values, built at most once per render. Announcement
+/// summaries are built when a page first needs them, so that rendering a few pages of a large
+/// site (as `serve` does after a change) does not pay for all of them.
+struct Shared<'a> {
+    model: &'a Site,
     site: Value,
-    announcements: Vec<Value>,
+    announcements: Vec<OnceLock<Value>>,
+    all_announcements: OnceLock<Value>,
     speakers: Vec<Value>,
     topics: Vec<Value>,
     timeline: Vec<Value>,
@@ -235,8 +241,8 @@ fn announcement_ref<'a>(site: &'a Site, i: usize, base: &str) -> AnnouncementRef
     AnnouncementRef { slug: &a.slug, url: site_url(base, &PageKind::Announcement(i).path(site)), title: &a.title }
 }
 
-impl Shared {
-    fn new(site: &Site) -> Shared {
+impl<'a> Shared<'a> {
+    fn new(site: &'a Site) -> Shared<'a> {
         let base = site.config.base_path.as_str();
         let c = &site.config;
         let site_view = SiteView {
@@ -285,19 +291,6 @@ impl Shared {
                 })
             })
             .collect();
-        let announcements: Vec<Value> = (0..site.announcements.len())
-            .into_par_iter()
-            .map(|i| {
-                let a = &site.announcements[i];
-                let mut map = summary_map(site, i, base);
-                map.insert(
-                    "speakers",
-                    Value::from(a.speakers.iter().map(|&s| speakers[s].clone()).collect::<Vec<_>>()),
-                );
-                map.insert("topics", Value::from(a.topics.iter().map(|&t| topics[t].clone()).collect::<Vec<_>>()));
-                map.into_value()
-            })
-            .collect();
         let timeline: Vec<Value> = site
             .timeline
             .iter()
@@ -336,13 +329,46 @@ impl Shared {
             })
             .collect();
         Shared {
+            model: site,
             site: Value::from_serializable(&site_view),
-            announcements,
+            announcements: (0..site.announcements.len()).map(|_| OnceLock::new()).collect(),
+            all_announcements: OnceLock::new(),
             speakers,
             topics,
             timeline,
             figures: Value::from_serializable(&figures),
         }
+    }
+
+    /// The summary of announcement `i`.
+    fn announcement(&self, i: usize) -> Value {
+        self.announcements[i]
+            .get_or_init(|| {
+                let (site, base) = (self.model, self.model.config.base_path.as_str());
+                let a = &site.announcements[i];
+                let mut map = summary_map(site, i, base);
+                map.insert(
+                    "speakers",
+                    Value::from(a.speakers.iter().map(|&s| self.speakers[s].clone()).collect::<Vec<_>>()),
+                );
+                map.insert("topics", Value::from(a.topics.iter().map(|&t| self.topics[t].clone()).collect::<Vec<_>>()));
+                map.into_value()
+            })
+            .clone()
+    }
+
+    /// Every announcement's summary, newest first.
+    fn all_announcements(&self) -> Value {
+        self.all_announcements
+            .get_or_init(|| {
+                Value::from((0..self.announcements.len()).map(|i| self.announcement(i)).collect::<Vec<_>>())
+            })
+            .clone()
+    }
+
+    /// The summaries of the announcements `indexes`.
+    fn announcements(&self, indexes: &[usize]) -> Value {
+        Value::from(indexes.iter().map(|&i| self.announcement(i)).collect::<Vec<_>>())
     }
 
     fn pick(list: &[Value], indexes: &[usize]) -> Value {
@@ -449,16 +475,16 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
     let all = |list: &[Value]| Value::from(list.to_vec());
     match kind {
         PageKind::Index => {
-            ctx.insert_value("announcements", all(&shared.announcements));
+            ctx.insert_value("announcements", shared.all_announcements());
             ctx.insert_value("figures", shared.figures.clone());
             ctx.insert_value("timeline", all(&shared.timeline));
             ctx.insert_value("speakers", all(&shared.speakers));
             ctx.insert_value("topics", all(&shared.topics));
         }
-        PageKind::Announcements => ctx.insert_value("announcements", all(&shared.announcements)),
+        PageKind::Announcements => ctx.insert_value("announcements", shared.all_announcements()),
         PageKind::Announcement(i) => {
             let a = &site.announcements[i];
-            let Some(mut map) = shared.announcements[i].as_map().cloned() else { return ctx };
+            let Some(mut map) = shared.announcement(i).as_map().cloned() else { return ctx };
             map.insert("content".into(), Value::safe_string(&a.body.markdown.html));
             map.insert("source".into(), Value::from_serializable(&a.source));
             let figures: Vec<FigureView> = a
@@ -494,13 +520,13 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
             let Some(mut map) = shared.speakers[i].as_map().cloned() else { return ctx };
             map.insert("content".into(), Value::safe_string(&s.body.markdown.html));
             ctx.insert_value("speaker", Value::from(map));
-            ctx.insert_value("announcements", Shared::pick(&shared.announcements, &site.speaker_announcements[i]));
+            ctx.insert_value("announcements", shared.announcements(&site.speaker_announcements[i]));
             ctx.insert_value("timeline", Shared::pick(&shared.timeline, &site.speaker_timeline[i]));
         }
         PageKind::Topics => ctx.insert_value("topics", all(&shared.topics)),
         PageKind::Topic(i) => {
             ctx.insert_value("topic", shared.topics[i].clone());
-            ctx.insert_value("announcements", Shared::pick(&shared.announcements, &site.topic_announcements[i]));
+            ctx.insert_value("announcements", shared.announcements(&site.topic_announcements[i]));
         }
         PageKind::Page(i) => {
             let p = &site.pages[i];

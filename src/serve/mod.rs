@@ -112,6 +112,11 @@ fn announce(state: &AppState, outcome: &brief::dev::Outcome, was_failing: bool) 
                 change.elapsed.as_millis(),
                 summary(&pages)
             );
+            if std::env::var_os("BRIEF_TIMINGS").is_some() {
+                let phases: Vec<String> =
+                    change.phases.iter().map(|(n, d)| format!("{n} {:.1} ms", d.as_secs_f64() * 1e3)).collect();
+                eprintln!("  phases: {}", phases.join(", "));
+            }
             let _ = state.events.send(if change.css_only { Event::Css } else { Event::Reload(pages) });
         }
         Outcome::Unchanged => {
