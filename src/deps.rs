@@ -52,7 +52,8 @@ impl Input {
     }
 }
 
-/// The content inputs of one page (templates and settings are handled apart).
+/// The content inputs of one page (templates and settings are handled apart), as indexes into
+/// the lists of the site it was computed on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageDeps {
     /// The template that renders the page.
@@ -62,29 +63,55 @@ pub struct PageDeps {
     /// Reads every speaker.
     pub all_speakers: bool,
     /// Reads these announcements.
-    pub announcements: BTreeSet<String>,
+    pub announcements: Vec<usize>,
     /// Reads these speakers.
-    pub speakers: BTreeSet<String>,
+    pub speakers: Vec<usize>,
     /// Reads topics.yaml.
     pub topics: bool,
     /// Reads timeline.yaml.
     pub timeline: bool,
     /// Reads this free page.
-    pub page: Option<String>,
+    pub page: Option<usize>,
 }
 
-impl PageDeps {
-    fn reads(&self, input: &Input, templates: &HashMap<String, BTreeSet<String>>) -> bool {
-        match input {
-            Input::Settings => true,
-            Input::Announcement(slug) => self.all_announcements || self.announcements.contains(slug),
-            Input::Speaker(slug) => self.all_speakers || self.speakers.contains(slug),
-            Input::Topics => self.topics,
-            Input::Timeline => self.timeline,
-            Input::Page(slug) => self.page.as_ref() == Some(slug),
-            Input::Template(name) => templates.get(self.template).is_none_or(|uses| uses.contains(name)),
-            Input::Static(_) => false,
+/// Changed inputs, resolved to indexes into one site's lists.
+struct Resolved<'a> {
+    inputs: &'a HashSet<Input>,
+    announcements: HashSet<usize>,
+    speakers: HashSet<usize>,
+    pages: HashSet<usize>,
+}
+
+impl<'a> Resolved<'a> {
+    fn new(site: &Site, inputs: &'a HashSet<Input>) -> Resolved<'a> {
+        let mut r = Resolved { inputs, announcements: HashSet::new(), speakers: HashSet::new(), pages: HashSet::new() };
+        for input in inputs {
+            match input {
+                Input::Announcement(slug) => {
+                    r.announcements.extend(site.announcements.iter().position(|a| &a.slug == slug))
+                }
+                Input::Speaker(slug) => r.speakers.extend(site.speakers.iter().position(|s| &s.slug == slug)),
+                Input::Page(slug) => r.pages.extend(site.pages.iter().position(|p| &p.slug == slug)),
+                _ => {}
+            }
         }
+        r
+    }
+
+    /// Whether a page with dependencies `d` reads any of the changed inputs.
+    fn touches(&self, d: &PageDeps, templates: &HashMap<String, BTreeSet<String>>) -> bool {
+        self.inputs.iter().any(|input| match input {
+            Input::Settings => true,
+            Input::Announcement(_) => d.all_announcements,
+            Input::Speaker(_) => d.all_speakers,
+            Input::Topics => d.topics,
+            Input::Timeline => d.timeline,
+            Input::Page(_) => false,
+            Input::Template(name) => templates.get(d.template).is_none_or(|uses| uses.contains(name)),
+            Input::Static(_) => false,
+        }) || d.announcements.iter().any(|a| self.announcements.contains(a))
+            || d.speakers.iter().any(|s| self.speakers.contains(s))
+            || d.page.is_some_and(|p| self.pages.contains(&p))
     }
 }
 
@@ -97,19 +124,16 @@ fn page_deps(site: &Site, kind: PageKind) -> PageDeps {
     let mut d = PageDeps { template: kind.template(), ..PageDeps::default() };
     // An announcement card shows the announcement, its speakers and its topics.
     let card = |d: &mut PageDeps, a: usize| {
-        let a = &site.announcements[a];
-        d.announcements.insert(a.slug.clone());
-        d.speakers.extend(a.speakers.iter().map(|&s| site.speakers[s].slug.clone()));
-        d.topics |= !a.topics.is_empty();
+        d.announcements.push(a);
+        d.speakers.extend(&site.announcements[a].speakers);
+        d.topics |= !site.announcements[a].topics.is_empty();
     };
     // A timeline entry shows its own fields, its announcement's title and its speakers.
     let entry = |d: &mut PageDeps, e: usize| {
         let e = &site.timeline[e];
         d.timeline = true;
-        if let Some(a) = e.announcement {
-            d.announcements.insert(site.announcements[a].slug.clone());
-        }
-        d.speakers.extend(e.speakers.iter().map(|&s| site.speakers[s].slug.clone()));
+        d.announcements.extend(e.announcement);
+        d.speakers.extend(&e.speakers);
     };
     match kind {
         PageKind::Index | PageKind::Announcements | PageKind::Timeline => {
@@ -131,7 +155,7 @@ fn page_deps(site: &Site, kind: PageKind) -> PageDeps {
             }
         }
         PageKind::Speaker(i) => {
-            d.speakers.insert(site.speakers[i].slug.clone());
+            d.speakers.push(i);
             for &a in &site.speaker_announcements[i] {
                 card(&mut d, a);
             }
@@ -145,7 +169,7 @@ fn page_deps(site: &Site, kind: PageKind) -> PageDeps {
                 card(&mut d, a);
             }
         }
-        PageKind::Page(i) => d.page = Some(site.pages[i].slug.clone()),
+        PageKind::Page(i) => d.page = Some(i),
         PageKind::NotFound => {}
     }
     d
@@ -201,19 +225,20 @@ pub fn template_closure(sources: &HashMap<String, String>) -> HashMap<String, BT
     out
 }
 
-/// The output paths to render again after `changed`, given the pages before and after.
+/// The output paths to render again after `changed`, given each site and its pages' dependencies
+/// before and after the change.
 pub fn affected(
-    before: &HashMap<String, (PageKind, PageDeps)>,
-    after: &HashMap<String, (PageKind, PageDeps)>,
+    (before_site, before): (&Site, &HashMap<String, (PageKind, PageDeps)>),
+    (after_site, after): (&Site, &HashMap<String, (PageKind, PageDeps)>),
     changed: &HashSet<Input>,
     templates: &HashMap<String, BTreeSet<String>>,
 ) -> Vec<String> {
+    let (old, new) = (Resolved::new(before_site, changed), Resolved::new(after_site, changed));
     let mut out: Vec<String> = after
         .iter()
-        .filter(|(path, (_, deps))| {
-            let old = before.get(*path).map(|(_, d)| d);
-            old.is_none()
-                || changed.iter().any(|i| deps.reads(i, templates) || old.is_some_and(|o| o.reads(i, templates)))
+        .filter(|(path, (_, deps))| match before.get(*path) {
+            None => true,
+            Some((_, old_deps)) => new.touches(deps, templates) || old.touches(old_deps, templates),
         })
         .map(|(p, _)| p.clone())
         .collect();
@@ -279,7 +304,7 @@ mod tests {
         let (_d, s) = site(&[("content/speakers/ann-other.md", SECOND), ("content/announcements/solo.md", SOLO)]);
         let pages = all_pages(&s);
         let changed = HashSet::from([Input::Announcement("opening".into())]);
-        let got = affected(&pages, &pages, &changed, &HashMap::new());
+        let got = affected((&s, &pages), (&s, &pages), &changed, &HashMap::new());
         let expected = [
             "announcements/index.html",
             "announcements/opening/index.html",
@@ -303,7 +328,7 @@ mod tests {
             ("content/announcements/solo.md", &SOLO.replace("speakers: [ann-other]", "speakers: [jane-doe]")),
         ]);
         let changed = HashSet::from([Input::Announcement("solo".into())]);
-        let got = affected(&all_pages(&before), &all_pages(&after), &changed, &HashMap::new());
+        let got = affected((&before, &all_pages(&before)), (&after, &all_pages(&after)), &changed, &HashMap::new());
         assert!(got.contains(&"speakers/ann-other/index.html".to_string()), "{got:?}");
         assert!(got.contains(&"speakers/jane-doe/index.html".to_string()), "{got:?}");
     }
@@ -339,9 +364,12 @@ mod tests {
         .collect();
         let closure = template_closure(&sources);
         let card = HashSet::from([Input::Template("partials/card.html".into())]);
-        assert_eq!(affected(&pages, &pages, &card, &closure), ["announcements/opening/index.html", "index.html"]);
+        assert_eq!(
+            affected((&s, &pages), (&s, &pages), &card, &closure),
+            ["announcements/opening/index.html", "index.html"]
+        );
         let base = HashSet::from([Input::Template("base.html".into())]);
-        let got = affected(&pages, &pages, &base, &closure);
+        let got = affected((&s, &pages), (&s, &pages), &base, &closure);
         assert!(
             got.contains(&"speakers/jane-doe/index.html".to_string())
                 && got.contains(&"announcements/opening/index.html".to_string())
@@ -354,9 +382,9 @@ mod tests {
         let (_d, s) = site(&[]);
         let pages = all_pages(&s);
         let css = HashSet::from([Input::Static("style.css".into())]);
-        assert!(affected(&pages, &pages, &css, &HashMap::new()).is_empty());
+        assert!(affected((&s, &pages), (&s, &pages), &css, &HashMap::new()).is_empty());
         let settings = HashSet::from([Input::Settings]);
-        assert_eq!(affected(&pages, &pages, &settings, &HashMap::new()).len(), pages.len());
+        assert_eq!(affected((&s, &pages), (&s, &pages), &settings, &HashMap::new()).len(), pages.len());
     }
 
     #[test]

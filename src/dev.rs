@@ -58,6 +58,8 @@ pub struct DevSite {
     closure: HashMap<String, BTreeSet<String>>,
     built: Option<Built>,
     pending: HashSet<Input>,
+    /// Content files changed since the last good build.
+    touched: HashSet<PathBuf>,
     error: Option<Diagnostics>,
 }
 
@@ -73,6 +75,7 @@ impl DevSite {
             closure: HashMap::new(),
             built: None,
             pending: HashSet::new(),
+            touched: HashSet::new(),
             error: None,
         };
         site.reload_templates();
@@ -135,6 +138,7 @@ impl DevSite {
         // covers folders created, deleted or renamed.
         let touched = self.inputs.update(&rel);
         self.pending.extend(deps::inputs_of(&self.root, &touched));
+        self.touched.extend(touched);
         let mut templates_changed = false;
         for path in rel.iter().filter(|p| p.starts_with("templates") || p.starts_with("static")) {
             templates_changed |= path.starts_with("templates");
@@ -166,6 +170,7 @@ impl DevSite {
             Ok(mut change) => {
                 self.error = None;
                 self.pending.clear();
+                self.touched.clear();
                 change.elapsed = started.elapsed();
                 if change.paths.is_empty() {
                     Outcome::Unchanged
@@ -193,13 +198,14 @@ impl DevSite {
         clock.lap("assemble");
         let kinds = render::pages(&site, templates);
         let new_deps = deps::pages(&site, &kinds);
-        let empty = HashMap::new();
-        let old_deps = self.built.as_ref().map_or(&empty, |b| &b.deps);
-        let full = everything || self.built.is_none() || self.pending.contains(&Input::Settings);
-        let to_render: Vec<PageKind> = if full {
-            kinds.clone()
-        } else {
-            deps::affected(old_deps, &new_deps, &self.pending, &self.closure).iter().map(|p| new_deps[p].0).collect()
+        let to_render: Vec<PageKind> = match &self.built {
+            Some(old) if !everything && !self.pending.contains(&Input::Settings) => {
+                deps::affected((&old.site, &old.deps), (&site, &new_deps), &self.pending, &self.closure)
+                    .iter()
+                    .map(|p| new_deps[p].0)
+                    .collect()
+            }
+            _ => kinds.clone(),
         };
         clock.lap("dependencies");
         let rendered = render::render_pages(&site, templates, &to_render)?;
@@ -239,7 +245,14 @@ impl DevSite {
             files.insert(f.path.clone(), Arc::new(f));
         }
         clock.lap("merge");
-        let broken = crate::links::check(&site, files.values().map(|f| &**f));
+        // Links break when their text changes or pages come and go; anchors also when the page
+        // they point into is rendered again. Otherwise the previous check still holds.
+        let same_pages = old_files.len() == files.len() && files.keys().all(|p| old_files.contains_key(p));
+        let touched: HashSet<&Path> = self.touched.iter().map(PathBuf::as_path).collect();
+        let wanted = |body: &crate::model::Body, link: &crate::markdown::Link| {
+            !same_pages || touched.contains(body.file.as_path()) || link.url.contains('#')
+        };
+        let broken = crate::links::check_some(&site, files.values().map(|f| &**f), &wanted);
         if !broken.is_empty() {
             return Err(broken);
         }
@@ -345,6 +358,26 @@ mod tests {
         assert!(matches!(site.apply(&[file]), Outcome::Changed(_)));
         assert!(site.error().is_none());
         assert!(html(&site, "announcements/opening/index.html").contains("The expo is open"));
+    }
+
+    #[test]
+    fn links_are_checked_after_a_change() {
+        let (_d, root, mut site) = starter();
+        let about = root.join("content/pages/about.md");
+        let good = std::fs::read_to_string(&about).unwrap();
+        std::fs::write(&about, format!("{good}\nSee [nothing](/nothing/).\n")).unwrap();
+        assert!(matches!(site.apply(std::slice::from_ref(&about)), Outcome::Failed(_)));
+        std::fs::write(&about, good).unwrap();
+        assert!(!matches!(site.apply(std::slice::from_ref(&about)), Outcome::Failed(_)));
+        // A page that another, unchanged page links to disappears: that link is now broken.
+        let contact = root.join("content/pages/contact.md");
+        std::fs::write(&contact, "---\ntitle: Contact\n---\nWrite to us.\n").unwrap();
+        std::fs::write(&about, format!("{}\n[Contact us](/contact/).\n", std::fs::read_to_string(&about).unwrap()))
+            .unwrap();
+        assert!(matches!(site.apply(&[contact.clone(), about.clone()]), Outcome::Changed(_)));
+        std::fs::remove_file(&contact).unwrap();
+        let Outcome::Failed(errors) = site.apply(std::slice::from_ref(&contact)) else { panic!("expected errors") };
+        assert!(errors.render(false).contains("content/pages/about.md"), "{}", errors.render(false));
     }
 
     #[test]

@@ -119,7 +119,7 @@ impl<'a> Target<'a> {
 /// A Markdown body, the page it appears on, and how to find a link of it in its file.
 struct Checked<'a> {
     body: &'a Body,
-    page: String,
+    page: PageKind,
     timeline_position: Option<usize>,
 }
 
@@ -138,35 +138,48 @@ impl Checked<'_> {
 
 /// Checks every link written in the content of `site` against the built `files`.
 pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a OutputFile>) -> Diagnostics {
+    check_some(site, files, &|_, _| true)
+}
+
+/// Checks the links written in the content of `site` for which `wanted(body, link)` holds.
+/// `serve` uses it to check, after a change that added or removed no page, only the links that
+/// the change can have broken.
+pub fn check_some<'a>(
+    site: &Site,
+    files: impl IntoIterator<Item = &'a OutputFile>,
+    wanted: &(dyn Fn(&Body, &Link) -> bool + Sync),
+) -> Diagnostics {
     let target =
         Target { files: files.into_iter().map(|f| (f.path.as_str(), f)).collect(), ids: Mutex::new(HashMap::new()) };
     let mut bodies: Vec<Checked> = Vec::new();
     bodies.extend(site.announcements.iter().enumerate().map(|(i, a)| Checked {
         body: &a.body,
-        page: PageKind::Announcement(i).path(site),
+        page: PageKind::Announcement(i),
         timeline_position: None,
     }));
     bodies.extend(site.speakers.iter().enumerate().map(|(i, s)| Checked {
         body: &s.body,
-        page: PageKind::Speaker(i).path(site),
+        page: PageKind::Speaker(i),
         timeline_position: None,
     }));
     bodies.extend(site.pages.iter().enumerate().map(|(i, p)| Checked {
         body: &p.body,
-        page: PageKind::Page(i).path(site),
+        page: PageKind::Page(i),
         timeline_position: None,
     }));
     bodies.extend(site.timeline.iter().filter_map(|e| {
-        e.body.as_ref().map(|b| Checked {
-            body: b,
-            page: PageKind::Timeline.path(site),
-            timeline_position: Some(e.position),
-        })
+        e.body.as_ref().map(|b| Checked { body: b, page: PageKind::Timeline, timeline_position: Some(e.position) })
     }));
     let found: Vec<Diagnostic> = bodies
         .par_iter()
         .flat_map_iter(|c| {
-            c.body.markdown.links.iter().filter_map(|link| check_link(site, &target, c, link)).collect::<Vec<_>>()
+            c.body
+                .markdown
+                .links
+                .iter()
+                .filter(|link| wanted(c.body, link))
+                .filter_map(|link| check_link(site, &target, c, link))
+                .collect::<Vec<_>>()
         })
         .collect();
     Diagnostics(found).finish()
@@ -175,7 +188,8 @@ pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a OutputFile>) -
 fn check_link(site: &Site, target: &Target, c: &Checked, link: &Link) -> Option<Diagnostic> {
     let url = link.url.trim();
     let error = |message: String| Diagnostic::at(&c.body.file, &c.body.source, c.span(link), message);
-    if matches!(scheme(url).as_deref(), Some("javascript" | "vbscript" | "data")) && !link.image {
+    let has_scheme = url.split_once(':').is_some_and(|(s, _)| !s.contains(['/', '?', '#']));
+    if has_scheme && matches!(scheme(url).as_deref(), Some("javascript" | "vbscript" | "data")) && !link.image {
         return Some(
             error(format!("links to `{}:` URLs are not allowed", scheme(url).unwrap_or_default()))
                 .label("runs code when clicked")
@@ -187,7 +201,8 @@ fn check_link(site: &Site, target: &Target, c: &Checked, link: &Link) -> Option<
     }
     let (before_hash, fragment) = url.split_once('#').map_or((url, None), |(p, f)| (p, Some(f)));
     let path_part = before_hash.split('?').next().unwrap_or_default();
-    let path = if path_part.is_empty() { c.page.clone() } else { resolve(&c.page, &percent_decode(path_part)) };
+    let page = c.page.path(site);
+    let path = if path_part.is_empty() { page } else { resolve(&page, &percent_decode(path_part)) };
     let what = if link.image { "image" } else { "link" };
     let Some(file) = target.find(&path) else {
         let known = target.page_paths();

@@ -253,6 +253,27 @@ impl Inputs {
     /// were re-read, appeared or disappeared (relative to the root).
     pub fn update(&mut self, changed: &[PathBuf]) -> Vec<PathBuf> {
         let changed: HashSet<PathBuf> = changed.iter().map(|p| crate::diagnostic::relative(&self.root, p)).collect();
+        // The common case, an existing file saved again, needs no new listing of the folders.
+        let known = |p: &PathBuf| {
+            let file = self.root.join(p);
+            let listed = self.files.contains_key(p) || self.statics.iter().any(|s| s.source == file);
+            listed && p.as_path() != Path::new("content/site.yaml") && file.is_file()
+        };
+        let watched = |p: &&PathBuf| p.starts_with("content") || p.starts_with("static");
+        if changed.iter().filter(watched).all(known) {
+            let base_path = self.base_path();
+            let mut touched = Vec::new();
+            let known_files: Vec<PathBuf> = changed.iter().filter(|p| self.files.contains_key(*p)).cloned().collect();
+            for rel in &known_files {
+                let inner = rel.strip_prefix("content").unwrap_or(rel);
+                if let Some(kind) = classify(inner) {
+                    let input = parse_input(&self.root, rel, kind, &base_path);
+                    self.files.insert(rel.clone(), input);
+                    touched.push(rel.clone());
+                }
+            }
+            return touched;
+        }
         self.refresh(Some(&changed))
     }
 
@@ -303,14 +324,7 @@ impl Inputs {
         let parsed: Vec<(PathBuf, Input)> = todo
             .into_par_iter()
             .map(|(rel, kind)| {
-                let input = match kind {
-                    Kind::Site => Input::Site,
-                    Kind::Announcement => Input::Announcement(parse_doc(&root, &rel, &base_path).map(Arc::new)),
-                    Kind::Speaker => Input::Speaker(parse_doc(&root, &rel, &base_path).map(Arc::new)),
-                    Kind::Page => Input::Page(parse_doc(&root, &rel, &base_path).map(Arc::new)),
-                    Kind::Topics => Input::Topics(read_yaml(&root, &rel).map(Arc::new)),
-                    Kind::Timeline => Input::Timeline(read_yaml(&root, &rel).map(Arc::new)),
-                };
+                let input = parse_input(&root, &rel, kind, &base_path);
                 (rel, input)
             })
             .collect();
@@ -712,6 +726,17 @@ fn walk(root: &Path, dir: &Path, errors: &mut Diagnostics) -> Vec<PathBuf> {
     out
 }
 
+fn parse_input(root: &Path, rel: &Path, kind: Kind, base_path: &str) -> Input {
+    match kind {
+        Kind::Site => Input::Site,
+        Kind::Announcement => Input::Announcement(parse_doc(root, rel, base_path).map(Arc::new)),
+        Kind::Speaker => Input::Speaker(parse_doc(root, rel, base_path).map(Arc::new)),
+        Kind::Page => Input::Page(parse_doc(root, rel, base_path).map(Arc::new)),
+        Kind::Topics => Input::Topics(read_yaml(root, rel).map(Arc::new)),
+        Kind::Timeline => Input::Timeline(read_yaml(root, rel).map(Arc::new)),
+    }
+}
+
 fn read_yaml<T: serde::de::DeserializeOwned>(root: &Path, rel: &Path) -> Result<(SourceFile, T), Diagnostic> {
     let file = source::read(root, rel)?;
     let value = yaml::parse(&file.path, &file.text, 0..file.text.len())?;
@@ -820,19 +845,30 @@ pub fn parse_base_url(url: &str) -> Result<(String, String), String> {
     Ok((format!("{scheme}://{host}{base_path}"), base_path))
 }
 
+/// The files under `static/`. A symbolic link that leads outside `static/` is an error: it would
+/// publish (or serve) a file the author never put in the site.
 fn load_statics(root: &Path, errors: &mut Diagnostics) -> Vec<StaticFile> {
     let dir = root.join("static");
     if !dir.is_dir() {
         return Vec::new();
     }
-    walk(root, Path::new("static"), errors)
-        .into_iter()
-        .map(|rel| {
-            let inside = rel.strip_prefix("static").unwrap_or(&rel);
-            let path = inside.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
-            StaticFile { path, source: root.join(&rel) }
-        })
-        .collect()
+    let real_dir = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+    let mut out = Vec::new();
+    for rel in walk(root, Path::new("static"), errors) {
+        let source = root.join(&rel);
+        let inside = std::fs::canonicalize(&source).is_ok_and(|real| real.starts_with(&real_dir));
+        if !inside {
+            errors.push(
+                Diagnostic::file(&rel, "this is a symbolic link to a file outside static/")
+                    .help("copy the file into static/ instead of linking to it, so that only what you put in the site is published"),
+            );
+            continue;
+        }
+        let inner = rel.strip_prefix("static").unwrap_or(&rel);
+        let path = inner.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
+        out.push(StaticFile { path, source });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -313,6 +313,8 @@ fn a_network_bind_warns() {
 fn ctrl_c_stops_cleanly() {
     let site = Site::starter();
     let mut server = Server::start(&site, &[]);
+    // An open live-reload stream, as a browser tab keeps, must not hold the server up.
+    let _events = server.events();
     let status = std::process::Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -324,4 +326,22 @@ fn ctrl_c_stops_cleanly() {
         assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[test]
+fn a_symlink_in_static_that_leads_outside_is_never_served() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "private key material").unwrap();
+    let site = Site::starter();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), site.root().join("static/secret.txt")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.root().join("static/private")).unwrap();
+    let server = Server::start(&site, &[]);
+    for path in ["/secret.txt", "/private/secret.txt"] {
+        let response = server.get(path);
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(!response.text().unwrap().contains("private key material"));
+    }
+    // And a build refuses it, naming the link.
+    let run = site.build().code(1);
+    assert!(run.stderr.contains("static/secret.txt") && run.stderr.contains("outside static/"), "{}", run.stderr);
 }

@@ -31,6 +31,8 @@ pub enum Event {
     Problem(String),
     /// The problem is gone.
     Fixed,
+    /// The server is stopping: event streams end, so that shutdown need not wait for them.
+    Shutdown,
 }
 
 /// What the handler shares.
@@ -126,7 +128,9 @@ fn events(state: &AppState) -> impl IntoResponse {
         let site = state.site.read().unwrap_or_else(|e| e.into_inner());
         site.error().map(|e| Event::Problem(e.render(false)))
     };
-    let live = BroadcastStream::new(state.events.subscribe()).filter_map(|e| e.ok());
+    let live = BroadcastStream::new(state.events.subscribe())
+        .filter_map(|e| e.ok())
+        .take_while(|e| !matches!(e, Event::Shutdown));
     let stream = tokio_stream::iter(first).chain(live).map(|e| Ok::<_, Infallible>(to_sse(&e)));
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
@@ -137,7 +141,7 @@ fn to_sse(event: &Event) -> SseEvent {
         Event::Reload(paths) => SseEvent::default().event("reload").data(json(&serde_json::json!(paths))),
         Event::Css => SseEvent::default().event("css").data("[]"),
         Event::Problem(text) => SseEvent::default().event("problem").data(json(&serde_json::json!(text))),
-        Event::Fixed => SseEvent::default().event("fixed").data("{}"),
+        Event::Fixed | Event::Shutdown => SseEvent::default().event("fixed").data("{}"),
     }
 }
 

@@ -76,19 +76,47 @@ async fn serve(config: Config) -> Result<(), Error> {
     let _watcher = watch::start(config.root.clone(), Arc::clone(&state))?;
 
     let app = axum::Router::new().fallback(http::handle).with_state(Arc::clone(&state));
+    // Listen for Ctrl-C before saying we serve, so that an early one still stops us cleanly.
+    let stop = stop_signal().map_err(|e| Error::Io(format!("cannot listen for Ctrl-C: {e}")))?;
     println!("Serving at {url}");
     let _ = std::io::stdout().flush();
     if config.open {
         let _ = open::that_detached(&url);
     }
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+        .with_graceful_shutdown({
+            let state = Arc::clone(&state);
+            async move {
+                stop.await;
+                let _ = state.events.send(Event::Shutdown);
+            }
         })
         .await
         .map_err(|e| Error::Io(format!("the server stopped: {e}")))?;
     println!("Stopped.");
     Ok(())
+}
+
+/// A future that completes on Ctrl-C (or SIGTERM), with the handlers installed now.
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }
 
 /// Tells the browsers what a rebuild did, and prints it once.
