@@ -17,10 +17,14 @@ use crate::model::Site;
 use crate::render::{self, Contents, OutputFile, PageKind};
 use crate::templates::Templates;
 
+/// The files of a build, by output path: a persistent map, so that a snapshot for the server
+/// costs nothing and a rebuild changes only the entries it renders.
+pub type Files = imbl::HashMap<String, Arc<OutputFile>>;
+
 struct Built {
     site: Site,
     deps: HashMap<String, (PageKind, PageDeps)>,
-    files: HashMap<String, Arc<OutputFile>>,
+    files: Files,
 }
 
 /// What a rebuild did.
@@ -47,6 +51,8 @@ pub struct Change {
     pub elapsed: Duration,
     /// How long each phase took, in order.
     pub phases: Vec<(&'static str, Duration)>,
+    /// The paths among `paths` already published early (see [`DevSite::apply_with`]).
+    pub early: Vec<String>,
 }
 
 /// A site built in memory for `serve`.
@@ -79,7 +85,7 @@ impl DevSite {
             error: None,
         };
         site.reload_templates();
-        site.rebuild(true);
+        site.rebuild(true, &mut |_, _| {});
         site
     }
 
@@ -91,6 +97,11 @@ impl DevSite {
     /// The file at an output path (`index.html`, `speakers/su-bo/index.html`, `style.css`).
     pub fn file(&self, path: &str) -> Option<&OutputFile> {
         self.built.as_ref()?.files.get(path).map(|f| &**f)
+    }
+
+    /// A snapshot of the last good build's files, for serving while rebuilds go on.
+    pub fn files(&self) -> Files {
+        self.built.as_ref().map(|b| b.files.clone()).unwrap_or_default()
     }
 
     /// How many files the last good build has.
@@ -133,6 +144,13 @@ impl DevSite {
     /// Takes changed files (relative to the root, or absolute) into account and rebuilds what
     /// depends on them.
     pub fn apply(&mut self, changed: &[PathBuf]) -> Outcome {
+        self.apply_with(changed, &mut |_, _| {})
+    }
+
+    /// Like [`DevSite::apply`], but pages that depend on few inputs (the changed announcement,
+    /// its speakers) are rendered first and handed to `early` with a snapshot of the files, before
+    /// the long list pages are rendered. A server can show the changed page at once.
+    pub fn apply_with(&mut self, changed: &[PathBuf], early: &mut dyn FnMut(&Change, Files)) -> Outcome {
         let rel: Vec<PathBuf> = changed.iter().map(|p| crate::diagnostic::relative(&self.root, p)).collect();
         // Content changes are what the inputs saw: files re-read, appeared or gone, which also
         // covers folders created, deleted or renamed.
@@ -160,12 +178,12 @@ impl DevSite {
             self.error = None;
             self.reload_templates();
         }
-        self.rebuild(false)
+        self.rebuild(false, early)
     }
 
-    fn rebuild(&mut self, everything: bool) -> Outcome {
+    fn rebuild(&mut self, everything: bool, early: &mut dyn FnMut(&Change, Files)) -> Outcome {
         let started = Instant::now();
-        let result = self.try_rebuild(everything);
+        let result = self.try_rebuild(everything, started, early);
         match result {
             Ok(mut change) => {
                 self.error = None;
@@ -185,7 +203,12 @@ impl DevSite {
         }
     }
 
-    fn try_rebuild(&mut self, everything: bool) -> Result<Change, Diagnostics> {
+    fn try_rebuild(
+        &mut self,
+        everything: bool,
+        started: Instant,
+        early: &mut dyn FnMut(&Change, Files),
+    ) -> Result<Change, Diagnostics> {
         let templates = match (&self.templates, &self.error) {
             (Some(t), _) => t,
             (None, Some(e)) => return Err(e.clone()),
@@ -208,17 +231,13 @@ impl DevSite {
             _ => kinds.clone(),
         };
         clock.lap("dependencies");
-        let rendered = render::render_pages(&site, templates, &to_render)?;
-        clock.lap("render");
 
-        // The previous files, less the pages that are gone, plus static files and new renders.
-        let mut old_files = self.built.as_ref().map(|b| b.files.clone()).unwrap_or_default();
-        let mut files: HashMap<String, Arc<OutputFile>> = HashMap::with_capacity(new_deps.len() + site.statics.len());
-        for (path, f) in &old_files {
-            if new_deps.contains_key(path) {
-                files.insert(path.clone(), Arc::clone(f));
-            }
-        }
+        // The previous files, less the pages that are gone, with the static files of now.
+        let old_files = self.built.as_ref().map(|b| b.files.clone()).unwrap_or_default();
+        let mut files = old_files.clone();
+        files.retain(|path, f| new_deps.contains_key(path) || matches!(f.contents, Contents::Copy(_)));
+        let statics: HashSet<&str> = site.statics.iter().map(|s| s.path.as_str()).collect();
+        files.retain(|path, f| !matches!(f.contents, Contents::Copy(_)) || statics.contains(path.as_str()));
         let mut collisions = Diagnostics::default();
         for s in render::static_files(&site) {
             if new_deps.contains_key(&s.path) {
@@ -230,51 +249,103 @@ impl DevSite {
                     .help("rename or move the file: brief writes this path itself"),
                 );
             }
-            files.insert(s.path.clone(), Arc::new(s));
+            if old_files.get(&s.path).is_none_or(|old| old.contents != s.contents) {
+                files.insert(s.path.clone(), Arc::new(s));
+            }
         }
         if !collisions.is_empty() {
             return Err(collisions.finish());
         }
         let mut changed: BTreeSet<String> = BTreeSet::new();
-        let n_rendered = rendered.len();
-        for f in rendered {
-            let same = old_files.get(&f.path).is_some_and(|old| old.contents == f.contents);
-            if !same {
-                changed.insert(f.path.clone());
-            }
-            files.insert(f.path.clone(), Arc::new(f));
-        }
-        clock.lap("merge");
-        // Links break when their text changes or pages come and go; anchors also when the page
-        // they point into is rendered again. Otherwise the previous check still holds.
-        let same_pages = old_files.len() == files.len() && files.keys().all(|p| old_files.contains_key(p));
-        let touched: HashSet<&Path> = self.touched.iter().map(PathBuf::as_path).collect();
-        let wanted = |body: &crate::model::Body, link: &crate::markdown::Link| {
-            !same_pages || touched.contains(body.file.as_path()) || link.url.contains('#')
-        };
-        let broken = crate::links::check_some(&site, files.values().map(|f| &**f), &wanted);
-        if !broken.is_empty() {
-            return Err(broken);
-        }
-        clock.lap("links");
         if self.built.is_some() {
             changed.extend(old_files.keys().filter(|p| !files.contains_key(*p)).cloned());
             changed.extend(files.keys().filter(|p| !old_files.contains_key(*p)).cloned());
         }
-        old_files.clear();
         for input in &self.pending {
             if let Input::Static(path) = input {
                 changed.insert(path.clone());
             }
+        }
+        let same_pages = self.built.is_some() && changed.iter().all(|p| statics.contains(p.as_str()));
+        drop(statics);
+
+        // Pages that show few inputs first, then the lists, which on a large site take longest.
+        let is_list = |k: &PageKind| {
+            matches!(
+                k,
+                PageKind::Index
+                    | PageKind::Announcements
+                    | PageKind::Timeline
+                    | PageKind::Speakers
+                    | PageKind::Topics
+                    | PageKind::Topic(_)
+            )
+        };
+        let (lists, pages): (Vec<PageKind>, Vec<PageKind>) = to_render.iter().partition(|k| is_list(k));
+        let two_phases = self.built.is_some() && !pages.is_empty() && !lists.is_empty();
+        let no_lists = lists.is_empty();
+        let mut checked = false;
+        let check_links = |files: &Files| {
+            let touched: HashSet<&Path> = self.touched.iter().map(PathBuf::as_path).collect();
+            let wanted = |body: &crate::model::Body| !same_pages || touched.contains(body.file.as_path());
+            let broken = crate::links::check_some(&site, files.values().map(|f| &**f), &wanted);
+            if broken.is_empty() {
+                Ok(())
+            } else {
+                Err(broken)
+            }
+        };
+        let mut rendered_count = 0;
+        let mut early_paths = Vec::new();
+        for (phase, kinds) in [pages, lists].into_iter().enumerate() {
+            if kinds.is_empty() {
+                continue;
+            }
+            let rendered = render::render_pages(&site, templates, &kinds)?;
+            clock.lap(if phase == 0 { "render pages" } else { "render lists" });
+            rendered_count += rendered.len();
+            let mut now_changed = Vec::new();
+            for f in rendered {
+                if old_files.get(&f.path).is_none_or(|old| old.contents != f.contents) {
+                    now_changed.push(f.path.clone());
+                    files.insert(f.path.clone(), Arc::new(f));
+                }
+            }
+            // Links break when their text changes or pages come and go; anchors also when the
+            // page they point into is rendered again. Otherwise the previous check still holds.
+            // Links are checked once every page of the new site is among the files.
+            if phase == 1 || two_phases || no_lists {
+                check_links(&files)?;
+                checked = true;
+                clock.lap("links");
+            }
+            changed.extend(now_changed.iter().cloned());
+            if phase == 0 && two_phases {
+                let change = Change {
+                    paths: now_changed.clone(),
+                    css_only: false,
+                    rendered: rendered_count,
+                    elapsed: started.elapsed(),
+                    phases: clock.laps.clone(),
+                    early: Vec::new(),
+                };
+                early(&change, files.clone());
+                early_paths = now_changed;
+            }
+        }
+        if !checked {
+            // Nothing was rendered, but pages may have gone that links point to.
+            check_links(&files)?;
         }
         let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
         self.built = Some(Built { site, deps: new_deps, files });
         Ok(Change {
             paths: changed.into_iter().collect(),
             css_only,
-            rendered: n_rendered,
+            rendered: rendered_count,
             elapsed: Duration::ZERO,
             phases: clock.laps,
+            early: early_paths,
         })
     }
 }

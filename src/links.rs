@@ -138,16 +138,16 @@ impl Checked<'_> {
 
 /// Checks every link written in the content of `site` against the built `files`.
 pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a OutputFile>) -> Diagnostics {
-    check_some(site, files, &|_, _| true)
+    check_some(site, files, &|_| true)
 }
 
-/// Checks the links written in the content of `site` for which `wanted(body, link)` holds.
-/// `serve` uses it to check, after a change that added or removed no page, only the links that
-/// the change can have broken.
+/// Checks every link of the bodies for which `wanted(body)` holds, and the `#anchor` links of
+/// all others. `serve` uses it, after a change that added or removed no page, to check only the
+/// links that the change can have broken.
 pub fn check_some<'a>(
     site: &Site,
     files: impl IntoIterator<Item = &'a OutputFile>,
-    wanted: &(dyn Fn(&Body, &Link) -> bool + Sync),
+    wanted: &(dyn Fn(&Body) -> bool + Sync),
 ) -> Diagnostics {
     let target =
         Target { files: files.into_iter().map(|f| (f.path.as_str(), f)).collect(), ids: Mutex::new(HashMap::new()) };
@@ -173,11 +173,12 @@ pub fn check_some<'a>(
     let found: Vec<Diagnostic> = bodies
         .par_iter()
         .flat_map_iter(|c| {
+            let all = wanted(c.body);
             c.body
                 .markdown
                 .links
                 .iter()
-                .filter(|link| wanted(c.body, link))
+                .filter(move |link| all || link.url.contains('#'))
                 .filter_map(|link| check_link(site, &target, c, link))
                 .collect::<Vec<_>>()
         })

@@ -3,7 +3,7 @@
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -11,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use brief::dev::DevSite;
+use brief::dev::{DevSite, Files};
 use brief::render::Contents;
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
@@ -37,7 +37,13 @@ pub enum Event {
 
 /// What the handler shares.
 pub struct AppState {
-    pub site: RwLock<DevSite>,
+    /// The site, owned by the rebuilds.
+    pub site: Mutex<DevSite>,
+    /// The files served: a snapshot of the last good build, replaced as rebuilds finish, so that
+    /// requests never wait for a rebuild.
+    pub files: RwLock<Files>,
+    /// The last rebuild's error report, if it failed.
+    pub error: RwLock<Option<String>>,
     pub events: broadcast::Sender<Event>,
     pub addr: SocketAddr,
     /// The last error printed, so that the same one is printed once.
@@ -68,19 +74,19 @@ pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Res
 }
 
 fn serve_file(state: &AppState, raw: &str, key: &str, head: bool) -> Response {
-    let site = state.site.read().unwrap_or_else(|e| e.into_inner());
-    if let Some(file) = site.file(key) {
+    let files = state.files.read().unwrap_or_else(|e| e.into_inner()).clone();
+    if let Some(file) = files.get(key) {
         return file_response(StatusCode::OK, &file.path, &file.contents, head);
     }
     // `/speakers` for the folder `/speakers/`: send the browser to the address with the slash.
-    if !key.ends_with("index.html") && site.file(&format!("{key}/index.html")).is_some() {
+    if !key.ends_with("index.html") && files.contains_key(&format!("{key}/index.html")) {
         let mut response = StatusCode::PERMANENT_REDIRECT.into_response();
         if let Ok(location) = HeaderValue::from_str(&format!("{raw}/")) {
             response.headers_mut().insert(header::LOCATION, location);
         }
         return response;
     }
-    match site.file("404.html") {
+    match files.get("404.html") {
         Some(file) => file_response(StatusCode::NOT_FOUND, &file.path, &file.contents, head),
         None => (StatusCode::NOT_FOUND, "Not found.\n").into_response(),
     }
@@ -124,10 +130,7 @@ pub fn with_reload_script(html: &str) -> String {
 }
 
 fn events(state: &AppState) -> impl IntoResponse {
-    let first = {
-        let site = state.site.read().unwrap_or_else(|e| e.into_inner());
-        site.error().map(|e| Event::Problem(e.render(false)))
-    };
+    let first = state.error.read().unwrap_or_else(|e| e.into_inner()).clone().map(Event::Problem);
     let live = BroadcastStream::new(state.events.subscribe())
         .filter_map(|e| e.ok())
         .take_while(|e| !matches!(e, Event::Shutdown));

@@ -7,7 +7,7 @@ mod watch;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use brief::dev::DevSite;
 use brief::Error;
@@ -71,8 +71,15 @@ async fn serve(config: Config) -> Result<(), Error> {
         eprintln!("The site has problems; serving what could be built. Fix them and save: the page will update.");
     }
     let (events, _) = broadcast::channel(64);
-    let last_error = std::sync::Mutex::new(site.error().map(|e| e.render(false)));
-    let state = Arc::new(AppState { site: RwLock::new(site), events, addr, last_error });
+    let error = site.error().map(|e| e.render(false));
+    let state = Arc::new(AppState {
+        files: RwLock::new(site.files()),
+        site: Mutex::new(site),
+        error: RwLock::new(error.clone()),
+        events,
+        addr,
+        last_error: Mutex::new(error),
+    });
     let _watcher = watch::start(config.root.clone(), Arc::clone(&state))?;
 
     let app = axum::Router::new().fallback(http::handle).with_state(Arc::clone(&state));
@@ -119,40 +126,56 @@ fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     }
 }
 
-/// Tells the browsers what a rebuild did, and prints it once.
+/// Serves the pages a rebuild rendered first, and tells the browsers showing them.
+#[allow(clippy::print_stdout)]
+fn publish_early(state: &AppState, change: &brief::dev::Change, files: brief::dev::Files) {
+    *state.files.write().unwrap_or_else(|e| e.into_inner()) = files;
+    let pages: Vec<String> = change.paths.iter().map(|p| brief::dev::site_path(p)).collect();
+    if !pages.is_empty() {
+        let _ = state.events.send(Event::Reload(pages));
+    }
+}
+
+/// Serves what a rebuild made, tells the browsers what changed, and prints it once.
 #[allow(clippy::print_stdout, clippy::print_stderr)]
-fn announce(state: &AppState, outcome: &brief::dev::Outcome, was_failing: bool) {
+fn announce(state: &AppState, outcome: &brief::dev::Outcome, files: brief::dev::Files, was_failing: bool) {
     use brief::dev::Outcome;
+    *state.files.write().unwrap_or_else(|e| e.into_inner()) = files;
+    *state.error.write().unwrap_or_else(|e| e.into_inner()) = match outcome {
+        Outcome::Failed(errors) => Some(errors.render(false)),
+        _ => None,
+    };
     if !matches!(outcome, Outcome::Failed(_)) {
         *state.last_error.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        if was_failing {
+            let _ = state.events.send(Event::Fixed);
+            println!("Fixed.");
+        }
     }
     match outcome {
         Outcome::Changed(change) => {
-            if was_failing {
-                let _ = state.events.send(Event::Fixed);
-                println!("Fixed.");
-            }
-            let pages: Vec<String> = change.paths.iter().map(|p| brief::dev::site_path(p)).collect();
+            let all: Vec<String> = change.paths.iter().map(|p| brief::dev::site_path(p)).collect();
             println!(
                 "Rebuilt {} page{} in {} ms: {}",
                 change.rendered,
                 if change.rendered == 1 { "" } else { "s" },
                 change.elapsed.as_millis(),
-                summary(&pages)
+                summary(&all)
             );
             if std::env::var_os("BRIEF_TIMINGS").is_some() {
                 let phases: Vec<String> =
                     change.phases.iter().map(|(n, d)| format!("{n} {:.1} ms", d.as_secs_f64() * 1e3)).collect();
                 eprintln!("  phases: {}", phases.join(", "));
             }
-            let _ = state.events.send(if change.css_only { Event::Css } else { Event::Reload(pages) });
-        }
-        Outcome::Unchanged => {
-            if was_failing {
-                let _ = state.events.send(Event::Fixed);
-                println!("Fixed.");
+            let rest: Vec<String> =
+                change.paths.iter().filter(|p| !change.early.contains(p)).map(|p| brief::dev::site_path(p)).collect();
+            if change.css_only {
+                let _ = state.events.send(Event::Css);
+            } else if !rest.is_empty() {
+                let _ = state.events.send(Event::Reload(rest));
             }
         }
+        Outcome::Unchanged => {}
         Outcome::Failed(errors) => {
             let text = errors.render(false);
             let mut last = state.last_error.lock().unwrap_or_else(|e| e.into_inner());

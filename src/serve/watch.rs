@@ -99,12 +99,10 @@ fn rebuild_loop<W: notify::Watcher, C: notify_debouncer_full::FileIdCache>(
                 }
             }
         }
-        let (outcome, was_failing) = {
-            let mut site = state.site.write().unwrap_or_else(|e| e.into_inner());
-            let was_failing = site.error().is_some();
-            (site.apply(&changed), was_failing)
-        };
-        super::announce(&state, &outcome, was_failing);
+        let mut site = state.site.lock().unwrap_or_else(|e| e.into_inner());
+        let was_failing = site.error().is_some();
+        let outcome = site.apply_with(&changed, &mut |change, files| super::publish_early(&state, change, files));
+        super::announce(&state, &outcome, site.files(), was_failing);
     }
 }
 

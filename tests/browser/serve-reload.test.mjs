@@ -6,7 +6,7 @@
 // (/usr/bin/chromium, or CHROMIUM_BIN) and npm's playwright-core; the brief binary is BRIEF_BIN
 // (default target/debug/brief).
 
-import { after, before, describe, test } from "node:test";
+import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { once } from "node:events";
@@ -41,8 +41,12 @@ let abortedStreams = 0; // live-reload connections cancelled because their page 
 const dialogs = [];
 let navigations = 0;
 let streams = 0; // live-reload connections opened (each page load opens one)
+let stage = "setup"; // the test running, named in each problem
 
-/** The announcement's Markdown with its title replaced (and a long body, so the page scrolls). */
+/** Records something that went wrong in the page, with the test it happened in. */
+const problem = (text) => problems.push(`[${stage}] ${text}`);
+
+/** The announcement's Markdown (with its long body) and the title replaced. */
 const withTitle = (title) => original.replace(/^title: .*$/m, `title: ${title}`);
 
 /** Writes a file the way many editors save: a temporary file beside it, renamed over it. */
@@ -139,14 +143,14 @@ before(async () => {
     // Chromium asks every site for /favicon.ico by itself; the starter has none (and declares
     // none), so the 404 it logs says nothing about the page or the reload script.
     if (new URL(msg.location().url || "about:blank").pathname === "/favicon.ico" && /\b404\b/.test(msg.text())) return;
-    problems.push(`console error: ${msg.text()} (${msg.location().url})`);
+    problem(`console error: ${msg.text()} (${msg.location().url})`);
   });
-  page.on("pageerror", (err) => problems.push(`uncaught error: ${err.message}`));
+  page.on("pageerror", (err) => problem(`uncaught error: ${err.message}`));
   page.on("requestfailed", (req) => {
     const error = req.failure()?.errorText;
     // A reload cancels the old page's live-reload stream: counted, and checked against the reloads.
     if (new URL(req.url()).pathname === "/__brief/events" && error === "net::ERR_ABORTED") abortedStreams += 1;
-    else problems.push(`request failed: ${req.method()} ${req.url()}: ${error}`);
+    else problem(`request failed: ${req.method()} ${req.url()}: ${error}`);
   });
   page.on("dialog", (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`);
@@ -156,7 +160,7 @@ before(async () => {
     if (new URL(res.url()).pathname === "/__brief/events") {
       const type = res.headers()["content-type"] ?? "";
       if (res.status() === 200 && type.startsWith("text/event-stream")) streams += 1;
-      else problems.push(`live-reload stream refused: ${res.status()} ${type}`);
+      else problem(`live-reload stream refused: ${res.status()} ${type}`);
     }
   });
   page.on("framenavigated", (frame) => {
@@ -171,17 +175,26 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
+  let stopped;
   if (server && server.exitCode === null && server.signalCode === null) {
     const exited = once(server, "exit");
     server.kill("SIGINT");
     const timer = setTimeout(() => server.kill("SIGKILL"), 5_000);
-    await exited;
+    const [code, signal] = await exited;
     clearTimeout(timer);
+    stopped = { code, signal };
   }
   if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+  // Ctrl-C stops the server cleanly (after the page has seen everything, so a failure here is the
+  // server's, not the page's).
+  if (stopped) assert.deepEqual(stopped, { code: 0, signal: null }, `brief serve did not stop cleanly on SIGINT:\n${serverLog}`);
 });
 
 describe("brief serve in Chromium", { timeout: 60_000 }, () => {
+  beforeEach((t) => {
+    stage = t.name;
+  });
+
   test("an edited page reloads by itself and shows the new title", async () => {
     await page.evaluate(() => { window.__marker = "before the edit"; });
     await page.evaluate(() => window.scrollTo(0, 600));
@@ -240,7 +253,6 @@ describe("brief serve in Chromium", { timeout: 60_000 }, () => {
   });
 
   test("fixing the file removes the overlay", async () => {
-    await page.evaluate(() => { window.__marker = "while broken"; });
     // Undo the breaking edit: the site is what it was before it.
     await save("content/announcements/opening.md", withTitle(NEW_TITLE));
     await waitInPage("the overlay gone", () => document.getElementById("brief-error-overlay") === null);
