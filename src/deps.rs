@@ -9,6 +9,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::model::Site;
 use crate::render::PageKind;
 
@@ -77,14 +79,15 @@ pub struct PageDeps {
 /// Changed inputs, resolved to indexes into one site's lists.
 struct Resolved<'a> {
     inputs: &'a HashSet<Input>,
-    announcements: HashSet<usize>,
-    speakers: HashSet<usize>,
-    pages: HashSet<usize>,
+    // A change touches a handful of files: short lists beat hashing for every page.
+    announcements: Vec<usize>,
+    speakers: Vec<usize>,
+    pages: Vec<usize>,
 }
 
 impl<'a> Resolved<'a> {
     fn new(site: &Site, inputs: &'a HashSet<Input>) -> Resolved<'a> {
-        let mut r = Resolved { inputs, announcements: HashSet::new(), speakers: HashSet::new(), pages: HashSet::new() };
+        let mut r = Resolved { inputs, announcements: Vec::new(), speakers: Vec::new(), pages: Vec::new() };
         for input in inputs {
             match input {
                 Input::Announcement(slug) => {
@@ -117,7 +120,7 @@ impl<'a> Resolved<'a> {
 
 /// The dependencies of every page of `site`, by output path.
 pub fn pages(site: &Site, kinds: &[PageKind]) -> HashMap<String, (PageKind, PageDeps)> {
-    kinds.iter().map(|&k| (k.output_path(site), (k, page_deps(site, k)))).collect()
+    kinds.par_iter().map(|&k| (k.output_path(site), (k, page_deps(site, k)))).collect()
 }
 
 fn page_deps(site: &Site, kind: PageKind) -> PageDeps {

@@ -78,8 +78,34 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The output files a link check looks links up in, by output path.
+pub trait Lookup: Sync {
+    /// The file at an output path (`speakers/su-bo/index.html`).
+    fn file(&self, path: &str) -> Option<&OutputFile>;
+    /// Every output path, for suggestions.
+    fn paths(&self) -> Vec<&str>;
+}
+
+impl Lookup for HashMap<&str, &OutputFile> {
+    fn file(&self, path: &str) -> Option<&OutputFile> {
+        self.get(path).copied()
+    }
+    fn paths(&self) -> Vec<&str> {
+        self.keys().copied().collect()
+    }
+}
+
+impl Lookup for imbl::HashMap<String, std::sync::Arc<OutputFile>> {
+    fn file(&self, path: &str) -> Option<&OutputFile> {
+        self.get(path).map(|f| &**f)
+    }
+    fn paths(&self) -> Vec<&str> {
+        self.keys().map(String::as_str).collect()
+    }
+}
+
 struct Target<'a> {
-    files: HashMap<&'a str, &'a OutputFile>,
+    files: &'a dyn Lookup,
     ids: Mutex<HashMap<String, HashSet<String>>>,
 }
 
@@ -88,9 +114,9 @@ impl<'a> Target<'a> {
     fn find(&self, path: &str) -> Option<&'a OutputFile> {
         let rel = path.trim_start_matches('/');
         if rel.is_empty() || rel.ends_with('/') {
-            return self.files.get(format!("{rel}index.html").as_str()).copied();
+            return self.files.file(&format!("{rel}index.html"));
         }
-        self.files.get(rel).or_else(|| self.files.get(format!("{rel}/index.html").as_str())).copied()
+        self.files.file(rel).or_else(|| self.files.file(&format!("{rel}/index.html")))
     }
 
     fn has_id(&self, file: &OutputFile, id: &str) -> Option<bool> {
@@ -107,7 +133,8 @@ impl<'a> Target<'a> {
 
     fn page_paths(&self) -> BTreeSet<String> {
         self.files
-            .keys()
+            .paths()
+            .into_iter()
             .map(|p| match p.strip_suffix("index.html") {
                 Some(dir) => format!("/{dir}"),
                 None => format!("/{p}"),
@@ -138,47 +165,35 @@ impl Checked<'_> {
 
 /// Checks every link written in the content of `site` against the built `files`.
 pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a OutputFile>) -> Diagnostics {
-    check_some(site, files, &|_| true)
+    let files: HashMap<&str, &OutputFile> = files.into_iter().map(|f| (f.path.as_str(), f)).collect();
+    check_some(site, &files, &|_| true)
 }
 
 /// Checks every link of the bodies for which `wanted(body)` holds, and the `#anchor` links of
 /// all others. `serve` uses it, after a change that added or removed no page, to check only the
 /// links that the change can have broken.
-pub fn check_some<'a>(
-    site: &Site,
-    files: impl IntoIterator<Item = &'a OutputFile>,
-    wanted: &(dyn Fn(&Body) -> bool + Sync),
-) -> Diagnostics {
-    let target =
-        Target { files: files.into_iter().map(|f| (f.path.as_str(), f)).collect(), ids: Mutex::new(HashMap::new()) };
-    let mut bodies: Vec<Checked> = Vec::new();
-    bodies.extend(site.announcements.iter().enumerate().map(|(i, a)| Checked {
-        body: &a.body,
-        page: PageKind::Announcement(i),
-        timeline_position: None,
-    }));
-    bodies.extend(site.speakers.iter().enumerate().map(|(i, s)| Checked {
-        body: &s.body,
-        page: PageKind::Speaker(i),
-        timeline_position: None,
-    }));
-    bodies.extend(site.pages.iter().enumerate().map(|(i, p)| Checked {
-        body: &p.body,
-        page: PageKind::Page(i),
-        timeline_position: None,
-    }));
-    bodies.extend(site.timeline.iter().filter_map(|e| {
-        e.body.as_ref().map(|b| Checked { body: b, page: PageKind::Timeline, timeline_position: Some(e.position) })
-    }));
+pub fn check_some(site: &Site, files: &dyn Lookup, wanted: &(dyn Fn(&Body) -> bool + Sync)) -> Diagnostics {
+    let target = Target { files, ids: Mutex::new(HashMap::new()) };
+    let all_bodies = (site.announcements.iter().enumerate().map(|(i, a)| (&*a.body, PageKind::Announcement(i), None)))
+        .chain(site.speakers.iter().enumerate().map(|(i, s)| (&*s.body, PageKind::Speaker(i), None)))
+        .chain(site.pages.iter().enumerate().map(|(i, p)| (&*p.body, PageKind::Page(i), None)))
+        .chain(
+            site.timeline.iter().filter_map(|e| e.body.as_deref().map(|b| (b, PageKind::Timeline, Some(e.position)))),
+        );
+    let bodies: Vec<(Checked, bool)> = all_bodies
+        .filter_map(|(body, page, timeline_position)| {
+            let all = wanted(body);
+            (all || body.markdown.has_anchor_links).then_some((Checked { body, page, timeline_position }, all))
+        })
+        .collect();
     let found: Vec<Diagnostic> = bodies
         .par_iter()
-        .flat_map_iter(|c| {
-            let all = wanted(c.body);
+        .flat_map_iter(|(c, all)| {
             c.body
                 .markdown
                 .links
                 .iter()
-                .filter(move |link| all || link.url.contains('#'))
+                .filter(move |link| *all || link.url.contains('#'))
                 .filter_map(|link| check_link(site, &target, c, link))
                 .collect::<Vec<_>>()
         })

@@ -4,12 +4,13 @@
 //! Files are parsed into raw structs that mirror what authors write (unknown fields are errors,
 //! so typos cannot pass silently), then turned into the checked [`Site`] model.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::date::{self, PartialDate};
@@ -230,6 +231,17 @@ pub struct Inputs {
     files: BTreeMap<PathBuf, Input>,
     layout: Vec<Diagnostic>,
     statics: Vec<StaticFile>,
+    /// Announcements assembled last time, by the file they came from, valid while the speakers
+    /// and topics they were resolved against are the same: a rebuild after one save assembles
+    /// one announcement, not all of them.
+    assembled: AssembledCache,
+}
+
+#[derive(Default)]
+struct AssembledCache {
+    speakers: Vec<String>,
+    topics: Vec<String>,
+    announcements: FxHashMap<usize, (Arc<Doc<RawAnnouncement>>, Arc<Announcement>)>,
 }
 
 impl Inputs {
@@ -243,6 +255,7 @@ impl Inputs {
             files: BTreeMap::new(),
             layout: Vec::new(),
             statics: Vec::new(),
+            assembled: AssembledCache::default(),
         };
         inputs.refresh(None);
         inputs
@@ -338,7 +351,7 @@ impl Inputs {
     }
 
     /// Checks the cross-references and builds the site model.
-    pub fn assemble(&self, settings: &Settings) -> Result<Site, Diagnostics> {
+    pub fn assemble(&mut self, settings: &Settings) -> Result<Site, Diagnostics> {
         let mut errors = Diagnostics::default();
         if self.missing_content {
             errors.push(
@@ -420,7 +433,7 @@ impl Inputs {
             })
             .collect();
         speakers.sort_by(|a, b| (&a.name, &a.slug).cmp(&(&b.name, &b.slug)));
-        let speaker_index: HashMap<&str, usize> =
+        let speaker_index: FxHashMap<&str, usize> =
             speakers.iter().enumerate().map(|(i, s)| (s.slug.as_str(), i)).collect();
 
         let topics: Vec<Topic> = topics_file
@@ -453,7 +466,8 @@ impl Inputs {
                 }
             }
         }
-        let topic_index: HashMap<&str, usize> = topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
+        let topic_index: FxHashMap<&str, usize> =
+            topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
 
         // Announcements: drafts out unless asked for, then newest first.
         let mut drafts_left_out = HashSet::new();
@@ -479,30 +493,58 @@ impl Inputs {
             }
         }
         dated.sort_by(|(da, a), (db, b)| db.cmp(da).then_with(|| a.slug.cmp(&b.slug)));
-        let mut out_announcements = Vec::with_capacity(dated.len());
-        for (day, d) in dated {
-            let speakers =
-                resolve(d, "speakers", "speaker", &d.meta.speakers, &speaker_index, speakers_complete, &mut errors);
-            let topics = resolve(d, "topics", "topic", &d.meta.topics, &topic_index, topics_complete, &mut errors);
-            let m = &d.meta;
-            out_announcements.push(Announcement {
-                slug: d.slug.clone(),
-                title: m.title.clone(),
-                date: day,
-                summary: m.summary.clone(),
-                speakers,
-                topics,
-                source: m.source.as_ref().map(|s| Source { name: s.name.clone(), url: s.url.clone() }),
-                figures: m
-                    .figures
-                    .iter()
-                    .map(|f| Figure { label: f.label.clone(), value: f.value, unit: f.unit.clone(), year: f.year })
-                    .collect(),
-                draft: m.draft,
-                body: Arc::clone(&d.body),
-            });
+        // Resolving references and copying fields is independent per announcement, and needs
+        // doing only for files that changed, unless speakers or topics did.
+        let cache = &self.assembled;
+        let reuse = cache.speakers.iter().map(String::as_str).eq(speakers.iter().map(|s| s.slug.as_str()))
+            && cache.topics.iter().map(String::as_str).eq(topics.iter().map(|t| t.slug.as_str()));
+        let built: Vec<(Arc<Announcement>, Diagnostics)> = dated
+            .par_iter()
+            .map(|&(day, d)| {
+                let key = Arc::as_ptr(d) as usize;
+                if let Some((doc, done)) = cache.announcements.get(&key).filter(|_| reuse) {
+                    if Arc::ptr_eq(doc, d) {
+                        return (Arc::clone(done), Diagnostics::default());
+                    }
+                }
+                let mut errors = Diagnostics::default();
+                let speakers =
+                    resolve(d, "speakers", "speaker", &d.meta.speakers, &speaker_index, speakers_complete, &mut errors);
+                let topics = resolve(d, "topics", "topic", &d.meta.topics, &topic_index, topics_complete, &mut errors);
+                let m = &d.meta;
+                let announcement = Announcement {
+                    slug: d.slug.clone(),
+                    title: m.title.clone(),
+                    date: day,
+                    summary: m.summary.clone(),
+                    speakers,
+                    topics,
+                    source: m.source.as_ref().map(|s| Source { name: s.name.clone(), url: s.url.clone() }),
+                    figures: m
+                        .figures
+                        .iter()
+                        .map(|f| Figure { label: f.label.clone(), value: f.value, unit: f.unit.clone(), year: f.year })
+                        .collect(),
+                    draft: m.draft,
+                    body: Arc::clone(&d.body),
+                };
+                (Arc::new(announcement), errors)
+            })
+            .collect();
+        let mut next = AssembledCache {
+            speakers: speakers.iter().map(|s| s.slug.clone()).collect(),
+            topics: topics.iter().map(|t| t.slug.clone()).collect(),
+            announcements: FxHashMap::default(),
+        };
+        let mut out_announcements = Vec::with_capacity(built.len());
+        for ((_, doc), (announcement, errs)) in dated.iter().zip(built) {
+            if errs.is_empty() {
+                next.announcements.insert(Arc::as_ptr(doc) as usize, (Arc::clone(doc), Arc::clone(&announcement)));
+            }
+            errors.0.extend(errs.0);
+            out_announcements.push(announcement);
         }
-        let announcement_index: HashMap<&str, usize> =
+        let announcement_index: FxHashMap<&str, usize> =
             out_announcements.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
 
         let mut timeline = Vec::new();
@@ -622,6 +664,7 @@ impl Inputs {
             return Err(errors.finish());
         }
         let Some(config) = config else { return Err(errors) };
+        self.assembled = next;
         let mut site = Site {
             config,
             announcements: out_announcements,
@@ -641,7 +684,7 @@ impl Inputs {
     }
 }
 
-fn sorted_keys<'a>(index: &'a HashMap<&str, usize>) -> std::collections::BTreeSet<&'a str> {
+fn sorted_keys<'a>(index: &'a FxHashMap<&str, usize>) -> std::collections::BTreeSet<&'a str> {
     index.keys().copied().collect()
 }
 
@@ -650,7 +693,7 @@ fn resolve<T>(
     key: &str,
     what: &str,
     slugs: &[String],
-    index: &HashMap<&str, usize>,
+    index: &FxHashMap<&str, usize>,
     complete: bool,
     errors: &mut Diagnostics,
 ) -> Vec<usize> {

@@ -27,6 +27,8 @@ pub struct Markdown {
     pub html: String,
     /// Every link and image, for checking.
     pub links: Vec<Link>,
+    /// Whether a link has an `#anchor`, which can break when the page it points into changes.
+    pub has_anchor_links: bool,
 }
 
 fn options() -> Options {
@@ -62,7 +64,8 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
     assign_heading_ids(&mut events, &heading_starts);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html, events.into_iter());
-    Markdown { html, links }
+    let has_anchor_links = links.iter().any(|l| l.url.contains('#'));
+    Markdown { html, links, has_anchor_links }
 }
 
 fn site_path<'a>(url: CowStr<'a>, base_path: &str) -> CowStr<'a> {

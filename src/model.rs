@@ -192,7 +192,7 @@ pub struct Site {
     /// The site settings.
     pub config: SiteConfig,
     /// Announcements, newest first.
-    pub announcements: Vec<Announcement>,
+    pub announcements: Vec<Arc<Announcement>>,
     /// Speakers, by name.
     pub speakers: Vec<Speaker>,
     /// Topics, by slug.

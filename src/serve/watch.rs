@@ -16,7 +16,7 @@ use super::http::AppState;
 
 /// How long the watcher waits for a burst of events to end. Editors' atomic saves (write a
 /// temporary file, rename it over) arrive within a few milliseconds of each other.
-const DEBOUNCE: Duration = Duration::from_millis(15);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// The folders whose changes matter.
 const WATCHED: [&str; 3] = ["content", "templates", "static"];
@@ -46,7 +46,7 @@ pub fn relevant(root: &Path, path: &Path) -> bool {
 /// when dropped.
 pub fn start(root: PathBuf, state: Arc<AppState>) -> Result<impl Sized, Error> {
     let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
-    let mut debouncer = new_debouncer(DEBOUNCE, Some(Duration::from_millis(5)), move |result: DebounceEventResult| {
+    let mut debouncer = new_debouncer(DEBOUNCE, Some(Duration::from_millis(2)), move |result: DebounceEventResult| {
         if let Ok(events) = result {
             // Reading a file is an event too (the rebuild's own reads among them): only changes count.
             let paths: Vec<PathBuf> = events
