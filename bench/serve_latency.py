@@ -73,7 +73,8 @@ def main():
         line = server.stdout.readline()
         port = int(line.strip().rstrip("/").rsplit(":", 1)[1])
         print(f"site: {a.pages} announcements; first build and serve: {time.perf_counter() - started:.2f} s")
-        threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+        log = []
+        threading.Thread(target=lambda: [log.append(l.strip()) for l in server.stdout], daemon=True).start()
         events = queue.Queue()
         threading.Thread(target=listen, args=(port, events), daemon=True).start()
         time.sleep(0.5)
@@ -99,8 +100,11 @@ def main():
                 served.append((time.perf_counter() - t0) * 1000)
                 # Let the rest of the rebuild (the list pages) finish before the next save.
                 time.sleep(0.4)
-            print(f"{kind:<22} event median {statistics.median(ev):6.1f} ms  p95 {percentile(ev, 95):6.1f} ms   "
-                  f"served median {statistics.median(served):6.1f} ms  p95 {percentile(served, 95):6.1f} ms")
+            rebuilt = [l for l in log if l.startswith("Rebuilt")]
+            pages = rebuilt[-1].split(" in ")[0].removeprefix("Rebuilt ") if rebuilt else "?"
+            print(f"{kind:<24} event median {statistics.median(ev):6.1f} ms  p95 {percentile(ev, 95):6.1f} ms   "
+                  f"served median {statistics.median(served):6.1f} ms  p95 {percentile(served, 95):6.1f} ms   "
+                  f"({pages} rendered)")
 
         ann = os.path.join(root, "content", "announcements", "announcement-000123.md")
         import re

@@ -217,6 +217,38 @@ impl DevSite {
             }
         };
         let mut clock = Clock::new();
+        // Only files under static/ changed, and no file appeared or went: the pages stand as
+        // they are, and the files are read when served.
+        if let Some(built) = &self.built {
+            let only_static = !everything
+                && !self.pending.is_empty()
+                && self.pending.iter().all(|i| matches!(i, Input::Static(_)))
+                && self.touched.is_empty();
+            let same_statics = self.inputs.statics().len() == built.site.statics.len()
+                && self.inputs.statics().iter().zip(&built.site.statics).all(|(a, b)| a.path == b.path);
+            if only_static && same_statics {
+                let paths: Vec<String> = self
+                    .pending
+                    .iter()
+                    .filter_map(|i| match i {
+                        Input::Static(p) => Some(p.clone()),
+                        _ => None,
+                    })
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let css_only = paths.iter().all(|p| p.ends_with(".css"));
+                clock.lap("static");
+                return Ok(Change {
+                    paths,
+                    css_only,
+                    rendered: 0,
+                    elapsed: Duration::ZERO,
+                    phases: clock.laps,
+                    early: Vec::new(),
+                });
+            }
+        }
         let site = self.inputs.assemble(&self.settings)?;
         clock.lap("assemble");
         let kinds = render::pages(&site, templates);

@@ -350,6 +350,11 @@ impl Inputs {
         touched
     }
 
+    /// The files under `static/`.
+    pub fn statics(&self) -> &[StaticFile] {
+        &self.statics
+    }
+
     /// Checks the cross-references and builds the site model.
     pub fn assemble(&mut self, settings: &Settings) -> Result<Site, Diagnostics> {
         let mut errors = Diagnostics::default();
