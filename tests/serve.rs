@@ -17,6 +17,7 @@ struct Server {
     url: String,
     port: u16,
     stderr: mpsc::Receiver<String>,
+    stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -39,7 +40,13 @@ impl Server {
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_string();
         let port = url.trim_end_matches('/').rsplit(':').next().unwrap().parse().unwrap();
-        std::thread::spawn(move || for _ in stdout.lines() {});
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = std::sync::Arc::clone(&lines);
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
         let (tx, stderr) = mpsc::channel();
         let err = child.stderr.take().unwrap();
         std::thread::spawn(move || {
@@ -47,7 +54,16 @@ impl Server {
                 let _ = tx.send(line);
             }
         });
-        Server { child, url, port, stderr }
+        Server { child, url, port, stderr, stdout: lines }
+    }
+
+    fn start_logged(site: &Site) -> Server {
+        Server::start(site, &[])
+    }
+
+    /// What the server printed on stdout after its first line.
+    fn stdout_lines(&self) -> Vec<String> {
+        self.stdout.lock().unwrap().clone()
     }
 
     fn get(&self, path: &str) -> reqwest::blocking::Response {
@@ -167,6 +183,47 @@ fn an_atomic_save_by_rename_is_picked_up() {
 }
 
 #[test]
+fn a_burst_of_changes_ends_in_one_rebuild_of_the_final_state() {
+    let site = Site::starter();
+    let server = Server::start_logged(&site);
+    let events = server.events();
+    // A checkout-like burst: twenty new pages and three versions of one file, all at once.
+    let pages: Vec<(String, String)> = (0..20)
+        .map(|i| (format!("content/pages/burst-{i:02}.md"), format!("---\ntitle: Burst {i}\n---\nText.\n")))
+        .collect();
+    let versions: Vec<String> =
+        (1..=3).map(|v| site.read(OPENING).replace("The Example Expo opens", &format!("Version {v}"))).collect();
+    for (path, text) in &pages {
+        site.write(path, text);
+    }
+    for text in &versions {
+        site.write(OPENING, text);
+    }
+    events.next("reload");
+    assert!(server.text("/announcements/opening/").contains("Version 3"));
+    assert!(server.text("/burst-19/").contains("Burst 19"));
+    std::thread::sleep(Duration::from_millis(500));
+    let rebuilds = server.stdout_lines().iter().filter(|l| l.starts_with("Rebuilt")).count();
+    assert_eq!(rebuilds, 1, "{:?}", server.stdout_lines());
+}
+
+#[test]
+fn new_folders_are_watched() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    site.write("static/images/deep/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    events.next("reload");
+    let response = server.get("/images/deep/logo.svg");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+    // A file added later inside the new folder is seen too.
+    site.write("static/images/deep/second.txt", "two");
+    events.next("reload");
+    assert_eq!(server.text("/images/deep/second.txt"), "two");
+}
+
+#[test]
 fn a_template_change_reaches_the_pages_that_use_it() {
     let site = Site::starter();
     let server = Server::start(&site, &[]);
@@ -224,6 +281,15 @@ fn a_broken_file_shows_the_error_and_keeps_the_last_good_page() {
         }
     }
     assert!(printed.iter().any(|l| l.contains("opening.md:3:1")), "{printed:?}");
+    // Saving the same mistake again shows it in the browser again, but prints nothing new.
+    std::thread::sleep(Duration::from_millis(200));
+    while server.stderr.try_recv().is_ok() {}
+    let broken = site.read(OPENING);
+    site.write(OPENING, &broken);
+    events.next("problem");
+    std::thread::sleep(Duration::from_millis(300));
+    let again: Vec<String> = std::iter::from_fn(|| server.stderr.try_recv().ok()).collect();
+    assert!(!again.iter().any(|l| l.contains("summry")), "printed twice: {again:?}");
     site.write(OPENING, good.replace("The Example Expo opens", "Fixed again"));
     events.next("fixed");
     events.next("reload");

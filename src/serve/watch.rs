@@ -18,6 +18,9 @@ use super::http::AppState;
 /// temporary file, rename it over) arrive within a few milliseconds of each other.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 
+/// How long after one batch of changes another counts as part of the same burst.
+const BURST_GAP: Duration = Duration::from_millis(4);
+
 /// The folders whose changes matter.
 const WATCHED: [&str; 3] = ["content", "templates", "static"];
 
@@ -82,8 +85,10 @@ fn rebuild_loop<W: notify::Watcher, C: notify_debouncer_full::FileIdCache>(
 ) {
     while let Ok(first) = rx.recv() {
         let mut paths: BTreeSet<PathBuf> = first.into_iter().collect();
-        // Changes that arrived while the last rebuild ran go into this one.
-        while let Ok(more) = rx.try_recv() {
+        // The debouncer lets each file's events go once that file is quiet, so one burst over
+        // many files (a checkout, a search-and-replace) arrives as batches a tick apart: wait for
+        // the batches to stop, and take changes that arrived during the last rebuild too.
+        while let Ok(more) = rx.recv_timeout(BURST_GAP) {
             paths.extend(more);
         }
         let changed: Vec<PathBuf> = paths.into_iter().filter(|p| relevant(&root, p)).collect();
