@@ -173,7 +173,7 @@ fn page_deps(site: &Site, kind: PageKind) -> PageDeps {
             }
         }
         PageKind::Page(i) => d.page = Some(i),
-        PageKind::NotFound => {}
+        PageKind::NotFound | PageKind::Search => {}
     }
     d
 }

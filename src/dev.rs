@@ -267,7 +267,9 @@ impl DevSite {
         // The previous files, less the pages that are gone, with the static files of now.
         let old_files = self.built.as_ref().map(|b| b.files.clone()).unwrap_or_default();
         let mut files = old_files.clone();
-        files.retain(|path, f| new_deps.contains_key(path) || matches!(f.contents, Contents::Copy(_)));
+        files.retain(|path, f| {
+            new_deps.contains_key(path) || matches!(f.contents, Contents::Copy(_)) || path == "search.json"
+        });
         let statics: HashSet<&str> = site.statics.iter().map(|s| s.path.as_str()).collect();
         files.retain(|path, f| !matches!(f.contents, Contents::Copy(_)) || statics.contains(path.as_str()));
         let mut collisions = Diagnostics::default();
@@ -370,6 +372,17 @@ impl DevSite {
             // Nothing was rendered, but pages may have gone that links point to.
             check_links(&files)?;
         }
+        // The search index reads every announcement, speaker and timeline entry.
+        let content_changed = self.pending.iter().any(|i| !matches!(i, Input::Template(_) | Input::Static(_)));
+        if kinds.contains(&PageKind::Search) && (content_changed || !old_files.contains_key("search.json")) {
+            let index = render::search_index(&site);
+            if old_files.get(&index.path).is_none_or(|old| old.contents != index.contents) {
+                changed.insert(index.path.clone());
+                files.insert(index.path.clone(), Arc::new(index));
+            }
+        } else if !kinds.contains(&PageKind::Search) && files.remove("search.json").is_some() {
+            changed.insert("search.json".into());
+        }
         let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
         self.built = Some(Built { site, deps: new_deps, files });
         Ok(Change {
@@ -431,6 +444,7 @@ mod tests {
         match &site.file(path).unwrap().contents {
             Contents::Rendered(s) => s.clone(),
             Contents::Copy(p) => std::fs::read_to_string(p).unwrap(),
+            Contents::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
         }
     }
 

@@ -18,6 +18,8 @@ pub struct Link {
     pub span: Range<usize>,
     /// Whether it is an image rather than a link.
     pub image: bool,
+    /// For an image, its text alternative.
+    pub alt: Option<String>,
 }
 
 /// Rendered Markdown.
@@ -43,15 +45,27 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
     let mut events: Vec<Event> = Vec::new();
     let mut links = Vec::new();
     let mut heading_starts = Vec::new();
+    let mut image_open = false;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let event = match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                links.push(Link { url: dest_url.to_string(), span: range, image: false });
+                links.push(Link { url: dest_url.to_string(), span: range, image: false, alt: None });
                 Event::Start(Tag::Link { link_type, dest_url: site_path(dest_url, base_path), title, id })
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                links.push(Link { url: dest_url.to_string(), span: range, image: true });
+                links.push(Link { url: dest_url.to_string(), span: range, image: true, alt: Some(String::new()) });
+                image_open = true;
                 Event::Start(Tag::Image { link_type, dest_url: site_path(dest_url, base_path), title, id })
+            }
+            Event::Text(ref t) | Event::Code(ref t) if image_open => {
+                if let Some(alt) = links.last_mut().and_then(|l| l.alt.as_mut()) {
+                    alt.push_str(t);
+                }
+                event
+            }
+            Event::End(TagEnd::Image) => {
+                image_open = false;
+                event
             }
             Event::Start(Tag::Heading { .. }) => {
                 heading_starts.push(events.len());

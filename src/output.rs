@@ -145,6 +145,7 @@ fn fill(files: &[OutputFile], dir: &Path) -> io::Result<Written> {
             match &f.contents {
                 Contents::Rendered(text) => fs::write(&path, text).map(|_| text.len() as u64),
                 Contents::Copy(from) => fs::copy(from, &path),
+                Contents::Bytes(bytes) => fs::write(&path, bytes).map(|_| bytes.len() as u64),
             }
             .map_err(|e| with_path(e, &path))
         })

@@ -32,6 +32,19 @@ pub enum Contents {
     Rendered(String),
     /// A file copied from `static/`.
     Copy(std::path::PathBuf),
+    /// Bytes made by the build (compressed files).
+    Bytes(Vec<u8>),
+}
+
+impl Contents {
+    /// The bytes, reading a copied file from disk.
+    pub fn bytes(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        Ok(match self {
+            Contents::Rendered(text) => std::borrow::Cow::Borrowed(text.as_bytes()),
+            Contents::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes),
+            Contents::Copy(path) => std::borrow::Cow::Owned(std::fs::read(path)?),
+        })
+    }
 }
 
 /// Which page of the site a render is for.
@@ -57,6 +70,8 @@ pub enum PageKind {
     Page(usize),
     /// `/404.html`
     NotFound,
+    /// `/search/`
+    Search,
 }
 
 impl PageKind {
@@ -73,6 +88,7 @@ impl PageKind {
             PageKind::Topic(_) => "topic.html",
             PageKind::Page(_) => "page.html",
             PageKind::NotFound => "404.html",
+            PageKind::Search => "search.html",
         }
     }
 
@@ -89,6 +105,7 @@ impl PageKind {
             PageKind::Topic(i) => format!("/topics/{}/", site.topics[i].slug),
             PageKind::Page(i) => format!("/{}/", site.pages[i].slug),
             PageKind::NotFound => "/404.html".into(),
+            PageKind::Search => "/search/".into(),
         }
     }
 
@@ -111,8 +128,11 @@ pub fn pages(site: &Site, templates: &Templates) -> Vec<PageKind> {
     out.extend((0..site.speakers.len()).map(PageKind::Speaker));
     out.extend((0..site.topics.len()).map(PageKind::Topic));
     out.extend((0..site.pages.len()).map(PageKind::Page));
-    if templates.tera.get_template_names().any(|n| n == "404.html") {
-        out.push(PageKind::NotFound);
+    // Optional page kinds, rendered when the site has their template.
+    for kind in [PageKind::NotFound, PageKind::Search] {
+        if templates.tera.get_template_names().any(|n| n == kind.template()) {
+            out.push(kind);
+        }
     }
     out
 }
@@ -236,6 +256,17 @@ pub fn format_number(value: f64) -> String {
     }
 }
 
+fn figure_view<'a>(site: &'a Site, i: usize, f: &'a Figure, base: &str) -> FigureView<'a> {
+    FigureView {
+        label: &f.label,
+        value: f.value,
+        value_display: format_number(f.value),
+        unit: &f.unit,
+        year: f.year,
+        announcement: announcement_ref(site, i, base),
+    }
+}
+
 fn announcement_ref<'a>(site: &'a Site, i: usize, base: &str) -> AnnouncementRef<'a> {
     let a = &site.announcements[i];
     AnnouncementRef { slug: &a.slug, url: site_url(base, &PageKind::Announcement(i).path(site)), title: &a.title }
@@ -317,16 +348,7 @@ impl<'a> Shared<'a> {
             .announcements
             .iter()
             .enumerate()
-            .flat_map(|(i, a)| {
-                a.figures.iter().map(move |f| FigureView {
-                    label: &f.label,
-                    value: f.value,
-                    value_display: format_number(f.value),
-                    unit: &f.unit,
-                    year: f.year,
-                    announcement: announcement_ref(site, i, base),
-                })
-            })
+            .flat_map(|(i, a)| a.figures.iter().map(move |f| figure_view(site, i, f, base)))
             .collect();
         Shared {
             model: site,
@@ -426,7 +448,15 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Dia
         return Err(errors.finish());
     }
     files.extend(static_files(site));
+    if kinds.contains(&PageKind::Search) {
+        files.push(search_index(site));
+    }
     Ok(files)
+}
+
+/// `search.json`, the index the search page reads.
+pub fn search_index(site: &Site) -> OutputFile {
+    OutputFile { path: "search.json".into(), contents: Contents::Rendered(crate::publish::search::index(site)) }
 }
 
 /// The files of `static/`, to copy.
@@ -471,7 +501,12 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
     ctx.insert_value("site", shared.site.clone());
     ctx.insert("current_path", &path);
     ctx.insert("current_url", &site_url(base, &path));
-    ctx.insert("canonical_url", &format!("{}{}", site.config.base_url, &path[1..]));
+    let canonical = format!("{}{}", site.config.base_url, &path[1..]);
+    ctx.insert("canonical_url", &canonical);
+    ctx.insert("meta", &meta(site, kind));
+    if let Some(data) = structured_data(site, kind, &canonical) {
+        ctx.insert_value("jsonld", Value::safe_string(&data));
+    }
     let all = |list: &[Value]| Value::from(list.to_vec());
     match kind {
         PageKind::Index => {
@@ -487,18 +522,7 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
             let Some(mut map) = shared.announcement(i).as_map().cloned() else { return ctx };
             map.insert("content".into(), Value::safe_string(&a.body.markdown.html));
             map.insert("source".into(), Value::from_serializable(&a.source));
-            let figures: Vec<FigureView> = a
-                .figures
-                .iter()
-                .map(|f| FigureView {
-                    label: &f.label,
-                    value: f.value,
-                    value_display: format_number(f.value),
-                    unit: &f.unit,
-                    year: f.year,
-                    announcement: announcement_ref(site, i, base),
-                })
-                .collect();
+            let figures: Vec<FigureView> = a.figures.iter().map(|f| figure_view(site, i, f, base)).collect();
             map.insert("figures".into(), Value::from_serializable(&figures));
             map.insert("timeline".into(), Shared::pick(&shared.timeline, &site.announcement_timeline[i]));
             ctx.insert_value("announcement", Value::from(map));
@@ -538,9 +562,147 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
             map.insert("content", Value::safe_string(&p.body.markdown.html));
             ctx.insert_value("page", map.into_value());
         }
-        PageKind::NotFound => {}
+        PageKind::NotFound | PageKind::Search => {}
     }
     ctx
+}
+
+/// What every page says about itself in `<title>`, the description and sharing tags.
+#[derive(Serialize)]
+struct Meta {
+    title: String,
+    description: String,
+    /// The Open Graph type: `website`, `article` or `profile`.
+    kind: &'static str,
+}
+
+fn meta(site: &Site, kind: PageKind) -> Meta {
+    let c = &site.config;
+    let event = &c.event.name;
+    let titled = |t: &str| format!("{t} · {}", c.title);
+    let (title, description, kind) = match kind {
+        PageKind::Index => (c.title.clone(), c.description.clone(), "website"),
+        PageKind::Announcements => {
+            (titled("Announcements"), format!("Every announcement made at the {event}."), "website")
+        }
+        PageKind::Announcement(i) => {
+            let a = &site.announcements[i];
+            (titled(&a.title), a.summary.clone(), "article")
+        }
+        PageKind::Timeline => {
+            (titled("Timeline"), format!("How the announcements of the {event} fit in time."), "website")
+        }
+        PageKind::Speakers => {
+            (titled("Speakers"), format!("Who spoke at the {event}, and what they announced."), "website")
+        }
+        PageKind::Speaker(i) => {
+            let s = &site.speakers[i];
+            let who =
+                [s.role.as_deref(), s.organization.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+            let description = if who.is_empty() {
+                format!("{} at the {event}: announcements and timeline.", s.name)
+            } else {
+                format!("{}, {who}, at the {event}: announcements and timeline.", s.name)
+            };
+            (titled(&s.name), description, "profile")
+        }
+        PageKind::Topics => (titled("Topics"), format!("The topics of the announcements at the {event}."), "website"),
+        PageKind::Topic(i) => {
+            let t = &site.topics[i];
+            let description =
+                t.description.clone().unwrap_or_else(|| format!("Announcements about {} at the {event}.", t.title));
+            (titled(&t.title), description, "website")
+        }
+        PageKind::Page(i) => {
+            let p = &site.pages[i];
+            (titled(&p.title), p.description.clone().unwrap_or_else(|| c.description.clone()), "article")
+        }
+        PageKind::NotFound => (titled("Page not found"), c.description.clone(), "website"),
+        PageKind::Search => {
+            (titled("Search"), format!("Search the announcements, speakers and timeline of the {event}."), "website")
+        }
+    };
+    Meta { title, description, kind }
+}
+
+/// schema.org data for the page, as JSON safe to put inside a `<script>` element: the event on
+/// the home page, a NewsArticle per announcement, a Person per speaker.
+fn structured_data(site: &Site, kind: PageKind, canonical: &str) -> Option<String> {
+    use serde_json::json;
+    let c = &site.config;
+    let event = || {
+        let mut location =
+            json!({ "@type": "Place", "address": { "@type": "PostalAddress", "addressLocality": c.event.city } });
+        if let Some(venue) = &c.event.venue {
+            location["name"] = json!(venue);
+        }
+        json!({
+            "@type": "Event",
+            "name": c.event.name,
+            "startDate": c.event.start.to_string(),
+            "endDate": c.event.end.to_string(),
+            "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "location": location,
+            "url": c.base_url,
+        })
+    };
+    let person = |i: usize| {
+        let s = &site.speakers[i];
+        let mut p = json!({
+            "@type": "Person",
+            "name": s.name,
+            "url": format!("{}{}", c.base_url, &PageKind::Speaker(i).path(site)[1..]),
+        });
+        if let Some(role) = &s.role {
+            p["jobTitle"] = json!(role);
+        }
+        if let Some(org) = &s.organization {
+            p["worksFor"] = json!({ "@type": "Organization", "name": org });
+        }
+        if let Some(country) = &s.country {
+            p["nationality"] = json!({ "@type": "Country", "name": country });
+        }
+        p
+    };
+    let data = match kind {
+        PageKind::Index => {
+            let mut e = event();
+            e["@context"] = json!("https://schema.org");
+            e["description"] = json!(c.description);
+            e
+        }
+        PageKind::Announcement(i) => {
+            let a = &site.announcements[i];
+            let mut article = json!({
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": a.title,
+                "description": a.summary,
+                "datePublished": a.date.to_string(),
+                "url": canonical,
+                "mainEntityOfPage": canonical,
+                "about": event(),
+                "inLanguage": c.language,
+            });
+            if !a.speakers.is_empty() {
+                article["mentions"] = json!(a.speakers.iter().map(|&s| person(s)).collect::<Vec<_>>());
+            }
+            article["author"] = match &a.source {
+                Some(source) => json!({ "@type": "Organization", "name": source.name }),
+                None => json!({ "@type": "Organization", "name": c.title }),
+            };
+            article
+        }
+        PageKind::Speaker(i) => {
+            let mut p = person(i);
+            p["@context"] = json!("https://schema.org");
+            p
+        }
+        _ => return None,
+    };
+    // `</` would end the script element early; `\u003c` means the same to a JSON reader.
+    Some(data.to_string().replace('<', "\\u003c"))
 }
 
 #[cfg(test)]

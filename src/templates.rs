@@ -35,6 +35,16 @@ impl Templates {
     /// Reads and compiles every `.html` file under `root/templates/`; `base_path` is what the
     /// `url()` function puts in front of site paths.
     pub fn load(root: &Path, base_path: &str) -> Result<Templates, Diagnostics> {
+        Templates::load_with_assets(root, base_path, HashMap::new())
+    }
+
+    /// Like [`Templates::load`]; `asset(path=...)` gives the published name of each static file
+    /// in `assets` (fingerprinted stylesheets and scripts), and the path itself for others.
+    pub fn load_with_assets(
+        root: &Path,
+        base_path: &str,
+        assets: HashMap<String, String>,
+    ) -> Result<Templates, Diagnostics> {
         let mut errors = Diagnostics::default();
         let dir = root.join("templates");
         let mut sources = HashMap::new();
@@ -94,6 +104,12 @@ impl Templates {
         tera.register_function("url", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
             Ok(site_url(&base, path))
+        });
+        let base = base_path.to_string();
+        tera.register_function("asset", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            let published = assets.get(path.trim_start_matches('/')).map_or(path, String::as_str);
+            Ok(site_url(&base, published))
         });
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
@@ -222,7 +238,8 @@ fn help_for(message: &str) -> String {
     } else if m.contains("unknown filter") {
         "check the filter's name; brief has Tera's built-in filters (https://keats.github.io/tera/docs/)".into()
     } else if m.contains("unknown function") {
-        "check the function's name; brief adds `url(path=...)` to Tera's built-in functions".into()
+        "check the function's name; brief adds `url(path=...)` and `asset(path=...)` to Tera's built-in functions"
+            .into()
     } else if m.contains("unknown template") {
         "check the template's name: names are paths under templates/, such as \"partials/card.html\"".into()
     } else {

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 mod build;
 mod check;
 mod new;
+mod publish;
 mod serve;
 
 /// brief: a static site generator for briefing microsites.
@@ -27,6 +28,9 @@ enum Command {
     New(new::NewArgs),
     /// Serve the site locally, rebuilding and reloading the browser on every save.
     Serve(serve::ServeArgs),
+    /// The production build: build plus feeds, sitemap, calendar, search, fingerprinted and
+    /// compressed assets, host headers and a deploy manifest.
+    Publish(publish::PublishArgs),
 }
 
 impl Cli {
@@ -37,6 +41,7 @@ impl Cli {
             Command::Check(args) => args.run(),
             Command::New(args) => args.run(),
             Command::Serve(args) => args.run(),
+            Command::Publish(args) => args.run(),
         }
     }
 }
@@ -50,6 +55,28 @@ pub struct SiteArgs {
     /// Include announcements marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+}
+
+/// Flags of the commands that write a site.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Where to write the site [default: ROOT/public].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Publish under this URL instead of site.yaml's base_url (for example https://example.org/briefing/).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+impl OutputArgs {
+    /// The build options for `site` and these flags.
+    pub fn options(self, site: SiteArgs) -> brief::Options {
+        brief::Options {
+            root: site.root,
+            out: self.out,
+            settings: brief::Settings { base_url: self.base_url, drafts: site.drafts },
+        }
+    }
 }
 
 /// A number with a word that agrees with it: `1 page`, `2 pages`.

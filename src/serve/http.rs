@@ -97,6 +97,7 @@ fn file_response(status: StatusCode, path: &str, contents: &Contents, head: bool
     let bytes: Vec<u8> = match contents {
         Contents::Rendered(text) if mime.essence_str() == "text/html" => with_reload_script(text).into_bytes(),
         Contents::Rendered(text) => text.clone().into_bytes(),
+        Contents::Bytes(bytes) => bytes.clone(),
         Contents::Copy(from) => match std::fs::read(from) {
             Ok(b) => b,
             Err(_) => return (StatusCode::NOT_FOUND, "Not found.\n").into_response(),

@@ -1,0 +1,275 @@
+//! `feed.xml`: the announcements as an Atom feed (RFC 4287).
+
+use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Person, Text, WriteConfig};
+use chrono::{NaiveDate, NaiveTime};
+
+use crate::model::{Announcement, Site};
+use crate::publish::sitemap::absolute_url;
+use crate::render::PageKind;
+
+/// The Atom feed of the announcements of `site`.
+///
+/// - The feed: `id` and `xml:base` are the site's `base_url`, `title` and `subtitle` its title
+///   and description, `xml:lang` its language, `author` the site title; a `self` link to
+///   `{base_url}feed.xml` and an `alternate` link to the home page.
+/// - One entry per announcement (drafts left out), newest first: `id` and the `alternate` link are
+///   the absolute URL of the announcement's page, `updated` and `published` its date at
+///   00:00:00Z, `summary` its summary as plain text, `content` its body as HTML, `author` its
+///   speakers (else its source, else the site title), a `category` per topic (term the slug,
+///   label the title, scheme `{base_url}topics/`), and a `via` link to the source if it has a URL.
+/// - The feed's `updated` is the newest announcement's date at 00:00:00Z (the event's last day when
+///   there are none). Nothing depends on the clock, so two runs give the same bytes.
+///
+/// Links in the body written as site paths (`/caexpo-2012/speakers/su-bo/`) are made absolute,
+/// since feed readers show entries away from the site; `xml:base` covers any other relative link.
+pub fn atom(site: &Site) -> String {
+    let config = &site.config;
+    let mut announcements: Vec<(usize, &Announcement)> =
+        site.announcements.iter().enumerate().map(|(i, a)| (i, a.as_ref())).filter(|(_, a)| !a.draft).collect();
+    announcements.sort_by_key(|(_, a)| std::cmp::Reverse(a.date));
+    let newest = announcements.first().map_or(config.event.end, |(_, a)| a.date);
+    let feed = Feed {
+        title: Text::plain(xml_text(&config.title)),
+        id: config.base_url.clone(),
+        updated: midnight(newest),
+        authors: vec![person(&config.title)],
+        links: vec![
+            Link {
+                href: absolute_url(site, "/feed.xml"),
+                rel: "self".into(),
+                mime_type: Some("application/atom+xml".into()),
+                ..Link::default()
+            },
+            Link {
+                href: config.base_url.clone(),
+                rel: "alternate".into(),
+                mime_type: Some("text/html".into()),
+                ..Link::default()
+            },
+        ],
+        subtitle: Some(Text::plain(xml_text(&config.description))),
+        entries: announcements.iter().map(|&(i, a)| entry(site, i, a)).collect(),
+        base: Some(config.base_url.clone()),
+        lang: Some(config.language.clone()),
+        ..Feed::default()
+    };
+    let config = WriteConfig { write_document_declaration: true, indent_size: Some(2) };
+    let bytes = feed.write_with_config(Vec::new(), config).expect("writing XML into memory cannot fail");
+    let mut xml = String::from_utf8(bytes).expect("the feed is built from UTF-8 text");
+    xml.push('\n');
+    xml
+}
+
+fn entry(site: &Site, index: usize, a: &Announcement) -> Entry {
+    let url = absolute_url(site, &PageKind::Announcement(index).path(site));
+    let mut authors: Vec<Person> = a.speakers.iter().map(|&s| person(&site.speakers[s].name)).collect();
+    if authors.is_empty() {
+        authors.push(person(a.source.as_ref().map_or(&site.config.title, |s| &s.name)));
+    }
+    let mut links = vec![Link {
+        href: url.clone(),
+        rel: "alternate".into(),
+        mime_type: Some("text/html".into()),
+        ..Link::default()
+    }];
+    if let Some(source_url) = a.source.as_ref().and_then(|s| s.url.as_ref()) {
+        links.push(Link { href: source_url.clone(), rel: "via".into(), ..Link::default() });
+    }
+    let categories = a
+        .topics
+        .iter()
+        .map(|&t| Category {
+            term: site.topics[t].slug.clone(),
+            scheme: Some(absolute_url(site, "/topics/")),
+            label: Some(xml_text(&site.topics[t].title)),
+        })
+        .collect();
+    let html = absolute_links(&a.body.markdown.html, origin(site));
+    Entry {
+        title: Text::plain(xml_text(&a.title)),
+        id: url,
+        updated: midnight(a.date),
+        authors,
+        categories,
+        links,
+        published: Some(midnight(a.date)),
+        summary: Some(Text::plain(xml_text(&a.summary))),
+        content: Some(Content {
+            content_type: Some("html".into()),
+            value: Some(xml_text(&html)),
+            ..Content::default()
+        }),
+        ..Entry::default()
+    }
+}
+
+fn person(name: &str) -> Person {
+    Person { name: xml_text(name), ..Person::default() }
+}
+
+/// The first instant of `day`, in UTC.
+fn midnight(day: NaiveDate) -> FixedDateTime {
+    day.and_time(NaiveTime::MIN).and_utc().fixed_offset()
+}
+
+/// `text` without the characters XML 1.0 cannot carry even escaped (controls other than tab,
+/// line feed and carriage return; U+FFFE and U+FFFF), which would make the feed unreadable.
+fn xml_text(text: &str) -> String {
+    text.chars()
+        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || !(c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}'))
+        .collect()
+}
+
+/// The scheme and host of the site (`https://example.org`): `base_url` without its path.
+fn origin(site: &Site) -> &str {
+    let config = &site.config;
+    config.base_url.strip_suffix(config.base_path.as_str()).unwrap_or(&config.base_url)
+}
+
+/// Makes the `href` and `src` attributes that are site paths (`/caexpo-2012/speakers/su-bo/`)
+/// absolute by putting `origin` in front. Only text inside tags is looked at (in Markdown's HTML
+/// every `<` of the text is escaped, and attribute values never contain `>`), so text that
+/// merely mentions `href="/x"` is left as written; protocol-relative `//host` links are kept.
+fn absolute_links(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        let (text, tag_on) = rest.split_at(open);
+        out.push_str(text);
+        let end = tag_on.find('>').map_or(tag_on.len(), |i| i + 1);
+        let (tag, after) = tag_on.split_at(end);
+        let mut tag_rest = tag;
+        while let Some((at, len)) = find_site_path_attr(tag_rest) {
+            out.push_str(&tag_rest[..at + len]);
+            out.push_str(origin);
+            tag_rest = &tag_rest[at + len..];
+        }
+        out.push_str(tag_rest);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where, in a tag, the first ` href="` or ` src="` whose value starts with a single `/` is, and
+/// the length of that prefix up to the opening quote included.
+fn find_site_path_attr(tag: &str) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    for attr in [" href=\"", " src=\"", " href='", " src='"] {
+        let mut from = 0;
+        while let Some(i) = tag[from..].find(attr) {
+            let at = from + i;
+            let value = &tag[at + attr.len()..];
+            if value.starts_with('/') && !value.starts_with("//") {
+                if best.is_none_or(|(b, _)| at < b) {
+                    best = Some((at, attr.len()));
+                }
+                break;
+            }
+            from = at + attr.len();
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::sitemap::fixtures;
+
+    fn parse(xml: &str) -> feed_rs::model::Feed {
+        feed_rs::parser::parse(xml.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn lists_the_announcements_newest_first() {
+        let site = fixtures::real();
+        let xml = atom(&site);
+        let feed = parse(&xml);
+        assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
+        assert_eq!(feed.id, "https://example.org/caexpo-2012/");
+        assert_eq!(feed.title.as_ref().unwrap().content, site.config.title);
+        assert_eq!(feed.description.as_ref().unwrap().content, site.config.description);
+        assert_eq!(feed.updated.unwrap().to_rfc3339(), "2012-09-22T00:00:00+00:00");
+        assert_eq!(feed.language.as_deref(), Some("en"));
+        let self_link = feed.links.iter().find(|l| l.rel.as_deref() == Some("self")).unwrap();
+        assert_eq!(self_link.href, "https://example.org/caexpo-2012/feed.xml");
+
+        assert_eq!(feed.entries.len(), 4);
+        assert_eq!(site.announcements.len(), 4);
+        for (entry, a) in feed.entries.iter().zip(&site.announcements) {
+            let url = format!("https://example.org/caexpo-2012/announcements/{}/", a.slug);
+            assert_eq!(entry.id, url);
+            assert_eq!(entry.title.as_ref().unwrap().content, a.title);
+            assert_eq!(entry.summary.as_ref().unwrap().content, a.summary);
+            assert!(entry.links.iter().any(|l| l.href == url), "no link to {url}");
+            let day = a.date.and_time(NaiveTime::MIN).and_utc();
+            assert_eq!(entry.updated, Some(day));
+            assert_eq!(entry.published, Some(day));
+            let terms: Vec<&str> = entry.categories.iter().map(|c| c.term.as_str()).collect();
+            let slugs: Vec<&str> = a.topics.iter().map(|&t| site.topics[t].slug.as_str()).collect();
+            assert_eq!(terms, slugs);
+            let labels: Vec<&str> = entry.categories.iter().filter_map(|c| c.label.as_deref()).collect();
+            assert_eq!(labels.len(), a.topics.len());
+            assert!(!entry.authors.is_empty());
+        }
+        let dates: Vec<_> = feed.entries.iter().map(|e| e.updated.unwrap()).collect();
+        assert!(dates.windows(2).all(|w| w[0] >= w[1]), "not newest first");
+        assert_eq!(xml, atom(&site), "two runs differ");
+    }
+
+    #[test]
+    fn entries_credit_speakers_then_the_source_and_carry_the_body() {
+        let site = fixtures::real();
+        let feed = parse(&atom(&site));
+        let by_id =
+            |slug: &str| feed.entries.iter().find(|e| e.id.ends_with(&format!("/announcements/{slug}/"))).unwrap();
+        let names = |e: &feed_rs::model::Entry| e.authors.iter().map(|p| p.name.clone().unwrap()).collect::<Vec<_>>();
+        assert_eq!(names(by_id("financial-cooperation")), ["Pan Gongsheng"]);
+        assert_eq!(names(by_id("satellite-data-platform")), ["VNA (Vietnam News Agency)"]);
+        let finance = by_id("financial-cooperation");
+        let body = finance.content.as_ref().unwrap().body.as_deref().unwrap();
+        assert!(body.contains("<h2 id=\"what-he-proposed\">What he proposed</h2>"), "{body}");
+        assert!(body.contains(r#"href="https://example.org/caexpo-2012/speakers/pan-gongsheng/""#), "{body}");
+        assert!(!body.contains(r#"href="/"#), "{body}");
+    }
+
+    #[test]
+    fn special_characters_survive() {
+        let (_dir, site) = fixtures::tricky(None);
+        let xml = atom(&site);
+        let feed = parse(&xml);
+        assert_eq!(feed.title.as_ref().unwrap().content, fixtures::TRICKY);
+        assert_eq!(feed.entries.len(), 1);
+        assert_eq!(feed.entries[0].title.as_ref().unwrap().content, fixtures::TRICKY);
+        assert_eq!(feed.entries[0].id, "https://example.org/announcements/opening/");
+        assert_eq!(feed.updated.unwrap().to_rfc3339(), "2030-05-14T00:00:00+00:00");
+        // The same, by a second parser that knows nothing of Atom.
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let titles: Vec<&str> =
+            doc.descendants().filter(|n| n.has_tag_name("title")).filter_map(|n| n.text()).collect();
+        assert_eq!(titles, [fixtures::TRICKY, fixtures::TRICKY]);
+        assert_eq!(doc.root_element().tag_name().namespace(), Some("http://www.w3.org/2005/Atom"));
+    }
+
+    #[test]
+    fn rewrites_only_site_paths_inside_tags() {
+        let html = r#"<p>See <a href="/b/x/">x</a>, <a href="//cdn.org/y">y</a>, <a href="https://o.org/">o</a> and <img src="/b/m.png" alt="m"> href="/b/t"</p>"#;
+        assert_eq!(
+            absolute_links(html, "https://e.org"),
+            r#"<p>See <a href="https://e.org/b/x/">x</a>, <a href="//cdn.org/y">y</a>, <a href="https://o.org/">o</a> and <img src="https://e.org/b/m.png" alt="m"> href="/b/t"</p>"#
+        );
+        assert_eq!(absolute_links("a < b", "https://e.org"), "a < b");
+        assert_eq!(xml_text("a\u{0}b\u{c}\tc\n"), "ab\tc\n");
+    }
+
+    #[test]
+    fn leaves_drafts_out() {
+        let mut site = fixtures::real();
+        let mut draft = (*site.announcements[0]).clone();
+        draft.draft = true;
+        site.announcements[0] = std::sync::Arc::new(draft);
+        let feed = parse(&atom(&site));
+        assert_eq!(feed.entries.len(), 3);
+    }
+}

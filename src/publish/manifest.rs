@@ -1,0 +1,83 @@
+//! `brief-manifest.json`: every published file with its size, SHA-256 and content type, so that
+//! a deploy can upload only what changed.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::render::{Contents, OutputFile};
+
+/// The name of the manifest in the output.
+pub const NAME: &str = "brief-manifest.json";
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    path: &'a str,
+    size: usize,
+    sha256: String,
+    content_type: String,
+}
+
+/// The manifest of `files`, sorted by path.
+pub fn manifest(files: &[OutputFile]) -> std::io::Result<OutputFile> {
+    let mut entries: Vec<Entry> = files
+        .par_iter()
+        .map(|f| {
+            let bytes = f.contents.bytes()?;
+            let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            Ok(Entry { path: &f.path, size: bytes.len(), sha256, content_type: content_type(&f.path) })
+        })
+        .collect::<std::io::Result<_>>()?;
+    entries.sort_by(|a, b| a.path.cmp(b.path));
+    let json = serde_json::to_string_pretty(&serde_json::json!({ "files": entries })).unwrap_or_default();
+    Ok(OutputFile { path: NAME.into(), contents: Contents::Rendered(json + "\n") })
+}
+
+/// The content type a host should send for `path`; compressed siblings name the encoding's type.
+pub fn content_type(path: &str) -> String {
+    let (base, encoding) = match path.rsplit_once('.') {
+        Some((base, "gz")) => (base, Some("gzip")),
+        Some((base, "br")) => (base, Some("br")),
+        _ => (path, None),
+    };
+    let name = if base.ends_with(".ics") {
+        "text/calendar".to_string()
+    } else if base == "_headers" || base == ".nojekyll" {
+        "text/plain".to_string()
+    } else {
+        mime_guess::from_path(base).first_or_octet_stream().essence_str().to_string()
+    };
+    let text =
+        name.starts_with("text/") || name.ends_with("json") || name.ends_with("xml") || name.ends_with("javascript");
+    let with_charset = if text { format!("{name}; charset=utf-8") } else { name };
+    match encoding {
+        Some("gzip") if path.ends_with(".gz") => "application/gzip".into(),
+        Some("br") => "application/x-brotli".into(),
+        _ => with_charset,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_every_file_with_size_hash_and_type() {
+        let files = vec![
+            OutputFile { path: "index.html".into(), contents: Contents::Rendered("hello".into()) },
+            OutputFile { path: "index.html.gz".into(), contents: Contents::Bytes(vec![1, 2, 3]) },
+            OutputFile { path: "timeline.ics".into(), contents: Contents::Rendered(String::new()) },
+        ];
+        let m = manifest(&files).unwrap();
+        let Contents::Rendered(json) = &m.contents else { panic!() };
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        let list = v["files"].as_array().unwrap();
+        assert_eq!(list.len(), 3);
+        assert_eq!(list[0]["path"], "index.html");
+        assert_eq!(list[0]["size"], 5);
+        assert_eq!(list[0]["sha256"], "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+        assert_eq!(list[0]["content_type"], "text/html; charset=utf-8");
+        assert_eq!(list[1]["content_type"], "application/gzip");
+        assert_eq!(list[2]["content_type"], "text/calendar; charset=utf-8");
+    }
+}

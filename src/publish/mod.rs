@@ -1,0 +1,101 @@
+//! `brief publish`: the production build. Everything `build` does, plus what static hosts and
+//! readers expect: a sitemap and robots.txt, an Atom feed, the timeline as iCalendar,
+//! fingerprinted and minified assets, precompressed siblings, host headers, a deploy manifest,
+//! and checks that every page has a title and a description and every image a text alternative.
+//!
+//! The phases are those of `build` (load, render, check links, write) with publishing steps
+//! between render and write; nothing is written unless every check passes.
+
+pub mod assets;
+pub mod checks;
+pub mod feed;
+pub mod ics;
+pub mod manifest;
+pub mod search;
+pub mod sitemap;
+
+use std::time::Instant;
+
+use crate::build::{Error, Options, Report};
+use crate::diagnostic::Diagnostics;
+use crate::output;
+use crate::render::{self, Contents, OutputFile};
+use crate::templates::Templates;
+
+/// What to publish.
+#[derive(Debug, Clone)]
+pub struct PublishOptions {
+    /// Where the site is and where it goes.
+    pub build: Options,
+    /// Also request every external link, reporting the ones that fail.
+    pub check_external: bool,
+}
+
+/// Builds the production site into memory: every output file, checked.
+pub fn render_site(options: &PublishOptions) -> Result<Vec<OutputFile>, Error> {
+    let root = &options.build.root;
+    let site = crate::load::load(root, &options.build.settings);
+    let base_path = site.as_ref().map_or("/".to_string(), |s| s.config.base_path.clone());
+    let prepared = site.as_ref().ok().map(assets::prepare);
+    let asset_map = match &prepared {
+        Some(Ok(a)) => a.urls(),
+        _ => Default::default(),
+    };
+    let templates = Templates::load_with_assets(root, &base_path, asset_map);
+    let (site, templates, assets) = match (site, templates, prepared) {
+        (Ok(site), Ok(templates), Some(Ok(assets))) => (site, templates, assets),
+        (site, templates, prepared) => {
+            let mut all = Diagnostics::default();
+            for errs in [site.err(), templates.err(), prepared.and_then(Result::err)].into_iter().flatten() {
+                all.0.extend(errs.0);
+            }
+            return Err(Error::Content(all.finish()));
+        }
+    };
+    let mut files = render::render(&site, &templates).map_err(Error::Content)?;
+    let broken = crate::links::check(&site, &files);
+    if !broken.is_empty() {
+        return Err(Error::Content(broken));
+    }
+    let problems = checks::pages(&site, &files);
+    if !problems.is_empty() {
+        return Err(Error::Content(problems));
+    }
+    if options.check_external {
+        let failures = checks::external_links(&site);
+        if !failures.is_empty() {
+            return Err(Error::Content(failures));
+        }
+    }
+
+    // Pages as readers get them, then the machine-readable files about them.
+    let pages: Vec<String> = files
+        .iter()
+        .filter(|f| f.path.ends_with("index.html"))
+        .map(|f| format!("/{}", f.path.trim_end_matches("index.html")))
+        .collect();
+    assets::apply(&assets, &mut files);
+    let text = |path: &str, text: String| OutputFile { path: path.to_string(), contents: Contents::Rendered(text) };
+    files.push(text("sitemap.xml", sitemap::sitemap(&site, &pages)));
+    files.push(text("robots.txt", sitemap::robots(&site)));
+    files.push(text("feed.xml", feed::atom(&site)));
+    files.push(text("timeline.ics", ics::timeline(&site)));
+    files.push(text(".nojekyll", String::new()));
+    files.push(text("_headers", assets::headers(&files, &assets)));
+    assets::minify_html(&mut files);
+    let mut files = assets::compress(files);
+    files.push(manifest::manifest(&files).map_err(|e| Error::Io(format!("cannot read a static file: {e}")))?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Publishes the site into the output directory, replacing it only when everything succeeded.
+pub fn publish(options: &PublishOptions) -> Result<Report, Error> {
+    let started = Instant::now();
+    let out = options.build.out_dir();
+    output::check_out_dir(&options.build.root, &out).map_err(Error::Usage)?;
+    let files = render_site(options)?;
+    output::write(&files, &out).map_err(|e| Error::Io(format!("could not write the site: {e}")))?;
+    let copied = files.iter().filter(|f| matches!(f.contents, Contents::Copy(_))).count();
+    Ok(Report { pages: files.len() - copied, copied, out: Some(out), elapsed: started.elapsed() })
+}

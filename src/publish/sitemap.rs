@@ -1,0 +1,235 @@
+//! `sitemap.xml` (the sitemaps.org protocol) and `robots.txt` pointing at it.
+
+use std::collections::HashMap;
+use std::io;
+
+use chrono::NaiveDate;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::Writer;
+
+use crate::model::Site;
+use crate::render::PageKind;
+
+/// The XML namespace of the sitemaps.org protocol, version 0.9.
+pub const NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+/// The absolute URL of a site path (`/speakers/su-bo/` becomes
+/// `https://example.org/briefing/speakers/su-bo/`): `base_url` followed by the path.
+pub(crate) fn absolute_url(site: &Site, path: &str) -> String {
+    format!("{}{}", site.config.base_url, path.trim_start_matches('/'))
+}
+
+/// The sitemap of `site`, listing the absolute URLs of `pages` (site paths such as `/speakers/`).
+///
+/// One `<url>` per page, in the order given; URLs are percent-encoded where RFC 3986 requires it
+/// (non-ASCII letters in the path) and XML-escaped. An announcement's page also gets a
+/// `<lastmod>`: the announcement's date. Nothing depends on the clock, so two runs give the same
+/// bytes.
+pub fn sitemap(site: &Site, pages: &[String]) -> String {
+    let dates: HashMap<String, NaiveDate> =
+        site.announcements.iter().enumerate().map(|(i, a)| (PageKind::Announcement(i).path(site), a.date)).collect();
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+    write_urlset(&mut writer, site, pages, &dates).expect("writing XML into memory cannot fail");
+    let mut xml = String::from_utf8(writer.into_inner()).expect("the sitemap is built from UTF-8 text");
+    xml.push('\n');
+    xml
+}
+
+fn write_urlset(
+    writer: &mut Writer<Vec<u8>>,
+    site: &Site,
+    pages: &[String],
+    dates: &HashMap<String, NaiveDate>,
+) -> io::Result<()> {
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    writer.create_element("urlset").with_attribute(("xmlns", NAMESPACE)).write_inner_content(|w| {
+        for page in pages {
+            let loc = uri_escape(&absolute_url(site, page));
+            w.create_element("url").write_inner_content(|w| {
+                w.create_element("loc").write_text_content(BytesText::new(&loc))?;
+                if let Some(date) = dates.get(page) {
+                    let day = date.format("%Y-%m-%d").to_string();
+                    w.create_element("lastmod").write_text_content(BytesText::new(&day))?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Percent-encodes what may not appear literally in a URI (RFC 3986): bytes of non-ASCII
+/// characters, spaces, controls and `"<>\^`{|}`, after the host. `%` is kept, so an already
+/// encoded URL stays as it is.
+fn uri_escape(url: &str) -> String {
+    let path_start = url.find("://").map_or(0, |i| url[i + 3..].find('/').map_or(url.len(), |j| i + 3 + j));
+    let (origin, path) = url.split_at(path_start);
+    let mut out = String::with_capacity(url.len());
+    out.push_str(origin);
+    for &b in path.as_bytes() {
+        let literal =
+            b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}');
+        if literal {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A `robots.txt` that allows everything and names the sitemap.
+pub fn robots(site: &Site) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url)
+}
+
+/// Sites to test the publishing files with.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use std::path::Path;
+
+    use crate::load::{load, Settings};
+    use crate::model::Site;
+
+    /// The briefing in this repository's `content/`.
+    pub fn real() -> Site {
+        load(Path::new(env!("CARGO_MANIFEST_DIR")), &Settings::default()).map_err(|e| format!("{e:?}")).unwrap()
+    }
+
+    /// A title with every character XML treats specially, and iCalendar's too.
+    pub const TRICKY: &str = r#"Tom & Jerry <b>say</b> "hi", 'yes'; a\b"#;
+
+    /// A new briefing (from the starter) whose announcement and site titles are [`TRICKY`], with
+    /// the given base URL. The temporary folder must be kept while the site is used.
+    pub fn tricky(base_url: Option<&str>) -> (tempfile::TempDir, Site) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        crate::starter::create(&root).unwrap();
+        let quoted = format!("'{}'", TRICKY.replace('\'', "''"));
+        let edit = |rel: &str, from: &str, to: &str| {
+            let path = root.join(rel);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(from), "{rel} has no `{from}`");
+            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        };
+        edit("content/announcements/opening.md", "title: The Example Expo opens", &format!("title: {quoted}"));
+        edit("content/site.yaml", "title: Example Expo Briefing", &format!("title: {quoted}"));
+        edit("content/timeline.yaml", "title: The expo opens", &format!("title: {quoted}"));
+        let settings = Settings { base_url: base_url.map(String::from), ..Settings::default() };
+        let site = load(&root, &settings).map_err(|e| format!("{e:?}")).unwrap();
+        (dir, site)
+    }
+
+    /// The site paths of every page of `site`, as `publish` lists them.
+    pub fn pages(site: &Site) -> Vec<String> {
+        use crate::render::PageKind;
+        let mut kinds =
+            vec![PageKind::Index, PageKind::Announcements, PageKind::Timeline, PageKind::Speakers, PageKind::Topics];
+        kinds.extend((0..site.announcements.len()).map(PageKind::Announcement));
+        kinds.extend((0..site.speakers.len()).map(PageKind::Speaker));
+        kinds.extend((0..site.topics.len()).map(PageKind::Topic));
+        kinds.extend((0..site.pages.len()).map(PageKind::Page));
+        kinds.into_iter().map(|k| k.path(site)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures;
+    use super::*;
+
+    struct Url {
+        loc: String,
+        lastmod: Option<String>,
+    }
+
+    /// Parses a sitemap with an independent parser, checking its root on the way.
+    fn parse(xml: &str) -> Vec<Url> {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "urlset");
+        assert_eq!(root.tag_name().namespace(), Some(NAMESPACE));
+        let child = |node: roxmltree::Node, name: &str| {
+            node.children()
+                .find(|c| c.is_element() && c.tag_name().name() == name)
+                .and_then(|c| c.text())
+                .map(String::from)
+        };
+        root.children()
+            .filter(|n| n.is_element())
+            .map(|n| {
+                assert_eq!(n.tag_name().name(), "url");
+                assert_eq!(n.tag_name().namespace(), Some(NAMESPACE));
+                Url { loc: child(n, "loc").unwrap(), lastmod: child(n, "lastmod") }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lists_every_page_with_absolute_urls_and_announcement_dates() {
+        let site = fixtures::real();
+        let pages = fixtures::pages(&site);
+        let xml = sitemap(&site, &pages);
+        assert!(xml.starts_with(r#"<?xml version="1.0" encoding="UTF-8"?>"#), "{xml}");
+        let urls = parse(&xml);
+        assert_eq!(urls.len(), pages.len());
+        let base = "https://example.org/caexpo-2012/";
+        for (url, page) in urls.iter().zip(&pages) {
+            assert!(url.loc.starts_with(base), "{} is not under {base}", url.loc);
+            assert_eq!(url.loc, format!("{base}{}", &page[1..]));
+        }
+        assert_eq!(urls[0].loc, base);
+        let dated: Vec<&Url> = urls.iter().filter(|u| u.lastmod.is_some()).collect();
+        assert_eq!(dated.len(), site.announcements.len());
+        assert_eq!(site.announcements.len(), 4);
+        for a in &site.announcements {
+            let url = urls.iter().find(|u| u.loc == format!("{base}announcements/{}/", a.slug)).unwrap();
+            assert_eq!(url.lastmod.as_deref(), Some("2012-09-22"));
+        }
+        assert_eq!(xml, sitemap(&site, &pages), "two runs differ");
+    }
+
+    #[test]
+    fn keeps_the_order_given() {
+        let site = fixtures::real();
+        let pages = vec!["/topics/".to_string(), "/".to_string(), "/speakers/su-bo/".to_string()];
+        let locs: Vec<String> = parse(&sitemap(&site, &pages)).into_iter().map(|u| u.loc).collect();
+        assert_eq!(
+            locs,
+            [
+                "https://example.org/caexpo-2012/topics/",
+                "https://example.org/caexpo-2012/",
+                "https://example.org/caexpo-2012/speakers/su-bo/"
+            ]
+        );
+        assert!(parse(&sitemap(&site, &[])).is_empty());
+    }
+
+    #[test]
+    fn escapes_urls() {
+        let (_dir, site) = fixtures::tricky(Some("https://example.org/r&d/简报"));
+        let pages = vec!["/".to_string(), "/announcements/opening/".to_string(), "/a b/\"x\"/".to_string()];
+        let xml = sitemap(&site, &pages);
+        assert!(xml.contains("<loc>https://example.org/r&amp;d/%E7%AE%80%E6%8A%A5/</loc>"), "{xml}");
+        let urls = parse(&xml);
+        let locs: Vec<&str> = urls.iter().map(|u| u.loc.as_str()).collect();
+        assert_eq!(
+            locs,
+            [
+                "https://example.org/r&d/%E7%AE%80%E6%8A%A5/",
+                "https://example.org/r&d/%E7%AE%80%E6%8A%A5/announcements/opening/",
+                "https://example.org/r&d/%E7%AE%80%E6%8A%A5/a%20b/%22x%22/",
+            ]
+        );
+        assert_eq!(urls[1].lastmod.as_deref(), Some("2030-05-14"));
+        assert_eq!(uri_escape("https://example.org/%E7/"), "https://example.org/%E7/");
+        assert_eq!(uri_escape("https://example.org"), "https://example.org");
+    }
+
+    #[test]
+    fn robots_names_the_sitemap() {
+        let site = fixtures::real();
+        assert!(robots(&site).contains("Sitemap: https://example.org/caexpo-2012/sitemap.xml\n"));
+    }
+}
