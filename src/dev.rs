@@ -494,6 +494,24 @@ mod tests {
     }
 
     #[test]
+    fn the_search_index_follows_content_changes_but_not_template_changes() {
+        let (_d, root, mut site) = starter();
+        assert!(html(&site, "search.json").contains("The Example Expo opens"));
+        let file = root.join("content/announcements/opening.md");
+        let text = std::fs::read_to_string(&file).unwrap().replace("The Example Expo opens", "Doors open");
+        std::fs::write(&file, text).unwrap();
+        let Outcome::Changed(change) = site.apply(std::slice::from_ref(&file)) else { panic!() };
+        assert!(change.paths.contains(&"search.json".to_string()), "{:?}", change.paths);
+        assert!(html(&site, "search.json").contains("Doors open"));
+        let tpl = root.join("templates/page.html");
+        let text = std::fs::read_to_string(&tpl).unwrap().replace("<h1>", "<h1 class=\"x\">");
+        std::fs::write(&tpl, text).unwrap();
+        let Outcome::Changed(change) = site.apply(std::slice::from_ref(&tpl)) else { panic!() };
+        assert!(!change.paths.contains(&"search.json".to_string()));
+        assert!(site.file("search.json").is_some());
+    }
+
+    #[test]
     fn links_are_checked_after_a_change() {
         let (_d, root, mut site) = starter();
         let about = root.join("content/pages/about.md");
