@@ -268,7 +268,9 @@ impl DevSite {
         let old_files = self.built.as_ref().map(|b| b.files.clone()).unwrap_or_default();
         let mut files = old_files.clone();
         files.retain(|path, f| {
-            new_deps.contains_key(path) || matches!(f.contents, Contents::Copy(_)) || path == "search.json"
+            new_deps.contains_key(path)
+                || matches!(f.contents, Contents::Copy(_))
+                || render::DATA_FILES.contains(&path.as_str())
         });
         let statics: HashSet<&str> = site.statics.iter().map(|s| s.path.as_str()).collect();
         files.retain(|path, f| !matches!(f.contents, Contents::Copy(_)) || statics.contains(path.as_str()));
@@ -372,16 +374,25 @@ impl DevSite {
             // Nothing was rendered, but pages may have gone that links point to.
             check_links(&files)?;
         }
-        // The search index reads every announcement, speaker and timeline entry.
+        // The feed, the sitemap, the calendar and the search index read all the content.
         let content_changed = self.pending.iter().any(|i| !matches!(i, Input::Template(_) | Input::Static(_)));
-        if kinds.contains(&PageKind::Search) && (content_changed || !old_files.contains_key("search.json")) {
-            let index = render::search_index(&site);
-            if old_files.get(&index.path).is_none_or(|old| old.contents != index.contents) {
-                changed.insert(index.path.clone());
-                files.insert(index.path.clone(), Arc::new(index));
+        let missing = !old_files.contains_key("feed.xml");
+        if content_changed || missing {
+            let data = render::data_files(&site, &kinds);
+            for name in render::DATA_FILES {
+                let made_before = files.get(name).is_some_and(|f| !matches!(f.contents, Contents::Copy(_)));
+                if made_before && !data.iter().any(|f| f.path == name) {
+                    files.remove(name);
+                    changed.insert(name.to_string());
+                }
             }
-        } else if !kinds.contains(&PageKind::Search) && files.remove("search.json").is_some() {
-            changed.insert("search.json".into());
+            for f in data {
+                if old_files.get(&f.path).is_none_or(|old| old.contents != f.contents) {
+                    changed.insert(f.path.clone());
+                    files.insert(f.path.clone(), Arc::new(f));
+                }
+            }
+            clock.lap("data files");
         }
         let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
         self.built = Some(Built { site, deps: new_deps, files });
@@ -440,6 +451,11 @@ mod tests {
         (dir, root, site)
     }
 
+    /// The changed pages, leaving out the data files every content change remakes.
+    fn pages(change: &Change) -> Vec<&str> {
+        change.paths.iter().map(String::as_str).filter(|p| !render::DATA_FILES.contains(p)).collect()
+    }
+
     fn html(site: &DevSite, path: &str) -> String {
         match &site.file(path).unwrap().contents {
             Contents::Rendered(s) => s.clone(),
@@ -455,7 +471,8 @@ mod tests {
         let text = std::fs::read_to_string(&file).unwrap().replace("Replace this text", "Brand new text");
         std::fs::write(&file, text).unwrap();
         let Outcome::Changed(change) = site.apply(std::slice::from_ref(&file)) else { panic!("expected a change") };
-        assert_eq!(change.paths, ["announcements/opening/index.html"]);
+        assert_eq!(pages(&change), ["announcements/opening/index.html"]);
+        assert!(change.paths.contains(&"feed.xml".to_string()));
         assert!(change.rendered < 10, "rendered {} pages", change.rendered);
         assert!(html(&site, "announcements/opening/index.html").contains("Brand new text"));
         // Saving the same bytes again changes nothing.
@@ -537,10 +554,10 @@ mod tests {
         let file = root.join("content/pages/contact.md");
         std::fs::write(&file, "---\ntitle: Contact\n---\nWrite to us.\n").unwrap();
         let Outcome::Changed(change) = site.apply(std::slice::from_ref(&file)) else { panic!() };
-        assert_eq!(change.paths, ["contact/index.html"]);
+        assert_eq!(pages(&change), ["contact/index.html"]);
         std::fs::remove_file(&file).unwrap();
         let Outcome::Changed(change) = site.apply(&[file]) else { panic!() };
-        assert_eq!(change.paths, ["contact/index.html"]);
+        assert_eq!(pages(&change), ["contact/index.html"]);
         assert!(site.file("contact/index.html").is_none());
     }
 

@@ -6,6 +6,7 @@
 //! into place in one step. The binary composes them; the library never prints.
 
 pub mod build;
+pub mod chart;
 pub mod date;
 pub mod deps;
 pub mod dev;

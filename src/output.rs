@@ -11,9 +11,17 @@ use rayon::prelude::*;
 
 use crate::render::{Contents, OutputFile};
 
-/// The file that marks a directory as written by brief, so that it may be replaced.
+/// The suffix of the file that marks a directory as written by brief, so that it may be replaced.
+/// The marker lies beside the directory (`.public.brief-output` for `public/`), never inside it,
+/// so that it is not published.
 pub const MARKER: &str = ".brief-output";
-const MARKER_TEXT: &str = "This directory is written by `brief build`; each build replaces it whole.\n";
+const MARKER_TEXT: &str = "The directory beside this file is written by brief; each build replaces it whole.\n";
+
+/// The marker file of output directory `out`.
+pub fn marker(out: &Path) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    out.with_file_name(format!(".{name}{MARKER}"))
+}
 
 /// Makes `path` absolute and removes `.` and `..` without touching the file system.
 pub fn absolute(path: &Path) -> PathBuf {
@@ -76,10 +84,11 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
             return Err(format!("refusing to write into {}: it is a file, not a directory", out.display()));
         }
         let empty = fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
-        if !empty && !out.join(MARKER).is_file() {
+        if !empty && !marker(&out).is_file() {
             return Err(format!(
-                "refusing to replace {}: it is not empty and brief did not create it (it has no {MARKER} file); empty it, or choose another --out",
-                out.display()
+                "refusing to replace {}: it is not empty and brief did not create it (there is no {} beside it); empty it, or choose another --out",
+                out.display(),
+                marker(&out).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
             ));
         }
     }
@@ -106,6 +115,7 @@ pub fn write(files: &[OutputFile], out: &Path) -> io::Result<Written> {
     fs::create_dir(&staging).map_err(|e| with_path(e, &staging))?;
     match fill(files, &staging) {
         Ok(written) => {
+            fs::write(marker(&out), MARKER_TEXT).map_err(|e| with_path(e, &marker(&out)))?;
             swap(&staging, &out)?;
             Ok(written)
         }
@@ -150,7 +160,6 @@ fn fill(files: &[OutputFile], dir: &Path) -> io::Result<Written> {
             .map_err(|e| with_path(e, &path))
         })
         .sum::<io::Result<u64>>()?;
-    fs::write(dir.join(MARKER), MARKER_TEXT)?;
     Ok(Written { files: files.len(), bytes })
 }
 
@@ -206,12 +215,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         write(&[page("a/index.html", "one"), page("old.html", "x")], &out).unwrap();
-        assert!(out.join(MARKER).is_file());
+        assert!(marker(&out).is_file());
+        assert!(!out.join(MARKER).exists());
         check_out_dir(dir.path(), &out).unwrap();
         write(&[page("a/index.html", "two")], &out).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("old.html").exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        let mut leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        leftovers.sort();
+        assert_eq!(
+            leftovers,
+            vec![std::ffi::OsString::from(".public.brief-output"), std::ffi::OsString::from("public")]
+        );
     }
 }

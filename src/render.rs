@@ -234,6 +234,8 @@ struct Shared<'a> {
     topics: Vec<Value>,
     timeline: Vec<Value>,
     figures: Value,
+    /// The free pages, for navigation.
+    pages: Value,
 }
 
 fn initials(name: &str) -> String {
@@ -355,6 +357,17 @@ impl<'a> Shared<'a> {
             site: Value::from_serializable(&site_view),
             announcements: (0..site.announcements.len()).map(|_| OnceLock::new()).collect(),
             all_announcements: OnceLock::new(),
+            pages: Value::from(
+                (0..site.pages.len())
+                    .map(|i| {
+                        let mut map = ContextMap::default();
+                        map.insert("slug", Value::from(site.pages[i].slug.as_str()));
+                        map.insert("title", Value::from(site.pages[i].title.as_str()));
+                        map.insert("url", Value::from(site_url(base, &PageKind::Page(i).path(site))));
+                        map.into_value()
+                    })
+                    .collect::<Vec<_>>(),
+            ),
             speakers,
             topics,
             timeline,
@@ -431,6 +444,7 @@ impl ContextMap {
 pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Diagnostics> {
     let kinds = pages(site, templates);
     let mut files = render_pages(site, templates, &kinds)?;
+    files.extend(data_files(site, &kinds));
     let generated: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut errors = Diagnostics::default();
     for s in &site.statics {
@@ -448,11 +462,31 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Dia
         return Err(errors.finish());
     }
     files.extend(static_files(site));
+    Ok(files)
+}
+
+/// The files made from the whole content rather than from a template: the sitemap and
+/// robots.txt, the Atom feed, the timeline as iCalendar, and the search index when the site has a
+/// search page. Each reads every announcement, so `serve` makes them again after any content change.
+pub fn data_files(site: &Site, kinds: &[PageKind]) -> Vec<OutputFile> {
+    let text = |path: &str, text: String| OutputFile { path: path.to_string(), contents: Contents::Rendered(text) };
+    let pages: Vec<String> = kinds.iter().filter(|k| **k != PageKind::NotFound).map(|k| k.path(site)).collect();
+    let mut files = vec![
+        text("sitemap.xml", crate::publish::sitemap::sitemap(site, &pages)),
+        text("robots.txt", crate::publish::sitemap::robots(site)),
+        text("feed.xml", crate::publish::feed::atom(site)),
+        text("timeline.ics", crate::publish::ics::timeline(site)),
+    ];
     if kinds.contains(&PageKind::Search) {
         files.push(search_index(site));
     }
-    Ok(files)
+    // A file of the author's own under static/ (a hand-written robots.txt) wins.
+    files.retain(|f| !site.statics.iter().any(|s| s.path == f.path));
+    files
 }
+
+/// The names of the files [`data_files`] can make.
+pub const DATA_FILES: [&str; 5] = ["sitemap.xml", "robots.txt", "feed.xml", "timeline.ics", "search.json"];
 
 /// `search.json`, the index the search page reads.
 pub fn search_index(site: &Site) -> OutputFile {
@@ -504,6 +538,7 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
     let canonical = format!("{}{}", site.config.base_url, &path[1..]);
     ctx.insert("canonical_url", &canonical);
     ctx.insert("meta", &meta(site, kind));
+    ctx.insert_value("pages", shared.pages.clone());
     if let Some(data) = structured_data(site, kind, &canonical) {
         ctx.insert_value("jsonld", Value::safe_string(&data));
     }

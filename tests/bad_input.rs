@@ -120,7 +120,7 @@ impl Case {
         let leftovers: Vec<String> = std::fs::read_dir(site.root())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".public."))
+            .filter(|n| n.starts_with(".public.") && n != ".public.brief-output")
             .collect();
         assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
 

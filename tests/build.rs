@@ -203,7 +203,7 @@ fn rebuild_replaces_the_output_whole() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.starts_with('.') && n != ".public.brief-output")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -7,12 +7,16 @@ use crate::model::{Announcement, Site};
 use crate::publish::sitemap::absolute_url;
 use crate::render::PageKind;
 
-/// The Atom feed of the announcements of `site`.
+/// How many announcements the feed carries, newest first: readers poll feeds often, and a feed of
+/// thousands of full texts would be megabytes on every poll.
+pub const FEED_LIMIT: usize = 100;
+
+/// The Atom feed of the newest [`FEED_LIMIT`] announcements of `site`.
 ///
 /// - The feed: `id` and `xml:base` are the site's `base_url`, `title` and `subtitle` its title
 ///   and description, `xml:lang` its language, `author` the site title; a `self` link to
 ///   `{base_url}feed.xml` and an `alternate` link to the home page.
-/// - One entry per announcement (drafts left out), newest first: `id` and the `alternate` link are
+/// - One entry per announcement (drafts left out), newest first, at most [`FEED_LIMIT`]: `id` and the `alternate` link are
 ///   the absolute URL of the announcement's page, `updated` and `published` its date at
 ///   00:00:00Z, `summary` its summary as plain text, `content` its body as HTML, `author` its
 ///   speakers (else its source, else the site title), a `category` per topic (term the slug,
@@ -48,7 +52,7 @@ pub fn atom(site: &Site) -> String {
             },
         ],
         subtitle: Some(Text::plain(xml_text(&config.description))),
-        entries: announcements.iter().map(|&(i, a)| entry(site, i, a)).collect(),
+        entries: announcements.iter().take(FEED_LIMIT).map(|&(i, a)| entry(site, i, a)).collect(),
         base: Some(config.base_url.clone()),
         lang: Some(config.language.clone()),
         ..Feed::default()

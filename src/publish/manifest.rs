@@ -15,7 +15,11 @@ struct Entry<'a> {
     path: &'a str,
     size: usize,
     sha256: String,
+    /// The type of the content; for a `.gz` or `.br` sibling, that of the original.
     content_type: String,
+    /// `gzip` or `br` for compressed siblings, which a host sends as `Content-Encoding`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_encoding: Option<&'static str>,
 }
 
 /// The manifest of `files`, sorted by path.
@@ -25,7 +29,8 @@ pub fn manifest(files: &[OutputFile]) -> std::io::Result<OutputFile> {
         .map(|f| {
             let bytes = f.contents.bytes()?;
             let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-            Ok(Entry { path: &f.path, size: bytes.len(), sha256, content_type: content_type(&f.path) })
+            let (content_type, content_encoding) = content_type(&f.path);
+            Ok(Entry { path: &f.path, size: bytes.len(), sha256, content_type, content_encoding })
         })
         .collect::<std::io::Result<_>>()?;
     entries.sort_by(|a, b| a.path.cmp(b.path));
@@ -33,8 +38,9 @@ pub fn manifest(files: &[OutputFile]) -> std::io::Result<OutputFile> {
     Ok(OutputFile { path: NAME.into(), contents: Contents::Rendered(json + "\n") })
 }
 
-/// The content type a host should send for `path`; compressed siblings name the encoding's type.
-pub fn content_type(path: &str) -> String {
+/// The content type a host should send for `path`, and for a compressed sibling (`x.html.gz`)
+/// the encoding: the type is then that of the original.
+pub fn content_type(path: &str) -> (String, Option<&'static str>) {
     let (base, encoding) = match path.rsplit_once('.') {
         Some((base, "gz")) => (base, Some("gzip")),
         Some((base, "br")) => (base, Some("br")),
@@ -49,12 +55,7 @@ pub fn content_type(path: &str) -> String {
     };
     let text =
         name.starts_with("text/") || name.ends_with("json") || name.ends_with("xml") || name.ends_with("javascript");
-    let with_charset = if text { format!("{name}; charset=utf-8") } else { name };
-    match encoding {
-        Some("gzip") if path.ends_with(".gz") => "application/gzip".into(),
-        Some("br") => "application/x-brotli".into(),
-        _ => with_charset,
-    }
+    (if text { format!("{name}; charset=utf-8") } else { name }, encoding)
 }
 
 #[cfg(test)]
@@ -77,7 +78,9 @@ mod tests {
         assert_eq!(list[0]["size"], 5);
         assert_eq!(list[0]["sha256"], "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
         assert_eq!(list[0]["content_type"], "text/html; charset=utf-8");
-        assert_eq!(list[1]["content_type"], "application/gzip");
+        assert_eq!(list[1]["content_type"], "text/html; charset=utf-8");
+        assert_eq!(list[1]["content_encoding"], "gzip");
+        assert!(list[0].get("content_encoding").is_none());
         assert_eq!(list[2]["content_type"], "text/calendar; charset=utf-8");
     }
 }

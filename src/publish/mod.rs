@@ -68,18 +68,8 @@ pub fn render_site(options: &PublishOptions) -> Result<Vec<OutputFile>, Error> {
         }
     }
 
-    // Pages as readers get them, then the machine-readable files about them.
-    let pages: Vec<String> = files
-        .iter()
-        .filter(|f| f.path.ends_with("index.html"))
-        .map(|f| format!("/{}", f.path.trim_end_matches("index.html")))
-        .collect();
     assets::apply(&assets, &mut files);
     let text = |path: &str, text: String| OutputFile { path: path.to_string(), contents: Contents::Rendered(text) };
-    files.push(text("sitemap.xml", sitemap::sitemap(&site, &pages)));
-    files.push(text("robots.txt", sitemap::robots(&site)));
-    files.push(text("feed.xml", feed::atom(&site)));
-    files.push(text("timeline.ics", ics::timeline(&site)));
     files.push(text(".nojekyll", String::new()));
     files.push(text("_headers", assets::headers(&files, &assets)));
     assets::minify_html(&mut files);

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Cold-build benchmark: brief against Hugo on the same synthetic briefing (issue 6).
+#
+#   bench/build_bench.sh                      # 1000, 10000 and 50000 announcements, output on /dev/shm
+#   bench/build_bench.sh 1000 10000           # chosen sizes only
+#   bench/build_bench.sh --out-dir /var/tmp/brief-bench-out 10000   # output on a disk path (ext4)
+#
+# Options:
+#   --out-dir DIR   where the two builds write (default: the work dir, on /dev/shm, a tmpfs)
+#   --work DIR      where the generated sites and the results go (default: /dev/shm/brief-bench)
+#   --runs N        timed runs per command (default: 5 up to 10k announcements, 3 above)
+#   --regen         regenerate the sites even if they exist
+#   --no-build      do not run `cargo build --release` (use target/release/brief as it is)
+#   --no-install    do not try to install hugo, hyperfine and /usr/bin/time
+#
+# For each size it generates the site with ../shared/bench/gen_site.py (brief and Hugo flavours;
+# the brief flavour gets this project's templates/ copied in), times cold builds of both in one
+# hyperfine run (the output directory is removed in --prepare before every run, warmup 1), and
+# measures the peak memory of one more build of each with /usr/bin/time -v. It prints a table
+# (medians, ratios, peak memory, time per page), the scaling check and brief's 10k time against
+# the "floor" of the issue. Zola is not timed: it is not packaged by Debian.
+#
+# hyperfine runs all runs of one command, then all of the other: runs are not interleaved.
+# Results (hyperfine JSON and Markdown, /usr/bin/time output, summary.md) are kept in WORK/results.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+project="$(cd "$here/.." && pwd)"
+gen="$(cd "$project/.." && pwd)/shared/bench/gen_site.py"
+
+work=/dev/shm/brief-bench
+out_dir=""
+runs=""
+regen=0
+build=1
+install=1
+sizes=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --out-dir) out_dir="$2"; shift 2 ;;
+        --work) work="$2"; shift 2 ;;
+        --runs) runs="$2"; shift 2 ;;
+        --regen) regen=1; shift ;;
+        --no-build) build=0; shift ;;
+        --no-install) install=0; shift ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        [0-9]*) sizes+=("$1"); shift ;;
+        *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 50000)
+[ -n "$out_dir" ] || out_dir="$work/out"
+results="$work/results"
+
+# ------------------------------------------------------------------ tools
+need=()
+command -v hugo >/dev/null || need+=(hugo)
+command -v hyperfine >/dev/null || need+=(hyperfine)
+[ -x /usr/bin/time ] || need+=(time)
+command -v python3 >/dev/null || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$install" = 0 ]; then
+        echo "missing: ${need[*]} (run without --no-install, as root, to install them)" >&2; exit 1
+    fi
+    echo "== installing ${need[*]}"
+    apt-cache policy "${need[@]}" | grep -E '^[a-z0-9]|Candidate' || true
+    sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
+    # Wait for another apt/dpkg run to finish rather than fail on its lock.
+    $sudo_ apt-get -o DPkg::Lock::Timeout=300 update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${need[@]}"
+fi
+[ -f "$gen" ] || { echo "no generator at $gen" >&2; exit 1; }
+
+# ------------------------------------------------------------------ brief
+if [ "$build" = 1 ]; then
+    echo "== cargo build --release"
+    (cd "$project" && cargo build --release --bin brief)
+fi
+brief="$project/target/release/brief"
+[ -x "$brief" ] || { echo "no $brief: build it first" >&2; exit 1; }
+
+mkdir -p "$work" "$out_dir" "$results"
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "host: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/{print $2}') GB RAM"
+    echo "hugo: $(hugo version)"
+    echo "hyperfine: $(hyperfine --version)"
+    echo "brief: $(cd "$project" && git rev-parse --short HEAD)$(cd "$project" && git diff --quiet HEAD -- src templates Cargo.toml || echo ' + uncommitted changes')"
+    echo "sites: $work/sites  output: $out_dir ($(df --output=fstype "$out_dir" | tail -1))"
+    echo "load average at start: $load_start"
+} | tee "$results/machine.txt"
+
+# ------------------------------------------------------------------ per size
+for n in "${sizes[@]}"; do
+    site="$work/sites/$n"
+    if [ "$regen" = 1 ] || [ ! -f "$site/.complete" ]; then
+        echo "== generating $n announcements into $site"
+        rm -rf "$site"
+        python3 "$gen" --pages "$n" --out "$site" --only brief --only hugo
+        touch "$site/.complete"
+    fi
+    # Always the current templates.
+    rm -rf "$site/brief/templates"
+    cp -r "$project/templates" "$site/brief/templates"
+
+    r="$runs"
+    [ -n "$r" ] || { if [ "$n" -le 10000 ]; then r=5; else r=3; fi; }
+    ob="$out_dir/brief-$n"
+    oh="$out_dir/hugo-$n"
+    brief_cmd="$brief build --root $site/brief --out $ob"
+    hugo_cmd="hugo --quiet --source $site/hugo --destination $oh"
+
+    echo "== $n announcements: hyperfine, $r runs each (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    hyperfine --style basic --warmup 1 --runs "$r" \
+        --export-json "$results/hyperfine-$n.json" --export-markdown "$results/hyperfine-$n.md" \
+        -n "brief $n" --prepare "rm -rf $ob" "$brief_cmd" \
+        -n "hugo $n" --prepare "rm -rf $oh" "$hugo_cmd"
+
+    echo "== $n announcements: peak memory (/usr/bin/time -v)"
+    rm -rf "$ob" "$oh"
+    /usr/bin/time -v -o "$results/time-brief-$n.txt" $brief_cmd >/dev/null
+    /usr/bin/time -v -o "$results/time-hugo-$n.txt" $hugo_cmd
+    grep -H 'Maximum resident' "$results/time-brief-$n.txt" "$results/time-hugo-$n.txt" | sed "s|$results/||"
+    echo "pages written: brief $(find "$ob" -type f | wc -l), hugo $(find "$oh" -type f | wc -l)"
+    rm -rf "$ob" "$oh"
+done
+load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average at end: $load_end" | tee -a "$results/machine.txt"
+
+# ------------------------------------------------------------------ summary
+python3 - "$results" "${sizes[@]}" <<'EOF' | tee "$results/summary.md"
+import json, re, statistics, sys
+results, sizes = sys.argv[1], [int(s) for s in sys.argv[2:]]
+
+def median(n, tool):
+    data = json.load(open(f"{results}/hyperfine-{n}.json"))
+    for r in data["results"]:
+        if r["command"].startswith(tool):
+            return r["median"], r["min"], r["max"], len(r["times"])
+
+def peak_mb(n, tool):
+    text = open(f"{results}/time-{tool}-{n}.txt").read()
+    return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
+
+print("| announcements | brief median (s) | Hugo median (s) | brief/Hugo | brief peak (MB) | Hugo peak (MB) | memory brief/Hugo | brief ms/page |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+per_page = {}
+for n in sizes:
+    b, bmin, bmax, bn = median(n, "brief")
+    h, hmin, hmax, hn = median(n, "hugo")
+    bm, hm = peak_mb(n, "brief"), peak_mb(n, "hugo")
+    per_page[n] = b / n * 1000
+    print(f"| {n:,} | {b:.3f} ({bmin:.3f}–{bmax:.3f}, {bn} runs) | {h:.3f} ({hmin:.3f}–{hmax:.3f}, {hn} runs) "
+          f"| {b / h:.3f} | {bm:.0f} | {hm:.0f} | {bm / hm:.3f} | {per_page[n]:.4f} |")
+print()
+if len(sizes) > 1:
+    lo, hi = min(sizes), max(sizes)
+    ratio = per_page[hi] / per_page[lo]
+    verdict = "within 20%" if ratio <= 1.2 else "NOT within 20%"
+    print(f"Scaling: time per page at {hi:,} is {ratio:.2f}x the time per page at {lo:,} "
+          f"({per_page[hi]:.4f} vs {per_page[lo]:.4f} ms): {verdict}.")
+if 10000 in sizes:
+    b = median(10000, "brief")[0]
+    print(f"Floor: brief builds 10,000 announcements in {b:.3f} s; the issue's plain pipeline takes 0.8-1.4 s "
+          f"(brief is {b / 0.8:.2f}x the fast end, {b / 1.4:.2f}x the slow end; the target is at most 2x).")
+EOF
+echo "results in $results"

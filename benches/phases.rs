@@ -1,0 +1,123 @@
+//! Micro-benchmarks of the hot phases of a build (issue 6): load (read + front matter + YAML +
+//! Markdown for the whole site), Markdown alone on one ~3 KB body, render, and write.
+//!
+//! The site is made once per run by `../shared/bench/gen_site.py --pages 200` (override the
+//! script with `BRIEF_GEN_SITE`, the size with `BRIEF_BENCH_PAGES`) in a temporary directory on
+//! `/dev/shm` when it exists, with this project's `templates/` copied in.
+//!
+//!     cargo bench --bench phases
+//!     cargo bench --bench phases -- render      # one group
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    out: PathBuf,
+    pages: usize,
+}
+
+fn scratch() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    let builder = tempfile::Builder::new().prefix("brief-bench-").to_owned();
+    if shm.is_dir() {
+        if let Ok(dir) = builder.tempdir_in(shm) {
+            return dir;
+        }
+    }
+    builder.tempdir().expect("a temporary directory")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("readable templates");
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn fixture() -> Fixture {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = std::env::var_os("BRIEF_GEN_SITE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../shared/bench/gen_site.py"));
+    let pages: usize = std::env::var("BRIEF_BENCH_PAGES").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
+    let dir = scratch();
+    let status = Command::new("python3")
+        .arg(&script)
+        .args(["--pages", &pages.to_string(), "--only", "brief", "--out"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", script.display()));
+    assert!(status.success(), "{} failed", script.display());
+    let root = dir.path().join("brief");
+    copy_dir(&manifest.join("templates"), &root.join("templates"));
+    let out = dir.path().join("out");
+    Fixture { _dir: dir, root, out, pages }
+}
+
+/// The Markdown body of one generated announcement (about 3 KB).
+fn one_body(root: &Path) -> String {
+    let rel = Path::new("content/announcements/announcement-000000.md");
+    let file = brief::source::read(root, rel).expect("a generated announcement");
+    let parts = brief::source::split_front_matter(&file).expect("front matter");
+    file.text[parts.body].to_string()
+}
+
+fn phases(c: &mut Criterion) {
+    let fx = fixture();
+    let settings = brief::Settings::default();
+    let site = brief::load::load(&fx.root, &settings).unwrap_or_else(|e| panic!("the site does not load:\n{e}"));
+    let base_path = site.config.base_path.clone();
+    let templates = brief::templates::Templates::load(&fx.root, &base_path)
+        .unwrap_or_else(|e| panic!("the templates do not load:\n{e}"));
+    let files = brief::render::render(&site, &templates).unwrap_or_else(|e| panic!("the site does not render:\n{e}"));
+    let body = one_body(&fx.root);
+    let n = fx.pages;
+
+    let mut g = c.benchmark_group("parse");
+    g.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    g.throughput(Throughput::Bytes(body.len() as u64));
+    g.bench_function("markdown one ~3 KB body", |b| b.iter(|| brief::markdown::render(&body, &base_path)));
+    let rel = Path::new("content/announcements/announcement-000000.md");
+    let file = brief::source::read(&fx.root, rel).unwrap();
+    g.bench_function("split front matter", |b| b.iter(|| brief::source::split_front_matter(&file).unwrap()));
+    g.finish();
+
+    let mut g = c.benchmark_group("templates");
+    g.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    g.bench_function("load and compile", |b| {
+        b.iter(|| brief::templates::Templates::load(&fx.root, &base_path).map_err(|e| e.to_string()).unwrap())
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("site");
+    g.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4)).sample_size(20);
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function(format!("load {n} announcements"), |b| b.iter(|| brief::load::load(&fx.root, &settings).unwrap()));
+    g.bench_function(format!("render {n} announcements ({} files)", files.len()), |b| {
+        b.iter(|| brief::render::render(&site, &templates).unwrap())
+    });
+    g.bench_function(format!("write {} files (cold)", files.len()), |b| {
+        b.iter_batched(
+            || {
+                let _ = std::fs::remove_dir_all(&fx.out);
+            },
+            |()| brief::output::write(&files, &fx.out).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, phases);
+criterion_main!(benches);
