@@ -84,7 +84,9 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
             return Err(format!("refusing to write into {}: it is a file, not a directory", out.display()));
         }
         let empty = fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
-        if !empty && !marker(&out).is_file() {
+        // Builds before 0.1 kept the marker inside the output.
+        let ours = marker(&out).is_file() || out.join(MARKER).is_file();
+        if !empty && !ours {
             return Err(format!(
                 "refusing to replace {}: it is not empty and brief did not create it (there is no {} beside it); empty it, or choose another --out",
                 out.display(),

@@ -236,6 +236,8 @@ struct Shared<'a> {
     figures: Value,
     /// The free pages, for navigation.
     pages: Value,
+    /// Charts of the timeline's figure series.
+    charts: Value,
 }
 
 fn initials(name: &str) -> String {
@@ -357,6 +359,17 @@ impl<'a> Shared<'a> {
             site: Value::from_serializable(&site_view),
             announcements: (0..site.announcements.len()).map(|_| OnceLock::new()).collect(),
             all_announcements: OnceLock::new(),
+            charts: Value::from(
+                crate::chart::charts(site)
+                    .into_iter()
+                    .map(|c| {
+                        let svg = Value::safe_string(&c.svg);
+                        let mut v = Value::from_serializable(&c).into_map().unwrap_or_default();
+                        v.insert("svg".into(), svg);
+                        Value::from(v)
+                    })
+                    .collect::<Vec<_>>(),
+            ),
             pages: Value::from(
                 (0..site.pages.len())
                     .map(|i| {
@@ -545,6 +558,7 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
     let all = |list: &[Value]| Value::from(list.to_vec());
     match kind {
         PageKind::Index => {
+            ctx.insert_value("charts", shared.charts.clone());
             ctx.insert_value("announcements", shared.all_announcements());
             ctx.insert_value("figures", shared.figures.clone());
             ctx.insert_value("timeline", all(&shared.timeline));
@@ -563,6 +577,7 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
             ctx.insert_value("announcement", Value::from(map));
         }
         PageKind::Timeline => {
+            ctx.insert_value("charts", shared.charts.clone());
             ctx.insert_value("timeline", all(&shared.timeline));
             let mut years: Vec<YearView> = Vec::new();
             for (e, v) in site.timeline.iter().zip(&shared.timeline) {

@@ -26,6 +26,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("templates/page.html", include_str!("../templates/page.html")),
     ("templates/search.html", include_str!("../templates/search.html")),
     ("templates/partials/announcement-card.html", include_str!("../templates/partials/announcement-card.html")),
+    ("templates/partials/chart.html", include_str!("../templates/partials/chart.html")),
     ("templates/partials/speaker-card.html", include_str!("../templates/partials/speaker-card.html")),
     ("templates/partials/timeline-entry.html", include_str!("../templates/partials/timeline-entry.html")),
     ("templates/speaker.html", include_str!("../templates/speaker.html")),
