@@ -84,3 +84,88 @@ fn check_external_reports_each_failing_link() {
     assert!(run.stderr.contains("the site has 1 problem"), "{}", run.stderr);
     assert!(run.stderr.contains("content/pages/about.md:6:"), "{}", run.stderr);
 }
+
+#[test]
+fn the_sitemap_is_valid_against_the_sitemaps_org_schema() {
+    let site = Site::real();
+    site.run(&["publish", "--base-url", "https://example.org/briefing/"]).ok();
+    let xsd = common::repo().join("tests/fixtures/sitemap.xsd");
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&xsd)
+        .arg(site.public().join("sitemap.xml"))
+        .output()
+        .expect("xmllint is missing: run scripts/test, which installs libxml2-utils");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The schema does catch mistakes: the same sitemap with a bad date fails.
+    let bad = std::fs::read_to_string(site.public().join("sitemap.xml")).unwrap().replacen(
+        "<loc>",
+        "<lastmod>soon</lastmod><loc>",
+        1,
+    );
+    let bad_file = site.root().join("bad-sitemap.xml");
+    std::fs::write(&bad_file, bad).unwrap();
+    let out =
+        std::process::Command::new("xmllint").arg("--noout").arg("--schema").arg(&xsd).arg(&bad_file).output().unwrap();
+    assert!(!out.status.success());
+}
+
+fn json_ld(html: &str) -> serde_json::Value {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(r#"script[type="application/ld+json"]"#).unwrap();
+    let text: String = doc.select(&sel).next().expect("no JSON-LD").text().collect();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn meta(html: &str, attr: &str, name: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(&format!(r#"meta[{attr}="{name}"]"#)).unwrap();
+    doc.select(&sel).next().and_then(|m| m.value().attr("content")).unwrap_or_default().to_string()
+}
+
+#[test]
+fn pages_carry_structured_data_and_sharing_tags() {
+    let site = Site::real();
+    site.run(&["publish", "--base-url", "https://example.org/briefing/"]).ok();
+    let page = |p: &str| std::fs::read_to_string(site.public().join(p)).unwrap();
+
+    let home = page("index.html");
+    let event = json_ld(&home);
+    assert_eq!(event["@type"], "Event");
+    assert_eq!(event["name"], "9th China–ASEAN Expo");
+    assert_eq!(event["startDate"], "2012-09-21");
+    assert_eq!(event["endDate"], "2012-09-25");
+    assert_eq!(event["location"]["address"]["addressLocality"], "Nanning");
+
+    let article = json_ld(&page("announcements/financial-cooperation/index.html"));
+    assert_eq!(article["@type"], "NewsArticle");
+    assert_eq!(article["datePublished"], "2012-09-22");
+    assert_eq!(article["url"], "https://example.org/briefing/announcements/financial-cooperation/");
+    assert_eq!(article["mentions"][0]["name"], "Pan Gongsheng");
+    assert_eq!(article["author"]["name"], "VNA (Vietnam News Agency)");
+
+    let person = json_ld(&page("speakers/su-bo/index.html"));
+    assert_eq!(person["@type"], "Person");
+    assert_eq!(person["name"], "Su Bo");
+
+    // Every page has Open Graph and Twitter card tags that agree with its title.
+    for path in [
+        "index.html",
+        "announcements/index.html",
+        "announcements/satellite-data-platform/index.html",
+        "speakers/wen-jiabao/index.html",
+        "timeline/index.html",
+        "topics/finance/index.html",
+        "about/index.html",
+        "search/index.html",
+    ] {
+        let html = page(path);
+        let title = meta(&html, "property", "og:title");
+        assert!(!title.is_empty(), "{path}");
+        assert_eq!(meta(&html, "name", "twitter:title"), title, "{path}");
+        assert!(!meta(&html, "property", "og:description").is_empty(), "{path}");
+        assert!(meta(&html, "property", "og:url").starts_with("https://example.org/briefing/"), "{path}");
+        assert_eq!(meta(&html, "name", "twitter:card"), "summary");
+    }
+}
