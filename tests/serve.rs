@@ -411,3 +411,23 @@ fn a_symlink_in_static_that_leads_outside_is_never_served() {
     let run = site.build().code(1);
     assert!(run.stderr.contains("static/secret.txt") && run.stderr.contains("outside static/"), "{}", run.stderr);
 }
+
+#[test]
+fn deleting_content_shows_an_error_and_recovers_when_it_comes_back() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    let content = site.root().join("content");
+    let aside = site.root().join("content-aside");
+    std::fs::rename(&content, &aside).unwrap();
+    let problem = events.next("problem");
+    assert!(problem.contains("there is no content/ directory"), "{problem}");
+    // The last good site is still served meanwhile.
+    assert!(server.text("/announcements/opening/").contains("The Example Expo opens"));
+    std::fs::rename(&aside, &content).unwrap();
+    events.next("fixed");
+    // And it is watched again: a change inside it is picked up.
+    site.edit(OPENING, "The Example Expo opens", "Back again");
+    events.next("reload");
+    assert!(server.text("/announcements/opening/").contains("Back again"));
+}
