@@ -665,6 +665,28 @@ impl Inputs {
             });
         }
 
+        for (body, position) in out_announcements
+            .iter()
+            .map(|a| (&*a.body, None))
+            .chain(speakers.iter().map(|s| (&*s.body, None)))
+            .chain(out_pages.iter().map(|p| (&*p.body, None)))
+            .chain(timeline.iter().filter_map(|e| e.body.as_deref().map(|b| (b, Some(e.position)))))
+        {
+            for (range, what) in &body.markdown.unsafe_html {
+                let span = match (body.offset, position) {
+                    (Some(offset), _) => offset + range.start..offset + range.end,
+                    (None, Some(i)) => {
+                        yaml::locate(&body.source, 0..body.source.len(), &[Seg::Index(i), Seg::Key("body")], None)
+                    }
+                    (None, None) => 0..0,
+                };
+                errors.push(
+                    Diagnostic::at(&body.file, &body.source, span, format!("raw HTML with {what} is not allowed in Markdown"))
+                        .label("runs code or embeds another page")
+                        .help("remove it: raw HTML may be used for markup only (see docs/content.md); to show code, put it between backticks"),
+                );
+            }
+        }
         if !errors.is_empty() {
             return Err(errors.finish());
         }

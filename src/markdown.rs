@@ -31,6 +31,45 @@ pub struct Markdown {
     pub links: Vec<Link>,
     /// Whether a link has an `#anchor`, which can break when the page it points into changes.
     pub has_anchor_links: bool,
+    /// Raw HTML that runs code or embeds other pages, refused by the build (see [`unsafe_html`]).
+    pub unsafe_html: Vec<(Range<usize>, String)>,
+}
+
+/// Raw HTML in Markdown is allowed for markup (`<abbr>`, `<sup>`, `<br>`), but not for what runs
+/// code or pulls in other pages: `<script>`, `<iframe>`, `<object>`, `<embed>`, `<style>`,
+/// `<form>`, `<base>`, `<meta>`, event handler attributes (`onclick=`) and `javascript:` URLs.
+/// Briefings are pasted from word processors and mail; this keeps what readers get to text.
+/// Returns what is wrong with a piece of raw HTML, if anything.
+pub fn unsafe_html(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    for tag in ["script", "iframe", "object", "embed", "style", "form", "base", "meta", "frame", "applet"] {
+        let open = format!("<{tag}");
+        if let Some(i) = lower.find(&open) {
+            let next = lower[i + open.len()..].chars().next();
+            if next.is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/') {
+                return Some(format!("a <{tag}> element"));
+            }
+        }
+    }
+    let bytes = lower.as_bytes();
+    for (i, _) in lower.match_indices("on") {
+        let before = if i == 0 { b' ' } else { bytes[i - 1] };
+        let rest = &lower[i + 2..];
+        let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+        let after = rest[name_len..].trim_start();
+        if (before.is_ascii_whitespace() || before == b'/' || before == b'"' || before == b'\'')
+            && name_len > 0
+            && after.starts_with('=')
+            && lower[..i].rfind('<') > lower[..i].rfind('>')
+        {
+            return Some(format!("an event handler attribute (on{}=)", &rest[..name_len]));
+        }
+    }
+    let squashed: String = lower.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    if squashed.contains("javascript:") || squashed.contains("vbscript:") {
+        return Some("a javascript: URL".into());
+    }
+    None
 }
 
 fn options() -> Options {
@@ -46,6 +85,7 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
     let mut links = Vec::new();
     let mut heading_starts = Vec::new();
     let mut image_open = false;
+    let mut unsafe_found = Vec::new();
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let event = match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -67,6 +107,12 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
                 image_open = false;
                 event
             }
+            Event::Html(ref raw) | Event::InlineHtml(ref raw) => {
+                if let Some(what) = unsafe_html(raw) {
+                    unsafe_found.push((range, what));
+                }
+                event
+            }
             Event::Start(Tag::Heading { .. }) => {
                 heading_starts.push(events.len());
                 event
@@ -79,7 +125,7 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
     let mut html = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html, events.into_iter());
     let has_anchor_links = links.iter().any(|l| l.url.contains('#'));
-    Markdown { html, links, has_anchor_links }
+    Markdown { html, links, has_anchor_links, unsafe_html: unsafe_found }
 }
 
 fn site_path<'a>(url: CowStr<'a>, base_path: &str) -> CowStr<'a> {
@@ -200,6 +246,31 @@ mod tests {
         let urls: Vec<&str> = md.links.iter().map(|l| l.url.as_str()).collect();
         assert_eq!(urls, ["/speakers/su-bo/", "https://example.org/", "/map.png"]);
         assert_eq!(&text[md.links[0].span.clone()], "[Su Bo](/speakers/su-bo/)");
+    }
+
+    #[test]
+    fn raw_html_that_runs_code_is_found_and_markup_is_not() {
+        for bad in [
+            "<script>alert(1)</script>",
+            "<SCRIPT src=x>",
+            "<img src=x onerror=alert(1)>",
+            "<a href=\"java\tscript:x\">",
+            "<iframe src=//x>",
+            "<p style=\"x\" onClick = 'y'>",
+        ] {
+            assert!(unsafe_html(bad).is_some(), "{bad}");
+        }
+        for fine in [
+            "<abbr title=\"Association\">ASEAN</abbr>",
+            "<sup>1</sup>",
+            "<br>",
+            "<p>on= top</p>",
+            "<div class=\"notes\">",
+        ] {
+            assert_eq!(unsafe_html(fine), None, "{fine}");
+        }
+        let md = render("Text <script>alert(1)</script>\n\n<div onclick=\"x()\">a</div>\n", "/");
+        assert_eq!(md.unsafe_html.len(), 2, "{:?}", md.unsafe_html);
     }
 
     #[test]

@@ -591,6 +591,35 @@ fn javascript_link() {
     .run();
 }
 
+#[test]
+fn raw_script_in_markdown() {
+    Case {
+        mistake: |s| {
+            s.write(ABOUT_MD, format!("{ABOUT}Read <script>alert(1)</script> this.\n"));
+        },
+        at: &["content/pages/about.md:6:6"],
+        says: &["raw HTML with a <script> element is not allowed in Markdown"],
+        help: &["markup only"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn event_handler_in_raw_html() {
+    Case {
+        mistake: |s| {
+            s.write(ABOUT_MD, format!("{ABOUT}<img src=\"x.png\" alt=\"x\" onerror=\"alert(1)\">\n"));
+        },
+        at: &["content/pages/about.md:6:1"],
+        says: &["event handler attribute (onerror=)"],
+        help: &["markup only"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
 // --- Templates ----------------------------------------------------------------------------------
 
 #[test]
