@@ -232,3 +232,33 @@ fn missing_content_directory_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("there is no content/ directory") && err.contains("brief new"), "{err}");
 }
+
+#[test]
+fn names_in_the_scripts_of_the_region_render_and_slugs_stay_ascii() {
+    let site = Site::starter();
+    site.write(
+        "content/speakers/pan-gongsheng.md",
+        "---\nname: 潘功胜 (Pan Gongsheng)\nrole: 副行长\ncountry: 中国\n---\nBio.\n",
+    );
+    site.write("content/speakers/nguyen-tan-dung.md", "---\nname: Nguyễn Tấn Dũng\ncountry: Việt Nam\n---\nTiểu sử.\n");
+    site.write(
+        "content/announcements/thai.md",
+        "---\ntitle: ความร่วมมือด้านวิทยาศาสตร์\ndate: 2030-05-15\nsummary: สรุป ហ្វ្រេស ဗမာ\nspeakers: [pan-gongsheng, nguyen-tan-dung]\n---\n\n## Hợp tác khoa học\n\nText.\n",
+    );
+    site.build().ok();
+    let doc = page(&site, "/announcements/thai");
+    assert_eq!(texts(&doc, "h1"), ["ความร่วมมือด้านวิทยาศาสตร์"]);
+    let people = texts(&doc, ".speaker a");
+    assert!(
+        people.contains(&"潘功胜 (Pan Gongsheng)".to_string()) && people.contains(&"Nguyễn Tấn Dũng".to_string()),
+        "{people:?}"
+    );
+    assert!(texts(&doc, ".lead")[0].contains("ហ្វ្រេស ဗမာ"));
+    // Heading ids keep the letters, and the page is findable by its ASCII slug.
+    assert_eq!(doc.select(&sel("h2#hợp-tác-khoa-học")).count(), 1);
+    let speakers = page(&site, "/speakers");
+    assert!(texts(&speakers, ".speaker a").contains(&"Nguyễn Tấn Dũng".to_string()));
+    for link in hrefs(&speakers, ".speaker a") {
+        assert!(link.is_ascii(), "{link}");
+    }
+}

@@ -431,3 +431,30 @@ fn deleting_content_shows_an_error_and_recovers_when_it_comes_back() {
     events.next("reload");
     assert!(server.text("/announcements/opening/").contains("Back again"));
 }
+
+#[test]
+fn a_thousand_changes_in_a_second_end_in_the_final_state() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    let started = Instant::now();
+    for round in 0..10 {
+        for i in 0..100 {
+            site.write(
+                &format!("content/pages/p-{i:03}.md"),
+                format!("---\ntitle: Page {i} version {round}\n---\nText {round}.\n"),
+            );
+        }
+        std::thread::sleep(Duration::from_millis(80));
+    }
+    let took = started.elapsed();
+    // Wait for the rebuilds to settle: no event for a second.
+    while events.0.recv_timeout(Duration::from_secs(1)).is_ok() {}
+    for i in 0..100 {
+        let html = server.text(&format!("/p-{i:03}/"));
+        assert!(html.contains(&format!("Page {i} version 9")), "page {i} is stale after {took:?}");
+    }
+    let rebuilds = server.stdout_lines().iter().filter(|l| l.starts_with("Rebuilt")).count();
+    // A thousand changes, a few rebuilds: each burst is coalesced (a burst may split in two).
+    assert!(rebuilds <= 20, "{rebuilds} rebuilds for 10 bursts of 100 changes");
+}
