@@ -100,7 +100,7 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
 /// What the write phase did.
 #[derive(Debug, Clone, Default)]
 pub struct Written {
-    /// Files written.
+    /// Files written because they are new or changed (the others are linked from the previous output).
     pub files: usize,
     /// Bytes written.
     pub bytes: u64,
@@ -115,7 +115,8 @@ pub fn write(files: &[OutputFile], out: &Path) -> io::Result<Written> {
     remove_leftovers(parent, &name);
     let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     fs::create_dir(&staging).map_err(|e| with_path(e, &staging))?;
-    match fill(files, &staging) {
+    let previous = out.is_dir().then_some(out.as_path());
+    match fill(files, &staging, previous) {
         Ok(written) => {
             fs::write(marker(&out), MARKER_TEXT).map_err(|e| with_path(e, &marker(&out)))?;
             swap(&staging, &out)?;
@@ -144,25 +145,53 @@ fn remove_leftovers(parent: &Path, name: &str) {
     }
 }
 
-fn fill(files: &[OutputFile], dir: &Path) -> io::Result<Written> {
+/// Writes `files` into `dir`. A file whose bytes are the same as in the `previous` output is
+/// linked from there instead of written again: it keeps its inode and modification time, so
+/// that deploy tools comparing times or sizes see only what really changed.
+fn fill(files: &[OutputFile], dir: &Path, previous: Option<&Path>) -> io::Result<Written> {
     let dirs: BTreeSet<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
     for d in dirs {
         let path = dir.join(d);
         fs::create_dir_all(&path).map_err(|e| with_path(e, &path))?;
     }
-    let bytes: u64 = files
+    let (bytes, written) = files
         .par_iter()
-        .map(|f| -> io::Result<u64> {
+        .map(|f| -> io::Result<(u64, usize)> {
             let path = dir.join(&f.path);
+            if let Some(old) = previous.map(|p| p.join(&f.path)) {
+                if same_bytes(&old, &f.contents) && fs::hard_link(&old, &path).is_ok() {
+                    return Ok((0, 0));
+                }
+            }
             match &f.contents {
-                Contents::Rendered(text) => fs::write(&path, text).map(|_| text.len() as u64),
-                Contents::Copy(from) => fs::copy(from, &path),
-                Contents::Bytes(bytes) => fs::write(&path, bytes).map(|_| bytes.len() as u64),
+                Contents::Rendered(text) => fs::write(&path, text).map(|_| (text.len() as u64, 1)),
+                Contents::Copy(from) => fs::copy(from, &path).map(|n| (n, 1)),
+                Contents::Bytes(bytes) => fs::write(&path, bytes).map(|_| (bytes.len() as u64, 1)),
             }
             .map_err(|e| with_path(e, &path))
         })
-        .sum::<io::Result<u64>>()?;
-    Ok(Written { files: files.len(), bytes })
+        .try_reduce(|| (0, 0), |a, b| Ok((a.0 + b.0, a.1 + b.1)))?;
+    Ok(Written { files: written, bytes })
+}
+
+/// Whether the file at `old` (a regular file, not a link) holds exactly `contents`.
+fn same_bytes(old: &Path, contents: &Contents) -> bool {
+    let Ok(meta) = fs::symlink_metadata(old) else { return false };
+    if !meta.is_file() {
+        return false;
+    }
+    let new: std::borrow::Cow<[u8]> = match contents {
+        Contents::Rendered(text) => text.as_bytes().into(),
+        Contents::Bytes(bytes) => bytes.as_slice().into(),
+        Contents::Copy(from) => match fs::metadata(from) {
+            Ok(m) if m.len() == meta.len() => match fs::read(from) {
+                Ok(b) => b.into(),
+                Err(_) => return false,
+            },
+            _ => return false,
+        },
+    };
+    meta.len() == new.len() as u64 && fs::read(old).is_ok_and(|b| b == *new)
 }
 
 /// Puts `staging` in the place of `out` in one step where the system allows it.
@@ -196,6 +225,22 @@ mod tests {
 
     fn page(path: &str, text: &str) -> OutputFile {
         OutputFile { path: path.into(), contents: Contents::Rendered(text.into()) }
+    }
+
+    #[test]
+    fn only_changed_files_are_written_again() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&[page("same/index.html", "unchanged"), page("changed/index.html", "one")], &out).unwrap();
+        let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+        let (same, changed) = (inode("same/index.html"), inode("changed/index.html"));
+        let written = write(&[page("same/index.html", "unchanged"), page("changed/index.html", "two")], &out).unwrap();
+        assert_eq!(written.files, 1);
+        assert_eq!(inode("same/index.html"), same);
+        assert_ne!(inode("changed/index.html"), changed);
+        assert_eq!(fs::read_to_string(out.join("changed/index.html")).unwrap(), "two");
+        assert_eq!(fs::read_to_string(out.join("same/index.html")).unwrap(), "unchanged");
     }
 
     #[test]
