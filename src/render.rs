@@ -139,6 +139,8 @@ pub fn pages(site: &Site, templates: &Templates) -> Vec<PageKind> {
 
 #[derive(Serialize)]
 struct SiteView<'a> {
+    /// The sources credited by the announcements, each once, in the order they first appear.
+    sources: Vec<&'a Source>,
     title: &'a str,
     description: &'a str,
     base_url: &'a str,
@@ -280,7 +282,16 @@ impl<'a> Shared<'a> {
     fn new(site: &'a Site) -> Shared<'a> {
         let base = site.config.base_path.as_str();
         let c = &site.config;
+        let mut sources: Vec<&Source> = Vec::new();
+        for a in &site.announcements {
+            if let Some(s) = &a.source {
+                if !sources.iter().any(|known| known.name == s.name) {
+                    sources.push(s);
+                }
+            }
+        }
         let site_view = SiteView {
+            sources,
             title: &c.title,
             description: &c.description,
             base_url: &c.base_url,
