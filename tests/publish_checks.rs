@@ -169,3 +169,32 @@ fn pages_carry_structured_data_and_sharing_tags() {
         assert_eq!(meta(&html, "name", "twitter:card"), "summary");
     }
 }
+
+#[test]
+fn published_output_holds_no_reload_code_drafts_or_links() {
+    let site = Site::starter();
+    site.write(
+        "content/announcements/secret.md",
+        "---\ntitle: Embargoed plan\ndate: 2030-05-15\nsummary: Not yet.\ndraft: true\n---\nSecret text.\n",
+    );
+    std::fs::create_dir_all(site.root().join("static/img")).unwrap();
+    site.write("static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    std::os::unix::fs::symlink("img/logo.svg", site.root().join("static/logo-link.svg")).unwrap();
+    site.run(&["publish"]).ok();
+    for entry in walkdir::WalkDir::new(site.public()) {
+        let entry = entry.unwrap();
+        assert!(!entry.path_is_symlink(), "{} is a symbolic link", entry.path().display());
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            for leak in ["__brief", "EventSource", "Embargoed plan", "Secret text"] {
+                assert!(!text.contains(leak), "{} holds {leak:?}", entry.path().display());
+            }
+        }
+    }
+    // The link inside static/ is published as the file it points to.
+    assert_eq!(
+        std::fs::read_to_string(site.public().join("logo-link.svg")).unwrap(),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
+}

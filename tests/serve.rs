@@ -458,3 +458,34 @@ fn a_thousand_changes_in_a_second_end_in_the_final_state() {
     // A thousand changes, a few rebuilds: each burst is coalesced (a burst may split in two).
     assert!(rebuilds <= 20, "{rebuilds} rebuilds for 10 bursts of 100 changes");
 }
+
+#[test]
+fn a_file_changed_during_a_rebuild_is_picked_up_by_the_next_one() {
+    let site = Site::starter();
+    // Enough pages that a template change takes a while to render.
+    for i in 0..1500 {
+        site.write(
+            &format!("content/announcements/n-{i:04}.md"),
+            format!(
+                "---\ntitle: Item {i}\ndate: 2030-05-14\nsummary: S.\nspeakers: [jane-doe]\n---\n\n{}\n",
+                "Text. ".repeat(50)
+            ),
+        );
+    }
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    site.edit("templates/announcement.html", "<h1", "<h1 data-v=\"2\"");
+    // Soon after, while the 1,500 announcement pages are being rendered again:
+    std::thread::sleep(Duration::from_millis(30));
+    site.edit(OPENING, "The Example Expo opens", "Changed during the rebuild");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let page = server.text("/announcements/opening/");
+        if page.contains("Changed during the rebuild") && page.contains("data-v=\"2\"") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the change made during the rebuild never showed");
+        let _ = events.0.recv_timeout(Duration::from_millis(200));
+    }
+    assert!(server.text("/announcements/n-0007/").contains("data-v=\"2\""));
+}
