@@ -18,18 +18,16 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs/promises";
-import http from "node:http";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium, staticServer } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core");
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BRIEF = path.resolve(REPO, process.env.BRIEF_BIN || "target/debug/brief");
-const CHROMIUM = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
 const OUT = path.join(REPO, "target", "browser");
 const SHOTS = path.join(OUT, "screenshots");
 const BASE = "/briefing/";
@@ -54,41 +52,6 @@ const WIDTHS = [375, 1280];
 const EXTRA_WIDTHS = [320, 1440];
 const HEIGHT = 900;
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".xml": "application/xml",
-  ".ics": "text/calendar; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-};
-
-/** Serves `root` under BASE, as a static host would: `dir/` is `dir/index.html`. */
-function staticServer(root) {
-  return http.createServer(async (req, res) => {
-    const { pathname } = new URL(req.url, "http://127.0.0.1");
-    let rel = null;
-    try {
-      if (pathname.startsWith(BASE)) rel = decodeURIComponent(pathname.slice(BASE.length));
-    } catch {
-      rel = null;
-    }
-    const file = rel === null ? null : path.resolve(root, rel.endsWith("/") || rel === "" ? `${rel}index.html` : rel);
-    if (file && (file === root || file.startsWith(root + path.sep))) {
-      try {
-        const body = await fs.readFile(file);
-        res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
-        res.end(req.method === "HEAD" ? undefined : body);
-        return;
-      } catch {
-        // Not a file: a 404 below.
-      }
-    }
-    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
-    res.end("not found\n");
-  });
-}
 
 /** Whether pdftotext (Debian's poppler-utils) can be run. */
 function hasPdftotext() {
@@ -219,7 +182,7 @@ describe("every page kind in Chromium", { timeout: 240_000 }, () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), "brief-pages-"));
     out = path.join(tmp, "out");
     // Listen first: the site's base URL names the port.
-    server = staticServer(out);
+    server = staticServer(out, BASE);
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     origin = `http://127.0.0.1:${server.address().port}`;
@@ -237,20 +200,7 @@ describe("every page kind in Chromium", { timeout: 240_000 }, () => {
     await fs.rm(SHOTS, { recursive: true, force: true });
     await fs.mkdir(SHOTS, { recursive: true });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--font-render-hinting=none",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

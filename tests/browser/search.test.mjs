@@ -13,15 +13,13 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs/promises";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium, staticServer } from "./support.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BRIEF = path.resolve(REPO, process.env.BRIEF_BIN || "target/debug/brief");
-const CHROMIUM = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
 const BASE = "/briefing/";
 const WAIT = { timeout: 10_000 };
 
@@ -41,41 +39,6 @@ function publishMissing() {
 const SKIP = publishMissing();
 if (SKIP) console.log(`# SKIP search.test.mjs: ${SKIP}`);
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".xml": "application/xml",
-  ".ics": "text/calendar; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-};
-
-/** Serves `root` under BASE, as a static host would: `dir/` is `dir/index.html`. */
-function staticServer(root) {
-  return http.createServer(async (req, res) => {
-    const { pathname } = new URL(req.url, "http://127.0.0.1");
-    let rel = null;
-    try {
-      if (pathname.startsWith(BASE)) rel = decodeURIComponent(pathname.slice(BASE.length));
-    } catch {
-      rel = null;
-    }
-    const file = rel === null ? null : path.resolve(root, rel.endsWith("/") || rel === "" ? `${rel}index.html` : rel);
-    if (file && (file === root || file.startsWith(root + path.sep))) {
-      try {
-        const body = await fs.readFile(file);
-        res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
-        res.end(req.method === "HEAD" ? undefined : body);
-        return;
-      } catch {
-        // Not a file: a 404 below.
-      }
-    }
-    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
-    res.end("not found\n");
-  });
-}
 
 let tmp;
 let out;
@@ -139,7 +102,7 @@ describe("the search page in Chromium", { skip: SKIP ?? false, timeout: 90_000 }
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), "brief-search-"));
     out = path.join(tmp, "out");
     // Listen first: the published site's base URL names the port.
-    server = staticServer(out);
+    server = staticServer(out, BASE);
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     origin = `http://127.0.0.1:${server.address().port}`;
@@ -155,19 +118,7 @@ describe("the search page in Chromium", { skip: SKIP ?? false, timeout: 90_000 }
       throw new Error("brief publish wrote no search.json at the site's root");
     });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
     // Every request of every page: anything not for our server is a problem, and is not sent.
     await context.route("**/*", (route) => {

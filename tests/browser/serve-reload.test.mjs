@@ -15,11 +15,10 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./support.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BRIEF = path.resolve(REPO, process.env.BRIEF_BIN || "target/debug/brief");
-const CHROMIUM = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
 const SHOTS = path.join(REPO, "target", "browser");
 const PAGE = "/announcements/opening/";
 const WAIT = { timeout: 10_000, polling: 50 };
@@ -123,19 +122,7 @@ before(async () => {
   server.stderr.on("data", (d) => (serverLog += d));
   baseUrl = await servingUrl(server);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
   page = await context.newPage();
   page.on("console", (msg) => {
