@@ -89,7 +89,19 @@ impl Diagnostic {
         let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
         let name = self.file.display().to_string();
         let mut report = Report::error().with_message(&self.message);
+        let mut excerpt = None;
         if let (Some(source), Some(span)) = (&self.source, &self.span) {
+            // A line of thousands of characters (`[[[[...`) would bury the message: show a piece.
+            let start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+            if source[start..end].chars().count() > LONG_LINE {
+                let before: String = source[start..span.start].chars().rev().take(40).collect();
+                let after: String = source[span.start..end].chars().take(40).collect();
+                let before: String = before.chars().rev().collect();
+                excerpt = Some(format!("…{before}{after}…"));
+            }
+        }
+        if let (Some(source), Some(span), None) = (&self.source, &self.span, &excerpt) {
             let file = SimpleFile::new(name, source.as_ref());
             report = report.with_labels(vec![Label::primary((), span.clone()).with_message(&self.label)]);
             if let Some(help) = &self.help {
@@ -100,6 +112,11 @@ impl Diagnostic {
             }
         }
         let mut text = format!("error: {}\n  --> {}\n", self.message, self.location());
+        if let Some(excerpt) = excerpt {
+            let label = if self.label.is_empty() { String::new() } else { format!(" ({})", self.label) };
+            let col = self.line_col().map_or(1, |(_, c)| c);
+            text.push_str(&format!("   | {}\n  = here: column {col} of a long line{label}\n", excerpt.trim_end()));
+        }
         if let Some(help) = &self.help {
             text.push_str(&format!("  = help: {help}\n"));
         }
@@ -112,6 +129,9 @@ impl fmt::Display for Diagnostic {
         write!(f, "{}: {}", self.location(), self.message)
     }
 }
+
+/// Lines longer than this (in characters) are not shown whole under a message.
+const LONG_LINE: usize = 300;
 
 /// 1-based line and column (counted in characters) of byte `offset` in `source`.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {

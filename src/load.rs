@@ -725,19 +725,41 @@ fn resolve<T>(
     errors: &mut Diagnostics,
 ) -> Vec<usize> {
     let mut out = Vec::with_capacity(slugs.len());
-    for (n, slug) in slugs.iter().enumerate() {
+    // One message per slug, however often it is repeated: a list of thousands of repeats must not
+    // take thousands of searches of the file.
+    let mut times: FxHashMap<&str, usize> = FxHashMap::default();
+    for slug in slugs {
+        *times.entry(slug.as_str()).or_default() += 1;
+    }
+    let mut done: HashSet<&str> = HashSet::new();
+    for slug in slugs {
+        if !done.insert(slug.as_str()) {
+            continue;
+        }
         match index.get(slug.as_str()) {
-            Some(&i) if out.contains(&i) => {
-                // Point at this occurrence, not at the first one.
-                let nth = slugs[..n].iter().filter(|s| *s == slug).count();
-                let span = doc.locate_nth(key, Some(slug), nth);
-                errors.push(
-                    Diagnostic::at(&doc.file.path, &doc.file.text, span, format!("{what} `{slug}` is listed twice"))
+            Some(&i) => {
+                out.push(i);
+                let n = times[slug.as_str()];
+                if n > 1 {
+                    // Point at the first repeat, not at the first occurrence.
+                    let span = doc.locate_nth(key, Some(slug), 1);
+                    let count = if n == 2 { "twice".to_string() } else { format!("{n} times") };
+                    errors.push(
+                        Diagnostic::at(
+                            &doc.file.path,
+                            &doc.file.text,
+                            span,
+                            format!("{what} `{slug}` is listed {count}"),
+                        )
                         .label("repeated")
-                        .help("remove one of them"),
-                )
+                        .help(if n == 2 {
+                            "remove one of them"
+                        } else {
+                            "keep only one of them"
+                        }),
+                    )
+                }
             }
-            Some(&i) => out.push(i),
             None if complete => {
                 let where_ = if what == "topic" {
                     "content/topics.yaml".to_string()
@@ -778,10 +800,20 @@ fn walk(root: &Path, dir: &Path, errors: &mut Diagnostics) -> Vec<PathBuf> {
             Err(err) => {
                 let path =
                     err.path().map(|p| crate::diagnostic::relative(root, p)).unwrap_or_else(|| dir.to_path_buf());
+                let dangling =
+                    err.path().filter(|p| p.is_symlink() && !p.exists()).and_then(|p| std::fs::read_link(p).ok());
                 let (message, help) = if err.loop_ancestor().is_some() {
                     (
                         "this symbolic link points back at a folder that contains it".to_string(),
                         "remove the link or point it elsewhere",
+                    )
+                } else if let Some(target) = dangling {
+                    (
+                        format!(
+                            "cannot read this file: it is a symbolic link to {}, which does not exist",
+                            target.display()
+                        ),
+                        "remove the link, or point it at a file that exists",
                     )
                 } else {
                     (
@@ -802,7 +834,9 @@ fn parse_input(root: &Path, rel: &Path, kind: Kind, base_path: &str) -> Input {
         Kind::Announcement => Input::Announcement(parse_doc(root, rel, base_path).map(Arc::new)),
         Kind::Speaker => Input::Speaker(parse_doc(root, rel, base_path).map(Arc::new)),
         Kind::Page => Input::Page(parse_doc(root, rel, base_path).map(Arc::new)),
-        Kind::Topics => Input::Topics(read_yaml(root, rel).map(Arc::new)),
+        Kind::Topics => Input::Topics(
+            read_yaml::<yaml::UniqueMap<RawTopic>>(root, rel).map(|(file, topics)| Arc::new((file, topics.0))),
+        ),
         Kind::Timeline => Input::Timeline(read_yaml(root, rel).map(Arc::new)),
     }
 }
@@ -829,6 +863,46 @@ fn parse_doc<T: serde::de::DeserializeOwned>(root: &Path, rel: &Path, base_path:
         markdown,
     });
     Ok(Doc { slug: stem, file, front_matter: parts.front_matter, meta, body })
+}
+
+/// Reads `text` as the announcement file `content/announcements/x.md`, without a site around it:
+/// splits the front matter, parses it, checks the date and renders the Markdown. For fuzzing and
+/// tools; [`load`] is what builds use.
+pub fn parse_announcement_text(text: &str) -> Result<(), Diagnostics> {
+    let file = SourceFile {
+        path: PathBuf::from("content/announcements/x.md"),
+        text: Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text)),
+    };
+    let fail = |d: Diagnostic| Diagnostics(vec![d]);
+    let parts = source::split_front_matter(&file).map_err(fail)?;
+    let meta: RawAnnouncement = yaml::parse(&file.path, &file.text, parts.front_matter.clone()).map_err(fail)?;
+    let markdown = markdown::render(&file.text[parts.body.clone()], "/");
+    let unsafe_html = markdown.unsafe_html.clone();
+    let body = Arc::new(Body {
+        file: file.path.clone(),
+        source: Arc::clone(&file.text),
+        offset: Some(parts.body.start),
+        markdown,
+    });
+    let doc = Doc { slug: "x".into(), file: file.clone(), front_matter: parts.front_matter, meta, body };
+    let mut errors = Diagnostics::default();
+    if let Err(why) = date::parse_day(&doc.meta.date) {
+        errors.push(doc.error_at("date", Some(doc.meta.date.trim()), format!("invalid date: {why}")));
+    }
+    for (range, what) in &unsafe_html {
+        let span = parts.body.start + range.start..parts.body.start + range.end;
+        errors.push(Diagnostic::at(
+            &file.path,
+            &file.text,
+            span,
+            format!("raw HTML with {what} is not allowed in Markdown"),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.finish())
+    }
 }
 
 /// A slug is part of a URL on every host: lowercase ASCII letters, digits and single hyphens.

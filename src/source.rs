@@ -64,6 +64,12 @@ pub fn split_front_matter(file: &SourceFile) -> Result<Parts, Diagnostic> {
                 .label("front matter opens here")
                 .help("add a line `---` after the last field, before the Markdown text"))
         }
+        _ if text.trim().is_empty() => Err(Diagnostic::at(&file.path, &file.text, 0..0, "this file is empty")
+            .label("expected a line `---` here")
+            .help(
+                "start the file with a line `---`, the fields (such as `title: ...`), and another `---` line; \
+                 the Markdown text comes after",
+            )),
         _ => {
             let first_len = text.find(['\r', '\n']).unwrap_or(text.len());
             Err(Diagnostic::at(&file.path, &file.text, 0..first_len, "this file has no front matter")
@@ -98,7 +104,8 @@ mod tests {
         assert!(err.message.contains("never closed"));
         let err = split_front_matter(&file("title: x\n")).unwrap_err();
         assert!(err.message.contains("no front matter"));
-        assert!(split_front_matter(&file("")).is_err());
+        let err = split_front_matter(&file("")).unwrap_err();
+        assert_eq!((err.message.as_str(), err.line_col()), ("this file is empty", Some((1, 1))));
     }
 
     #[test]

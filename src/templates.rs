@@ -216,6 +216,11 @@ impl Templates {
             names.push(tpl);
         }
         let next = names.get(1).copied().unwrap_or(tpl);
+        if next == tpl {
+            return self.find(tpl, tpl, format!("the template `{tpl}` {keyword}s itself")).help(format!(
+                "remove `{{% {keyword} \"{tpl}\" %}}` from templates/{tpl}: a template cannot contain itself"
+            ));
+        }
         self.find(tpl, next, format!("{message}: {}", names.join(" → ")))
             .help(format!("remove one `{keyword}` of the loop; a shared piece belongs in its own template that includes nothing that includes it"))
     }
@@ -296,6 +301,15 @@ mod tests {
         let d = &errs.0[0];
         assert!(d.message.contains("a.html → b.html → a.html"), "{}", d.render(false));
         assert_eq!(d.line_col(), Some((1, 12)));
+    }
+
+    #[test]
+    fn a_template_that_includes_itself_is_named() {
+        let dir = site(&[("page.html", "<main>\n{% include \"page.html\" %}\n</main>\n")]);
+        let errs = Templates::load(dir.path(), "/").err().unwrap();
+        let d = &errs.0[0];
+        assert_eq!(d.message, "the template `page.html` includes itself", "{}", d.render(false));
+        assert_eq!(d.location(), "templates/page.html:2:12");
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub fn parse<T: DeserializeOwned>(file: &Path, source: &Arc<str>, range: Range<u
     });
     // An empty document is an empty mapping, so that missing fields are named one by one.
     let document = if has_content { text } else { "{}" };
+    if let Some(refused) = scan(text) {
+        return Err(refused.diagnostic(file, source, range.start));
+    }
     serde_yaml::from_str(document).map_err(|err| {
         // serde_yaml reports a value of the wrong type before a syntax error further on (in
         // `title: [unclosed` the title is a sequence before the `]` turns out to be missing), so
@@ -42,6 +45,15 @@ fn to_diagnostic(file: &Path, source: &Arc<str>, range: Range<usize>, err: &serd
     let stripped = strip_positions(&full);
     let (message, mut label, help) = explain(&stripped);
     let mut at = err.location().map_or(0, |loc| floor_char(text, loc.index().min(text.len())));
+    if let Some(tab) = indenting_tab(text, at) {
+        // libyaml says "found a tab character that violates indentation" or, before a key at the
+        // start of a line, "found character that cannot start any token".
+        let span = range.start + tab..range.start + tab + 1;
+        return Diagnostic::at(file, source, span, "invalid YAML: a tab is used for indentation").label("tab").help(
+            "YAML does not allow tabs for indentation: indent with spaces \
+             (most editors can insert spaces when Tab is pressed)",
+        );
+    }
     let mut span = None;
     if let Some((what, line, column)) = unclosed(&full) {
         // Where the quote or bracket opened says more than where the text ran out.
@@ -56,6 +68,174 @@ fn to_diagnostic(file: &Path, source: &Arc<str>, range: Range<usize>, err: &serd
     }
     let span = span.unwrap_or_else(|| at..at + text[at..].find(['\n', '\r']).unwrap_or(text.len() - at));
     Diagnostic::at(file, source, range.start + span.start..range.start + span.end, message).label(label).help(help)
+}
+
+/// The offset of a tab in the indentation of the line of `at`, when the error at `at` is in that
+/// indentation or just after it.
+fn indenting_tab(text: &str, at: usize) -> Option<usize> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let tab = line[..indent].find('\t')?;
+    (at <= line_start + indent).then_some(line_start + tab)
+}
+
+/// The deepest nesting of lists and mappings accepted. Brief's files nest a few levels; libyaml
+/// slows down with the square of the depth, and serde_yaml gives up at 128.
+pub const MAX_DEPTH: usize = 100;
+
+/// YAML that is refused before it reaches the parser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Refused {
+    /// Lists or mappings nested more than [`MAX_DEPTH`] levels; the offset of the first bracket or
+    /// item marker too deep.
+    TooDeep(usize),
+    /// An alias (`*name`) of an anchor (`&name`) defined before it.
+    Alias(Range<usize>),
+}
+
+impl Refused {
+    fn diagnostic(&self, file: &Path, source: &Arc<str>, offset: usize) -> Diagnostic {
+        match self {
+            Refused::TooDeep(at) => {
+                let message = format!("invalid YAML: lists or mappings nested more than {MAX_DEPTH} levels deep");
+                Diagnostic::at(file, source, offset + at..offset + at + 1, message).label("too deep").help(
+                    "brief's files nest a few levels at most (a list inside a field): \
+                     look for `[` or `{` that are never closed, or remove the extra levels",
+                )
+            }
+            Refused::Alias(span) => {
+                let name = &source[offset + span.start + 1..offset + span.end];
+                let message = format!("YAML aliases are not allowed: `*{name}` repeats the value marked `&{name}`");
+                Diagnostic::at(file, source, offset + span.start..offset + span.end, message).label("alias").help(
+                    "write the value out in full: brief's files do not use anchors (`&name`) and aliases \
+                     (`*name`), which can make a few lines expand into billions of values",
+                )
+            }
+        }
+    }
+}
+
+/// Looks through YAML text, without parsing it, for what is refused before parsing: nesting
+/// deeper than [`MAX_DEPTH`] and aliases. It follows quotes, comments and block scalars (`|`, `>`)
+/// well enough for that; an alias counts only when an anchor of the same name came before it, so
+/// that text which only looks like one is not refused.
+fn scan(text: &str) -> Option<Refused> {
+    let b = text.as_bytes();
+    let space = |i: usize| i >= b.len() || matches!(b[i], b' ' | b'\t' | b'\r' | b'\n');
+    let mut anchors: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    // Depth of `[` and `{`, and of `- ` and `? ` on the current line.
+    let (mut flow, mut compact) = (0usize, 0usize);
+    // Whether a node may start here (a key, a value, a list item).
+    let mut at_token = true;
+    // The column of the last node started on this line, and of the parent of a block scalar whose
+    // lines are being skipped.
+    let (mut node_col, mut block_scalar) = (0usize, None::<usize>);
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if i == line_start {
+            let indent = b[i..].iter().take_while(|&&c| c == b' ').count();
+            let end = b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p + 1);
+            if let Some(parent) = block_scalar {
+                let blank = b[i..end].iter().all(|c| c.is_ascii_whitespace());
+                if blank || indent > parent {
+                    i = end;
+                    line_start = end;
+                    continue;
+                }
+                block_scalar = None;
+            }
+            compact = 0;
+            node_col = indent;
+            at_token = true;
+            i += indent;
+            if i >= b.len() {
+                break;
+            }
+        }
+        let c = b[i];
+        match c {
+            b'\n' => {
+                i += 1;
+                line_start = i;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {}
+            b'#' if at_token || space(i.wrapping_sub(1)) => {
+                i = b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p);
+                continue;
+            }
+            b'"' | b'\'' if at_token => {
+                let mut j = i + 1;
+                while j < b.len() {
+                    match b[j] {
+                        b'\\' if c == b'"' => j += 1,
+                        b'\'' if c == b'\'' && b.get(j + 1) == Some(&b'\'') => j += 1,
+                        q if q == c => break,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                // A quoted scalar may span lines: its last line is the current one.
+                if let Some(p) = b[i..j.min(b.len())].iter().rposition(|&c| c == b'\n') {
+                    line_start = i + p + 1;
+                }
+                at_token = false;
+                i = j + 1;
+                continue;
+            }
+            b'[' | b'{' if at_token || flow > 0 => {
+                flow += 1;
+                if flow + compact > MAX_DEPTH {
+                    return Some(Refused::TooDeep(i));
+                }
+                at_token = true;
+            }
+            b']' | b'}' if flow > 0 => {
+                flow -= 1;
+                at_token = false;
+            }
+            b',' if flow > 0 => at_token = true,
+            b'-' | b'?' if at_token && flow == 0 && space(i + 1) => {
+                compact += 1;
+                if flow + compact > MAX_DEPTH {
+                    return Some(Refused::TooDeep(i));
+                }
+                node_col = i - line_start;
+            }
+            b':' if space(i + 1) || (flow > 0 && matches!(b.get(i + 1), Some(b',' | b']' | b'}'))) => at_token = true,
+            b'&' | b'*' if at_token => {
+                let len = b[i + 1..]
+                    .iter()
+                    .position(|&c| c.is_ascii_whitespace() || matches!(c, b',' | b'[' | b']' | b'{' | b'}'))
+                    .unwrap_or(b.len() - i - 1);
+                let name = &text[i + 1..i + 1 + len];
+                if c == b'&' {
+                    anchors.insert(name);
+                } else if !name.is_empty() && anchors.contains(name) {
+                    return Some(Refused::Alias(i..i + 1 + len));
+                }
+                // An anchor is followed by its node; an alias is a whole node.
+                at_token = c == b'&';
+                i += 1 + len;
+                continue;
+            }
+            b'|' | b'>' if at_token && flow == 0 => {
+                block_scalar = Some(node_col);
+                i = b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p);
+                continue;
+            }
+            _ => {
+                if at_token && flow == 0 {
+                    node_col = i.saturating_sub(line_start);
+                }
+                at_token = false;
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// `message` without the ` at line N column M` that serde_yaml puts after each part of it.
@@ -200,7 +380,22 @@ fn explain(message: &str) -> (String, String, String) {
         );
     }
     if inner.starts_with("invalid type") || inner.starts_with("invalid value") {
-        let expected = inner.rsplit_once(", expected ").map_or("", |(_, e)| e);
+        let (found, expected) = inner.rsplit_once(", expected ").unwrap_or((inner, ""));
+        if expected.starts_with("struct ") {
+            // serde names the Rust type (`struct RawAnnouncement`); people need to hear what to write.
+            let found = found.strip_prefix("invalid type: ").unwrap_or(found);
+            let found = match found {
+                "sequence" => "a list (sequence)".to_string(),
+                "unit value" => "nothing".to_string(),
+                other => other.to_string(),
+            };
+            let message = format!("expected `key: value` fields, found {found}");
+            let help = match path {
+                None => "write one `key: value` line per field, such as `title: ...`; a list (`- a`) or a line of text is not a set of fields".to_string(),
+                Some(_) => type_help(expected),
+            };
+            return (at(&message), "not `key: value` fields".into(), help);
+        }
         return (at(inner), "wrong type".into(), type_help(expected));
     }
     if let Some(key) = repeated_key(inner) {
@@ -292,6 +487,34 @@ fn human_path(path: &str) -> String {
 
 fn backticked(text: &str) -> Vec<String> {
     text.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+/// A mapping whose keys must all differ: serde would keep the last of two equal keys silently.
+#[derive(Debug)]
+pub struct UniqueMap<V>(pub std::collections::BTreeMap<String, V>);
+
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for UniqueMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<V>(std::marker::PhantomData<V>);
+        impl<'de, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+            type Value = UniqueMap<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if out.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!("duplicate entry with key `{key}`")));
+                    }
+                    let value = map.next_value()?;
+                    out.insert(key, value);
+                }
+                Ok(UniqueMap(out))
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
+    }
 }
 
 /// One step of a path to a value in a YAML document.
@@ -541,6 +764,75 @@ mod tests {
         let err = parse::<Vec<Doc>>(Path::new("t.yaml"), &s, 0..s.len()).unwrap_err();
         assert_eq!(err.line_col(), Some((4, 3)), "{err:?}");
         assert!(err.message.starts_with("entry 2: duplicate field `title`"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("title: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(scan(&deep), Some(Refused::TooDeep(7 + MAX_DEPTH)));
+        let s = src(&deep);
+        let err = parse::<Doc>(Path::new("a.md"), &s, 0..s.len()).unwrap_err();
+        assert_eq!(err.line_col(), Some((1, 8 + MAX_DEPTH)), "{err:?}");
+        assert!(err.message.contains("nested more than 100 levels"), "{}", err.message);
+        let items = format!("{}x\n", "- ".repeat(1_000));
+        assert_eq!(scan(&items), Some(Refused::TooDeep(2 * MAX_DEPTH)));
+        let fine = format!("title: {}{}\n", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(scan(&fine), None);
+        // Brackets inside text, quotes and comments do not count.
+        let text = format!("title: a{0}\nsummary: \"{0}\"\n# {0}\n", "[".repeat(500));
+        assert_eq!(scan(&text), None);
+    }
+
+    #[test]
+    fn aliases_are_refused_and_look_alikes_are_not() {
+        let bomb = "a: &a [lol, lol]\nb: &b [*a, *a]\nc: [*b, *b]\n";
+        assert_eq!(scan(bomb), Some(Refused::Alias(24..26)));
+        let s = src(bomb);
+        let err = parse::<Doc>(Path::new("a.md"), &s, 0..s.len()).unwrap_err();
+        assert_eq!(err.line_col(), Some((2, 8)), "{err:?}");
+        assert!(err.message.contains("`*a` repeats the value marked `&a`"), "{}", err.message);
+        for fine in [
+            "title: Tom & *Jerry*\nsummary: x\n",
+            "title: \"&a\"\nsummary: \"*a\"\n",
+            "body: |\n  &a\n  *a is emphasis\ntitle: x\n",
+            "- body: >\n    &a text\n  title: x\n- body: |\n    *a\n",
+            "title: x # &a *a\n",
+            "title: 'it''s &a'\nsummary: '*a'\n",
+        ] {
+            assert_eq!(scan(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn tabs_in_indentation_are_named() {
+        for text in ["event:\n  name: x\n\tcity: y\n", "title: x\n\tsummary: y\n"] {
+            let s = src(text);
+            let err = parse::<serde::de::IgnoredAny>(Path::new("site.yaml"), &s, 0..s.len()).unwrap_err();
+            assert_eq!(err.message, "invalid YAML: a tab is used for indentation", "{text:?}");
+            assert_eq!(&s[err.span.clone().unwrap()], "\t");
+        }
+    }
+
+    #[test]
+    fn a_list_or_text_where_fields_are_wanted_is_explained() {
+        for (text, found) in [("- a\n- b\n", "a list (sequence)"), ("just text\n", "string \"just text\"")] {
+            let s = src(text);
+            let err = parse::<Doc>(Path::new("a.md"), &s, 0..s.len()).unwrap_err();
+            assert_eq!(err.message, format!("expected `key: value` fields, found {found}"));
+            assert!(!err.message.contains("struct"), "{}", err.message);
+            assert!(err.help.as_deref().unwrap().contains("`title: ...`"));
+        }
+    }
+
+    #[test]
+    fn unique_maps_refuse_a_repeated_key() {
+        let s = src("a:\n  title: x\nb:\n  title: y\na:\n  title: z\n");
+        let err = parse::<UniqueMap<Doc>>(Path::new("topics.yaml"), &s, 0..s.len()).unwrap_err();
+        assert_eq!(err.line_col(), Some((5, 1)), "{err:?}");
+        assert_eq!(err.message, "duplicate entry with key `a`");
+        let s = src("a:\n  title: x\nb:\n  title: y\n");
+        let map = parse::<UniqueMap<Doc>>(Path::new("topics.yaml"), &s, 0..s.len()).unwrap();
+        assert_eq!(map.0.len(), 2);
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use common::{Run, Site};
 
@@ -96,10 +97,61 @@ struct Case {
     help: &'static [&'static str],
     /// Whether `brief check` must report the same.
     check: bool,
+    /// How long the build may take before it counts as hung and is killed: a guard against
+    /// hangs, generous enough for a debug build on a busy machine, not a measure of speed.
+    limit: Duration,
 }
 
 /// The defaults of a case: a mistake in the content or templates (exit 1).
-const CONTENT_ERROR: Case = Case { mistake: |_| {}, out: None, code: 1, at: &[], says: &[], help: &[], check: false };
+const CONTENT_ERROR: Case = Case {
+    mistake: |_| {},
+    out: None,
+    code: 1,
+    at: &[],
+    says: &[],
+    help: &[],
+    check: false,
+    limit: Duration::from_secs(60),
+};
+
+/// Runs `brief <args> --root ROOT`, killing it and failing the test if it has not finished
+/// within `limit`.
+fn run_within(site: &Site, args: &[&str], limit: Duration) -> Run {
+    let logs = tempfile::tempdir().unwrap();
+    let (out, err) = (logs.path().join("stdout"), logs.path().join("stderr"));
+    let mut child = common::brief()
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("brief {args:?} did not finish within {limit:?}: it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let read = |p: &PathBuf| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+    Run { code: status.code().unwrap_or(-1), stdout: read(&out), stderr: read(&err) }
+}
+
+/// Neither a panic nor a stack overflow (which kills the process with a signal).
+fn no_crash(run: &Run) {
+    let err = &run.stderr;
+    assert!(
+        !err.contains("panicked") && !err.contains("overflowed its stack") && run.code != 101,
+        "brief crashed:\n{err}"
+    );
+    assert!(run.code >= 0, "brief was killed by a signal:\n{err}");
+}
 
 impl Case {
     /// Builds once, breaks the site, builds again and checks everything; returns the site and the
@@ -112,8 +164,8 @@ impl Case {
 
         (self.mistake)(&site);
         let run = match self.out {
-            Some(out) => site.run(&["build", "--out", out(&site).to_str().unwrap()]),
-            None => site.build(),
+            Some(out) => run_within(&site, &["build", "--out", out(&site).to_str().unwrap()], self.limit),
+            None => run_within(&site, &["build"], self.limit),
         };
         self.expect(&run, "build");
         same_output(&before, &site.output());
@@ -125,7 +177,7 @@ impl Case {
         assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
 
         if self.check {
-            let check = site.run(&["check"]);
+            let check = run_within(&site, &["check"], self.limit);
             self.expect(&check, "check");
             same_output(&before, &site.output());
         }
@@ -135,6 +187,7 @@ impl Case {
     fn expect(&self, run: &Run, command: &str) {
         let err = &run.stderr;
         assert!(!err.contains("panicked") && run.code != 101, "brief {command} panicked:\n{err}");
+        no_crash(run);
         assert_eq!(run.code, self.code, "exit code of brief {command}:\n{err}");
         assert_eq!(locations(err), self.at, "locations reported by brief {command}:\n{err}");
         for words in self.says {
@@ -341,6 +394,158 @@ fn unknown_field_in_timeline_entry() {
     .run();
 }
 
+#[test]
+fn front_matter_that_is_a_list() {
+    Case {
+        mistake: |s| {
+            s.write(OPENING_MD, "---\n- a\n- b\n---\n\nThe organisers opened the expo.\n");
+        },
+        at: &["content/announcements/opening.md:2:1"],
+        says: &["expected `key: value` fields, found a list"],
+        help: &["one `key: value` line per field, such as `title: ...`"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn front_matter_that_is_a_scalar() {
+    let (_, run) = Case {
+        mistake: |s| {
+            s.write(OPENING_MD, "---\njust text\n---\n\nThe organisers opened the expo.\n");
+        },
+        at: &["content/announcements/opening.md:2:1"],
+        says: &["expected `key: value` fields, found string \"just text\""],
+        help: &["one `key: value` line per field"],
+        ..CONTENT_ERROR
+    }
+    .run();
+    assert!(!run.stderr.contains("struct"), "names a Rust type:\n{}", run.stderr);
+}
+
+#[test]
+fn tab_used_for_indentation_in_site_yaml() {
+    Case {
+        mistake: |s| {
+            s.edit(SITE_YAML, "  city:", "\tcity:");
+        },
+        at: &["content/site.yaml:7:1"],
+        says: &["invalid YAML: a tab is used for indentation"],
+        help: &["YAML does not allow tabs for indentation: indent with spaces"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn tab_before_a_top_level_key() {
+    Case {
+        mistake: |s| {
+            s.edit(SITE_YAML, "language:", "\tlanguage:");
+        },
+        at: &["content/site.yaml:4:1"],
+        says: &["a tab is used for indentation"],
+        help: &["indent with spaces"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn duplicate_key_in_topics_yaml() {
+    Case {
+        mistake: |s| {
+            s.write(
+                "content/topics.yaml",
+                "trade:\n  title: Trade\nenergy:\n  title: Energy\ntrade:\n  title: Trade again\n",
+            );
+        },
+        at: &["content/topics.yaml:5:1"],
+        says: &["duplicate entry with key `trade`"],
+        help: &["keep only one `trade:` line"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn timeline_entry_without_a_date() {
+    Case {
+        mistake: |s| {
+            s.edit(TIMELINE_YAML, "- date: \"2030-05-14\"\n  title:", "- title:");
+        },
+        at: &["content/timeline.yaml:3:3"],
+        says: &["entry 2: missing required field `date`"],
+        help: &["add a line `date: ...`"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+/// 10,000 levels of `[` in a value: refused before the YAML parser sees it (which slows down with
+/// the square of the depth: 8 s for this value in a debug build before the limit).
+#[test]
+fn deeply_nested_yaml() {
+    let (_, run) = Case {
+        mistake: |s| {
+            let deep = format!("title: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+            s.edit(OPENING_MD, "title: The Example Expo opens", &deep);
+        },
+        at: &["content/announcements/opening.md:2:108"],
+        says: &["invalid YAML: lists or mappings nested more than 100 levels deep"],
+        help: &["`[` or `{` that are never closed"],
+        limit: Duration::from_secs(10),
+        ..CONTENT_ERROR
+    }
+    .run();
+    assert!(!run.stderr.contains("overflow"), "{}", run.stderr);
+    // The 20,000-character line is not printed whole.
+    assert!(run.stderr.len() < 2_000, "{} bytes of messages:\n{}", run.stderr.len(), run.stderr);
+}
+
+#[test]
+fn deeply_nested_unclosed_yaml() {
+    Case {
+        mistake: |s| {
+            s.edit(OPENING_MD, "title: The Example Expo opens", &format!("title: {}", "[".repeat(10_000)));
+        },
+        at: &["content/announcements/opening.md:2:108"],
+        says: &["nested more than 100 levels deep"],
+        help: &["never closed"],
+        limit: Duration::from_secs(10),
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+/// Billion laughs: nine levels of nine aliases would be 387 million strings.
+#[test]
+fn yaml_alias_bomb() {
+    Case {
+        mistake: |s| {
+            let mut bomb = String::from("lol: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+            for (name, prev) in
+                ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+            {
+                bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 9].join(", ")));
+            }
+            bomb.push_str("speakers: *i\n");
+            s.edit(OPENING_MD, "speakers: [jane-doe]\n", &bomb);
+        },
+        at: &["content/announcements/opening.md:6:8"],
+        says: &["YAML aliases are not allowed: `*a` repeats the value marked `&a`"],
+        help: &["write the value out in full"],
+        check: true,
+        limit: Duration::from_secs(10),
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
 // --- Dates and settings -------------------------------------------------------------------------
 
 #[test]
@@ -513,6 +718,24 @@ fn speaker_listed_twice() {
         at: &["content/announcements/opening.md:5:22"],
         says: &["speaker `jane-doe` is listed twice"],
         help: &["remove one"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+/// One message, found at once: each repeat used to be a message of its own, found by searching the
+/// file again (24 s and 5 MB of messages for this list).
+#[test]
+fn speaker_listed_thousands_of_times() {
+    Case {
+        mistake: |s| {
+            let list = vec!["jane-doe"; 20_000].join(", ");
+            s.edit(OPENING_MD, "[jane-doe]", &format!("[{list}]"));
+        },
+        at: &["content/announcements/opening.md:5:22"],
+        says: &["speaker `jane-doe` is listed 20000 times"],
+        help: &["keep only one of them"],
+        limit: Duration::from_secs(10),
         ..CONTENT_ERROR
     }
     .run();
@@ -724,6 +947,21 @@ fn include_cycle() {
 }
 
 #[test]
+fn template_that_includes_itself() {
+    Case {
+        mistake: |s| {
+            s.edit(PAGE_HTML, "<h1>{{ page.title }}</h1>", "{% include \"page.html\" %}");
+        },
+        at: &["templates/page.html:3:12"],
+        says: &["the template `page.html` includes itself"],
+        help: &["remove `{% include \"page.html\" %}` from templates/page.html"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
 fn missing_required_template() {
     Case {
         mistake: |s| {
@@ -840,6 +1078,73 @@ fn file_name_that_is_not_a_slug() {
     .run();
 }
 
+#[test]
+fn empty_announcement_file() {
+    Case {
+        mistake: |s| {
+            s.write(OPENING_MD, "");
+        },
+        at: &["content/announcements/opening.md:1:1"],
+        says: &["this file is empty"],
+        help: &["start the file with a line `---`"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_link_loop_under_content() {
+    Case {
+        mistake: |s| {
+            std::os::unix::fs::symlink("..", s.root().join("content/announcements/loop")).unwrap();
+        },
+        at: &["content/announcements/loop"],
+        says: &["this symbolic link points back at a folder that contains it"],
+        help: &["remove the link"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn file_name_in_a_non_latin_script() {
+    Case {
+        mistake: |s| {
+            let text = s.read("content/speakers/jane-doe.md");
+            s.remove("content/speakers/jane-doe.md").write("content/speakers/苏波.md", text);
+        },
+        at: &["content/speakers/苏波.md"],
+        says: &["the file name `苏波.md` cannot be used as a slug"],
+        help: &[
+            "only lowercase a-z, digits and single hyphens",
+            "names in any script go in the fields inside the file",
+        ],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+/// Running as root, permissions cannot make a file unreadable; a link to nothing can.
+#[cfg(unix)]
+#[test]
+fn unreadable_file() {
+    Case {
+        mistake: |s| {
+            std::os::unix::fs::symlink("/nonexistent", s.root().join("content/speakers/ghost.md")).unwrap();
+        },
+        at: &["content/speakers/ghost.md"],
+        says: &["cannot read this file: it is a symbolic link to /nonexistent, which does not exist"],
+        help: &["remove the link, or point it at a file that exists"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
 // --- Several mistakes at once -------------------------------------------------------------------
 
 #[test]
@@ -926,6 +1231,65 @@ fn byte_order_marks_build() {
     assert!(page.contains("<h1>The Example Expo opens</h1>"), "{page}");
     let about = site.read("public/about/index.html");
     assert!(about.contains("<h1>About this briefing</h1>") && !about.contains('\u{feff}'), "{about}");
+}
+
+// --- Large and deep inputs that must build ------------------------------------------------------
+
+/// 50 MB of Markdown in one page builds; the file and the output are gone when the test ends.
+#[test]
+fn very_large_page_builds() {
+    use std::io::Write;
+    const PARA: &[u8] =
+        b"A paragraph with *emphasis*, a [link](https://example.org/) and words to fill a line of text.\n\n";
+    let paragraphs = 50_000_000 / PARA.len() + 1;
+    let site = base();
+    {
+        let file = std::fs::File::create(site.root().join(ABOUT_MD)).unwrap();
+        let mut w = std::io::BufWriter::new(file);
+        w.write_all(b"---\ntitle: About this briefing\n---\n\n").unwrap();
+        for _ in 0..paragraphs {
+            w.write_all(PARA).unwrap();
+        }
+        w.write_all(b"The last paragraph.\n").unwrap();
+        w.flush().unwrap();
+    }
+    assert!(std::fs::metadata(site.root().join(ABOUT_MD)).unwrap().len() >= 50_000_000);
+    let run = run_within(&site, &["build"], Duration::from_secs(300));
+    no_crash(&run);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.public().join("about/index.html");
+    assert!(std::fs::metadata(&page).unwrap().len() > 50_000_000);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<p>The last paragraph.</p>"));
+    assert_eq!(html.matches("<em>emphasis</em>").count(), paragraphs);
+}
+
+/// 10,000 levels of `>` build: pulldown-cmark nests without recursion.
+#[test]
+fn deeply_nested_blockquotes_build() {
+    let site = base();
+    site.write(ABOUT_MD, format!("{ABOUT}\n{} deep\n", ">".repeat(10_000)));
+    let run = run_within(&site, &["build"], Duration::from_secs(60));
+    no_crash(&run);
+    assert!(!run.stderr.contains("overflow"), "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.read("public/about/index.html");
+    assert_eq!(html.matches("<blockquote>").count(), 10_000);
+}
+
+/// A list nested 3,000 levels deep builds.
+#[test]
+fn deeply_nested_list_builds() {
+    let site = base();
+    let list: String = (0..3_000).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect();
+    site.write(ABOUT_MD, format!("{ABOUT}\n{list}"));
+    let run = run_within(&site, &["build"], Duration::from_secs(60));
+    no_crash(&run);
+    assert!(!run.stderr.contains("overflow"), "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.read("public/about/index.html");
+    assert!(html.contains("<li>item 2999</li>"));
+    assert!(html.matches("<ul>").count() >= 3_000);
 }
 
 // --- Refused output folders (exit 2) ------------------------------------------------------------
