@@ -12,6 +12,7 @@
 #   --regen         regenerate the sites even if they exist
 #   --no-build      do not run `cargo build --release` (use target/release/brief as it is)
 #   --no-install    do not try to install hugo, hyperfine and /usr/bin/time
+#   --quiet-load L  before each size, wait (up to 30 min) until the 1-minute load average is below L
 #
 # For each size it generates the site with ../shared/bench/gen_site.py (brief and Hugo flavours;
 # the brief flavour gets this project's templates/ copied in), times cold builds of both in one
@@ -21,7 +22,9 @@
 # the "floor" of the issue. Zola is not timed: it is not packaged by Debian.
 #
 # hyperfine runs all runs of one command, then all of the other: runs are not interleaved.
-# Results (hyperfine JSON and Markdown, /usr/bin/time output, summary.md) are kept in WORK/results.
+# Results (hyperfine JSON and Markdown, /usr/bin/time output, summary.md) are kept in
+# WORK/results-FS (FS: the output's file system type, tmpfs or ext4); the summary covers every size
+# measured there, by this run or an earlier one.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +37,7 @@ runs=""
 regen=0
 build=1
 install=1
+quiet_load=""
 sizes=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -43,14 +47,17 @@ while [ $# -gt 0 ]; do
         --regen) regen=1; shift ;;
         --no-build) build=0; shift ;;
         --no-install) install=0; shift ;;
-        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --quiet-load) quiet_load="$2"; shift 2 ;;
+        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         [0-9]*) sizes+=("$1"); shift ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 50000)
 [ -n "$out_dir" ] || out_dir="$work/out"
-results="$work/results"
+mkdir -p "$work" "$out_dir"
+out_fs="$(df --output=fstype "$out_dir" | tail -1 | tr -d ' ')"
+results="$work/results-$out_fs"
 
 # ------------------------------------------------------------------ tools
 need=()
@@ -76,10 +83,13 @@ if [ "$build" = 1 ]; then
     echo "== cargo build --release"
     (cd "$project" && cargo build --release --bin brief)
 fi
-brief="$project/target/release/brief"
-[ -x "$brief" ] || { echo "no $brief: build it first" >&2; exit 1; }
+[ -x "$project/target/release/brief" ] || { echo "no target/release/brief: build it first" >&2; exit 1; }
+mkdir -p "$work/bin"
+# A copy, so that another `cargo build --release` during the run cannot swap the binary under us.
+brief="$work/bin/brief"
+cp "$project/target/release/brief" "$brief"
 
-mkdir -p "$work" "$out_dir" "$results"
+mkdir -p "$results"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -87,7 +97,7 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "hugo: $(hugo version)"
     echo "hyperfine: $(hyperfine --version)"
     echo "brief: $(cd "$project" && git rev-parse --short HEAD)$(cd "$project" && git diff --quiet HEAD -- src templates Cargo.toml || echo ' + uncommitted changes')"
-    echo "sites: $work/sites  output: $out_dir ($(df --output=fstype "$out_dir" | tail -1))"
+    echo "sites: $work/sites  output: $out_dir ($out_fs)"
     echo "load average at start: $load_start"
 } | tee "$results/machine.txt"
 
@@ -104,6 +114,12 @@ for n in "${sizes[@]}"; do
     rm -rf "$site/brief/templates"
     cp -r "$project/templates" "$site/brief/templates"
 
+    if [ -n "$quiet_load" ]; then
+        for _ in $(seq 180); do
+            awk -v max="$quiet_load" '{ exit !($1 < max) }' /proc/loadavg && break
+            sleep 10
+        done
+    fi
     r="$runs"
     [ -n "$r" ] || { if [ "$n" -le 10000 ]; then r=5; else r=3; fi; }
     ob="$out_dir/brief-$n"
@@ -111,7 +127,8 @@ for n in "${sizes[@]}"; do
     brief_cmd="$brief build --root $site/brief --out $ob"
     hugo_cmd="hugo --quiet --source $site/hugo --destination $oh"
 
-    echo "== $n announcements: hyperfine, $r runs each (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "== $n announcements: hyperfine, $r runs each (load average $load_before)"
     hyperfine --style basic --warmup 1 --runs "$r" \
         --export-json "$results/hyperfine-$n.json" --export-markdown "$results/hyperfine-$n.md" \
         -n "brief $n" --prepare "rm -rf $ob" "$brief_cmd" \
@@ -124,14 +141,17 @@ for n in "${sizes[@]}"; do
     grep -H 'Maximum resident' "$results/time-brief-$n.txt" "$results/time-hugo-$n.txt" | sed "s|$results/||"
     echo "pages written: brief $(find "$ob" -type f | wc -l), hugo $(find "$oh" -type f | wc -l)"
     rm -rf "$ob" "$oh"
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC')|$load_before|$(cut -d' ' -f1-3 /proc/loadavg)" >"$results/meta-$n.txt"
 done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load average at end: $load_end" | tee -a "$results/machine.txt"
 
 # ------------------------------------------------------------------ summary
-python3 - "$results" "${sizes[@]}" <<'EOF' | tee "$results/summary.md"
-import json, re, statistics, sys
-results, sizes = sys.argv[1], [int(s) for s in sys.argv[2:]]
+# Every size measured into this results directory, this run or an earlier one (see the "measured" column).
+python3 - "$results" <<'EOF' | tee "$results/summary.md"
+import glob, json, os, re, sys
+results = sys.argv[1]
+sizes = sorted(int(re.search(r"hyperfine-(\d+)\.json$", p).group(1)) for p in glob.glob(f"{results}/hyperfine-*.json"))
 
 def median(n, tool):
     data = json.load(open(f"{results}/hyperfine-{n}.json"))
@@ -143,8 +163,15 @@ def peak_mb(n, tool):
     text = open(f"{results}/time-{tool}-{n}.txt").read()
     return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
 
-print("| announcements | brief median (s) | Hugo median (s) | brief/Hugo | brief peak (MB) | Hugo peak (MB) | memory brief/Hugo | brief ms/page |")
-print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+def meta(n):
+    try:
+        when, before, after = open(f"{results}/meta-{n}.txt").read().strip().split("|")
+        return f"{when}, load {before.split()[0]} → {after.split()[0]}"
+    except (OSError, ValueError):
+        return "?"
+
+print("| announcements | brief median (s) | Hugo median (s) | brief/Hugo | brief peak (MB) | Hugo peak (MB) | memory brief/Hugo | brief ms/page | measured |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 per_page = {}
 for n in sizes:
     b, bmin, bmax, bn = median(n, "brief")
@@ -152,7 +179,7 @@ for n in sizes:
     bm, hm = peak_mb(n, "brief"), peak_mb(n, "hugo")
     per_page[n] = b / n * 1000
     print(f"| {n:,} | {b:.3f} ({bmin:.3f}–{bmax:.3f}, {bn} runs) | {h:.3f} ({hmin:.3f}–{hmax:.3f}, {hn} runs) "
-          f"| {b / h:.3f} | {bm:.0f} | {hm:.0f} | {bm / hm:.3f} | {per_page[n]:.4f} |")
+          f"| {b / h:.3f} | {bm:.0f} | {hm:.0f} | {bm / hm:.3f} | {per_page[n]:.4f} | {meta(n)} |")
 print()
 if len(sizes) > 1:
     lo, hi = min(sizes), max(sizes)

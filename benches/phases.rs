@@ -7,12 +7,18 @@
 //!
 //!     cargo bench --bench phases
 //!     cargo bench --bench phases -- render      # one group
+//!
+//! With `BRIEF_PHASE_SITE=DIR` (a generated site root with templates/) it instead times each
+//! phase of one build of that site once, wall clock, in the order `brief build` runs them, writing
+//! to `BRIEF_PHASE_OUT` (default `/dev/shm/brief-phase-out`, removed before and after):
+//!
+//!     BRIEF_PHASE_SITE=/dev/shm/brief-bench/sites/10000/brief cargo bench --bench phases
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{criterion_group, BatchSize, Criterion, Throughput};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -119,5 +125,63 @@ fn phases(c: &mut Criterion) {
     g.finish();
 }
 
+/// One build of a big site, phase by phase, wall clock (`BRIEF_PHASE_SITE`).
+#[allow(clippy::print_stdout)]
+fn phase_split(root: &Path) {
+    use std::time::Instant;
+    let out =
+        std::env::var_os("BRIEF_PHASE_OUT").map(PathBuf::from).unwrap_or_else(|| "/dev/shm/brief-phase-out".into());
+    let _ = std::fs::remove_dir_all(&out);
+    let step = |lap: &mut Instant, name: &str| {
+        println!("{name:<28} {:>9.1} ms", lap.elapsed().as_secs_f64() * 1000.0);
+        *lap = Instant::now();
+    };
+    let all = Instant::now();
+    let mut lap = Instant::now();
+    let site = brief::load::load(root, &brief::Settings::default()).unwrap_or_else(|e| panic!("{e}"));
+    step(&mut lap, "load (read+YAML+Markdown)");
+    let templates = brief::templates::Templates::load(root, &site.config.base_path).unwrap_or_else(|e| panic!("{e}"));
+    step(&mut lap, "templates load");
+    let files = brief::render::render(&site, &templates).unwrap_or_else(|e| panic!("{e}"));
+    step(&mut lap, "render");
+    let broken = brief::links::check(&site, &files);
+    assert!(broken.is_empty(), "{broken}");
+    step(&mut lap, "link check");
+    brief::output::write(&files, &out).unwrap();
+    step(&mut lap, "write");
+    let total = all.elapsed();
+    let bytes: usize = files.iter().map(|f| f.contents.bytes().map_or(0, |b| b.len())).sum();
+    println!("{:<28} {:>9.1} ms ({} files, {} MB)", "total", total.as_secs_f64() * 1000.0, files.len(), bytes >> 20);
+
+    // The render phase again, one page kind at a time (each kind's pages in parallel).
+    let mut groups: Vec<(String, Vec<brief::render::PageKind>)> = Vec::new();
+    for k in brief::render::pages(&site, &templates) {
+        let name = format!("{k:?}").split('(').next().unwrap_or_default().to_string();
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => v.push(k),
+            None => groups.push((name, vec![k])),
+        }
+    }
+    for (name, kinds) in &groups {
+        let started = Instant::now();
+        let rendered = brief::render::render_pages(&site, &templates, kinds).unwrap_or_else(|e| panic!("{e}"));
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        let kb = rendered.iter().map(|f| f.contents.bytes().map_or(0, |b| b.len())).sum::<usize>() >> 10;
+        println!("  render {name:<19} {elapsed:>9.1} ms ({} pages, {kb} KB)", kinds.len());
+    }
+    let mut lap = Instant::now();
+    drop((files, templates, site));
+    step(&mut lap, "drop (not in total)");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 criterion_group!(benches, phases);
-criterion_main!(benches);
+
+fn main() {
+    if let Some(root) = std::env::var_os("BRIEF_PHASE_SITE") {
+        phase_split(Path::new(&root));
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
