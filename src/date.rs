@@ -139,8 +139,11 @@ pub fn parse_day(text: &str) -> Result<NaiveDate, String> {
     if !well_formed {
         return Err(format!("`{text}` is not a date in the form YYYY-MM-DD"));
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-        let month: u32 = text[5..7].parse().unwrap_or(0);
+    // Well formed: ten ASCII bytes, digits but for the two dashes.
+    let number =
+        |range: std::ops::Range<usize>| text.as_bytes()[range].iter().fold(0, |n, b| n * 10 + u32::from(b - b'0'));
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| {
         if !(1..=12).contains(&month) {
             format!("`{text}` has no month {month}: months run from 01 to 12")
         } else {

@@ -497,7 +497,12 @@ impl Inputs {
                 }
             }
         }
-        dated.sort_by(|(da, a), (db, b)| db.cmp(da).then_with(|| a.slug.cmp(&b.slug)));
+        // Slugs are unique, so the order is total and an unstable sort gives the same result.
+        let mut keyed: Vec<(std::cmp::Reverse<chrono::NaiveDate>, &str, usize)> =
+            dated.iter().enumerate().map(|(i, (day, d))| (std::cmp::Reverse(*day), d.slug.as_str(), i)).collect();
+        keyed.sort_unstable();
+        let dated: Vec<(chrono::NaiveDate, &Arc<Doc<RawAnnouncement>>)> =
+            keyed.iter().map(|&(_, _, i)| dated[i]).collect();
         // Resolving references and copying fields is independent per announcement, and needs
         // doing only for files that changed, unless speakers or topics did.
         let cache = &self.assembled;
