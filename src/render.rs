@@ -234,12 +234,14 @@ struct Shared<'a> {
     all_announcements: OnceLock<Value>,
     speakers: Vec<Value>,
     topics: Vec<Value>,
-    timeline: Vec<Value>,
-    figures: Value,
+    // The views below are made on first use: `serve` renders a few pages at a time, and most
+    // pages need none of them.
+    timeline: Vec<OnceLock<Value>>,
+    figures: OnceLock<Value>,
     /// The free pages, for navigation.
     pages: Value,
     /// Charts of the timeline's figure series.
-    charts: Value,
+    charts: OnceLock<Value>,
 }
 
 fn initials(name: &str) -> String {
@@ -337,50 +339,12 @@ impl<'a> Shared<'a> {
                 })
             })
             .collect();
-        let timeline: Vec<Value> = site
-            .timeline
-            .iter()
-            .map(|e| {
-                Value::from_serializable(&TimelineView {
-                    date: e.date.iso(),
-                    date_display: e.date.display(),
-                    precision: e.date.precision(),
-                    year: e.date.year,
-                    title: &e.title,
-                    content: e.body.as_ref().map(|b| b.markdown.html.as_str()),
-                    announcement: e.announcement.map(|a| announcement_ref(site, a, base)),
-                    speakers: e.speakers.iter().map(|&s| speakers[s].clone()).collect(),
-                    figure: e.figure.as_ref().map(|f| PointView {
-                        value: f.value,
-                        value_display: format_number(f.value),
-                        unit: &f.unit,
-                        series: &f.series,
-                    }),
-                })
-            })
-            .collect();
-        let figures: Vec<FigureView> = site
-            .announcements
-            .iter()
-            .enumerate()
-            .flat_map(|(i, a)| a.figures.iter().map(move |f| figure_view(site, i, f, base)))
-            .collect();
         Shared {
             model: site,
             site: Value::from_serializable(&site_view),
             announcements: (0..site.announcements.len()).map(|_| OnceLock::new()).collect(),
             all_announcements: OnceLock::new(),
-            charts: Value::from(
-                crate::chart::charts(site)
-                    .into_iter()
-                    .map(|c| {
-                        let svg = Value::safe_string(&c.svg);
-                        let mut v = Value::from_serializable(&c).into_map().unwrap_or_default();
-                        v.insert("svg".into(), svg);
-                        Value::from(v)
-                    })
-                    .collect::<Vec<_>>(),
-            ),
+            charts: OnceLock::new(),
             pages: Value::from(
                 (0..site.pages.len())
                     .map(|i| {
@@ -394,9 +358,75 @@ impl<'a> Shared<'a> {
             ),
             speakers,
             topics,
-            timeline,
-            figures: Value::from_serializable(&figures),
+            timeline: (0..site.timeline.len()).map(|_| OnceLock::new()).collect(),
+            figures: OnceLock::new(),
         }
+    }
+
+    /// Timeline entry `i`.
+    fn timeline_entry(&self, i: usize) -> Value {
+        self.timeline[i]
+            .get_or_init(|| {
+                let (site, base) = (self.model, self.model.config.base_path.as_str());
+                let e = &site.timeline[i];
+                Value::from_serializable(&TimelineView {
+                    date: e.date.iso(),
+                    date_display: e.date.display(),
+                    precision: e.date.precision(),
+                    year: e.date.year,
+                    title: &e.title,
+                    content: e.body.as_ref().map(|b| b.markdown.html.as_str()),
+                    announcement: e.announcement.map(|a| announcement_ref(site, a, base)),
+                    speakers: e.speakers.iter().map(|&s| self.speakers[s].clone()).collect(),
+                    figure: e.figure.as_ref().map(|f| PointView {
+                        value: f.value,
+                        value_display: format_number(f.value),
+                        unit: &f.unit,
+                        series: &f.series,
+                    }),
+                })
+            })
+            .clone()
+    }
+
+    /// The timeline entries `indexes`.
+    fn timeline(&self, indexes: impl IntoIterator<Item = usize>) -> Value {
+        Value::from(indexes.into_iter().map(|i| self.timeline_entry(i)).collect::<Vec<_>>())
+    }
+
+    /// Every figure of every announcement.
+    fn figures(&self) -> Value {
+        self.figures
+            .get_or_init(|| {
+                let (site, base) = (self.model, self.model.config.base_path.as_str());
+                let figures: Vec<FigureView> = site
+                    .announcements
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, a)| a.figures.iter().map(move |f| figure_view(site, i, f, base)))
+                    .collect();
+                Value::from_serializable(&figures)
+            })
+            .clone()
+    }
+
+    /// The charts of the timeline's figure series.
+    fn charts(&self) -> Value {
+        self.charts
+            .get_or_init(|| {
+                Value::from(
+                    crate::chart::charts(self.model)
+                        .into_iter()
+                        .map(|c| {
+                            let svg = Value::safe_string(&c.svg);
+                            let mut v = Value::from_serializable(&c).into_map().unwrap_or_default();
+                            v.insert("svg".into(), svg);
+                            Value::from(v)
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .clone()
     }
 
     /// The summary of announcement `i`.
@@ -428,10 +458,6 @@ impl<'a> Shared<'a> {
     /// The summaries of the announcements `indexes`.
     fn announcements(&self, indexes: &[usize]) -> Value {
         Value::from(indexes.iter().map(|&i| self.announcement(i)).collect::<Vec<_>>())
-    }
-
-    fn pick(list: &[Value], indexes: &[usize]) -> Value {
-        Value::from(indexes.iter().map(|&i| list[i].clone()).collect::<Vec<_>>())
     }
 }
 
@@ -569,10 +595,10 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
     let all = |list: &[Value]| Value::from(list.to_vec());
     match kind {
         PageKind::Index => {
-            ctx.insert_value("charts", shared.charts.clone());
+            ctx.insert_value("charts", shared.charts());
             ctx.insert_value("announcements", shared.all_announcements());
-            ctx.insert_value("figures", shared.figures.clone());
-            ctx.insert_value("timeline", all(&shared.timeline));
+            ctx.insert_value("figures", shared.figures());
+            ctx.insert_value("timeline", shared.timeline(0..site.timeline.len()));
             ctx.insert_value("speakers", all(&shared.speakers));
             ctx.insert_value("topics", all(&shared.topics));
         }
@@ -584,17 +610,18 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
             map.insert("source".into(), Value::from_serializable(&a.source));
             let figures: Vec<FigureView> = a.figures.iter().map(|f| figure_view(site, i, f, base)).collect();
             map.insert("figures".into(), Value::from_serializable(&figures));
-            map.insert("timeline".into(), Shared::pick(&shared.timeline, &site.announcement_timeline[i]));
+            map.insert("timeline".into(), shared.timeline(site.announcement_timeline[i].iter().copied()));
             ctx.insert_value("announcement", Value::from(map));
         }
         PageKind::Timeline => {
-            ctx.insert_value("charts", shared.charts.clone());
-            ctx.insert_value("timeline", all(&shared.timeline));
+            ctx.insert_value("charts", shared.charts());
+            ctx.insert_value("timeline", shared.timeline(0..site.timeline.len()));
             let mut years: Vec<YearView> = Vec::new();
-            for (e, v) in site.timeline.iter().zip(&shared.timeline) {
+            for (i, e) in site.timeline.iter().enumerate() {
+                let v = shared.timeline_entry(i);
                 match years.last_mut() {
-                    Some(y) if y.year == e.date.year => y.entries.push(v.clone()),
-                    _ => years.push(YearView { year: e.date.year, entries: vec![v.clone()] }),
+                    Some(y) if y.year == e.date.year => y.entries.push(v),
+                    _ => years.push(YearView { year: e.date.year, entries: vec![v] }),
                 }
             }
             ctx.insert("years", &years);
@@ -606,7 +633,7 @@ fn context_for(site: &Site, shared: &Shared, kind: PageKind) -> Context {
             map.insert("content".into(), Value::safe_string(&s.body.markdown.html));
             ctx.insert_value("speaker", Value::from(map));
             ctx.insert_value("announcements", shared.announcements(&site.speaker_announcements[i]));
-            ctx.insert_value("timeline", Shared::pick(&shared.timeline, &site.speaker_timeline[i]));
+            ctx.insert_value("timeline", shared.timeline(site.speaker_timeline[i].iter().copied()));
         }
         PageKind::Topics => ctx.insert_value("topics", all(&shared.topics)),
         PageKind::Topic(i) => {
