@@ -118,9 +118,34 @@ impl<'a> Resolved<'a> {
     }
 }
 
+/// The dependencies of every page of a site, by output path.
+pub type Pages = HashMap<String, (PageKind, PageDeps)>;
+
 /// The dependencies of every page of `site`, by output path.
-pub fn pages(site: &Site, kinds: &[PageKind]) -> HashMap<String, (PageKind, PageDeps)> {
+pub fn pages(site: &Site, kinds: &[PageKind]) -> Pages {
     kinds.par_iter().map(|&k| (k.output_path(site), (k, page_deps(site, k)))).collect()
+}
+
+/// Whether the pages of `after` have the same output paths and the same dependencies as the
+/// pages of `before`, so that [`pages`] need not run again: the same slugs in the same order,
+/// and the same links between announcements, speakers, topics and timeline entries. Saving the
+/// text, title or summary of an announcement keeps the shape; changing its date, its speakers or
+/// its topics, or adding a file, does not.
+pub fn same_shape(before: &Site, after: &Site) -> bool {
+    let announcements = before.announcements.len() == after.announcements.len()
+        && before.announcements.iter().zip(&after.announcements).all(|(a, b)| {
+            std::sync::Arc::ptr_eq(a, b) || (a.slug == b.slug && a.speakers == b.speakers && a.topics == b.topics)
+        });
+    // The reverse links (`speaker_announcements` and the others) follow from these.
+    announcements
+        && before.speakers.iter().map(|s| &s.slug).eq(after.speakers.iter().map(|s| &s.slug))
+        && before.topics.iter().map(|t| &t.slug).eq(after.topics.iter().map(|t| &t.slug))
+        && before.pages.iter().map(|p| &p.slug).eq(after.pages.iter().map(|p| &p.slug))
+        && before
+            .timeline
+            .iter()
+            .map(|e| (e.announcement, &e.speakers))
+            .eq(after.timeline.iter().map(|e| (e.announcement, &e.speakers)))
 }
 
 fn page_deps(site: &Site, kind: PageKind) -> PageDeps {
@@ -231,17 +256,25 @@ pub fn template_closure(sources: &HashMap<String, String>) -> HashMap<String, BT
 /// The output paths to render again after `changed`, given each site and its pages' dependencies
 /// before and after the change.
 pub fn affected(
-    (before_site, before): (&Site, &HashMap<String, (PageKind, PageDeps)>),
-    (after_site, after): (&Site, &HashMap<String, (PageKind, PageDeps)>),
+    (before_site, before): (&Site, &Pages),
+    (after_site, after): (&Site, &Pages),
     changed: &HashSet<Input>,
     templates: &HashMap<String, BTreeSet<String>>,
 ) -> Vec<String> {
     let (old, new) = (Resolved::new(before_site, changed), Resolved::new(after_site, changed));
+    // The same dependencies before and after (see `same_shape`): no page appeared, and the
+    // changed inputs have the same indexes in both sites.
+    let same = std::ptr::eq(before, after);
     let mut out: Vec<String> = after
         .iter()
-        .filter(|(path, (_, deps))| match before.get(*path) {
-            None => true,
-            Some((_, old_deps)) => new.touches(deps, templates) || old.touches(old_deps, templates),
+        .filter(|(path, (_, deps))| {
+            if same {
+                return new.touches(deps, templates);
+            }
+            match before.get(*path) {
+                None => true,
+                Some((_, old_deps)) => new.touches(deps, templates) || old.touches(old_deps, templates),
+            }
         })
         .map(|(p, _)| p.clone())
         .collect();
@@ -321,6 +354,33 @@ mod tests {
         assert_eq!(got, expected);
         // Not the other announcement, not the other speaker, not the free page.
         assert!(!got.iter().any(|p| p.contains("solo") || p.contains("ann-other") || p.contains("about")));
+    }
+
+    #[test]
+    fn the_shape_is_kept_by_text_edits_and_lost_by_new_links_dates_and_files() {
+        let base = [("content/speakers/ann-other.md", SECOND), ("content/announcements/solo.md", SOLO)];
+        let (_d, before) = site(&base);
+        let edit = |from: &str, to: &str| {
+            assert!(SOLO.contains(from));
+            site(&[base[0], ("content/announcements/solo.md", &SOLO.replace(from, to))])
+        };
+        let cases: [(&str, (tempfile::TempDir, Site), bool); 6] = [
+            ("a new title", edit("title: Solo", "title: Solo again"), true),
+            ("new text", edit("Text.", "Other text."), true),
+            ("another speaker", edit("speakers: [ann-other]", "speakers: [jane-doe]"), false),
+            ("a topic", edit("speakers: [ann-other]", "speakers: [ann-other]\ntopics: [trade]"), false),
+            ("an earlier date, so another order", edit("date: 2030-05-15", "date: 2001-05-15"), false),
+            ("a new page", site(&[base[0], base[1], ("content/pages/contact.md", "---\ntitle: C\n---\nx\n")]), false),
+        ];
+        for (what, (_dir, after), same) in cases {
+            assert_eq!(same_shape(&before, &after), same, "{what}");
+            // Whenever the shape is the same, so is every page's path and dependencies.
+            if same {
+                assert_eq!(all_pages(&before), all_pages(&after), "{what}");
+            } else {
+                assert_ne!(all_pages(&before), all_pages(&after), "{what}");
+            }
+        }
     }
 
     #[test]

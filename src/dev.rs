@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::deps::{self, Input, PageDeps};
+use crate::deps::{self, Input};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Inputs, Settings};
 use crate::model::Site;
@@ -23,7 +23,9 @@ pub type Files = imbl::HashMap<String, Arc<OutputFile>>;
 
 struct Built {
     site: Site,
-    deps: HashMap<String, (PageKind, PageDeps)>,
+    kinds: Vec<PageKind>,
+    /// Shared with the next build when the site keeps its shape (see [`deps::same_shape`]).
+    deps: Arc<deps::Pages>,
     files: Files,
 }
 
@@ -252,7 +254,10 @@ impl DevSite {
         let site = self.inputs.assemble(&self.settings)?;
         clock.lap("assemble");
         let kinds = render::pages(&site, templates);
-        let new_deps = deps::pages(&site, &kinds);
+        let new_deps = match &self.built {
+            Some(old) if old.kinds == kinds && deps::same_shape(&old.site, &site) => Arc::clone(&old.deps),
+            _ => Arc::new(deps::pages(&site, &kinds)),
+        };
         let to_render: Vec<PageKind> = match &self.built {
             Some(old) if !everything && !self.pending.contains(&Input::Settings) => {
                 deps::affected((&old.site, &old.deps), (&site, &new_deps), &self.pending, &self.closure)
@@ -395,7 +400,7 @@ impl DevSite {
             clock.lap("data files");
         }
         let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
-        self.built = Some(Built { site, deps: new_deps, files });
+        self.built = Some(Built { site, kinds, deps: new_deps, files });
         Ok(Change {
             paths: changed.into_iter().collect(),
             css_only,
