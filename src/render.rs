@@ -715,87 +715,195 @@ fn meta(site: &Site, kind: PageKind) -> Meta {
 
 /// schema.org data for the page, as JSON safe to put inside a `<script>` element: the event on
 /// the home page, a NewsArticle per announcement, a Person per speaker.
+// The schema.org vocabulary, as JSON-LD. Fields are declared in the byte order of their names, so
+// the output has sorted keys, as a JSON object map would write them.
+
+/// A named thing of a schema.org type: an organization, a country.
+#[derive(Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct PlaceLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    address: AddressLd<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct AddressLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "addressLocality")]
+    locality: &'a str,
+}
+
+#[derive(Serialize)]
+struct EventLd<'a> {
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    context: Option<&'static str>,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(rename = "endDate")]
+    end_date: String,
+    #[serde(rename = "eventAttendanceMode")]
+    attendance_mode: &'static str,
+    #[serde(rename = "eventStatus")]
+    status: &'static str,
+    location: PlaceLd<'a>,
+    name: &'a str,
+    #[serde(rename = "startDate")]
+    start_date: String,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct PersonLd<'a> {
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    context: Option<&'static str>,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    job_title: Option<&'a str>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nationality: Option<Named<'a>>,
+    url: String,
+    #[serde(rename = "worksFor", skip_serializing_if = "Option::is_none")]
+    works_for: Option<Named<'a>>,
+}
+
+#[derive(Serialize)]
+struct ArticleLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    about: EventLd<'a>,
+    author: Named<'a>,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    description: &'a str,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mentions: Vec<PersonLd<'a>>,
+    url: &'a str,
+}
+
+const SCHEMA_ORG: &str = "https://schema.org";
+
+fn event_ld<'a>(c: &'a SiteConfig, context: Option<&'static str>, description: Option<&'a str>) -> EventLd<'a> {
+    EventLd {
+        context,
+        kind: "Event",
+        description,
+        end_date: c.event.end.to_string(),
+        attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
+        status: "https://schema.org/EventScheduled",
+        location: PlaceLd {
+            kind: "Place",
+            address: AddressLd { kind: "PostalAddress", locality: &c.event.city },
+            name: c.event.venue.as_deref(),
+        },
+        name: &c.event.name,
+        start_date: c.event.start.to_string(),
+        url: &c.base_url,
+    }
+}
+
+/// The page's schema.org description as JSON-LD: the event on the home page, a news article on
+/// an announcement's page, a person on a speaker's page.
 fn structured_data(site: &Site, kind: PageKind, canonical: &str) -> Option<String> {
-    use serde_json::json;
     let c = &site.config;
-    let event = || {
-        let mut location =
-            json!({ "@type": "Place", "address": { "@type": "PostalAddress", "addressLocality": c.event.city } });
-        if let Some(venue) = &c.event.venue {
-            location["name"] = json!(venue);
-        }
-        json!({
-            "@type": "Event",
-            "name": c.event.name,
-            "startDate": c.event.start.to_string(),
-            "endDate": c.event.end.to_string(),
-            "eventStatus": "https://schema.org/EventScheduled",
-            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-            "location": location,
-            "url": c.base_url,
-        })
-    };
-    let person = |i: usize| {
+    let event = |context, description| event_ld(c, context, description);
+    let person = |context: Option<&'static str>, i: usize| {
         let s = &site.speakers[i];
-        let mut p = json!({
-            "@type": "Person",
-            "name": s.name,
-            "url": format!("{}{}", c.base_url, &PageKind::Speaker(i).path(site)[1..]),
-        });
-        if let Some(role) = &s.role {
-            p["jobTitle"] = json!(role);
+        PersonLd {
+            context,
+            kind: "Person",
+            job_title: s.role.as_deref(),
+            name: &s.name,
+            nationality: s.country.as_deref().map(|name| Named { kind: "Country", name }),
+            url: format!("{}{}", c.base_url, &PageKind::Speaker(i).path(site)[1..]),
+            works_for: s.organization.as_deref().map(|name| Named { kind: "Organization", name }),
         }
-        if let Some(org) = &s.organization {
-            p["worksFor"] = json!({ "@type": "Organization", "name": org });
-        }
-        if let Some(country) = &s.country {
-            p["nationality"] = json!({ "@type": "Country", "name": country });
-        }
-        p
     };
-    let data = match kind {
-        PageKind::Index => {
-            let mut e = event();
-            e["@context"] = json!("https://schema.org");
-            e["description"] = json!(c.description);
-            e
-        }
+    let json = match kind {
+        PageKind::Index => serde_json::to_string(&event(Some(SCHEMA_ORG), Some(&c.description))),
         PageKind::Announcement(i) => {
             let a = &site.announcements[i];
-            let mut article = json!({
-                "@context": "https://schema.org",
-                "@type": "NewsArticle",
-                "headline": a.title,
-                "description": a.summary,
-                "datePublished": a.date.to_string(),
-                "url": canonical,
-                "mainEntityOfPage": canonical,
-                "about": event(),
-                "inLanguage": c.language,
-            });
-            if !a.speakers.is_empty() {
-                article["mentions"] = json!(a.speakers.iter().map(|&s| person(s)).collect::<Vec<_>>());
-            }
-            article["author"] = match &a.source {
-                Some(source) => json!({ "@type": "Organization", "name": source.name }),
-                None => json!({ "@type": "Organization", "name": c.title }),
-            };
-            article
+            serde_json::to_string(&ArticleLd {
+                context: SCHEMA_ORG,
+                kind: "NewsArticle",
+                about: event(None, None),
+                author: Named { kind: "Organization", name: a.source.as_ref().map_or(&c.title, |s| &s.name) },
+                date_published: a.date.to_string(),
+                description: &a.summary,
+                headline: &a.title,
+                in_language: &c.language,
+                main_entity_of_page: canonical,
+                mentions: a.speakers.iter().map(|&s| person(None, s)).collect(),
+                url: canonical,
+            })
         }
-        PageKind::Speaker(i) => {
-            let mut p = person(i);
-            p["@context"] = json!("https://schema.org");
-            p
-        }
+        PageKind::Speaker(i) => serde_json::to_string(&person(Some(SCHEMA_ORG), i)),
         _ => return None,
     };
+    // Serializing borrowed strings cannot fail.
+    let json = json.ok()?;
     // `</` would end the script element early; `\u003c` means the same to a JSON reader.
-    Some(data.to_string().replace('<', "\\u003c"))
+    Some(if json.contains('<') { json.replace('<', "\\u003c") } else { json })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn structured_data_is_json_with_sorted_keys_and_no_closing_tags() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("s");
+        crate::starter::create(&root).unwrap();
+        let settings = root.join("content/site.yaml");
+        let text = std::fs::read_to_string(&settings).unwrap();
+        std::fs::write(
+            &settings,
+            text.replace("  city: Example City", "  city: Example City\n  venue: Hall </script> A"),
+        )
+        .unwrap();
+        let site = crate::load::load(&root, &crate::load::Settings::default()).unwrap();
+        for kind in [PageKind::Index, PageKind::Announcement(0), PageKind::Speaker(0)] {
+            let json = structured_data(&site, kind, "https://example.org/x/").unwrap();
+            assert!(!json.contains('<'), "{json}");
+            let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+            // serde_json's own maps sort their keys: the same text means the same order.
+            assert_eq!(value.to_string().replace('<', "\\u003c"), json);
+            let event = if kind == PageKind::Index { &value } else { &value["about"] };
+            if kind != PageKind::Speaker(0) {
+                assert_eq!(event["location"]["name"], "Hall </script> A");
+                assert_eq!(event["location"]["address"]["addressLocality"], "Example City");
+            }
+        }
+        let article: serde_json::Value =
+            serde_json::from_str(&structured_data(&site, PageKind::Announcement(0), "u").unwrap()).unwrap();
+        let person = &article["mentions"][0];
+        assert_eq!(person["@type"], "Person");
+        assert_eq!(person["worksFor"]["name"], "Example Expo Secretariat");
+        assert_eq!(person["nationality"]["name"], "Exampleland");
+        assert_eq!(person["jobTitle"], "Director");
+        assert!(person.get("@context").is_none());
+    }
 
     #[test]
     fn numbers_and_initials_read_well() {
