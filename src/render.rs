@@ -713,8 +713,6 @@ fn meta(site: &Site, kind: PageKind) -> Meta {
     Meta { title, description, kind }
 }
 
-/// schema.org data for the page, as JSON safe to put inside a `<script>` element: the event on
-/// the home page, a NewsArticle per announcement, a Person per speaker.
 // The schema.org vocabulary, as JSON-LD. Fields are declared in the byte order of their names, so
 // the output has sorted keys, as a JSON object map would write them.
 
@@ -822,8 +820,8 @@ fn event_ld<'a>(c: &'a SiteConfig, context: Option<&'static str>, description: O
     }
 }
 
-/// The page's schema.org description as JSON-LD: the event on the home page, a news article on
-/// an announcement's page, a person on a speaker's page.
+/// schema.org data for the page, as JSON safe to put inside a `<script>` element: the event on
+/// the home page, a NewsArticle per announcement, a Person per speaker.
 fn structured_data(site: &Site, kind: PageKind, canonical: &str) -> Option<String> {
     let c = &site.config;
     let event = |context, description| event_ld(c, context, description);
