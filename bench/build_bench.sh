@@ -11,20 +11,20 @@
 #   --runs N        timed runs per command (default: 5 up to 10k announcements, 3 above)
 #   --regen         regenerate the sites even if they exist
 #   --no-build      do not run `cargo build --release` (use target/release/brief as it is)
-#   --no-install    do not try to install hugo, hyperfine and /usr/bin/time
+#   --no-install    do not try to install hugo and /usr/bin/time
 #   --quiet-load L  before each size, wait (up to 30 min) until the 1-minute load average is below L
 #
 # For each size it generates the site with ../shared/bench/gen_site.py (brief and Hugo flavours;
-# the brief flavour gets this project's templates/ copied in), times cold builds of both in one
-# hyperfine run (the output directory is removed in --prepare before every run, warmup 1), and
-# measures the peak memory of one more build of each with /usr/bin/time -v. It prints a table
-# (medians, ratios, peak memory, time per page), the scaling check and brief's 10k time against
-# the "floor" of the issue. Zola is not timed: it is not packaged by Debian.
+# the brief flavour gets this project's templates/ copied in) and times cold builds of both with
+# bench/alternate.py: one warmup round, then the runs of brief and Hugo alternate (brief, Hugo,
+# Hugo, brief, ...), the output directory removed before every run, each run under
+# /usr/bin/time -v for its peak memory. It prints a table (medians, ratios, median peak memory,
+# time per page), the scaling check and brief's 10k time against the "floor" of the issue. Zola
+# is not timed: neither Debian nor crates.io has it.
 #
-# hyperfine runs all runs of one command, then all of the other: runs are not interleaved.
-# Results (hyperfine JSON and Markdown, /usr/bin/time output, summary.md) are kept in
-# WORK/results-FS (FS: the output's file system type, tmpfs or ext4); the summary covers every size
-# measured there, by this run or an earlier one.
+# Results (alternate.py's JSON with every run, summary.md) are kept in WORK/results-FS (FS: the
+# output's file system type, tmpfs or ext4); the summary covers every size measured there, by
+# this run or an earlier one.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
         --no-build) build=0; shift ;;
         --no-install) install=0; shift ;;
         --quiet-load) quiet_load="$2"; shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         [0-9]*) sizes+=("$1"); shift ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
@@ -62,7 +62,6 @@ results="$work/results-$out_fs"
 # ------------------------------------------------------------------ tools
 need=()
 command -v hugo >/dev/null || need+=(hugo)
-command -v hyperfine >/dev/null || need+=(hyperfine)
 [ -x /usr/bin/time ] || need+=(time)
 command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
@@ -95,7 +94,6 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "host: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/{print $2}') GB RAM"
     echo "hugo: $(hugo version)"
-    echo "hyperfine: $(hyperfine --version)"
     echo "brief: $(cd "$project" && git rev-parse --short HEAD)$(cd "$project" && git diff --quiet HEAD -- src templates Cargo.toml || echo ' + uncommitted changes')"
     echo "sites: $work/sites  output: $out_dir ($out_fs)"
     echo "load average at start: $load_start"
@@ -128,17 +126,11 @@ for n in "${sizes[@]}"; do
     hugo_cmd="hugo --quiet --source $site/hugo --destination $oh"
 
     load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "== $n announcements: hyperfine, $r runs each (load average $load_before)"
-    hyperfine --style basic --warmup 1 --runs "$r" \
-        --export-json "$results/hyperfine-$n.json" --export-markdown "$results/hyperfine-$n.md" \
-        -n "brief $n" --prepare "rm -rf $ob" "$brief_cmd" \
-        -n "hugo $n" --prepare "rm -rf $oh" "$hugo_cmd"
-
-    echo "== $n announcements: peak memory (/usr/bin/time -v)"
-    rm -rf "$ob" "$oh"
-    /usr/bin/time -v -o "$results/time-brief-$n.txt" $brief_cmd >/dev/null
-    /usr/bin/time -v -o "$results/time-hugo-$n.txt" $hugo_cmd
-    grep -H 'Maximum resident' "$results/time-brief-$n.txt" "$results/time-hugo-$n.txt" | sed "s|$results/||"
+    echo "== $n announcements: $r runs each, alternating (load average $load_before)"
+    python3 "$here/alternate.py" --warmup 1 --runs "$r" --json "$results/runs-$n.json" \
+        --name brief --prepare "rm -rf $ob" --cmd "$brief_cmd" \
+        --name hugo --prepare "rm -rf $oh" --cmd "$hugo_cmd"
+    # The last run of each is still in place.
     echo "pages written: brief $(find "$ob" -type f | wc -l), hugo $(find "$oh" -type f | wc -l)"
     rm -rf "$ob" "$oh"
     echo "$(date -u '+%Y-%m-%d %H:%M UTC')|$load_before|$(cut -d' ' -f1-3 /proc/loadavg)" >"$results/meta-$n.txt"
@@ -151,17 +143,14 @@ echo "load average at end: $load_end" | tee -a "$results/machine.txt"
 python3 - "$results" <<'EOF' | tee "$results/summary.md"
 import glob, json, os, re, sys
 results = sys.argv[1]
-sizes = sorted(int(re.search(r"hyperfine-(\d+)\.json$", p).group(1)) for p in glob.glob(f"{results}/hyperfine-*.json"))
+sizes = sorted(int(re.search(r"runs-(\d+)\.json$", p).group(1)) for p in glob.glob(f"{results}/runs-*.json"))
 
 def median(n, tool):
-    data = json.load(open(f"{results}/hyperfine-{n}.json"))
-    for r in data["results"]:
-        if r["command"].startswith(tool):
-            return r["median"], r["min"], r["max"], len(r["times"])
+    r = json.load(open(f"{results}/runs-{n}.json"))["results"][tool]
+    return r["median"], r["min"], r["max"], len(r["times"])
 
 def peak_mb(n, tool):
-    text = open(f"{results}/time-{tool}-{n}.txt").read()
-    return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
+    return json.load(open(f"{results}/runs-{n}.json"))["results"][tool]["max_rss_kb_median"] / 1024
 
 def meta(n):
     try:
