@@ -3,6 +3,7 @@
 //! `check` runs every phase but the last; `build` runs them all. Errors of the load phase and of
 //! the templates are reported together, so one run shows as many mistakes as possible.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -73,26 +74,53 @@ pub struct Rendered {
     pub files: Vec<OutputFile>,
 }
 
-/// Loads, validates, renders and checks links; writes nothing.
-pub fn render_site(root: &Path, settings: &Settings) -> Result<Rendered, Error> {
+/// The load phase of every command: the content, validated, and the compiled templates.
+/// `prepare` runs on the content before the templates are compiled (`publish` fingerprints the
+/// static files there), and `asset_urls` gives, from what it made, the URLs the templates'
+/// `asset()` function returns. The errors of the content, of `prepare` and of the templates are
+/// reported together, so that one run shows as many mistakes as possible.
+pub fn load_phase<P>(
+    root: &Path,
+    settings: &Settings,
+    prepare: impl FnOnce(&Site) -> Result<P, Diagnostics>,
+    asset_urls: impl FnOnce(&P) -> HashMap<String, String>,
+) -> Result<(Site, Templates, P), Error> {
     let site = load::load(root, settings);
     let base_path = site.as_ref().map_or("/".to_string(), |s| s.config.base_path.clone());
-    let templates = Templates::load(root, &base_path);
-    let (site, templates) = match (site, templates) {
-        (Ok(site), Ok(templates)) => (site, templates),
-        (site, templates) => {
+    let prepared = site.as_ref().ok().map(prepare);
+    let urls = match &prepared {
+        Some(Ok(p)) => asset_urls(p),
+        _ => HashMap::new(),
+    };
+    let templates = Templates::load_with_assets(root, &base_path, urls);
+    match (site, templates, prepared) {
+        (Ok(site), Ok(templates), Some(Ok(prepared))) => Ok((site, templates, prepared)),
+        (site, templates, prepared) => {
             let mut all = Diagnostics::default();
-            for errs in [site.err(), templates.err()].into_iter().flatten() {
+            for errs in [site.err(), templates.err(), prepared.and_then(Result::err)].into_iter().flatten() {
                 all.0.extend(errs.0);
             }
-            return Err(Error::Content(all.finish()));
+            Err(Error::Content(all.finish()))
         }
-    };
-    let files = render::render(&site, &templates).map_err(Error::Content)?;
-    let broken = crate::links::check(&site, &files);
-    if !broken.is_empty() {
-        return Err(Error::Content(broken));
     }
+}
+
+/// The render phase, then the link check: every output file, every internal link and anchor
+/// written in the content found among them.
+pub fn render_phase(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Error> {
+    let files = render::render(site, templates).map_err(Error::Content)?;
+    let broken = crate::links::check(site, &files);
+    if broken.is_empty() {
+        Ok(files)
+    } else {
+        Err(Error::Content(broken))
+    }
+}
+
+/// Loads, validates, renders and checks links; writes nothing.
+pub fn render_site(root: &Path, settings: &Settings) -> Result<Rendered, Error> {
+    let (site, templates, ()) = load_phase(root, settings, |_| Ok(()), |_| HashMap::new())?;
+    let files = render_phase(&site, &templates)?;
     Ok(Rendered { site, files })
 }
 

@@ -17,10 +17,8 @@ pub mod sitemap;
 use std::time::Instant;
 
 use crate::build::{Error, Options, Report};
-use crate::diagnostic::Diagnostics;
 use crate::output;
-use crate::render::{self, Contents, OutputFile};
-use crate::templates::Templates;
+use crate::render::{Contents, OutputFile};
 
 /// What to publish.
 #[derive(Debug, Clone)]
@@ -33,30 +31,9 @@ pub struct PublishOptions {
 
 /// Builds the production site into memory: every output file, checked.
 pub fn render_site(options: &PublishOptions) -> Result<Vec<OutputFile>, Error> {
-    let root = &options.build.root;
-    let site = crate::load::load(root, &options.build.settings);
-    let base_path = site.as_ref().map_or("/".to_string(), |s| s.config.base_path.clone());
-    let prepared = site.as_ref().ok().map(assets::prepare);
-    let asset_map = match &prepared {
-        Some(Ok(a)) => a.urls(),
-        _ => Default::default(),
-    };
-    let templates = Templates::load_with_assets(root, &base_path, asset_map);
-    let (site, templates, assets) = match (site, templates, prepared) {
-        (Ok(site), Ok(templates), Some(Ok(assets))) => (site, templates, assets),
-        (site, templates, prepared) => {
-            let mut all = Diagnostics::default();
-            for errs in [site.err(), templates.err(), prepared.and_then(Result::err)].into_iter().flatten() {
-                all.0.extend(errs.0);
-            }
-            return Err(Error::Content(all.finish()));
-        }
-    };
-    let mut files = render::render(&site, &templates).map_err(Error::Content)?;
-    let broken = crate::links::check(&site, &files);
-    if !broken.is_empty() {
-        return Err(Error::Content(broken));
-    }
+    let (site, templates, assets) =
+        crate::build::load_phase(&options.build.root, &options.build.settings, assets::prepare, assets::Assets::urls)?;
+    let mut files = crate::build::render_phase(&site, &templates)?;
     let problems = checks::pages(&site, &files);
     if !problems.is_empty() {
         return Err(Error::Content(problems));
