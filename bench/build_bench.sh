@@ -17,10 +17,10 @@
 # For each size it generates the site with ../shared/bench/gen_site.py (brief and Hugo flavours;
 # the brief flavour gets this project's templates/ copied in) and times cold builds of both with
 # bench/alternate.py: one warmup round, then the runs of brief and Hugo alternate (brief, Hugo,
-# Hugo, brief, ...), the output directory removed before every run, each run under
-# /usr/bin/time -v for its peak memory. It prints a table (medians, ratios, median peak memory,
-# time per page), the scaling check and brief's 10k time against the "floor" of the issue. Zola
-# is not timed: neither Debian nor crates.io has it.
+# Hugo, brief, ...), the output directory removed (and, on a disk, written back with `sync`)
+# before every run, each run under /usr/bin/time -v for its peak memory. It prints a table
+# (medians, ratios, median peak memory, time per page), the scaling check and brief's 10k time
+# against the "floor" of the issue. Zola is not timed: neither Debian nor crates.io has it.
 #
 # Results (alternate.py's JSON with every run, summary.md) are kept in WORK/results-FS (FS: the
 # output's file system type, tmpfs or ext4); the summary covers every size measured there, by
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
         --no-build) build=0; shift ;;
         --no-install) install=0; shift ;;
         --quiet-load) quiet_load="$2"; shift 2 ;;
-        -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         [0-9]*) sizes+=("$1"); shift ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
@@ -127,9 +127,13 @@ for n in "${sizes[@]}"; do
 
     load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "== $n announcements: $r runs each, alternating (load average $load_before)"
+    # On a disk, each build leaves over a hundred megabytes to write back, which the kernel would
+    # otherwise do during the next runs, of either tool; `sync` (untimed) lets each run start clean.
+    flush=""
+    [ "$out_fs" = tmpfs ] || flush=" && sync"
     python3 "$here/alternate.py" --warmup 1 --runs "$r" --json "$results/runs-$n.json" \
-        --name brief --prepare "rm -rf $ob" --cmd "$brief_cmd" \
-        --name hugo --prepare "rm -rf $oh" --cmd "$hugo_cmd"
+        --name brief --prepare "rm -rf $ob$flush" --cmd "$brief_cmd" \
+        --name hugo --prepare "rm -rf $oh$flush" --cmd "$hugo_cmd"
     # The last run of each is still in place.
     echo "pages written: brief $(find "$ob" -type f | wc -l), hugo $(find "$oh" -type f | wc -l)"
     rm -rf "$ob" "$oh"

@@ -13,12 +13,22 @@
 //! to `BRIEF_PHASE_OUT` (default `/dev/shm/brief-phase-out`, removed before and after):
 //!
 //!     BRIEF_PHASE_SITE=/dev/shm/brief-bench/sites/10000/brief cargo bench --bench phases
+//!
+//! It then opens the site as `serve` does and saves one announcement's title 20 times
+//! (restoring the file after), printing the median of each phase of the incremental rebuilds and
+//! the time until the changed page is ready to be served.
+//!
+//! The benchmarks use the allocator of the `brief` binary (mimalloc), so that the figures are
+//! those of the command.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use criterion::{criterion_group, BatchSize, Criterion, Throughput};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -173,6 +183,54 @@ fn phase_split(root: &Path) {
     drop((files, templates, site));
     step(&mut lap, "drop (not in total)");
     let _ = std::fs::remove_dir_all(&out);
+    serve_split(root);
+}
+
+/// Incremental rebuilds as `serve` runs them, after one announcement's title is saved: the median
+/// of each phase over 20 saves, and of the time until the changed page is ready to serve.
+#[allow(clippy::print_stdout)]
+fn serve_split(root: &Path) {
+    use brief::dev::{DevSite, Outcome};
+    use std::time::Instant;
+    let mut site = DevSite::open(root, brief::Settings::default());
+    assert!(site.error().is_none(), "{:?}", site.error());
+    let dir = root.join("content/announcements");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    let file = names[names.len() / 2].clone();
+    let original = std::fs::read_to_string(&file).unwrap();
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let mut phases: Vec<(&'static str, Vec<f64>)> = Vec::new();
+    let (mut early, mut total) = (Vec::new(), Vec::new());
+    for i in 0..20 {
+        std::fs::write(&file, original.replacen("title: ", &format!("title: Saved {i} "), 1)).unwrap();
+        let started = Instant::now();
+        let mut ready = None;
+        let outcome = site.apply_with(std::slice::from_ref(&file), &mut |_, _| ready = Some(started.elapsed()));
+        let elapsed = started.elapsed();
+        let Outcome::Changed(change) = outcome else { panic!("expected a change, got {outcome:?}") };
+        early.push(ready.unwrap_or(elapsed).as_secs_f64() * 1000.0);
+        total.push(elapsed.as_secs_f64() * 1000.0);
+        for (name, d) in change.phases {
+            match phases.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, v)) => v.push(d.as_secs_f64() * 1000.0),
+                None => phases.push((name, vec![d.as_secs_f64() * 1000.0])),
+            }
+        }
+    }
+    std::fs::write(&file, original).unwrap();
+    println!("serve: one announcement saved ({}), medians of 20 rebuilds", file.display());
+    println!(
+        "  changed page ready         {:>9.1} ms (file read, then the phases up to the first links)",
+        median(early)
+    );
+    for (name, v) in phases {
+        println!("  {name:<26} {:>9.1} ms", median(v));
+    }
+    println!("  whole rebuild              {:>9.1} ms", median(total));
 }
 
 criterion_group!(benches, phases);
