@@ -538,7 +538,11 @@ pub fn locate_nth(source: &str, range: Range<usize>, path: &[Seg], value: Option
     let mut block = range.clone();
     let mut found = range.start..range.start;
     for seg in path {
-        match find_seg(source, block.clone(), *seg) {
+        let step = find_seg(source, block.clone(), *seg).or_else(|| match seg {
+            Seg::Key(key) => find_flow_key(source, block.clone(), key),
+            Seg::Index(_) => None,
+        });
+        match step {
             Some((head, body)) => {
                 found = head;
                 block = body;
@@ -567,6 +571,53 @@ pub fn locate_nth(source: &str, range: Range<usize>, path: &[Seg], value: Option
         }
     }
     found
+}
+
+/// Finds `key` in the flow mapping that opens `range` (`{value: 12, unit: visitors}`): the span
+/// of the key and the range of its value, up to the `,` or `}` that ends it.
+fn find_flow_key(source: &str, range: Range<usize>, key: &str) -> Option<(Range<usize>, Range<usize>)> {
+    let text = &source[range.clone()];
+    let open = text.find(|c: char| !c.is_whitespace())?;
+    if !text[open..].starts_with('{') {
+        return None;
+    }
+    let (mut depth, mut quote, mut entry) = (0usize, None, open + 1);
+    for (i, b) in text.bytes().enumerate().skip(open) {
+        if let Some(q) = quote {
+            quote = (b != q).then_some(q);
+            continue;
+        }
+        let ends_entry = match b {
+            b'"' | b'\'' => {
+                quote = Some(b);
+                false
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                false
+            }
+            b'}' | b']' => {
+                depth -= 1;
+                depth == 0
+            }
+            b',' => depth == 1,
+            _ => false,
+        };
+        if ends_entry {
+            let written = &text[entry..i];
+            let body = written.trim_start();
+            if let Some(len) = key_len(body, key) {
+                let k = range.start + entry + (written.len() - body.len());
+                let colon = k + len + source[k + len..].find(':').map_or(0, |c| c + 1);
+                return Some((k..k + len, colon..range.start + i));
+            }
+            if depth == 0 {
+                return None;
+            }
+            entry = i + 1;
+        }
+    }
+    None
 }
 
 struct Line {
@@ -710,6 +761,20 @@ mod tests {
         assert_eq!(crate::diagnostic::line_col(text, r.start), (3, 9));
         let r = locate(text, 0..text.len(), &[Seg::Index(1), Seg::Key("speakers")], Some("x"));
         assert_eq!(crate::diagnostic::line_col(text, r.start), (5, 14));
+    }
+
+    #[test]
+    fn locate_walks_into_flow_mappings() {
+        let text = "- date: 2011\n  figure: {value: 12, unit: visitors, series: visitors, label: \"a, b\"}\n";
+        let at = |key, value| {
+            let r = locate(text, 0..text.len(), &[Seg::Index(0), Seg::Key("figure"), Seg::Key(key)], Some(value));
+            (&text[r.clone()], crate::diagnostic::line_col(text, r.start))
+        };
+        assert_eq!(at("unit", "visitors"), ("visitors", (2, 29)));
+        assert_eq!(at("series", "visitors"), ("visitors", (2, 47)));
+        assert_eq!(at("label", "\"a, b\""), ("\"a, b\"", (2, 64)));
+        // A key the mapping does not have falls back to the mapping's own key.
+        assert_eq!(at("year", "2011"), ("figure", (2, 3)));
     }
 
     #[test]
