@@ -13,9 +13,9 @@ use crate::render::format_number;
 pub struct Chart {
     /// The series' slug.
     pub series: String,
-    /// A title made from the slug: `two-way-trade` is "Two-way trade".
+    /// The series' label, or a title made from its slug: `two-way-trade` is "Two way trade".
     pub title: String,
-    /// The unit of the values (of the first point, when they differ).
+    /// The unit of the values (the load phase checks that the points of a series share it).
     pub unit: String,
     /// The chart as inline SVG (safe to print as is).
     pub svg: String,
@@ -39,16 +39,20 @@ pub struct ChartPoint {
 /// Every series of the timeline that has at least two points, by slug.
 pub fn charts(site: &Site) -> Vec<Chart> {
     let mut series: BTreeMap<&str, Vec<(String, f64, &str)>> = BTreeMap::new();
+    let mut labels: BTreeMap<&str, &str> = BTreeMap::new();
     for e in &site.timeline {
         if let Some(f) = &e.figure {
             series.entry(f.series.as_str()).or_default().push((e.date.display(), f.value, f.unit.as_str()));
+            if let Some(label) = &f.label {
+                labels.entry(f.series.as_str()).or_insert(label.trim());
+            }
         }
     }
     series
         .into_iter()
         .filter(|(_, points)| points.len() >= 2)
         .map(|(slug, points)| {
-            let title = title_of(slug);
+            let title = labels.get(slug).map_or_else(|| title_of(slug), |l| l.to_string());
             let unit = points[0].2.to_string();
             let points: Vec<ChartPoint> = points
                 .into_iter()
@@ -136,11 +140,11 @@ mod tests {
         let charts = charts(&site);
         assert_eq!(charts.len(), 1);
         let c = &charts[0];
-        assert_eq!(c.title, "Two way trade");
+        assert_eq!(c.title, "Two-way China–ASEAN trade");
         assert_eq!(c.unit, "billion USD");
         let values: Vec<&str> = c.points.iter().map(|p| p.value_display.as_str()).collect();
         assert_eq!(values, ["54.8", "362.8"]);
-        assert_eq!(c.summary, "Two way trade: 54.8 billion USD in 2002, 362.8 billion USD in 2011.");
+        assert_eq!(c.summary, "Two-way China–ASEAN trade: 54.8 billion USD in 2002, 362.8 billion USD in 2011.");
         // The SVG parses as XML, says what it shows, and draws one bar per point, the larger higher.
         let doc = roxmltree::Document::parse(&c.svg).unwrap();
         let root = doc.root_element();

@@ -132,6 +132,8 @@ struct RawPoint {
     value: f64,
     unit: String,
     series: String,
+    #[serde(default)]
+    label: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -643,9 +645,11 @@ impl Inputs {
                         value: f.value,
                         unit: f.unit.clone(),
                         series: f.series.clone(),
+                        label: f.label.clone(),
                     }),
                 });
             }
+            check_series(&file.path, &file.text, raw, &mut errors);
         }
         timeline.sort_by_key(|e| e.date);
 
@@ -713,6 +717,47 @@ impl Inputs {
         };
         site.link_back();
         Ok(site)
+    }
+}
+
+/// The points of a series are drawn on one chart: they must share a unit, and a label given to
+/// the series must be the same wherever it is given.
+fn check_series(path: &Path, text: &Arc<str>, raw: &[RawTimelineEntry], errors: &mut Diagnostics) {
+    struct First<'a> {
+        unit: (&'a str, usize),
+        label: Option<(&'a str, usize)>,
+    }
+    let whole = 0..text.len();
+    let at = |i: usize, key: &str, value: &str| {
+        yaml::locate(text, whole.clone(), &[Seg::Index(i), Seg::Key("figure"), Seg::Key(key)], Some(value))
+    };
+    let line = |i: usize, key: &str, value: &str| crate::diagnostic::line_col(text, at(i, key, value).start).0;
+    let mut seen: FxHashMap<&str, First> = FxHashMap::default();
+    for (i, f) in raw.iter().enumerate().filter_map(|(i, e)| e.figure.as_ref().map(|f| (i, f))) {
+        let (unit, label) = (f.unit.trim(), f.label.as_deref().map(str::trim));
+        let Some(first) = seen.get_mut(f.series.as_str()) else {
+            seen.insert(&f.series, First { unit: (unit, i), label: label.map(|l| (l, i)) });
+            continue;
+        };
+        if unit != first.unit.0 {
+            let (was, j) = first.unit;
+            errors.push(
+                Diagnostic::at(path, text, at(i, "unit", unit), format!("the series `{}` mixes units", f.series))
+                    .label(format!("line {} gives `{was}`", line(j, "unit", was)))
+                    .help(format!(
+                        "a chart compares the points of a series, so they share one unit: convert this value to {was}, or put it in another series"
+                    )),
+            );
+        }
+        match (label, first.label) {
+            (Some(l), Some((was, j))) if l != was => errors.push(
+                Diagnostic::at(path, text, at(i, "label", l), format!("the series `{}` has two labels", f.series))
+                    .label(format!("line {} gives `{was}`", line(j, "label", was)))
+                    .help("give the label once, on any point of the series, or the same label on each"),
+            ),
+            (Some(l), None) => first.label = Some((l, i)),
+            _ => {}
+        }
     }
 }
 

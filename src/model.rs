@@ -90,6 +90,9 @@ pub struct Point {
     pub unit: String,
     /// The series it belongs to (a slug).
     pub series: String,
+    /// What the series measures, as the chart's title (`Two-way China–ASEAN trade`); given on
+    /// any one point of the series, or on each alike.
+    pub label: Option<String>,
 }
 
 /// One announcement (`content/announcements/<slug>.md`).

@@ -709,6 +709,68 @@ fn unknown_announcement_in_timeline() {
     .run();
 }
 
+/// Two points of one chart series, the first as a flow mapping, the second as a block.
+const SERIES: &str = "\
+- date: \"2031\"
+  title: Visitors
+  figure: {value: 10, unit: thousand visitors, series: visitors, label: Visitors}
+- date: \"2032\"
+  title: More visitors
+  figure:
+    value: 12
+    unit: thousand visitors
+    series: visitors
+";
+
+#[test]
+fn chart_series_with_two_units() {
+    Case {
+        mistake: |s| {
+            s.write(
+                TIMELINE_YAML,
+                format!("{TIMELINE}{}", SERIES.replace("unit: thousand visitors\n", "unit: visitors\n")),
+            );
+        },
+        at: &["content/timeline.yaml:14:11"],
+        says: &["the series `visitors` mixes units", "line 9 gives `thousand visitors`"],
+        help: &["convert this value to thousand visitors"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn chart_series_with_two_units_in_flow_mappings() {
+    Case {
+        mistake: |s| {
+            let second = "- date: \"2032\"\n  title: More\n  figure: {value: 12, unit: visitors, series: visitors}\n";
+            s.write(
+                TIMELINE_YAML,
+                format!("{TIMELINE}{}{second}", &SERIES[..SERIES.find("- date: \"2032\"").unwrap()]),
+            );
+        },
+        at: &["content/timeline.yaml:12:29"],
+        says: &["the series `visitors` mixes units", "line 9 gives `thousand visitors`"],
+        help: &["put it in another series"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn chart_series_with_two_labels() {
+    Case {
+        mistake: |s| {
+            s.write(TIMELINE_YAML, format!("{TIMELINE}{SERIES}    label: Visitors a year\n"));
+        },
+        at: &["content/timeline.yaml:16:12"],
+        says: &["the series `visitors` has two labels", "line 9 gives `Visitors`"],
+        help: &["give the label once"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
 #[test]
 fn speaker_listed_twice() {
     Case {

@@ -108,6 +108,13 @@ fn timeline_is_chronological_and_keeps_each_dates_precision() {
     }
     let years = texts(&doc, "section[aria-labelledby^=year-] h2");
     assert_eq!(years, ["2002", "2010", "2011", "2012"]);
+    // The trade figures of 2002 and 2011 form one chart, titled by the series' label.
+    for doc in [&doc, &page(&site, "/")] {
+        assert_eq!(texts(doc, ".chart-figure figcaption"), ["Two-way China–ASEAN trade (billion USD)"]);
+        assert_eq!(texts(doc, ".chart-figure tbody td"), ["54.8", "362.8"]);
+        let caption = texts(doc, ".chart-figure table caption");
+        assert_eq!(caption, ["Two-way China–ASEAN trade: 54.8 billion USD in 2002, 362.8 billion USD in 2011."]);
+    }
 }
 
 #[test]
