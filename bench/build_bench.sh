@@ -20,7 +20,8 @@
 # Hugo, brief, ...), the output directory removed (and, on a disk, written back with `sync`)
 # before every run, each run under /usr/bin/time -v for its peak memory. It prints a table
 # (medians, ratios, median peak memory, time per page), the scaling check and brief's 10k time
-# against the "floor" of the issue. Zola is not timed: neither Debian nor crates.io has it.
+# against the "floor" of the issue. Zola, which neither Debian 12 nor crates.io has, is timed
+# against brief by bench/zola_bench.sh.
 #
 # Results (alternate.py's JSON with every run, summary.md) are kept in WORK/results-FS (FS: the
 # output's file system type, tmpfs or ext4); the summary covers every size measured there, by
@@ -48,7 +49,7 @@ while [ $# -gt 0 ]; do
         --no-build) build=0; shift ;;
         --no-install) install=0; shift ;;
         --quiet-load) quiet_load="$2"; shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         [0-9]*) sizes+=("$1"); shift ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
