@@ -148,7 +148,7 @@ pub fn compress(files: Vec<OutputFile>) -> Vec<OutputFile> {
             let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::best());
             let gz = gz.write_all(&bytes).and_then(|_| gz.finish());
             let mut br = Vec::new();
-            let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
+            let params = brotli_params(bytes.len());
             let br_ok = brotli::BrotliCompress(&mut bytes.as_slice(), &mut br, &params).is_ok();
             let mut out = Vec::new();
             if let Ok(gz) = gz {
@@ -163,6 +163,17 @@ pub fn compress(files: Vec<OutputFile>) -> Vec<OutputFile> {
     let mut files = files;
     files.extend(extra);
     files
+}
+
+/// Brotli settings for a file of `len` bytes. At quality 9 the encoder clears a 32 MB hash table
+/// for every file, which costs far more than compressing a page of a few kilobytes: pages up to
+/// 64 KB get quality 6 (a 2 MB table), whose output is about 12% larger (brotli still takes a
+/// 10 KB page to under 2 KB); the few larger files, such as the lists and the search index, get
+/// quality 9 and a 4 MB window.
+fn brotli_params(len: usize) -> brotli::enc::BrotliEncoderParams {
+    // A window of 2^16 or less would make the encoder fall back to its largest table.
+    let (quality, lgwin) = if len <= 1 << 16 { (6, 18) } else { (9, 22) };
+    brotli::enc::BrotliEncoderParams { quality, lgwin, size_hint: len, ..Default::default() }
 }
 
 /// A `_headers` file (Netlify, Cloudflare Pages): a year of caching for fingerprinted assets,
@@ -252,6 +263,23 @@ mod tests {
         std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text).unwrap();
         assert_eq!(text, big);
         assert_eq!(compress(files), out);
+    }
+
+    #[test]
+    fn brotli_siblings_of_small_and_large_files_decompress_to_the_original() {
+        // Below and above the 64 KB line where the settings change.
+        let small = "briefing ".repeat(2_000);
+        let large: String = (0..40_000).map(|i| format!("{i} ")).collect();
+        assert!(small.len() < 1 << 16 && large.len() > 1 << 16);
+        let out = compress(vec![rendered("small.html", &small), rendered("large.json", &large)]);
+        for (name, original) in [("small.html.br", &small), ("large.json.br", &large)] {
+            let f = out.iter().find(|f| f.path == name).unwrap_or_else(|| panic!("no {name}"));
+            let Contents::Bytes(bytes) = &f.contents else { panic!() };
+            assert!(bytes.len() < original.len() / 3, "{name}: {} bytes", bytes.len());
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut brotli::Decompressor::new(&bytes[..], 4096), &mut text).unwrap();
+            assert_eq!(&text, original, "{name}");
+        }
     }
 
     #[test]
