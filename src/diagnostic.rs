@@ -186,10 +186,61 @@ impl Diagnostics {
         self
     }
 
-    /// Every diagnostic as text, one after another.
+    /// The diagnostics as text, one after another: the first [`SHOWN_IN_FULL`] in full, the
+    /// others counted by kind, each kind with its first location. One renamed speaker can leave
+    /// thousands of announcements pointing at the old name: the reader needs the first few in
+    /// full and the size of the rest, not thousands of carets.
     pub fn render(&self, color: bool) -> String {
-        self.0.iter().map(|d| d.render(color)).collect::<Vec<_>>().join("\n")
+        let shown = self.0.len().min(SHOWN_IN_FULL);
+        let mut out = self.0[..shown].iter().map(|d| d.render(color)).collect::<Vec<_>>().join("\n");
+        let rest = &self.0[shown..];
+        if rest.is_empty() {
+            return out;
+        }
+        // Kinds in the order they first appear, with how many there are and the first of each.
+        let mut kinds: Vec<(String, usize, &Diagnostic)> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for d in rest {
+            let kind = kind_of(&d.message);
+            match index.get(&kind) {
+                Some(&i) => kinds[i].1 += 1,
+                None => {
+                    index.insert(kind.clone(), kinds.len());
+                    kinds.push((kind, 1, d));
+                }
+            }
+        }
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        out.push_str(&format!("note: {} more problem{}, not shown in full:\n", rest.len(), plural(rest.len())));
+        for (kind, n, first) in kinds.iter().take(MAX_KINDS) {
+            out.push_str(&format!("  {n:>6} × {kind} (first at {})\n", first.location()));
+        }
+        if kinds.len() > MAX_KINDS {
+            let others: usize = kinds[MAX_KINDS..].iter().map(|k| k.1).sum();
+            let n = kinds.len() - MAX_KINDS;
+            out.push_str(&format!("  {others:>6} × {n} other kind{} of problem\n", plural(n)));
+        }
+        out.push_str("Fix the problems shown in full, then run again to see what is left.\n");
+        out
     }
+}
+
+/// How many problems [`Diagnostics::render`] shows in full.
+pub const SHOWN_IN_FULL: usize = 50;
+/// How many kinds of problem it lists beyond those.
+const MAX_KINDS: usize = 20;
+
+/// A message with each `quoted` name replaced by `…`: "unknown speaker `su-b`" is of the kind
+/// "unknown speaker `…`".
+fn kind_of(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        out.push_str(if i % 2 == 1 { "…" } else { part });
+    }
+    out
 }
 
 impl fmt::Display for Diagnostics {
@@ -235,6 +286,37 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_problems_show_the_first_in_full_and_count_the_rest_by_kind() {
+        let source: Arc<str> = Arc::from("speakers: [a]\n");
+        let at = |i: usize, message: String| Diagnostic::at(format!("f{i:03}.md"), &source, 11..12, message);
+        let mut all = Diagnostics::default();
+        for i in 0..120 {
+            all.push(at(i, format!("unknown speaker `s{i}`")));
+        }
+        for i in 120..125 {
+            all.push(at(i, format!("unknown topic `t{i}`")));
+        }
+        let text = all.render(false);
+        // 50 in full, each with its location and source line.
+        assert_eq!(text.matches("error: unknown").count(), SHOWN_IN_FULL);
+        assert!(text.contains("┌─ f049.md:1:12") && !text.contains("┌─ f050.md"), "{text}");
+        assert!(text.contains("\nnote: 75 more problems, not shown in full:"), "{text}");
+        assert!(text.contains("    70 × unknown speaker `…` (first at f050.md:1:12)"), "{text}");
+        assert!(text.contains("     5 × unknown topic `…` (first at f120.md:1:12)"), "{text}");
+        // Past 20 kinds, the rest are one line.
+        let mut kinds = Diagnostics::default();
+        for i in 0..80 {
+            kinds.push(at(i, format!("problem number {i}")));
+        }
+        let text = kinds.render(false);
+        assert!(text.contains("     1 × problem number 69 (first at f069.md:1:12)"), "{text}");
+        assert!(text.contains("    10 × 10 other kinds of problem"), "{text}");
+        // Up to the limit, nothing is summarised.
+        let few = Diagnostics(all.0[..SHOWN_IN_FULL].to_vec());
+        assert!(!few.render(false).contains("not shown in full"));
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

@@ -803,6 +803,29 @@ fn speaker_listed_thousands_of_times() {
     .run();
 }
 
+/// Twenty thousand different unknown speakers: the first 50 in full, the rest counted, at once.
+#[test]
+fn thousands_of_unknown_speakers_show_fifty_and_count_the_rest() {
+    let site = base();
+    site.build().ok();
+    let before = site.output();
+    let list: Vec<String> = (0..20_000).map(|i| format!("nobody-{i:05}")).collect();
+    site.edit(OPENING_MD, "[jane-doe]", &format!("[{}]", list.join(", ")));
+    let run = run_within(&site, &["build"], Duration::from_secs(10));
+    no_crash(&run);
+    let err = &run.stderr;
+    assert_eq!(run.code, 1, "{err}");
+    let at = locations(err);
+    assert_eq!(at.len(), 50, "{at:?}");
+    // `speakers: [` is 11 characters, each name and its `, ` 14.
+    assert_eq!(at[0], "content/announcements/opening.md:5:12");
+    assert_eq!(at[49], format!("content/announcements/opening.md:5:{}", 12 + 49 * 14));
+    let rest = format!("19950 × unknown speaker `…` (first at content/announcements/opening.md:5:{})", 12 + 50 * 14);
+    assert!(err.contains("note: 19950 more problems, not shown in full:") && err.contains(&rest), "{err}");
+    assert!(err.contains("the site has 20000 problems; nothing was written"), "{err}");
+    same_output(&before, &site.output());
+}
+
 #[test]
 fn page_slug_taken_by_a_section() {
     Case {
