@@ -904,6 +904,33 @@ mod tests {
     }
 
     #[test]
+    fn list_pages_get_summaries_never_bodies() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("s");
+        crate::starter::create(&root).unwrap();
+        let site = crate::load::load(&root, &crate::load::Settings::default()).unwrap();
+        let shared = Shared::new(&site);
+        let body = "Replace this text with what was announced.";
+        assert!(site.announcements[0].body.markdown.html.contains(body));
+        let shown = |kind: PageKind, key: &str| {
+            let ctx = context_for(&site, &shared, kind);
+            ctx.get(key).unwrap_or_else(|| panic!("{kind:?} has no {key}")).to_string()
+        };
+        // The announcement's own page has its body; the list pages that show it do not.
+        assert!(shown(PageKind::Announcement(0), "announcement").contains(body));
+        for (kind, key) in [
+            (PageKind::Index, "announcements"),
+            (PageKind::Announcements, "announcements"),
+            (PageKind::Speaker(0), "announcements"),
+            (PageKind::Topic(0), "announcements"),
+        ] {
+            let list = shown(kind, key);
+            assert!(list.contains("The Example Expo opens"), "{kind:?}: {list}");
+            assert!(!list.contains(body), "{kind:?} copies the body: {list}");
+        }
+    }
+
+    #[test]
     fn numbers_and_initials_read_well() {
         assert_eq!(format_number(54.8), "54.8");
         assert_eq!(format_number(362.8), "362.8");
