@@ -3,7 +3,9 @@
 //!
 //! The site is made once per run by `../shared/bench/gen_site.py --pages 200` (override the
 //! script with `BRIEF_GEN_SITE`, the size with `BRIEF_BENCH_PAGES`) in a temporary directory on
-//! `/dev/shm` when it exists, with this project's `templates/` copied in.
+//! `/dev/shm` when it exists, with this project's `templates/` copied in. Where the script is
+//! missing (a clone on its own), the starter with 200 generated announcements stands in, so that
+//! `cargo test --all-targets` runs each benchmark once either way.
 //!
 //!     cargo bench --bench phases
 //!     cargo bench --bench phases -- render      # one group
@@ -67,6 +69,9 @@ fn fixture() -> Fixture {
         .unwrap_or_else(|| manifest.join("../shared/bench/gen_site.py"));
     let pages: usize = std::env::var("BRIEF_BENCH_PAGES").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
     let dir = scratch();
+    if !script.is_file() {
+        return starter_fixture(dir, pages, &script);
+    }
     let status = Command::new("python3")
         .arg(&script)
         .args(["--pages", &pages.to_string(), "--only", "brief", "--out"])
@@ -77,6 +82,29 @@ fn fixture() -> Fixture {
     assert!(status.success(), "{} failed", script.display());
     let root = dir.path().join("brief");
     copy_dir(&manifest.join("templates"), &root.join("templates"));
+    let out = dir.path().join("out");
+    Fixture { _dir: dir, root, out, pages }
+}
+
+/// Without the shared generator (a clone on its own), the starter with `pages` announcements of
+/// about 3 KB of Markdown each, so that `cargo test --all-targets` still runs every benchmark once.
+#[allow(clippy::print_stderr)]
+fn starter_fixture(dir: tempfile::TempDir, pages: usize, script: &Path) -> Fixture {
+    eprintln!("{} not found: benchmarking the starter with {pages} generated announcements", script.display());
+    let root = dir.path().join("brief");
+    brief::starter::create(&root).expect("the starter");
+    let paragraph = "The delegations agreed on a **plan** for trade, finance and [science](https://example.org/). \
+                     Each partner named a lead agency and a first project, to be reviewed next year. ";
+    for i in 0..pages {
+        let body: String = (0..4)
+            .map(|h| format!("## Part {h}\n\n{}\n\n- one point\n- another point\n\n", paragraph.repeat(3)))
+            .collect();
+        let text = format!(
+            "---\ntitle: Announcement {i}\ndate: 2030-05-{:02}\nsummary: Summary {i}.\nspeakers: [jane-doe]\ntopics: [trade]\n---\n\n{body}",
+            1 + i % 28
+        );
+        std::fs::write(root.join(format!("content/announcements/announcement-{i:06}.md")), text).unwrap();
+    }
     let out = dir.path().join("out");
     Fixture { _dir: dir, root, out, pages }
 }
