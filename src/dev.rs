@@ -269,16 +269,26 @@ impl DevSite {
         };
         clock.lap("dependencies");
 
-        // The previous files, less the pages that are gone, with the static files of now.
+        // The previous files, less the pages that are gone, with the static files of now. When the
+        // site kept its shape (the dependency map is shared) and static/ holds the same files, no
+        // page or file came or went, and the scans of every file below are skipped: on a large
+        // site they cost more than rendering the changed pages.
         let old_files = self.built.as_ref().map(|b| b.files.clone()).unwrap_or_default();
-        let mut files = old_files.clone();
-        files.retain(|path, f| {
-            new_deps.contains_key(path)
-                || matches!(f.contents, Contents::Copy(_))
-                || render::DATA_FILES.contains(&path.as_str())
+        let same_paths = self.built.as_ref().is_some_and(|b| {
+            Arc::ptr_eq(&b.deps, &new_deps)
+                && b.site.statics.len() == site.statics.len()
+                && b.site.statics.iter().zip(&site.statics).all(|(x, y)| x.path == y.path)
         });
+        let mut files = old_files.clone();
         let statics: HashSet<&str> = site.statics.iter().map(|s| s.path.as_str()).collect();
-        files.retain(|path, f| !matches!(f.contents, Contents::Copy(_)) || statics.contains(path.as_str()));
+        if !same_paths {
+            files.retain(|path, f| {
+                new_deps.contains_key(path)
+                    || matches!(f.contents, Contents::Copy(_))
+                    || render::DATA_FILES.contains(&path.as_str())
+            });
+            files.retain(|path, f| !matches!(f.contents, Contents::Copy(_)) || statics.contains(path.as_str()));
+        }
         let mut collisions = Diagnostics::default();
         for s in render::static_files(&site) {
             if new_deps.contains_key(&s.path) {
@@ -298,7 +308,7 @@ impl DevSite {
             return Err(collisions.finish());
         }
         let mut changed: BTreeSet<String> = BTreeSet::new();
-        if self.built.is_some() {
+        if self.built.is_some() && !same_paths {
             changed.extend(old_files.keys().filter(|p| !files.contains_key(*p)).cloned());
             changed.extend(files.keys().filter(|p| !old_files.contains_key(*p)).cloned());
         }
@@ -564,6 +574,26 @@ mod tests {
         let Outcome::Changed(change) = site.apply(&[file]) else { panic!() };
         assert_eq!(pages(&change), ["contact/index.html"]);
         assert!(site.file("contact/index.html").is_none());
+    }
+
+    #[test]
+    fn a_static_file_added_or_removed_with_a_text_edit_is_seen() {
+        let (_d, root, mut site) = starter();
+        let file = root.join("content/announcements/opening.md");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let extra = root.join("static/notes.txt");
+        // The edit keeps the site's shape; the new file must still appear, and then go.
+        std::fs::write(&file, text.replace("Replace this text", "New text")).unwrap();
+        std::fs::write(&extra, "notes").unwrap();
+        let Outcome::Changed(change) = site.apply(&[file.clone(), extra.clone()]) else { panic!() };
+        assert!(change.paths.contains(&"notes.txt".to_string()), "{:?}", change.paths);
+        assert!(site.file("notes.txt").is_some());
+        std::fs::write(&file, text).unwrap();
+        std::fs::remove_file(&extra).unwrap();
+        let Outcome::Changed(change) = site.apply(&[file, extra]) else { panic!() };
+        assert!(change.paths.contains(&"notes.txt".to_string()), "{:?}", change.paths);
+        assert!(site.file("notes.txt").is_none());
+        assert!(html(&site, "announcements/opening/index.html").contains("Replace this text"));
     }
 
     #[test]
