@@ -82,8 +82,8 @@ fn summary(title: &str, unit: &str, points: &[ChartPoint]) -> String {
     )
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::escape(text)
 }
 
 /// A bar chart 640 units wide; it scales with its container through its viewBox.

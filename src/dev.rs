@@ -226,9 +226,7 @@ impl DevSite {
                 && !self.pending.is_empty()
                 && self.pending.iter().all(|i| matches!(i, Input::Static(_)))
                 && self.touched.is_empty();
-            let same_statics = self.inputs.statics().len() == built.site.statics.len()
-                && self.inputs.statics().iter().zip(&built.site.statics).all(|(a, b)| a.path == b.path);
-            if only_static && same_statics {
+            if only_static && same_static_paths(self.inputs.statics(), &built.site.statics) {
                 let paths: Vec<String> = self
                     .pending
                     .iter()
@@ -274,11 +272,10 @@ impl DevSite {
         // page or file came or went, and the scans of every file below are skipped: on a large
         // site they cost more than rendering the changed pages.
         let old_files = self.built.as_ref().map(|b| b.files.clone()).unwrap_or_default();
-        let same_paths = self.built.as_ref().is_some_and(|b| {
-            Arc::ptr_eq(&b.deps, &new_deps)
-                && b.site.statics.len() == site.statics.len()
-                && b.site.statics.iter().zip(&site.statics).all(|(x, y)| x.path == y.path)
-        });
+        let same_paths = self
+            .built
+            .as_ref()
+            .is_some_and(|b| Arc::ptr_eq(&b.deps, &new_deps) && same_static_paths(&b.site.statics, &site.statics));
         let mut files = old_files.clone();
         let statics: HashSet<&str> = site.statics.iter().map(|s| s.path.as_str()).collect();
         if !same_paths {
@@ -420,6 +417,11 @@ impl DevSite {
             early: early_paths,
         })
     }
+}
+
+/// Whether two lists of static files name the same files in the same order.
+fn same_static_paths(a: &[crate::model::StaticFile], b: &[crate::model::StaticFile]) -> bool {
+    a.iter().map(|s| &s.path).eq(b.iter().map(|s| &s.path))
 }
 
 /// Time taken by each phase of a rebuild.

@@ -781,15 +781,12 @@ fn resolve<T>(
     for slug in slugs {
         *times.entry(slug.as_str()).or_default() += 1;
     }
-    let mut done: HashSet<&str> = HashSet::new();
     for slug in slugs {
-        if !done.insert(slug.as_str()) {
-            continue;
-        }
+        // Taken out at its first occurrence, so that repeats are passed over.
+        let Some(n) = times.remove(slug.as_str()) else { continue };
         match index.get(slug.as_str()) {
             Some(&i) => {
                 out.push(i);
-                let n = times[slug.as_str()];
                 if n > 1 {
                     // Point at the first repeat, not at the first occurrence.
                     let span = doc.locate_nth(key, Some(slug), 1);

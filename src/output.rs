@@ -180,17 +180,13 @@ fn same_bytes(old: &Path, contents: &Contents) -> bool {
     if !meta.is_file() {
         return false;
     }
-    let new: std::borrow::Cow<[u8]> = match contents {
-        Contents::Rendered(text) => text.as_bytes().into(),
-        Contents::Bytes(bytes) => bytes.as_slice().into(),
-        Contents::Copy(from) => match fs::metadata(from) {
-            Ok(m) if m.len() == meta.len() => match fs::read(from) {
-                Ok(b) => b.into(),
-                Err(_) => return false,
-            },
-            _ => return false,
-        },
-    };
+    // A copied file is read only when its size matches.
+    if let Contents::Copy(from) = contents {
+        if fs::metadata(from).map(|m| m.len()).ok() != Some(meta.len()) {
+            return false;
+        }
+    }
+    let Ok(new) = contents.bytes() else { return false };
     meta.len() == new.len() as u64 && fs::read(old).is_ok_and(|b| b == *new)
 }
 
@@ -223,19 +219,20 @@ fn swap(staging: &Path, out: &Path) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    fn page(path: &str, text: &str) -> OutputFile {
-        OutputFile { path: path.into(), contents: Contents::Rendered(text.into()) }
-    }
-
     #[test]
     fn only_changed_files_are_written_again() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write(&[page("same/index.html", "unchanged"), page("changed/index.html", "one")], &out).unwrap();
+        write(&[OutputFile::text("same/index.html", "unchanged"), OutputFile::text("changed/index.html", "one")], &out)
+            .unwrap();
         let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
         let (same, changed) = (inode("same/index.html"), inode("changed/index.html"));
-        let written = write(&[page("same/index.html", "unchanged"), page("changed/index.html", "two")], &out).unwrap();
+        let written = write(
+            &[OutputFile::text("same/index.html", "unchanged"), OutputFile::text("changed/index.html", "two")],
+            &out,
+        )
+        .unwrap();
         assert_eq!(written.files, 1);
         assert_eq!(inode("same/index.html"), same);
         assert_ne!(inode("changed/index.html"), changed);
@@ -261,11 +258,11 @@ mod tests {
     fn replaces_previous_output_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write(&[page("a/index.html", "one"), page("old.html", "x")], &out).unwrap();
+        write(&[OutputFile::text("a/index.html", "one"), OutputFile::text("old.html", "x")], &out).unwrap();
         assert!(marker(&out).is_file());
         assert!(!out.join(MARKER).exists());
         check_out_dir(dir.path(), &out).unwrap();
-        write(&[page("a/index.html", "two")], &out).unwrap();
+        write(&[OutputFile::text("a/index.html", "two")], &out).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("old.html").exists());
         let mut leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();

@@ -25,6 +25,13 @@ pub struct OutputFile {
     pub contents: Contents,
 }
 
+impl OutputFile {
+    /// A file of text made by the build.
+    pub fn text(path: impl Into<String>, text: impl Into<String>) -> OutputFile {
+        OutputFile { path: path.into(), contents: Contents::Rendered(text.into()) }
+    }
+}
+
 /// The bytes of an output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Contents {
@@ -519,7 +526,7 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Dia
 /// robots.txt, the Atom feed, the timeline as iCalendar, and the search index when the site has a
 /// search page. Each reads every announcement, so `serve` makes them again after any content change.
 pub fn data_files(site: &Site, kinds: &[PageKind]) -> Vec<OutputFile> {
-    let text = |path: &str, text: String| OutputFile { path: path.to_string(), contents: Contents::Rendered(text) };
+    let text = OutputFile::text;
     let pages: Vec<String> = kinds.iter().filter(|k| **k != PageKind::NotFound).map(|k| k.path(site)).collect();
     let mut files = vec![
         text("sitemap.xml", crate::publish::sitemap::sitemap(site, &pages)),
@@ -528,7 +535,7 @@ pub fn data_files(site: &Site, kinds: &[PageKind]) -> Vec<OutputFile> {
         text("timeline.ics", crate::publish::ics::timeline(site)),
     ];
     if kinds.contains(&PageKind::Search) {
-        files.push(search_index(site));
+        files.push(text("search.json", crate::publish::search::index(site)));
     }
     // A file of the author's own under static/ (a hand-written robots.txt) wins.
     files.retain(|f| !site.statics.iter().any(|s| s.path == f.path));
@@ -537,11 +544,6 @@ pub fn data_files(site: &Site, kinds: &[PageKind]) -> Vec<OutputFile> {
 
 /// The names of the files [`data_files`] can make.
 pub const DATA_FILES: [&str; 5] = ["sitemap.xml", "robots.txt", "feed.xml", "timeline.ics", "search.json"];
-
-/// `search.json`, the index the search page reads.
-pub fn search_index(site: &Site) -> OutputFile {
-    OutputFile { path: "search.json".into(), contents: Contents::Rendered(crate::publish::search::index(site)) }
-}
 
 /// The files of `static/`, to copy.
 pub fn static_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
@@ -559,7 +561,7 @@ pub fn render_pages(site: &Site, templates: &Templates, kinds: &[PageKind]) -> R
             templates
                 .tera
                 .render(kind.template(), &context)
-                .map(|html| OutputFile { path: kind.output_path(site), contents: Contents::Rendered(html) })
+                .map(|html| OutputFile::text(kind.output_path(site), html))
                 .map_err(|err| templates.diagnose(&err, Some(&path)))
         })
         .collect();

@@ -79,6 +79,19 @@ impl OutputArgs {
     }
 }
 
+/// Prints the one-line outcome of a run that wrote the site: `Built 12 pages and copied 3 static
+/// files into public in 80 ms`; publish counts files, since it writes more than pages.
+#[allow(clippy::print_stdout)]
+pub fn print_written(verb: &str, unit: &str, report: &brief::Report) {
+    let out = report.out.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+    println!(
+        "{verb} {} and copied {} into {out} in {} ms",
+        count(report.pages, unit),
+        count(report.copied, "static file"),
+        report.elapsed.as_millis()
+    );
+}
+
 /// A number with a word that agrees with it: `1 page`, `2 pages`.
 pub fn count(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })

@@ -106,7 +106,7 @@ pub fn apply(assets: &Assets, files: &mut [OutputFile]) {
     let by_source: HashMap<&str, &Asset> = assets.items.iter().map(|a| (a.source.as_str(), a)).collect();
     for f in files.iter_mut() {
         if let (Contents::Copy(_), Some(asset)) = (&f.contents, by_source.get(f.path.as_str())) {
-            *f = OutputFile { path: asset.published.clone(), contents: Contents::Rendered(asset.text.clone()) };
+            *f = OutputFile::text(asset.published.clone(), asset.text.clone());
         }
     }
 }
@@ -207,10 +207,6 @@ pub fn headers(files: &[OutputFile], assets: &Assets) -> String {
 mod tests {
     use super::*;
 
-    fn rendered(path: &str, text: &str) -> OutputFile {
-        OutputFile { path: path.into(), contents: Contents::Rendered(text.into()) }
-    }
-
     #[test]
     fn css_is_minified_and_named_by_its_content() {
         let dir = tempfile::tempdir().unwrap();
@@ -241,7 +237,7 @@ mod tests {
 
     #[test]
     fn html_is_minified_but_stays_complete() {
-        let mut files = vec![rendered("index.html", "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title> A </title>\n</head>\n<body>\n  <p>One   two</p>\n</body>\n</html>\n")];
+        let mut files = vec![OutputFile::text("index.html", "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title> A </title>\n</head>\n<body>\n  <p>One   two</p>\n</body>\n</html>\n")];
         minify_html(&mut files);
         let Contents::Rendered(html) = &files[0].contents else { panic!() };
         assert!(!html.contains('\n') && html.contains("<p>One two</p>"), "{html}");
@@ -252,7 +248,11 @@ mod tests {
     #[test]
     fn text_files_get_deterministic_compressed_siblings() {
         let big = "briefing ".repeat(200);
-        let files = vec![rendered("a/index.html", &big), rendered("tiny.txt", "x"), rendered("img.png", &big)];
+        let files = vec![
+            OutputFile::text("a/index.html", &big),
+            OutputFile::text("tiny.txt", "x"),
+            OutputFile::text("img.png", &big),
+        ];
         let out = compress(files.clone());
         let names: Vec<&str> = out.iter().map(|f| f.path.as_str()).collect();
         assert!(names.contains(&"a/index.html.gz") && names.contains(&"a/index.html.br"));
@@ -271,7 +271,7 @@ mod tests {
         let small = "briefing ".repeat(2_000);
         let large: String = (0..40_000).map(|i| format!("{i} ")).collect();
         assert!(small.len() < 1 << 16 && large.len() > 1 << 16);
-        let out = compress(vec![rendered("small.html", &small), rendered("large.json", &large)]);
+        let out = compress(vec![OutputFile::text("small.html", &small), OutputFile::text("large.json", &large)]);
         for (name, original) in [("small.html.br", &small), ("large.json.br", &large)] {
             let f = out.iter().find(|f| f.path == name).unwrap_or_else(|| panic!("no {name}"));
             let Contents::Bytes(bytes) = &f.contents else { panic!() };
@@ -292,10 +292,10 @@ mod tests {
             }],
         };
         let files = vec![
-            rendered("index.html", ""),
-            rendered("announcements/a/index.html", ""),
-            rendered("style.0123456789.css", ""),
-            rendered("feed.xml", ""),
+            OutputFile::text("index.html", ""),
+            OutputFile::text("announcements/a/index.html", ""),
+            OutputFile::text("style.0123456789.css", ""),
+            OutputFile::text("feed.xml", ""),
         ];
         let h = headers(&files, &assets);
         let rule = |path: &str| {

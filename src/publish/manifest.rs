@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::render::{Contents, OutputFile};
+use crate::render::OutputFile;
 
 /// The name of the manifest in the output.
 pub const NAME: &str = "brief-manifest.json";
@@ -35,7 +35,7 @@ pub fn manifest(files: &[OutputFile]) -> std::io::Result<OutputFile> {
         .collect::<std::io::Result<_>>()?;
     entries.sort_by(|a, b| a.path.cmp(b.path));
     let json = serde_json::to_string_pretty(&serde_json::json!({ "files": entries })).unwrap_or_default();
-    Ok(OutputFile { path: NAME.into(), contents: Contents::Rendered(json + "\n") })
+    Ok(OutputFile::text(NAME, json + "\n"))
 }
 
 /// The content type a host should send for `path`, and for a compressed sibling (`x.html.gz`)
@@ -61,13 +61,14 @@ pub fn content_type(path: &str) -> (String, Option<&'static str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Contents;
 
     #[test]
     fn lists_every_file_with_size_hash_and_type() {
         let files = vec![
-            OutputFile { path: "index.html".into(), contents: Contents::Rendered("hello".into()) },
+            OutputFile::text("index.html", "hello"),
             OutputFile { path: "index.html.gz".into(), contents: Contents::Bytes(vec![1, 2, 3]) },
-            OutputFile { path: "timeline.ics".into(), contents: Contents::Rendered(String::new()) },
+            OutputFile::text("timeline.ics", ""),
         ];
         let m = manifest(&files).unwrap();
         let Contents::Rendered(json) = &m.contents else { panic!() };

@@ -46,9 +46,8 @@ pub fn render_site(options: &PublishOptions) -> Result<Vec<OutputFile>, Error> {
     }
 
     assets::apply(&assets, &mut files);
-    let text = |path: &str, text: String| OutputFile { path: path.to_string(), contents: Contents::Rendered(text) };
-    files.push(text(".nojekyll", String::new()));
-    files.push(text("_headers", assets::headers(&files, &assets)));
+    files.push(OutputFile::text(".nojekyll", ""));
+    files.push(OutputFile::text("_headers", assets::headers(&files, &assets)));
     assets::minify_html(&mut files);
     let mut files = assets::compress(files);
     files.push(manifest::manifest(&files).map_err(|e| Error::Io(format!("cannot read a static file: {e}")))?);

@@ -16,13 +16,11 @@
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { once } from "node:events";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { launchChromium, staticServer } from "./support.mjs";
+import { buildAndServe, launchChromium } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core");
@@ -63,9 +61,8 @@ function hasPdftotext() {
   }
 }
 
-let tmp;
 let out;
-let server;
+let site;
 let origin;
 let browser;
 let stage = "setup";
@@ -179,18 +176,8 @@ function assertNoSeriousViolations(violations, where, t) {
 
 describe("every page kind in Chromium", { timeout: 240_000 }, () => {
   before(async () => {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), "brief-pages-"));
-    out = path.join(tmp, "out");
-    // Listen first: the site's base URL names the port.
-    server = staticServer(out, BASE);
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    origin = `http://127.0.0.1:${server.address().port}`;
-    try {
-      execFileSync(BRIEF, ["build", "--root", REPO, "--out", out, "--base-url", `${origin}${BASE}`], { stdio: "pipe" });
-    } catch (e) {
-      throw new Error(`brief build failed:\n${e.stdout}${e.stderr}`);
-    }
+    site = await buildAndServe({ brief: BRIEF, command: "build", root: REPO, base: BASE, prefix: "brief-pages-" });
+    ({ out, origin } = site);
     for (const [kind, rel] of KINDS) {
       const file = rel.split("?")[0];
       await fs.access(path.join(out, file.endsWith("/") || file === "" ? `${file}index.html` : file)).catch(() => {
@@ -205,11 +192,7 @@ describe("every page kind in Chromium", { timeout: 240_000 }, () => {
 
   after(async () => {
     await browser?.close().catch(() => {});
-    if (server?.listening) {
-      server.closeAllConnections?.();
-      await new Promise((resolve) => server.close(resolve));
-    }
-    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+    await site?.close();
   });
 
   beforeEach((t) => {

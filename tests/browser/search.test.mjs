@@ -11,12 +11,10 @@
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { once } from "node:events";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { launchChromium, staticServer } from "./support.mjs";
+import { buildAndServe, launchChromium } from "./support.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BRIEF = path.resolve(REPO, process.env.BRIEF_BIN || "target/debug/brief");
@@ -40,9 +38,8 @@ const SKIP = publishMissing();
 if (SKIP) console.log(`# SKIP search.test.mjs: ${SKIP}`);
 
 
-let tmp;
 let out;
-let server;
+let site;
 let origin;
 let browser;
 let context;
@@ -99,18 +96,8 @@ async function waitForResult(p, href) {
 
 describe("the search page in Chromium", { skip: SKIP ?? false, timeout: 90_000 }, () => {
   before(async () => {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), "brief-search-"));
-    out = path.join(tmp, "out");
-    // Listen first: the published site's base URL names the port.
-    server = staticServer(out, BASE);
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    origin = `http://127.0.0.1:${server.address().port}`;
-    try {
-      execFileSync(BRIEF, ["publish", "--root", REPO, "--out", out, "--base-url", `${origin}${BASE}`], { stdio: "pipe" });
-    } catch (e) {
-      throw new Error(`brief publish failed:\n${e.stdout}${e.stderr}`);
-    }
+    site = await buildAndServe({ brief: BRIEF, command: "publish", root: REPO, base: BASE, prefix: "brief-search-" });
+    ({ out, origin } = site);
     await fs.access(path.join(out, "search", "index.html")).catch(() => {
       throw new Error("brief publish wrote no search/index.html: is templates/search.html rendered at /search/?");
     });
@@ -134,11 +121,7 @@ describe("the search page in Chromium", { skip: SKIP ?? false, timeout: 90_000 }
 
   after(async () => {
     await browser?.close().catch(() => {});
-    if (server?.listening) {
-      server.closeAllConnections?.();
-      await new Promise((resolve) => server.close(resolve));
-    }
-    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+    await site?.close();
   });
 
   beforeEach((t) => {
