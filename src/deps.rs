@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::model::Site;
+use crate::paths::{self, Class, ContentKind, SiteRoot};
 use crate::render::PageKind;
 
 /// Something a page can depend on.
@@ -38,18 +39,17 @@ pub enum Input {
 impl Input {
     /// What a changed file (relative to the site root) is, if brief reads it.
     pub fn from_path(rel: &Path) -> Option<Input> {
-        let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
-        let stem = |f: &str| f.strip_suffix(".md").map(str::to_string);
-        match parts.as_slice() {
-            ["content", "site.yaml"] => Some(Input::Settings),
-            ["content", "topics.yaml"] => Some(Input::Topics),
-            ["content", "timeline.yaml"] => Some(Input::Timeline),
-            ["content", "announcements", f] => stem(f).map(Input::Announcement),
-            ["content", "speakers", f] => stem(f).map(Input::Speaker),
-            ["content", "pages", f] => stem(f).map(Input::Page),
-            ["templates", rest @ ..] if !rest.is_empty() => Some(Input::Template(rest.join("/"))),
-            ["static", rest @ ..] if !rest.is_empty() => Some(Input::Static(rest.join("/"))),
-            _ => None,
+        let stem = || rel.file_stem().and_then(|s| s.to_str()).map(str::to_string);
+        match paths::classify(rel) {
+            Class::Content(ContentKind::Config) => Some(Input::Settings),
+            Class::Content(ContentKind::Topics) => Some(Input::Topics),
+            Class::Content(ContentKind::Timeline) => Some(Input::Timeline),
+            Class::Content(ContentKind::Announcement) => stem().map(Input::Announcement),
+            Class::Content(ContentKind::Speaker) => stem().map(Input::Speaker),
+            Class::Content(ContentKind::Page) => stem().map(Input::Page),
+            Class::Template(name) => Some(Input::Template(name)),
+            Class::Static(path) => Some(Input::Static(path)),
+            Class::UnknownContent | Class::SourceDir(_) | Class::Ignored => None,
         }
     }
 }
@@ -283,8 +283,8 @@ pub fn affected(
 }
 
 /// The changed inputs among `paths` (relative to the root or absolute).
-pub fn inputs_of(root: &Path, paths: &[PathBuf]) -> HashSet<Input> {
-    paths.iter().filter_map(|p| Input::from_path(&crate::diagnostic::relative(root, p))).collect()
+pub fn inputs_of(root: &SiteRoot, paths: &[PathBuf]) -> HashSet<Input> {
+    paths.iter().filter_map(|p| Input::from_path(&root.relative(p)?)).collect()
 }
 
 #[cfg(test)]

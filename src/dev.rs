@@ -14,6 +14,7 @@ use crate::deps::{self, Input};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Inputs, Settings};
 use crate::model::Site;
+use crate::paths::SiteRoot;
 use crate::render::{self, Contents, OutputFile, PageKind};
 use crate::templates::Templates;
 
@@ -59,7 +60,7 @@ pub struct Change {
 
 /// A site built in memory for `serve`.
 pub struct DevSite {
-    root: PathBuf,
+    root: SiteRoot,
     settings: Settings,
     inputs: Inputs,
     templates: Option<Templates>,
@@ -74,9 +75,10 @@ pub struct DevSite {
 impl DevSite {
     /// Reads and builds the site under `root` in memory. A failure is kept as the current error.
     pub fn open(root: &Path, settings: Settings) -> DevSite {
-        let inputs = Inputs::read(root, &settings);
+        let root = SiteRoot::new(root);
+        let inputs = Inputs::read(root.path(), &settings);
         let mut site = DevSite {
-            root: root.to_path_buf(),
+            root,
             settings,
             inputs,
             templates: None,
@@ -118,7 +120,7 @@ impl DevSite {
 
     fn reload_templates(&mut self) {
         let base_path = self.inputs_base_path();
-        match Templates::load(&self.root, &base_path) {
+        match Templates::load(self.root.path(), &base_path) {
             Ok(t) => {
                 self.closure = deps::template_closure(&t.sources());
                 self.templates = Some(t);
@@ -153,7 +155,7 @@ impl DevSite {
     /// its speakers) are rendered first and handed to `early` with a snapshot of the files, before
     /// the long list pages are rendered. A server can show the changed page at once.
     pub fn apply_with(&mut self, changed: &[PathBuf], early: &mut dyn FnMut(&Change, Files)) -> Outcome {
-        let rel: Vec<PathBuf> = changed.iter().map(|p| crate::diagnostic::relative(&self.root, p)).collect();
+        let rel: Vec<PathBuf> = changed.iter().filter_map(|p| self.root.relative(p)).collect();
         // Content changes are what the inputs saw: files re-read, appeared or gone, which also
         // covers folders created, deleted or renamed.
         let touched = self.inputs.update(&rel);

@@ -17,6 +17,7 @@ use crate::date::{self, PartialDate};
 use crate::diagnostic::{suggest, Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::model::*;
+use crate::paths::{self, ContentKind, SiteRoot};
 use crate::source::{self, SourceFile};
 use crate::yaml::{self, Seg};
 
@@ -170,40 +171,8 @@ impl<T> Doc<T> {
     }
 }
 
-/// What a file under `content/` is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Site,
-    Topics,
-    Timeline,
-    Announcement,
-    Speaker,
-    Page,
-}
-
 const CONTENT_LAYOUT: &str =
     "content/ holds site.yaml, topics.yaml, timeline.yaml, and Markdown files in announcements/, speakers/ and pages/";
-
-fn classify(rel: &Path) -> Option<Kind> {
-    let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
-    match parts.as_slice() {
-        ["site.yaml"] => Some(Kind::Site),
-        ["topics.yaml"] => Some(Kind::Topics),
-        ["timeline.yaml"] => Some(Kind::Timeline),
-        [dir, file] if file.ends_with(".md") => match *dir {
-            "announcements" => Some(Kind::Announcement),
-            "speakers" => Some(Kind::Speaker),
-            "pages" => Some(Kind::Page),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// Files editors and systems leave beside real ones (`.#a.md`, `a.md~`, `.DS_Store`).
-fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
-}
 
 /// Reads and checks the whole site under `root`.
 pub fn load(root: &Path, settings: &Settings) -> Result<Site, Diagnostics> {
@@ -226,7 +195,7 @@ enum Input {
 /// Everything read from a site's files, parsed file by file, before cross-references are
 /// checked. `serve` keeps it between rebuilds, so that a change re-reads only the files it touched.
 pub struct Inputs {
-    root: PathBuf,
+    root: SiteRoot,
     settings: Settings,
     missing_content: bool,
     config: Option<Result<SiteConfig, Diagnostic>>,
@@ -250,7 +219,7 @@ impl Inputs {
     /// Reads every file of the site.
     pub fn read(root: &Path, settings: &Settings) -> Inputs {
         let mut inputs = Inputs {
-            root: root.to_path_buf(),
+            root: SiteRoot::new(root),
             settings: settings.clone(),
             missing_content: false,
             config: None,
@@ -267,7 +236,7 @@ impl Inputs {
     /// account, re-reading only those and any file that appeared. Returns the content files that
     /// were re-read, appeared or disappeared (relative to the root).
     pub fn update(&mut self, changed: &[PathBuf]) -> Vec<PathBuf> {
-        let changed: HashSet<PathBuf> = changed.iter().map(|p| crate::diagnostic::relative(&self.root, p)).collect();
+        let changed: HashSet<PathBuf> = changed.iter().filter_map(|p| self.root.relative(p)).collect();
         // The common case, an existing file saved again, needs no new listing of the folders.
         let known = |p: &PathBuf| {
             let file = self.root.join(p);
@@ -281,8 +250,8 @@ impl Inputs {
             let known_files: Vec<PathBuf> = changed.iter().filter(|p| self.files.contains_key(*p)).cloned().collect();
             for rel in &known_files {
                 let inner = rel.strip_prefix("content").unwrap_or(rel);
-                if let Some(kind) = classify(inner) {
-                    let input = parse_input(&self.root, rel, kind, &base_path);
+                if let Some(kind) = paths::content_kind(inner) {
+                    let input = parse_input(self.root.path(), rel, kind, &base_path);
                     self.files.insert(rel.clone(), input);
                     touched.push(rel.clone());
                 }
@@ -302,7 +271,7 @@ impl Inputs {
     /// Re-lists the files and parses those that are new or in `changed` (all when `None`).
     /// Returns the files re-read, appeared or gone.
     fn refresh(&mut self, changed: Option<&HashSet<PathBuf>>) -> Vec<PathBuf> {
-        let root = self.root.clone();
+        let root = self.root.path().to_path_buf();
         let mut layout = Diagnostics::default();
         self.missing_content = !root.join("content").is_dir();
         let listing = if self.missing_content { Vec::new() } else { walk(&root, Path::new("content"), &mut layout) };
@@ -321,7 +290,7 @@ impl Inputs {
         let mut todo = Vec::new();
         for rel in listing {
             let inner = rel.strip_prefix("content").unwrap_or(&rel).to_path_buf();
-            let Some(kind) = classify(&inner) else {
+            let Some(kind) = paths::content_kind(&inner) else {
                 layout.push(
                     Diagnostic::file(&rel, "brief does not know what this file is")
                         .help(format!("{CONTENT_LAYOUT}; images and other files go in static/")),
@@ -362,8 +331,11 @@ impl Inputs {
         let mut errors = Diagnostics::default();
         if self.missing_content {
             errors.push(
-                Diagnostic::file("content/", format!("there is no content/ directory in {}", self.root.display()))
-                    .help(
+                Diagnostic::file(
+                    "content/",
+                    format!("there is no content/ directory in {}", self.root.given().display()),
+                )
+                .help(
                     "run brief from a briefing's folder, pass --root DIR, or start a new briefing with `brief new DIR`",
                 ),
             );
@@ -834,7 +806,7 @@ fn walk(root: &Path, dir: &Path, errors: &mut Diagnostics) -> Vec<PathBuf> {
         match entry {
             Ok(entry) => {
                 let name = entry.file_name().to_string_lossy();
-                if entry.depth() > 0 && is_ignored(&name) {
+                if entry.depth() > 0 && paths::is_editor_file(&name) {
                     if entry.file_type().is_dir() {
                         it.skip_current_dir();
                     }
@@ -875,16 +847,16 @@ fn walk(root: &Path, dir: &Path, errors: &mut Diagnostics) -> Vec<PathBuf> {
     out
 }
 
-fn parse_input(root: &Path, rel: &Path, kind: Kind, base_path: &str) -> Input {
+fn parse_input(root: &Path, rel: &Path, kind: ContentKind, base_path: &str) -> Input {
     match kind {
-        Kind::Site => Input::Site,
-        Kind::Announcement => Input::Announcement(parse_doc(root, rel, base_path).map(Arc::new)),
-        Kind::Speaker => Input::Speaker(parse_doc(root, rel, base_path).map(Arc::new)),
-        Kind::Page => Input::Page(parse_doc(root, rel, base_path).map(Arc::new)),
-        Kind::Topics => Input::Topics(
+        ContentKind::Config => Input::Site,
+        ContentKind::Announcement => Input::Announcement(parse_doc(root, rel, base_path).map(Arc::new)),
+        ContentKind::Speaker => Input::Speaker(parse_doc(root, rel, base_path).map(Arc::new)),
+        ContentKind::Page => Input::Page(parse_doc(root, rel, base_path).map(Arc::new)),
+        ContentKind::Topics => Input::Topics(
             read_yaml::<yaml::UniqueMap<RawTopic>>(root, rel).map(|(file, topics)| Arc::new((file, topics.0))),
         ),
-        Kind::Timeline => Input::Timeline(read_yaml(root, rel).map(Arc::new)),
+        ContentKind::Timeline => Input::Timeline(read_yaml(root, rel).map(Arc::new)),
     }
 }
 
@@ -1083,13 +1055,5 @@ mod tests {
         assert!(check_slug("Su Bo").unwrap_err().contains("`su-bo`"));
         assert!(check_slug("苏波").is_err());
         assert!(check_slug("a--b").is_err());
-    }
-
-    #[test]
-    fn classifies_content_files() {
-        assert_eq!(classify(Path::new("announcements/a.md")), Some(Kind::Announcement));
-        assert_eq!(classify(Path::new("site.yaml")), Some(Kind::Site));
-        assert_eq!(classify(Path::new("speaker/a.md")), None);
-        assert_eq!(classify(Path::new("announcements/a.txt")), None);
     }
 }

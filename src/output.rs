@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+
+use crate::paths::absolute;
 
 use rayon::prelude::*;
 
@@ -21,23 +23,6 @@ const MARKER_TEXT: &str = "The directory beside this file is written by brief; e
 pub fn marker(out: &Path) -> PathBuf {
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     out.with_file_name(format!(".{name}{MARKER}"))
-}
-
-/// Makes `path` absolute and removes `.` and `..` without touching the file system.
-pub fn absolute(path: &Path) -> PathBuf {
-    let joined =
-        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Follows symbolic links in the part of `path` that exists.

@@ -68,7 +68,7 @@ impl Templates {
                 }
             };
             let name = entry.file_name().to_string_lossy();
-            if !entry.file_type().is_file() || name.starts_with('.') || name.ends_with('~') {
+            if !entry.file_type().is_file() || crate::paths::is_editor_file(&name) {
                 continue;
             }
             let rel = crate::diagnostic::relative(root, entry.path());

@@ -20,17 +20,32 @@ struct Server {
     stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
+/// How the site's root is given to `brief serve`.
+#[derive(Clone, Copy, Debug)]
+enum Root {
+    /// From inside the site's folder, with no `--root`: the README's way.
+    Inside,
+    /// From the folder above, with `--root site`.
+    Relative,
+    /// `--root` with the absolute path, from elsewhere.
+    Absolute,
+}
+
 impl Server {
+    /// `brief serve` run the way the README says: from inside the site's folder, no `--root`.
     fn start(site: &Site, extra: &[&str]) -> Server {
-        let mut child = brief()
-            .args(["serve", "--port", "0"])
-            .args(extra)
-            .arg("--root")
-            .arg(site.root())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        Server::start_with(site, extra, Root::Inside)
+    }
+
+    fn start_with(site: &Site, extra: &[&str], how: Root) -> Server {
+        let mut command = brief();
+        command.args(["serve", "--port", "0"]).args(extra);
+        match how {
+            Root::Inside => command.current_dir(site.root()),
+            Root::Relative => command.current_dir(site.root().parent().unwrap()).args(["--root", "site"]),
+            Root::Absolute => command.current_dir(std::env::temp_dir()).arg("--root").arg(site.root()),
+        };
+        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
@@ -167,6 +182,19 @@ fn a_content_save_reloads_the_page_with_the_new_text() {
     assert!(data.contains("/announcements/opening/"), "{data}");
     assert!(server.text("/announcements/opening/").contains("The Expo has opened"));
     assert!(server.text("/").contains("The Expo has opened"));
+}
+
+#[test]
+fn saves_are_seen_however_the_root_is_given() {
+    for how in [Root::Inside, Root::Relative, Root::Absolute] {
+        let site = Site::starter();
+        let server = Server::start_with(&site, &[], how);
+        let events = server.events();
+        site.edit(OPENING, "The Example Expo opens", "Seen through any root");
+        let data = events.next("reload");
+        assert!(data.contains("/announcements/opening/"), "{how:?}: {data}");
+        assert!(server.text("/announcements/opening/").contains("Seen through any root"), "{how:?}");
+    }
 }
 
 #[test]

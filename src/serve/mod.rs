@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
 use brief::dev::DevSite;
+use brief::paths::SiteRoot;
 use brief::Error;
 use tokio::sync::broadcast;
 
@@ -62,8 +63,11 @@ async fn serve(config: Config) -> Result<(), Error> {
     let shown = if addr.ip().is_unspecified() { SocketAddr::new([127, 0, 0, 1].into(), addr.port()) } else { addr };
     let url = format!("http://{shown}/");
     let settings = brief::Settings { base_url: Some(url.clone()), drafts: config.drafts };
-    let root = config.root.clone();
-    let site = tokio::task::spawn_blocking(move || DevSite::open(&root, settings))
+    // One canonical root for the site and the watcher, so that the paths the watcher reports
+    // compare with it however the root was given (`.`, `site`, through a link).
+    let root = SiteRoot::new(&config.root);
+    let site_root = root.path().to_path_buf();
+    let site = tokio::task::spawn_blocking(move || DevSite::open(&site_root, settings))
         .await
         .map_err(|e| Error::Io(format!("the first build failed: {e}")))?;
     if let Some(errors) = site.error() {
@@ -80,7 +84,7 @@ async fn serve(config: Config) -> Result<(), Error> {
         addr,
         last_error: Mutex::new(error),
     });
-    let _watcher = watch::start(config.root.clone(), Arc::clone(&state))?;
+    let _watcher = watch::start(root, Arc::clone(&state))?;
 
     let app = axum::Router::new().fallback(http::handle).with_state(Arc::clone(&state));
     // Listen for Ctrl-C before saying we serve, so that an early one still stops us cleanly.

@@ -7,6 +7,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
+use brief::paths::{Class, SiteRoot, SOURCE_DIRS};
 use brief::Error;
 use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode};
@@ -21,33 +22,22 @@ const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How long after one batch of changes another counts as part of the same burst.
 const BURST_GAP: Duration = Duration::from_millis(4);
 
-/// The folders whose changes matter.
-const WATCHED: [&str; 3] = ["content", "templates", "static"];
-
 /// Whether to colour terminal output.
 pub fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// Whether a changed path can affect the site: under a watched folder, and not an editor's
-/// temporary file (`.#x.md`, `x.md~`, `x.md.swp`, vim's `4913`).
-pub fn relevant(root: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(root) else { return false };
-    let Some(first) = rel.iter().next().and_then(|s| s.to_str()) else { return false };
-    if !WATCHED.contains(&first) {
-        return false;
-    }
-    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    !(name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".tmp")
-        || name == "4913")
+/// Whether a changed path can affect the site: a file or folder that brief reads, not an
+/// editor's temporary file. Paths go through [`SiteRoot::classify`], the one place that makes
+/// them comparable, so that a root given as `.` or `site` matches the absolute paths the
+/// watcher reports.
+pub fn relevant(root: &SiteRoot, path: &Path) -> bool {
+    root.classify(path) != Class::Ignored
 }
 
 /// Starts watching; rebuilds run on a thread of their own. The returned value stops the watcher
 /// when dropped.
-pub fn start(root: PathBuf, state: Arc<AppState>) -> Result<impl Sized, Error> {
+pub fn start(root: SiteRoot, state: Arc<AppState>) -> Result<impl Sized, Error> {
     let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
     let mut debouncer = new_debouncer(DEBOUNCE, Some(Duration::from_millis(2)), move |result: DebounceEventResult| {
         if let Ok(events) = result {
@@ -66,9 +56,9 @@ pub fn start(root: PathBuf, state: Arc<AppState>) -> Result<impl Sized, Error> {
     // The root itself, not recursively, so that a watched folder that is deleted and comes back
     // is noticed; the folders recursively.
     debouncer
-        .watch(&root, RecursiveMode::NonRecursive)
-        .map_err(|e| Error::Io(format!("cannot watch {}: {e}", root.display())))?;
-    for dir in WATCHED {
+        .watch(root.path(), RecursiveMode::NonRecursive)
+        .map_err(|e| Error::Io(format!("cannot watch {}: {e}", root.given().display())))?;
+    for dir in SOURCE_DIRS {
         let _ = debouncer.watch(root.join(dir), RecursiveMode::Recursive);
     }
     let debouncer = Arc::new(std::sync::Mutex::new(debouncer));
@@ -78,7 +68,7 @@ pub fn start(root: PathBuf, state: Arc<AppState>) -> Result<impl Sized, Error> {
 }
 
 fn rebuild_loop<W: notify::Watcher, C: notify_debouncer_full::FileIdCache>(
-    root: PathBuf,
+    root: SiteRoot,
     rx: mpsc::Receiver<Vec<PathBuf>>,
     state: Arc<AppState>,
     debouncer: Arc<std::sync::Mutex<notify_debouncer_full::Debouncer<W, C>>>,
@@ -96,7 +86,7 @@ fn rebuild_loop<W: notify::Watcher, C: notify_debouncer_full::FileIdCache>(
             continue;
         }
         // A watched folder that was created (again) needs a watch of its own.
-        for dir in WATCHED {
+        for dir in SOURCE_DIRS {
             let path = root.join(dir);
             if changed.contains(&path) && path.is_dir() {
                 if let Ok(mut d) = debouncer.lock() {
@@ -117,14 +107,16 @@ mod tests {
 
     #[test]
     fn only_site_files_trigger_rebuilds() {
-        let root = Path::new("/site");
-        assert!(relevant(root, Path::new("/site/content/announcements/a.md")));
-        assert!(relevant(root, Path::new("/site/templates/base.html")));
-        assert!(relevant(root, Path::new("/site/content")));
-        assert!(!relevant(root, Path::new("/site/public/index.html")));
-        assert!(!relevant(root, Path::new("/site/content/.a.md.swp")));
-        assert!(!relevant(root, Path::new("/site/content/a.md~")));
-        assert!(!relevant(root, Path::new("/site/static/4913")));
-        assert!(!relevant(root, Path::new("/elsewhere/content/a.md")));
+        let dir = tempfile::tempdir().unwrap();
+        let root = SiteRoot::new(dir.path());
+        let at = |p: &str| dir.path().join(p);
+        assert!(relevant(&root, &at("content/announcements/a.md")));
+        assert!(relevant(&root, &at("templates/base.html")));
+        assert!(relevant(&root, &at("content")));
+        assert!(!relevant(&root, &at("public/index.html")));
+        assert!(!relevant(&root, &at("content/.a.md.swp")));
+        assert!(!relevant(&root, &at("content/a.md~")));
+        assert!(!relevant(&root, &at("static/4913")));
+        assert!(!relevant(&root, Path::new("/elsewhere/content/a.md")));
     }
 }
