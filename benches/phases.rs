@@ -124,7 +124,8 @@ fn phases(c: &mut Criterion) {
     let base_path = site.config.base_path.clone();
     let templates = brief::templates::Templates::load(&fx.root, &base_path)
         .unwrap_or_else(|e| panic!("the templates do not load:\n{e}"));
-    let files = brief::render::render(&site, &templates).unwrap_or_else(|e| panic!("the site does not render:\n{e}"));
+    let files =
+        brief::build::render_files(&site, &templates).unwrap_or_else(|e| panic!("the site does not render:\n{e}"));
     let body = one_body(&fx.root);
     let n = fx.pages;
 
@@ -149,7 +150,7 @@ fn phases(c: &mut Criterion) {
     g.throughput(Throughput::Elements(n as u64));
     g.bench_function(format!("load {n} announcements"), |b| b.iter(|| brief::load::load(&fx.root, &settings).unwrap()));
     g.bench_function(format!("render {n} announcements ({} files)", files.len()), |b| {
-        b.iter(|| brief::render::render(&site, &templates).unwrap())
+        b.iter(|| brief::build::render_files(&site, &templates).unwrap())
     });
     g.bench_function(format!("write {} files (cold)", files.len()), |b| {
         b.iter_batched(
@@ -180,7 +181,7 @@ fn phase_split(root: &Path) {
     step(&mut lap, "load (read+YAML+Markdown)");
     let templates = brief::templates::Templates::load(root, &site.config.base_path).unwrap_or_else(|e| panic!("{e}"));
     step(&mut lap, "templates load");
-    let files = brief::render::render(&site, &templates).unwrap_or_else(|e| panic!("{e}"));
+    let files = brief::build::render_files(&site, &templates).unwrap_or_else(|e| panic!("{e}"));
     step(&mut lap, "render");
     let broken = brief::links::check(&site, &files);
     assert!(broken.is_empty(), "{broken}");
@@ -192,7 +193,7 @@ fn phase_split(root: &Path) {
     println!("{:<28} {:>9.1} ms ({} files, {} MB)", "total", total.as_secs_f64() * 1000.0, files.len(), bytes >> 20);
 
     // The render phase again, one page kind at a time (each kind's pages in parallel).
-    let mut groups: Vec<(String, Vec<brief::render::PageKind>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<brief::routes::PageKind>)> = Vec::new();
     for k in brief::render::pages(&site, &templates) {
         let name = format!("{k:?}").split('(').next().unwrap_or_default().to_string();
         match groups.iter_mut().find(|(n, _)| *n == name) {
@@ -204,7 +205,7 @@ fn phase_split(root: &Path) {
         let started = Instant::now();
         let rendered = brief::render::render_pages(&site, &templates, kinds).unwrap_or_else(|e| panic!("{e}"));
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-        let kb = rendered.iter().map(|f| f.contents.bytes().map_or(0, |b| b.len())).sum::<usize>() >> 10;
+        let kb = rendered.iter().map(|p| p.file.contents.bytes().map_or(0, |b| b.len())).sum::<usize>() >> 10;
         println!("  render {name:<19} {elapsed:>9.1} ms ({} pages, {kb} KB)", kinds.len());
     }
     let mut lap = Instant::now();

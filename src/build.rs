@@ -7,11 +7,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, Settings};
 use crate::model::Site;
-use crate::output;
-use crate::render::{self, Contents, OutputFile};
+use crate::output::{self, Contents, OutputFile};
+use crate::outputs;
+use crate::render;
 use crate::templates::Templates;
 
 /// What went wrong in a run, and so the exit code.
@@ -105,16 +106,54 @@ pub fn load_phase<P>(
     }
 }
 
-/// The render phase, then the link check: every output file, every internal link and anchor
-/// written in the content found among them.
+/// The render phase, then the link check: every page, every machine output (sitemap, feed,
+/// calendar, search index) and every static file, with every internal link and anchor written in
+/// the content found among them.
 pub fn render_phase(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Error> {
-    let files = render::render(site, templates).map_err(Error::Content)?;
+    let files = render_files(site, templates).map_err(Error::Content)?;
     let broken = crate::links::check(site, &files);
     if broken.is_empty() {
         Ok(files)
     } else {
         Err(Error::Content(broken))
     }
+}
+
+/// Every file of the site: its pages, its machine outputs and its static files, without the
+/// link check.
+pub fn render_files(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Diagnostics> {
+    let kinds = render::pages(site, templates);
+    let pages = render::render_pages(site, templates, &kinds)?;
+    let mut files: Vec<OutputFile> = pages.into_iter().map(|p| p.file).collect();
+    files.extend(outputs::render(site, &kinds));
+    let written: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let collisions = static_collisions(site, |p| written.contains(p));
+    if !collisions.is_empty() {
+        return Err(collisions);
+    }
+    files.extend(static_files(site));
+    Ok(files)
+}
+
+/// The files of `static/`, to copy.
+pub fn static_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
+    site.statics.iter().map(|s| OutputFile { path: s.path.clone(), contents: Contents::Copy(s.source.clone()) })
+}
+
+/// The files of `static/` that would replace a page brief writes (`written` holds for the paths
+/// of the pages). A machine output, such as `robots.txt`, may be replaced by the author's own.
+pub fn static_collisions(site: &Site, written: impl Fn(&str) -> bool) -> Diagnostics {
+    let mut errors = Diagnostics::default();
+    for s in site.statics.iter().filter(|s| written(&s.path) && !outputs::is_output_path(&s.path)) {
+        errors.push(
+            Diagnostic::file(
+                format!("static/{}", s.path),
+                format!("static/{} would overwrite the page brief writes at /{}", s.path, s.path),
+            )
+            .help("rename or move the file: brief writes this path itself"),
+        );
+    }
+    errors.finish()
 }
 
 /// Loads, validates, renders and checks links; writes nothing.

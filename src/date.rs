@@ -1,11 +1,11 @@
 //! Dates as briefings write them: a day (`2012-09-22`), a month (`2010-01`) or a year (`2002`).
 //!
-//! The timeline keeps each date's precision, shows it as written ("22 September 2012",
-//! "January 2010", "2002"), and sorts entries of mixed precision chronologically: a year or month
-//! sorts before the days inside it, because it is where that period starts.
+//! The timeline keeps each date's precision (shown by `format::partial_date` as
+//! "22 September 2012", "January 2010", "2002"), and sorts entries of mixed precision
+//! chronologically: a year or month sorts before the days inside it, because it is where that
+//! period starts.
 
 use std::cmp::Ordering;
-use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -92,16 +92,6 @@ impl PartialDate {
         }
     }
 
-    /// The date for readers: `2002`, `January 2010` or `22 September 2012`.
-    pub fn display(&self) -> String {
-        let month = |m: u32| MONTHS[(m as usize - 1).min(11)];
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{d} {} {}", month(m), self.year),
-            (Some(m), None) => format!("{} {}", month(m), self.year),
-            _ => self.year.to_string(),
-        }
-    }
-
     fn sort_key(&self) -> (i32, u32, u32) {
         (self.year, self.month.unwrap_or(0), self.day.unwrap_or(0))
     }
@@ -125,10 +115,9 @@ impl PartialOrd for PartialDate {
     }
 }
 
-impl fmt::Display for PartialDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.display())
-    }
+/// The English name of month `m` (1 to 12; out-of-range numbers are clamped).
+pub fn month_name(m: u32) -> &'static str {
+    MONTHS[(m.clamp(1, 12) - 1) as usize]
 }
 
 /// Parses a full `YYYY-MM-DD` date, checking that the day exists (no 30 February).
@@ -152,24 +141,6 @@ pub fn parse_day(text: &str) -> Result<NaiveDate, String> {
     })
 }
 
-/// A day as readers see it: `22 September 2012`.
-pub fn display_day(date: NaiveDate) -> String {
-    PartialDate::from(date).display()
-}
-
-/// A range of days as readers see it: `21–25 September 2012`, `30 September – 2 October 2012`.
-pub fn display_range(start: NaiveDate, end: NaiveDate) -> String {
-    if start == end {
-        display_day(start)
-    } else if start.year() == end.year() && start.month() == end.month() {
-        format!("{}–{}", start.day(), display_day(end))
-    } else if start.year() == end.year() {
-        format!("{} {} – {}", start.day(), MONTHS[start.month0() as usize], display_day(end))
-    } else {
-        format!("{} – {}", display_day(start), display_day(end))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,7 +154,7 @@ mod tests {
         ];
         for (text, shown, precision) in cases {
             let d = PartialDate::parse(text).unwrap();
-            assert_eq!(d.display(), shown);
+            assert_eq!(crate::format::partial_date(&d), shown);
             assert_eq!(d.iso(), text);
             assert_eq!(d.precision(), precision);
         }
@@ -208,13 +179,5 @@ mod tests {
         dates.sort();
         let iso: Vec<String> = dates.iter().map(PartialDate::iso).collect();
         assert_eq!(iso, ["2002", "2010-01", "2011", "2011-11", "2012-09-21", "2012-09-22"]);
-    }
-
-    #[test]
-    fn ranges_read_naturally() {
-        let d = |s| parse_day(s).unwrap();
-        assert_eq!(display_range(d("2012-09-21"), d("2012-09-25")), "21–25 September 2012");
-        assert_eq!(display_range(d("2012-09-30"), d("2012-10-02")), "30 September – 2 October 2012");
-        assert_eq!(display_range(d("2012-12-30"), d("2013-01-02")), "30 December 2012 – 2 January 2013");
     }
 }

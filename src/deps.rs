@@ -1,206 +1,540 @@
-//! Which inputs each page reads, so that a change re-renders only the pages it can affect.
+//! What each page depends on, recorded while it is rendered, so that `serve` re-renders exactly
+//! the pages a change can affect.
 //!
-//! This is the one place that knows the dependencies between files and pages. A page depends on
-//! its template (and every template that one extends or includes), on the site settings, and on
-//! the content its context is built from (see `render::context_for`). Dependencies are computed
-//! on the site before and after a change; a page is re-rendered when a changed input appears in
-//! either, so that an announcement that stops naming a speaker still updates that speaker's page.
+//! The render phase reads the site only through a [`Reader`]: each of its accessors returns a
+//! piece of the model and records the [`Key`] that names that piece. A page's dependencies are
+//! therefore what its rendering actually read, never a second list kept by hand. After a change,
+//! [`diff`] compares the old and the new site key by key, and [`PageReads::affected`] gives the
+//! pages that read a changed key. Keys name content by slug, not by position, so a page keeps
+//! its dependencies when other announcements come, go or move in the lists.
+//!
+//! Templates are dependencies of another kind: a page depends on its template and on every
+//! template that one extends, includes or imports ([`template_closure`]).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::model::Site;
-use crate::paths::{self, Class, ContentKind, SiteRoot};
-use crate::render::PageKind;
+use crate::model::*;
+use crate::routes::PageKind;
 
-/// Something a page can depend on.
+/// A family of facts of the site, one fact per slug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    /// Every field of an announcement.
+    Announcement,
+    /// Every field of a speaker.
+    Speaker,
+    /// The announcements that name a speaker, in order.
+    SpeakerAnnouncements,
+    /// The timeline entries that name a speaker, in order.
+    SpeakerTimeline,
+    /// A topic's title and description.
+    Topic,
+    /// The announcements under a topic, in order.
+    TopicAnnouncements,
+    /// The timeline entries that link to an announcement, in order.
+    AnnouncementTimeline,
+    /// Every field of a free page.
+    Page,
+}
+
+/// A fact of the site that a page can read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Input {
-    /// `content/site.yaml`: every page.
-    Settings,
-    /// `content/announcements/<slug>.md`.
-    Announcement(String),
-    /// `content/speakers/<slug>.md`.
-    Speaker(String),
-    /// `content/topics.yaml`.
-    Topics,
-    /// `content/timeline.yaml`.
+pub enum Key {
+    /// The settings of `content/site.yaml` (title, base URL, event...).
+    Config,
+    /// Every timeline entry, in order.
     Timeline,
-    /// `content/pages/<slug>.md`.
-    Page(String),
-    /// A template, by name (`partials/card.html`).
-    Template(String),
-    /// A file under `static/`, by its path there.
-    Static(String),
+    /// The free pages' slugs and titles, in order (navigation).
+    PageList,
+    /// The sources the announcements credit, each once, in order.
+    Sources,
+    /// One fact of a family: the announcement, speaker, topic or page with this slug, or the
+    /// list that belongs to it.
+    One(Family, Arc<str>),
+    /// Every fact of a family, and the order of its members (a list page).
+    All(Family),
 }
 
-impl Input {
-    /// What a changed file (relative to the site root) is, if brief reads it.
-    pub fn from_path(rel: &Path) -> Option<Input> {
-        let stem = || rel.file_stem().and_then(|s| s.to_str()).map(str::to_string);
-        match paths::classify(rel) {
-            Class::Content(ContentKind::Config) => Some(Input::Settings),
-            Class::Content(ContentKind::Topics) => Some(Input::Topics),
-            Class::Content(ContentKind::Timeline) => Some(Input::Timeline),
-            Class::Content(ContentKind::Announcement) => stem().map(Input::Announcement),
-            Class::Content(ContentKind::Speaker) => stem().map(Input::Speaker),
-            Class::Content(ContentKind::Page) => stem().map(Input::Page),
-            Class::Template(name) => Some(Input::Template(name)),
-            Class::Static(path) => Some(Input::Static(path)),
-            Class::UnknownContent | Class::SourceDir(_) | Class::Ignored => None,
+/// The keys one rendering read.
+#[derive(Debug, Default, Clone)]
+pub struct Reads(Vec<Key>);
+
+impl Reads {
+    fn push(&mut self, key: Key) {
+        self.0.push(key);
+    }
+
+    /// Adds the keys another rendering read (a shared view built once for many pages).
+    pub fn extend(&mut self, other: &[Key]) {
+        self.0.extend_from_slice(other);
+    }
+
+    /// Adds `other`, each key widened to its family: a list of items depends on the whole
+    /// family, so that it is re-rendered when any member changes, comes or goes.
+    pub fn extend_widened(&mut self, other: &[Key]) {
+        self.0.extend(other.iter().map(|k| match k {
+            Key::One(family, _) => Key::All(*family),
+            other => other.clone(),
+        }));
+    }
+
+    /// The keys, each once, sorted.
+    pub fn finish(mut self) -> Arc<[Key]> {
+        self.0.sort_unstable();
+        self.0.dedup();
+        // A family read whole covers its members.
+        let all: Vec<Family> =
+            self.0.iter().filter_map(|k| if let Key::All(f) = k { Some(*f) } else { None }).collect();
+        if !all.is_empty() {
+            self.0.retain(|k| !matches!(k, Key::One(f, _) if all.contains(f)));
         }
+        self.0.into()
     }
 }
 
-/// The content inputs of one page (templates and settings are handled apart), as indexes into
-/// the lists of the site it was computed on.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageDeps {
-    /// The template that renders the page.
-    pub template: &'static str,
-    /// Reads every announcement (lists, counts).
-    pub all_announcements: bool,
-    /// Reads every speaker.
-    pub all_speakers: bool,
-    /// Reads these announcements.
-    pub announcements: Vec<usize>,
-    /// Reads these speakers.
-    pub speakers: Vec<usize>,
-    /// Reads topics.yaml.
-    pub topics: bool,
-    /// Reads timeline.yaml.
-    pub timeline: bool,
-    /// Reads this free page.
-    pub page: Option<usize>,
+/// The site as the render phase sees it: every accessor records what it returns.
+pub struct Reader<'a> {
+    site: &'a Site,
+    reads: std::cell::RefCell<Reads>,
 }
 
-/// Changed inputs, resolved to indexes into one site's lists.
-struct Resolved<'a> {
-    inputs: &'a HashSet<Input>,
-    // A change touches a handful of files: short lists beat hashing for every page.
-    announcements: Vec<usize>,
-    speakers: Vec<usize>,
-    pages: Vec<usize>,
+impl<'a> Reader<'a> {
+    /// A reader of `site` that has read nothing yet.
+    pub fn new(site: &'a Site) -> Reader<'a> {
+        Reader { site, reads: std::cell::RefCell::new(Reads::default()) }
+    }
+
+    fn record(&self, key: Key) {
+        self.reads.borrow_mut().push(key);
+    }
+
+    fn one(&self, family: Family, slug: &str) {
+        self.record(Key::One(family, Arc::from(slug)));
+    }
+
+    /// Adds keys read elsewhere on this reader's behalf (see [`Reads::extend`]).
+    pub fn replay(&self, keys: &[Key]) {
+        self.reads.borrow_mut().extend(keys);
+    }
+
+    /// Adds keys widened to their families (see [`Reads::extend_widened`]).
+    pub fn replay_widened(&self, keys: &[Key]) {
+        self.reads.borrow_mut().extend_widened(keys);
+    }
+
+    /// What this reader has read.
+    pub fn finish(self) -> Arc<[Key]> {
+        self.reads.into_inner().finish()
+    }
+
+    /// The site settings.
+    pub fn config(&self) -> &'a SiteConfig {
+        self.record(Key::Config);
+        &self.site.config
+    }
+
+    /// The path of page `kind`, under no base path (`/speakers/su-bo/`). A page's address
+    /// follows from the slug that names it, which is how its reader found it.
+    pub fn path(&self, kind: PageKind) -> String {
+        kind.path(self.site)
+    }
+
+    /// The URL of page `kind` under the base path.
+    pub fn url(&self, kind: PageKind) -> String {
+        crate::routes::url(&self.config().base_path, &kind.path(self.site))
+    }
+
+    /// How many announcements there are; reading them all by index is reading the family.
+    pub fn announcements(&self) -> usize {
+        self.record(Key::All(Family::Announcement));
+        self.site.announcements.len()
+    }
+
+    /// Announcement `i`.
+    pub fn announcement(&self, i: usize) -> &'a Announcement {
+        let a = &self.site.announcements[i];
+        self.one(Family::Announcement, &a.slug);
+        a
+    }
+
+    /// The timeline entries that link to announcement `i`, with their indexes.
+    pub fn announcement_timeline(&self, i: usize) -> Vec<(usize, &'a TimelineEntry)> {
+        self.one(Family::AnnouncementTimeline, &self.site.announcements[i].slug);
+        self.entries(&self.site.announcement_timeline[i])
+    }
+
+    fn entries(&self, list: &[usize]) -> Vec<(usize, &'a TimelineEntry)> {
+        list.iter().map(|&e| (e, &self.site.timeline[e])).collect()
+    }
+
+    /// How many speakers there are (all of them read).
+    pub fn speakers(&self) -> usize {
+        self.record(Key::All(Family::Speaker));
+        self.site.speakers.len()
+    }
+
+    /// Speaker `i`.
+    pub fn speaker(&self, i: usize) -> &'a Speaker {
+        let s = &self.site.speakers[i];
+        self.one(Family::Speaker, &s.slug);
+        s
+    }
+
+    /// The announcements that name speaker `i`.
+    pub fn speaker_announcements(&self, i: usize) -> &'a [usize] {
+        self.one(Family::SpeakerAnnouncements, &self.site.speakers[i].slug);
+        &self.site.speaker_announcements[i]
+    }
+
+    /// The timeline entries that name speaker `i`, with their indexes.
+    pub fn speaker_timeline(&self, i: usize) -> Vec<(usize, &'a TimelineEntry)> {
+        self.one(Family::SpeakerTimeline, &self.site.speakers[i].slug);
+        self.entries(&self.site.speaker_timeline[i])
+    }
+
+    /// How many topics there are (all of them read).
+    pub fn topics(&self) -> usize {
+        self.record(Key::All(Family::Topic));
+        self.site.topics.len()
+    }
+
+    /// Topic `i`.
+    pub fn topic(&self, i: usize) -> &'a Topic {
+        let t = &self.site.topics[i];
+        self.one(Family::Topic, &t.slug);
+        t
+    }
+
+    /// The announcements under topic `i`.
+    pub fn topic_announcements(&self, i: usize) -> &'a [usize] {
+        self.one(Family::TopicAnnouncements, &self.site.topics[i].slug);
+        &self.site.topic_announcements[i]
+    }
+
+    /// Every timeline entry, oldest first.
+    pub fn timeline(&self) -> &'a [TimelineEntry] {
+        self.record(Key::Timeline);
+        &self.site.timeline
+    }
+
+    /// Free page `i`.
+    pub fn page(&self, i: usize) -> &'a Page {
+        let p = &self.site.pages[i];
+        self.one(Family::Page, &p.slug);
+        p
+    }
+
+    /// The free pages' slugs and titles, for navigation.
+    pub fn page_list(&self) -> impl Iterator<Item = (usize, &'a str, &'a str)> {
+        self.record(Key::PageList);
+        self.site.pages.iter().enumerate().map(|(i, p)| (i, p.slug.as_str(), p.title.as_str()))
+    }
+
+    /// The sources the announcements credit, each once, in the order they first appear.
+    pub fn sources(&self) -> Vec<&'a Source> {
+        self.record(Key::Sources);
+        sources(self.site)
+    }
 }
 
-impl<'a> Resolved<'a> {
-    fn new(site: &Site, inputs: &'a HashSet<Input>) -> Resolved<'a> {
-        let mut r = Resolved { inputs, announcements: Vec::new(), speakers: Vec::new(), pages: Vec::new() };
-        for input in inputs {
-            match input {
-                Input::Announcement(slug) => {
-                    r.announcements.extend(site.announcements.iter().position(|a| &a.slug == slug))
+/// The sources the announcements of `site` credit, each once (by name), in order.
+fn sources(site: &Site) -> Vec<&Source> {
+    let mut out: Vec<&Source> = Vec::new();
+    for a in &site.announcements {
+        if let Some(s) = &a.source {
+            if !out.iter().any(|known| known.name == s.name) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// The keys whose value differs between two sites.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Changed {
+    keys: FxHashSet<Key>,
+    families: BTreeSet<Family>,
+    /// Whether the announcements, speakers, topics or pages came, went or moved.
+    reordered: bool,
+}
+
+impl Changed {
+    /// Whether the announcements, speakers, topics and free pages are the same, in the same
+    /// order, in both sites: then both have the same pages at the same paths.
+    pub fn same_lists(&self) -> bool {
+        !self.reordered
+    }
+
+    /// Whether nothing that pages read differs.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty() && self.families.is_empty()
+    }
+
+    /// Whether a page that read `key` must be rendered again.
+    pub fn touches(&self, key: &Key) -> bool {
+        match key {
+            Key::All(family) => self.families.contains(family),
+            other => self.keys.contains(other),
+        }
+    }
+
+    fn one(&mut self, family: Family, slug: &str) {
+        self.keys.insert(Key::One(family, Arc::from(slug)));
+        self.families.insert(family);
+    }
+}
+
+/// What differs between `old` and `new`, key by key: every fact a [`Reader`] can return is
+/// compared here with the same scope as the accessor that returns it.
+pub fn diff(old: &Site, new: &Site) -> Changed {
+    let mut changed = Changed::default();
+    if old.config != new.config {
+        changed.keys.insert(Key::Config);
+    }
+    let same_entries = |a: &[TimelineEntry], b: &[TimelineEntry]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_entry(old, x, new, y))
+    };
+    if !same_entries(&old.timeline, &new.timeline) {
+        changed.keys.insert(Key::Timeline);
+    }
+    let titles = |s: &Site| s.pages.iter().map(|p| (p.slug.clone(), p.title.clone())).collect::<Vec<_>>();
+    if titles(old) != titles(new) {
+        changed.keys.insert(Key::PageList);
+    }
+    if sources(old) != sources(new) {
+        changed.keys.insert(Key::Sources);
+    }
+
+    let a_old = Members::new(old.announcements.iter().map(|a| a.slug.as_str()));
+    let a_new = Members::new(new.announcements.iter().map(|a| a.slug.as_str()));
+    let s_old = Members::new(old.speakers.iter().map(|s| s.slug.as_str()));
+    let s_new = Members::new(new.speakers.iter().map(|s| s.slug.as_str()));
+    let t_old = Members::new(old.topics.iter().map(|t| t.slug.as_str()));
+    let t_new = Members::new(new.topics.iter().map(|t| t.slug.as_str()));
+    let p_old = Members::new(old.pages.iter().map(|p| p.slug.as_str()));
+    let p_new = Members::new(new.pages.iter().map(|p| p.slug.as_str()));
+
+    // Lists of announcements compare by slug, and by index when both sites have the same
+    // announcements in the same order (the common case of a text edit), which is cheaper.
+    let same_order = a_old.slugs == a_new.slugs;
+    let same_announcements = |x: &[usize], y: &[usize]| {
+        if same_order {
+            x == y
+        } else {
+            x.len() == y.len() && x.iter().zip(y).all(|(&i, &j)| a_old.slugs[i] == a_new.slugs[j])
+        }
+    };
+    let entries_of = |s: &Site, list: &[usize]| list.iter().map(|&e| &s.timeline[e]).cloned().collect::<Vec<_>>();
+    let same_timeline_lists =
+        |x: &[usize], y: &[usize]| x.len() == y.len() && same_entries(&entries_of(old, x), &entries_of(new, y));
+
+    let families = [
+        (Family::Announcement, &a_old, &a_new),
+        (Family::AnnouncementTimeline, &a_old, &a_new),
+        (Family::Speaker, &s_old, &s_new),
+        (Family::SpeakerAnnouncements, &s_old, &s_new),
+        (Family::SpeakerTimeline, &s_old, &s_new),
+        (Family::Topic, &t_old, &t_new),
+        (Family::TopicAnnouncements, &t_old, &t_new),
+        (Family::Page, &p_old, &p_new),
+    ];
+    for (family, before, after) in families {
+        if before.slugs != after.slugs {
+            changed.families.insert(family);
+            changed.reordered = true;
+        }
+        for slug in before.slugs.iter().filter(|s| !after.index.contains_key(*s)) {
+            changed.one(family, slug);
+        }
+        for (j, slug) in after.slugs.iter().enumerate() {
+            let Some(&i) = before.index.get(slug) else {
+                changed.one(family, slug);
+                continue;
+            };
+            let same = match family {
+                Family::Announcement => same_announcement(old, &old.announcements[i], new, &new.announcements[j]),
+                Family::AnnouncementTimeline => {
+                    same_timeline_lists(&old.announcement_timeline[i], &new.announcement_timeline[j])
                 }
-                Input::Speaker(slug) => r.speakers.extend(site.speakers.iter().position(|s| &s.slug == slug)),
-                Input::Page(slug) => r.pages.extend(site.pages.iter().position(|p| &p.slug == slug)),
-                _ => {}
+                Family::Speaker => same_speaker(&old.speakers[i], &new.speakers[j]),
+                Family::SpeakerAnnouncements => {
+                    same_announcements(&old.speaker_announcements[i], &new.speaker_announcements[j])
+                }
+                Family::SpeakerTimeline => same_timeline_lists(&old.speaker_timeline[i], &new.speaker_timeline[j]),
+                Family::Topic => old.topics[i] == new.topics[j],
+                Family::TopicAnnouncements => {
+                    same_announcements(&old.topic_announcements[i], &new.topic_announcements[j])
+                }
+                Family::Page => same_page(&old.pages[i], &new.pages[j]),
+            };
+            if !same {
+                changed.one(family, slug);
             }
         }
-        r
     }
+    changed
+}
 
-    /// Whether a page with dependencies `d` reads any of the changed inputs.
-    fn touches(&self, d: &PageDeps, templates: &HashMap<String, BTreeSet<String>>) -> bool {
-        self.inputs.iter().any(|input| match input {
-            Input::Settings => true,
-            Input::Announcement(_) => d.all_announcements,
-            Input::Speaker(_) => d.all_speakers,
-            Input::Topics => d.topics,
-            Input::Timeline => d.timeline,
-            Input::Page(_) => false,
-            Input::Template(name) => templates.get(d.template).is_none_or(|uses| uses.contains(name)),
-            Input::Static(_) => false,
-        }) || d.announcements.iter().any(|a| self.announcements.contains(a))
-            || d.speakers.iter().any(|s| self.speakers.contains(s))
-            || d.page.is_some_and(|p| self.pages.contains(&p))
+/// The members of a family in one site: their slugs in order, and each one's index.
+struct Members<'a> {
+    slugs: Vec<&'a str>,
+    index: FxHashMap<&'a str, usize>,
+}
+
+impl<'a> Members<'a> {
+    fn new(slugs: impl Iterator<Item = &'a str>) -> Members<'a> {
+        let slugs: Vec<&str> = slugs.collect();
+        let index = slugs.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+        Members { slugs, index }
     }
 }
 
-/// The dependencies of every page of a site, by output path.
-pub type Pages = HashMap<String, (PageKind, PageDeps)>;
-
-/// The dependencies of every page of `site`, by output path.
-pub fn pages(site: &Site, kinds: &[PageKind]) -> Pages {
-    kinds.par_iter().map(|&k| (k.output_path(site), (k, page_deps(site, k)))).collect()
+fn same_body(a: &Body, b: &Body) -> bool {
+    // The links and positions follow from the HTML and the file; pages show the HTML.
+    a.markdown.html == b.markdown.html
 }
 
-/// Whether the pages of `after` have the same output paths and the same dependencies as the
-/// pages of `before`, so that [`pages`] need not run again: the same slugs in the same order,
-/// and the same links between announcements, speakers, topics and timeline entries. Saving the
-/// text, title or summary of an announcement keeps the shape; changing its date, its speakers or
-/// its topics, or adding a file, does not.
-pub fn same_shape(before: &Site, after: &Site) -> bool {
-    let announcements = before.announcements.len() == after.announcements.len()
-        && before.announcements.iter().zip(&after.announcements).all(|(a, b)| {
-            std::sync::Arc::ptr_eq(a, b) || (a.slug == b.slug && a.speakers == b.speakers && a.topics == b.topics)
-        });
-    // The reverse links (`speaker_announcements` and the others) follow from these.
-    announcements
-        && before.speakers.iter().map(|s| &s.slug).eq(after.speakers.iter().map(|s| &s.slug))
-        && before.topics.iter().map(|t| &t.slug).eq(after.topics.iter().map(|t| &t.slug))
-        && before.pages.iter().map(|p| &p.slug).eq(after.pages.iter().map(|p| &p.slug))
-        && before
-            .timeline
+fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Announcement>) -> bool {
+    if Arc::ptr_eq(a, b) && same_refs(old, &a.speakers, &a.topics, new, &b.speakers, &b.topics) {
+        return true;
+    }
+    // Every field, named, so that a field added to the model cannot be forgotten here.
+    let Announcement { slug, title, date, summary, speakers, topics, source, figures, draft, body } = &**a;
+    slug == &b.slug
+        && title == &b.title
+        && date == &b.date
+        && summary == &b.summary
+        && same_refs(old, speakers, topics, new, &b.speakers, &b.topics)
+        && source == &b.source
+        && figures == &b.figures
+        && draft == &b.draft
+        && same_body(body, &b.body)
+}
+
+/// Whether two lists of speakers and topics name the same slugs.
+fn same_refs(old: &Site, s1: &[usize], t1: &[usize], new: &Site, s2: &[usize], t2: &[usize]) -> bool {
+    s1.iter().map(|&i| &old.speakers[i].slug).eq(s2.iter().map(|&i| &new.speakers[i].slug))
+        && t1.iter().map(|&i| &old.topics[i].slug).eq(t2.iter().map(|&i| &new.topics[i].slug))
+}
+
+fn same_speaker(a: &Speaker, b: &Speaker) -> bool {
+    let Speaker { slug, name, role, organization, country, body } = a;
+    slug == &b.slug
+        && name == &b.name
+        && role == &b.role
+        && organization == &b.organization
+        && country == &b.country
+        && same_body(body, &b.body)
+}
+
+fn same_page(a: &Page, b: &Page) -> bool {
+    let Page { slug, title, description, body } = a;
+    slug == &b.slug && title == &b.title && description == &b.description && same_body(body, &b.body)
+}
+
+fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> bool {
+    let TimelineEntry { position: _, date, title, body, announcement, speakers, figure } = a;
+    let announcement_slug = |s: &Site, i: &Option<usize>| i.map(|i| s.announcements[i].slug.clone());
+    date == &b.date
+        && title == &b.title
+        && match (body, &b.body) {
+            (Some(x), Some(y)) => same_body(x, y),
+            (None, None) => true,
+            _ => false,
+        }
+        && announcement_slug(old, announcement) == announcement_slug(new, &b.announcement)
+        && same_refs(old, speakers, &[], new, &b.speakers, &[])
+        && figure == &b.figure
+}
+
+/// What every page of a site read, by output path, and which pages read each key.
+#[derive(Debug, Default, Clone)]
+pub struct PageReads {
+    /// Each page's template and keys.
+    pages: HashMap<String, (&'static str, Arc<[Key]>)>,
+    /// The pages that read each key.
+    readers: FxHashMap<Key, FxHashSet<String>>,
+}
+
+impl PageReads {
+    /// Records what the page at `path`, rendered by `template`, read, replacing what it read before.
+    pub fn set(&mut self, path: &str, template: &'static str, keys: Arc<[Key]>) {
+        if let Some((_, old)) = self.pages.get(path) {
+            if **old == *keys {
+                return;
+            }
+            for key in old.iter() {
+                if let Some(set) = self.readers.get_mut(key) {
+                    set.remove(path);
+                }
+            }
+        }
+        for key in keys.iter() {
+            self.readers.entry(key.clone()).or_default().insert(path.to_string());
+        }
+        self.pages.insert(path.to_string(), (template, keys));
+    }
+
+    /// Forgets the pages for which `keep` does not hold.
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        let gone: Vec<String> = self.pages.keys().filter(|p| !keep(p)).cloned().collect();
+        for path in gone {
+            if let Some((_, keys)) = self.pages.remove(&path) {
+                for key in keys.iter() {
+                    if let Some(set) = self.readers.get_mut(key) {
+                        set.remove(&path);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether the page at `path` is known.
+    pub fn contains(&self, path: &str) -> bool {
+        self.pages.contains_key(path)
+    }
+
+    /// What the page at `path` read.
+    pub fn keys(&self, path: &str) -> Option<&[Key]> {
+        self.pages.get(path).map(|(_, keys)| &**keys)
+    }
+
+    /// The pages that read a key that `changed` holds.
+    pub fn affected(&self, changed: &Changed) -> HashSet<String> {
+        let mut out = HashSet::new();
+        let mut add = |key: &Key| {
+            if let Some(paths) = self.readers.get(key) {
+                out.extend(paths.iter().cloned());
+            }
+        };
+        for key in &changed.keys {
+            add(key);
+        }
+        for family in &changed.families {
+            add(&Key::All(*family));
+        }
+        out
+    }
+
+    /// The pages whose template is one of `templates` or uses one of them (by `closure`; a
+    /// template missing from it may use anything).
+    pub fn using_templates(
+        &self,
+        templates: &HashSet<String>,
+        closure: &HashMap<String, BTreeSet<String>>,
+    ) -> HashSet<String> {
+        self.pages
             .iter()
-            .map(|e| (e.announcement, &e.speakers))
-            .eq(after.timeline.iter().map(|e| (e.announcement, &e.speakers)))
-}
-
-fn page_deps(site: &Site, kind: PageKind) -> PageDeps {
-    let mut d = PageDeps { template: kind.template(), ..PageDeps::default() };
-    // An announcement card shows the announcement, its speakers and its topics.
-    let card = |d: &mut PageDeps, a: usize| {
-        d.announcements.push(a);
-        d.speakers.extend(&site.announcements[a].speakers);
-        d.topics |= !site.announcements[a].topics.is_empty();
-    };
-    // A timeline entry shows its own fields, its announcement's title and its speakers.
-    let entry = |d: &mut PageDeps, e: usize| {
-        let e = &site.timeline[e];
-        d.timeline = true;
-        d.announcements.extend(e.announcement);
-        d.speakers.extend(&e.speakers);
-    };
-    match kind {
-        PageKind::Index | PageKind::Announcements | PageKind::Timeline => {
-            d.all_announcements = true;
-            d.all_speakers = true;
-            d.topics = true;
-            d.timeline = true;
-        }
-        PageKind::Speakers | PageKind::Topics => {
-            // Lists show how many announcements each entry has.
-            d.all_announcements = true;
-            d.all_speakers = true;
-            d.topics = true;
-        }
-        PageKind::Announcement(i) => {
-            card(&mut d, i);
-            for &e in &site.announcement_timeline[i] {
-                entry(&mut d, e);
-            }
-        }
-        PageKind::Speaker(i) => {
-            d.speakers.push(i);
-            for &a in &site.speaker_announcements[i] {
-                card(&mut d, a);
-            }
-            for &e in &site.speaker_timeline[i] {
-                entry(&mut d, e);
-            }
-        }
-        PageKind::Topic(i) => {
-            d.topics = true;
-            for &a in &site.topic_announcements[i] {
-                card(&mut d, a);
-            }
-        }
-        PageKind::Page(i) => d.page = Some(i),
-        PageKind::NotFound | PageKind::Search => {}
+            .filter(|(_, (template, _))| {
+                closure.get(*template).is_none_or(|uses| uses.iter().any(|t| templates.contains(t)))
+            })
+            .map(|(p, _)| p.clone())
+            .collect()
     }
-    d
 }
 
 /// The templates that `source` extends, includes or imports by name; `None` when a name is
@@ -253,40 +587,6 @@ pub fn template_closure(sources: &HashMap<String, String>) -> HashMap<String, BT
     out
 }
 
-/// The output paths to render again after `changed`, given each site and its pages' dependencies
-/// before and after the change.
-pub fn affected(
-    (before_site, before): (&Site, &Pages),
-    (after_site, after): (&Site, &Pages),
-    changed: &HashSet<Input>,
-    templates: &HashMap<String, BTreeSet<String>>,
-) -> Vec<String> {
-    let (old, new) = (Resolved::new(before_site, changed), Resolved::new(after_site, changed));
-    // The same dependencies before and after (see `same_shape`): no page appeared, and the
-    // changed inputs have the same indexes in both sites.
-    let same = std::ptr::eq(before, after);
-    let mut out: Vec<String> = after
-        .iter()
-        .filter(|(path, (_, deps))| {
-            if same {
-                return new.touches(deps, templates);
-            }
-            match before.get(*path) {
-                None => true,
-                Some((_, old_deps)) => new.touches(deps, templates) || old.touches(old_deps, templates),
-            }
-        })
-        .map(|(p, _)| p.clone())
-        .collect();
-    out.sort();
-    out
-}
-
-/// The changed inputs among `paths` (relative to the root or absolute).
-pub fn inputs_of(root: &SiteRoot, paths: &[PathBuf]) -> HashSet<Input> {
-    paths.iter().filter_map(|p| Input::from_path(&root.relative(p)?)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,150 +604,73 @@ mod tests {
         (dir, s)
     }
 
-    fn all_pages(site: &Site) -> HashMap<String, (PageKind, PageDeps)> {
-        let mut kinds = vec![
-            PageKind::Index,
-            PageKind::Announcements,
-            PageKind::Timeline,
-            PageKind::Speakers,
-            PageKind::Topics,
-            PageKind::NotFound,
-        ];
-        kinds.extend((0..site.announcements.len()).map(PageKind::Announcement));
-        kinds.extend((0..site.speakers.len()).map(PageKind::Speaker));
-        kinds.extend((0..site.topics.len()).map(PageKind::Topic));
-        kinds.extend((0..site.pages.len()).map(PageKind::Page));
-        pages(site, &kinds)
-    }
-
     const SECOND: &str = "---\nname: Ann Other\n---\nBio.\n";
     const SOLO: &str = "---\ntitle: Solo\ndate: 2030-05-15\nsummary: S.\nspeakers: [ann-other]\n---\nText.\n";
+    const BASE: [(&str, &str); 2] =
+        [("content/speakers/ann-other.md", SECOND), ("content/announcements/solo.md", SOLO)];
 
-    #[test]
-    fn maps_files_to_inputs() {
-        assert_eq!(Input::from_path(Path::new("content/announcements/a.md")), Some(Input::Announcement("a".into())));
-        assert_eq!(
-            Input::from_path(Path::new("templates/partials/x.html")),
-            Some(Input::Template("partials/x.html".into()))
-        );
-        assert_eq!(Input::from_path(Path::new("static/css/style.css")), Some(Input::Static("css/style.css".into())));
-        assert_eq!(Input::from_path(Path::new("content/site.yaml")), Some(Input::Settings));
-        assert_eq!(Input::from_path(Path::new("public/index.html")), None);
+    fn changed_by(from: &str, to: &str) -> Changed {
+        let (_d, before) = site(&BASE);
+        let (_e, after) = site(&[BASE[0], ("content/announcements/solo.md", &SOLO.replace(from, to))]);
+        diff(&before, &after)
+    }
+
+    fn one(family: Family, slug: &str) -> Key {
+        Key::One(family, Arc::from(slug))
     }
 
     #[test]
-    fn an_announcement_change_touches_its_page_its_people_its_topics_and_the_lists() {
-        let (_d, s) = site(&[("content/speakers/ann-other.md", SECOND), ("content/announcements/solo.md", SOLO)]);
-        let pages = all_pages(&s);
-        let changed = HashSet::from([Input::Announcement("opening".into())]);
-        let got = affected((&s, &pages), (&s, &pages), &changed, &HashMap::new());
-        let expected = [
-            "announcements/index.html",
-            "announcements/opening/index.html",
-            "index.html",
-            "speakers/index.html",
-            "speakers/jane-doe/index.html",
-            "timeline/index.html",
-            "topics/index.html",
-            "topics/trade/index.html",
-        ];
-        assert_eq!(got, expected);
-        // Not the other announcement, not the other speaker, not the free page.
-        assert!(!got.iter().any(|p| p.contains("solo") || p.contains("ann-other") || p.contains("about")));
+    fn a_text_edit_changes_its_announcement_only() {
+        let c = changed_by("Text.", "Other text.");
+        assert!(c.touches(&one(Family::Announcement, "solo")));
+        assert!(c.touches(&Key::All(Family::Announcement)));
+        assert!(!c.touches(&one(Family::Announcement, "opening")));
+        assert!(!c.touches(&one(Family::SpeakerAnnouncements, "ann-other")));
+        assert!(!c.touches(&Key::All(Family::Speaker)) && !c.touches(&Key::Config) && !c.touches(&Key::Timeline));
     }
 
     #[test]
-    fn the_shape_is_kept_by_text_edits_and_lost_by_new_links_dates_and_files() {
-        let base = [("content/speakers/ann-other.md", SECOND), ("content/announcements/solo.md", SOLO)];
-        let (_d, before) = site(&base);
-        let edit = |from: &str, to: &str| {
-            assert!(SOLO.contains(from));
-            site(&[base[0], ("content/announcements/solo.md", &SOLO.replace(from, to))])
-        };
-        let cases: [(&str, (tempfile::TempDir, Site), bool); 6] = [
-            ("a new title", edit("title: Solo", "title: Solo again"), true),
-            ("new text", edit("Text.", "Other text."), true),
-            ("another speaker", edit("speakers: [ann-other]", "speakers: [jane-doe]"), false),
-            ("a topic", edit("speakers: [ann-other]", "speakers: [ann-other]\ntopics: [trade]"), false),
-            ("an earlier date, so another order", edit("date: 2030-05-15", "date: 2001-05-15"), false),
-            ("a new page", site(&[base[0], base[1], ("content/pages/contact.md", "---\ntitle: C\n---\nx\n")]), false),
-        ];
-        for (what, (_dir, after), same) in cases {
-            assert_eq!(same_shape(&before, &after), same, "{what}");
-            // Whenever the shape is the same, so is every page's path and dependencies.
-            if same {
-                assert_eq!(all_pages(&before), all_pages(&after), "{what}");
-            } else {
-                assert_ne!(all_pages(&before), all_pages(&after), "{what}");
-            }
-        }
+    fn naming_another_speaker_changes_both_speakers_lists() {
+        let c = changed_by("speakers: [ann-other]", "speakers: [jane-doe]");
+        assert!(c.touches(&one(Family::SpeakerAnnouncements, "ann-other")));
+        assert!(c.touches(&one(Family::SpeakerAnnouncements, "jane-doe")));
+        assert!(!c.touches(&one(Family::Speaker, "jane-doe")));
     }
 
     #[test]
-    fn a_speaker_dropped_from_an_announcement_is_re_rendered() {
-        let (_d, before) = site(&[("content/speakers/ann-other.md", SECOND), ("content/announcements/solo.md", SOLO)]);
-        let (_e, after) = site(&[
-            ("content/speakers/ann-other.md", SECOND),
-            ("content/announcements/solo.md", &SOLO.replace("speakers: [ann-other]", "speakers: [jane-doe]")),
-        ]);
-        let changed = HashSet::from([Input::Announcement("solo".into())]);
-        let got = affected((&before, &all_pages(&before)), (&after, &all_pages(&after)), &changed, &HashMap::new());
-        assert!(got.contains(&"speakers/ann-other/index.html".to_string()), "{got:?}");
-        assert!(got.contains(&"speakers/jane-doe/index.html".to_string()), "{got:?}");
+    fn an_earlier_date_reorders_the_lists() {
+        let c = changed_by("date: 2030-05-15", "date: 2001-05-15");
+        assert!(c.touches(&Key::All(Family::Announcement)));
+        assert!(c.touches(&one(Family::Announcement, "solo")));
+        assert!(!c.touches(&one(Family::Announcement, "opening")));
     }
 
     #[test]
-    fn a_template_change_touches_the_pages_that_use_it() {
-        let (_d, s) = site(&[]);
-        let pages = all_pages(&s);
-        let sources: HashMap<String, String> = [
-            ("base.html", "<html>{% block main %}{% endblock %}</html>"),
-            (
-                "announcement.html",
-                "{% extends \"base.html\" %}{% block main %}{% include 'partials/card.html' %}{% endblock %}",
-            ),
-            ("partials/card.html", "card"),
-            ("speaker.html", "{% extends \"base.html\" %}"),
-            ("index.html", "{%- include \"partials/card.html\" -%}"),
-        ]
-        .into_iter()
-        .chain(
-            [
-                "announcements.html",
-                "timeline.html",
-                "speakers.html",
-                "topics.html",
-                "topic.html",
-                "page.html",
-                "404.html",
-            ]
-            .map(|n| (n, "plain")),
-        )
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-        let closure = template_closure(&sources);
-        let card = HashSet::from([Input::Template("partials/card.html".into())]);
-        assert_eq!(
-            affected((&s, &pages), (&s, &pages), &card, &closure),
-            ["announcements/opening/index.html", "index.html"]
-        );
-        let base = HashSet::from([Input::Template("base.html".into())]);
-        let got = affected((&s, &pages), (&s, &pages), &base, &closure);
-        assert!(
-            got.contains(&"speakers/jane-doe/index.html".to_string())
-                && got.contains(&"announcements/opening/index.html".to_string())
-        );
-        assert!(!got.contains(&"index.html".to_string()));
+    fn a_family_read_whole_covers_its_members() {
+        let mut r = Reads::default();
+        r.push(one(Family::Speaker, "a"));
+        r.push(Key::Config);
+        r.extend_widened(&[one(Family::Speaker, "b"), Key::Timeline]);
+        r.push(Key::Config);
+        assert_eq!(&*r.finish(), [Key::Config, Key::Timeline, Key::All(Family::Speaker)]);
     }
 
     #[test]
-    fn static_files_touch_no_page_and_settings_touch_all() {
-        let (_d, s) = site(&[]);
-        let pages = all_pages(&s);
-        let css = HashSet::from([Input::Static("style.css".into())]);
-        assert!(affected((&s, &pages), (&s, &pages), &css, &HashMap::new()).is_empty());
-        let settings = HashSet::from([Input::Settings]);
-        assert_eq!(affected((&s, &pages), (&s, &pages), &settings, &HashMap::new()).len(), pages.len());
+    fn pages_are_found_by_what_they_read() {
+        let mut reads = PageReads::default();
+        let solo = one(Family::Announcement, "solo");
+        reads.set("a/index.html", "index.html", Arc::from([Key::All(Family::Announcement)]));
+        reads.set("b/index.html", "announcement.html", Arc::from([solo.clone()]));
+        reads.set("c/index.html", "announcement.html", Arc::from([one(Family::Announcement, "x")]));
+        let mut changed = Changed::default();
+        changed.one(Family::Announcement, "solo");
+        let mut got: Vec<String> = reads.affected(&changed).into_iter().collect();
+        got.sort();
+        assert_eq!(got, ["a/index.html", "b/index.html"]);
+        // A page that stops reading a key is no longer found by it.
+        reads.set("b/index.html", "announcement.html", Arc::from([Key::Config]));
+        reads.retain(|p| p != "a/index.html");
+        assert!(reads.affected(&changed).is_empty());
     }
 
     #[test]
@@ -457,5 +680,21 @@ mod tests {
             template_refs("{% extends 'a.html' %}{%- include \"b.html\" %}"),
             Some(vec!["a.html".into(), "b.html".into()])
         );
+    }
+
+    #[test]
+    fn a_template_closure_follows_extends_and_includes() {
+        let sources: HashMap<String, String> = [
+            ("base.html", "<html>{% block main %}{% endblock %}</html>"),
+            ("announcement.html", "{% extends \"base.html\" %}{% include 'partials/card.html' %}"),
+            ("partials/card.html", "card"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let closure = template_closure(&sources);
+        let uses: Vec<&str> = closure["announcement.html"].iter().map(String::as_str).collect();
+        assert_eq!(uses, ["announcement.html", "base.html", "partials/card.html"]);
+        assert_eq!(closure["partials/card.html"].len(), 1);
     }
 }

@@ -1,21 +1,27 @@
 //! The site as `serve` keeps it: built in memory, rebuilt incrementally on each change.
 //!
-//! `DevSite` holds the parsed inputs, the compiled templates and the last good build. A change
-//! re-reads only the files it touched, re-renders only the pages whose inputs changed (see
-//! [`crate::deps`]), and reports which pages' bytes really changed. A failed rebuild keeps the
-//! last good build. Nothing here writes to disk or knows about HTTP.
+//! `DevSite` holds the parsed inputs, the compiled templates and the last good build, with what
+//! each page read while it was rendered. A change re-reads only the files it touched, compares
+//! the new site with the last one key by key ([`deps::diff`]), re-renders the pages that read a
+//! changed key or use a changed template, and reports which files' bytes really changed. The
+//! result is the same as a fresh build of the same files. A failed rebuild keeps the last good
+//! build. Nothing here writes to disk or knows about HTTP.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::deps::{self, Input};
+use crate::build;
+use crate::deps::{self, PageReads};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Inputs, Settings};
 use crate::model::Site;
-use crate::paths::SiteRoot;
-use crate::render::{self, Contents, OutputFile, PageKind};
+use crate::output::{Contents, OutputFile};
+use crate::outputs;
+use crate::paths::{Class, SiteRoot};
+use crate::render;
+use crate::routes::PageKind;
 use crate::templates::Templates;
 
 /// The files of a build, by output path: a persistent map, so that a snapshot for the server
@@ -24,9 +30,10 @@ pub type Files = imbl::HashMap<String, Arc<OutputFile>>;
 
 struct Built {
     site: Site,
+    /// The pages, and the output path of each, in the same order.
     kinds: Vec<PageKind>,
-    /// Shared with the next build when the site keeps its shape (see [`deps::same_shape`]).
-    deps: Arc<deps::Pages>,
+    paths: Arc<Vec<String>>,
+    reads: PageReads,
     files: Files,
 }
 
@@ -58,17 +65,30 @@ pub struct Change {
     pub early: Vec<String>,
 }
 
+/// What changed since the last good build, as the watcher reported it.
+#[derive(Default)]
+struct Pending {
+    /// Templates saved, created or deleted, by name.
+    templates: HashSet<String>,
+    /// A template folder came or went: any page may have used what was in it.
+    all_templates: bool,
+    /// Files under `static/` saved, created or deleted, by path there.
+    statics: BTreeSet<String>,
+    /// Content files re-read, created or deleted, relative to the root.
+    content: HashSet<PathBuf>,
+}
+
 /// A site built in memory for `serve`.
 pub struct DevSite {
     root: SiteRoot,
     settings: Settings,
     inputs: Inputs,
     templates: Option<Templates>,
+    /// The base path the templates' `url()` puts in front of paths.
+    templates_base: String,
     closure: HashMap<String, BTreeSet<String>>,
     built: Option<Built>,
-    pending: HashSet<Input>,
-    /// Content files changed since the last good build.
-    touched: HashSet<PathBuf>,
+    pending: Pending,
     error: Option<Diagnostics>,
 }
 
@@ -82,14 +102,14 @@ impl DevSite {
             settings,
             inputs,
             templates: None,
+            templates_base: String::new(),
             closure: HashMap::new(),
             built: None,
-            pending: HashSet::new(),
-            touched: HashSet::new(),
+            pending: Pending::default(),
             error: None,
         };
         site.reload_templates();
-        site.rebuild(true, &mut |_, _| {});
+        site.rebuild(&mut |_, _| {});
         site
     }
 
@@ -120,10 +140,15 @@ impl DevSite {
 
     fn reload_templates(&mut self) {
         let base_path = self.inputs_base_path();
+        self.load_templates(base_path);
+    }
+
+    fn load_templates(&mut self, base_path: String) {
         match Templates::load(self.root.path(), &base_path) {
             Ok(t) => {
                 self.closure = deps::template_closure(&t.sources());
                 self.templates = Some(t);
+                self.templates_base = base_path;
             }
             Err(e) => {
                 self.templates = None;
@@ -158,22 +183,25 @@ impl DevSite {
         let rel: Vec<PathBuf> = changed.iter().filter_map(|p| self.root.relative(p)).collect();
         // Content changes are what the inputs saw: files re-read, appeared or gone, which also
         // covers folders created, deleted or renamed.
-        let touched = self.inputs.update(&rel);
-        self.pending.extend(deps::inputs_of(&self.root, &touched));
-        self.touched.extend(touched);
+        self.pending.content.extend(self.inputs.update(&rel));
         let mut templates_changed = false;
-        for path in rel.iter().filter(|p| p.starts_with("templates") || p.starts_with("static")) {
-            templates_changed |= path.starts_with("templates");
-            match Input::from_path(path) {
-                Some(input @ Input::Template(_)) if path.extension().is_some_and(|e| e == "html") => {
-                    self.pending.insert(input);
+        for path in &rel {
+            match crate::paths::classify(path) {
+                Class::Template(name) => {
+                    templates_changed = true;
+                    if name.ends_with(".html") && !self.root.join(path).is_dir() {
+                        self.pending.templates.insert(name);
+                    } else {
+                        // A folder of templates renamed or removed.
+                        self.pending.all_templates = true;
+                    }
                 }
-                Some(input @ Input::Static(_)) => {
-                    self.pending.insert(input);
+                Class::SourceDir("templates") => {
+                    templates_changed = true;
+                    self.pending.all_templates = true;
                 }
-                // A template folder renamed or removed: any page may have used what was in it.
-                _ if path.starts_with("templates") => {
-                    self.pending.insert(Input::Settings);
+                Class::Static(path) => {
+                    self.pending.statics.insert(path);
                 }
                 _ => {}
             }
@@ -182,17 +210,16 @@ impl DevSite {
             self.error = None;
             self.reload_templates();
         }
-        self.rebuild(false, early)
+        self.rebuild(early)
     }
 
-    fn rebuild(&mut self, everything: bool, early: &mut dyn FnMut(&Change, Files)) -> Outcome {
+    fn rebuild(&mut self, early: &mut dyn FnMut(&Change, Files)) -> Outcome {
         let started = Instant::now();
-        let result = self.try_rebuild(everything, started, early);
+        let result = self.try_rebuild(started, early);
         match result {
             Ok(mut change) => {
                 self.error = None;
-                self.pending.clear();
-                self.touched.clear();
+                self.pending = Pending::default();
                 change.elapsed = started.elapsed();
                 if change.paths.is_empty() {
                     Outcome::Unchanged
@@ -207,116 +234,103 @@ impl DevSite {
         }
     }
 
-    fn try_rebuild(
-        &mut self,
-        everything: bool,
-        started: Instant,
-        early: &mut dyn FnMut(&Change, Files),
-    ) -> Result<Change, Diagnostics> {
-        let templates = match (&self.templates, &self.error) {
-            (Some(t), _) => t,
-            (None, Some(e)) => return Err(e.clone()),
-            (None, None) => {
-                return Err(Diagnostics(vec![Diagnostic::file("templates/", "the templates could not be loaded")]))
-            }
-        };
+    fn try_rebuild(&mut self, started: Instant, early: &mut dyn FnMut(&Change, Files)) -> Result<Change, Diagnostics> {
+        if self.templates.is_none() {
+            return Err(self.error.clone().unwrap_or_else(|| {
+                Diagnostics(vec![Diagnostic::file("templates/", "the templates could not be loaded")])
+            }));
+        }
         let mut clock = Clock::new();
         // Only files under static/ changed, and no file appeared or went: the pages stand as
         // they are, and the files are read when served.
         if let Some(built) = &self.built {
-            let only_static = !everything
-                && !self.pending.is_empty()
-                && self.pending.iter().all(|i| matches!(i, Input::Static(_)))
-                && self.touched.is_empty();
+            let pending = &self.pending;
+            let only_static = !pending.statics.is_empty()
+                && pending.templates.is_empty()
+                && !pending.all_templates
+                && pending.content.is_empty();
             if only_static && same_static_paths(self.inputs.statics(), &built.site.statics) {
-                let paths: Vec<String> = self
-                    .pending
-                    .iter()
-                    .filter_map(|i| match i {
-                        Input::Static(p) => Some(p.clone()),
-                        _ => None,
-                    })
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect();
+                let paths: Vec<String> = pending.statics.iter().cloned().collect();
                 let css_only = paths.iter().all(|p| p.ends_with(".css"));
                 clock.lap("static");
-                return Ok(Change {
-                    paths,
-                    css_only,
-                    rendered: 0,
-                    elapsed: Duration::ZERO,
-                    phases: clock.laps,
-                    early: Vec::new(),
-                });
+                return Ok(Change { paths, css_only, rendered: 0, phases: clock.laps, ..Change::default() });
             }
         }
         let site = self.inputs.assemble(&self.settings)?;
         clock.lap("assemble");
-        let kinds = render::pages(&site, templates);
-        let new_deps = match &self.built {
-            Some(old) if old.kinds == kinds && deps::same_shape(&old.site, &site) => Arc::clone(&old.deps),
-            _ => Arc::new(deps::pages(&site, &kinds)),
+        // A new base path changes what the templates' `url()` gives, on every page.
+        if site.config.base_path != self.templates_base {
+            self.load_templates(site.config.base_path.clone());
+            self.pending.all_templates = true;
+        }
+        let (Some(templates), pending) = (&self.templates, &self.pending) else {
+            return Err(self.error.clone().unwrap_or_default());
         };
-        let to_render: Vec<PageKind> = match &self.built {
-            Some(old) if !everything && !self.pending.contains(&Input::Settings) => {
-                deps::affected((&old.site, &old.deps), (&site, &new_deps), &self.pending, &self.closure)
+
+        // Which pages exist now, and which of them to render.
+        let old = self.built.as_ref();
+        let changed = old.map(|b| deps::diff(&b.site, &site));
+        let kinds = render::pages(&site, templates);
+        let (paths, same_pages) = match (old, &changed) {
+            (Some(b), Some(c)) if c.same_lists() && b.kinds == kinds => (Arc::clone(&b.paths), true),
+            _ => (Arc::new(kinds.iter().map(|k| k.output_path(&site)).collect::<Vec<String>>()), false),
+        };
+        let to_render: Vec<PageKind> = match (old, &changed) {
+            (Some(b), Some(c)) if !pending.all_templates => {
+                let mut wanted = b.reads.affected(c);
+                wanted.extend(b.reads.using_templates(&pending.templates, &self.closure));
+                kinds
                     .iter()
-                    .map(|p| new_deps[p].0)
+                    .zip(paths.iter())
+                    .filter(|(_, p)| wanted.contains(*p) || !b.reads.contains(p))
+                    .map(|(k, _)| *k)
                     .collect()
             }
             _ => kinds.clone(),
         };
         clock.lap("dependencies");
 
-        // The previous files, less the pages that are gone, with the static files of now. When the
-        // site kept its shape (the dependency map is shared) and static/ holds the same files, no
-        // page or file came or went, and the scans of every file below are skipped: on a large
-        // site they cost more than rendering the changed pages.
-        let old_files = self.built.as_ref().map(|b| b.files.clone()).unwrap_or_default();
-        let same_paths = self
-            .built
-            .as_ref()
-            .is_some_and(|b| Arc::ptr_eq(&b.deps, &new_deps) && same_static_paths(&b.site.statics, &site.statics));
+        // The previous files, less the pages that are gone, with the static files of now. When
+        // the same pages exist and static/ holds the same files, nothing came or went, and the
+        // scans of every file below are skipped: on a large site they cost more than rendering
+        // the changed pages.
+        let old_files = old.map(|b| b.files.clone()).unwrap_or_default();
+        let same_paths = same_pages && old.is_some_and(|b| same_static_paths(&b.site.statics, &site.statics));
         let mut files = old_files.clone();
+        let mut reads = old.map(|b| b.reads.clone()).unwrap_or_default();
         let statics: HashSet<&str> = site.statics.iter().map(|s| s.path.as_str()).collect();
         if !same_paths {
-            files.retain(|path, f| {
-                new_deps.contains_key(path)
-                    || matches!(f.contents, Contents::Copy(_))
-                    || render::DATA_FILES.contains(&path.as_str())
+            let pages: HashSet<&str> = paths.iter().map(String::as_str).collect();
+            files.retain(|path, f| match f.contents {
+                Contents::Copy(_) => statics.contains(path.as_str()),
+                _ => pages.contains(path.as_str()) || outputs::is_output_path(path),
             });
-            files.retain(|path, f| !matches!(f.contents, Contents::Copy(_)) || statics.contains(path.as_str()));
+            reads.retain(|p| pages.contains(p));
         }
-        let mut collisions = Diagnostics::default();
-        for s in render::static_files(&site) {
-            if new_deps.contains_key(&s.path) {
-                collisions.push(
-                    Diagnostic::file(
-                        format!("static/{}", s.path),
-                        format!("static/{} would overwrite the page brief writes at /{}", s.path, s.path),
-                    )
-                    .help("rename or move the file: brief writes this path itself"),
-                );
+        let page_paths: HashSet<&str> =
+            if same_paths { HashSet::new() } else { paths.iter().map(String::as_str).collect() };
+        let collisions = build::static_collisions(&site, |p| {
+            if same_paths {
+                old_files.get(p).is_some_and(|f| !matches!(f.contents, Contents::Copy(_)))
+            } else {
+                page_paths.contains(p)
             }
+        });
+        if !collisions.is_empty() {
+            return Err(collisions);
+        }
+        for s in build::static_files(&site) {
             if old_files.get(&s.path).is_none_or(|old| old.contents != s.contents) {
                 files.insert(s.path.clone(), Arc::new(s));
             }
         }
-        if !collisions.is_empty() {
-            return Err(collisions.finish());
+        let mut changed_paths: BTreeSet<String> = BTreeSet::new();
+        if old.is_some() && !same_paths {
+            changed_paths.extend(old_files.keys().filter(|p| !files.contains_key(*p)).cloned());
+            changed_paths.extend(files.keys().filter(|p| !old_files.contains_key(*p)).cloned());
         }
-        let mut changed: BTreeSet<String> = BTreeSet::new();
-        if self.built.is_some() && !same_paths {
-            changed.extend(old_files.keys().filter(|p| !files.contains_key(*p)).cloned());
-            changed.extend(files.keys().filter(|p| !old_files.contains_key(*p)).cloned());
-        }
-        for input in &self.pending {
-            if let Input::Static(path) = input {
-                changed.insert(path.clone());
-            }
-        }
-        let same_pages = self.built.is_some() && changed.iter().all(|p| statics.contains(p.as_str()));
+        changed_paths.extend(pending.statics.iter().cloned());
+        let only_statics_moved = old.is_some() && changed_paths.iter().all(|p| statics.contains(p.as_str()));
         drop(statics);
 
         // Pages that show few inputs first, then the lists, which on a large site take longest.
@@ -331,13 +345,14 @@ impl DevSite {
                     | PageKind::Topic(_)
             )
         };
-        let (lists, pages): (Vec<PageKind>, Vec<PageKind>) = to_render.iter().partition(|k| is_list(k));
-        let two_phases = self.built.is_some() && !pages.is_empty() && !lists.is_empty();
+        let (lists, single): (Vec<PageKind>, Vec<PageKind>) = to_render.iter().partition(|k| is_list(k));
+        let two_phases = old.is_some() && !single.is_empty() && !lists.is_empty();
         let no_lists = lists.is_empty();
         let mut checked = false;
+        let touched = &pending.content;
         let check_links = |files: &Files| {
             let wanted = |body: &crate::model::Body| {
-                !same_pages || self.touched.iter().any(|t| t.as_os_str() == body.file.as_os_str())
+                !only_statics_moved || touched.iter().any(|t| t.as_os_str() == body.file.as_os_str())
             };
             let broken = crate::links::check_some(&site, files, &wanted);
             if broken.is_empty() {
@@ -348,7 +363,7 @@ impl DevSite {
         };
         let mut rendered_count = 0;
         let mut early_paths = Vec::new();
-        for (phase, kinds) in [pages, lists].into_iter().enumerate() {
+        for (phase, kinds) in [single, lists].into_iter().enumerate() {
             if kinds.is_empty() {
                 continue;
             }
@@ -356,7 +371,9 @@ impl DevSite {
             clock.lap(if phase == 0 { "render pages" } else { "render lists" });
             rendered_count += rendered.len();
             let mut now_changed = Vec::new();
-            for f in rendered {
+            for page in rendered {
+                let f = page.file;
+                reads.set(&f.path, page.kind.template(), page.reads);
                 if old_files.get(&f.path).is_none_or(|old| old.contents != f.contents) {
                     now_changed.push(f.path.clone());
                     files.insert(f.path.clone(), Arc::new(f));
@@ -370,15 +387,14 @@ impl DevSite {
                 checked = true;
                 clock.lap("links");
             }
-            changed.extend(now_changed.iter().cloned());
+            changed_paths.extend(now_changed.iter().cloned());
             if phase == 0 && two_phases {
                 let change = Change {
                     paths: now_changed.clone(),
-                    css_only: false,
                     rendered: rendered_count,
                     elapsed: started.elapsed(),
                     phases: clock.laps.clone(),
-                    early: Vec::new(),
+                    ..Change::default()
                 };
                 early(&change, files.clone());
                 early_paths = now_changed;
@@ -388,30 +404,33 @@ impl DevSite {
             // Nothing was rendered, but pages may have gone that links point to.
             check_links(&files)?;
         }
-        // The feed, the sitemap, the calendar and the search index read all the content.
-        let content_changed = self.pending.iter().any(|i| !matches!(i, Input::Template(_) | Input::Static(_)));
-        let missing = !old_files.contains_key("feed.xml");
-        if content_changed || missing {
-            let data = render::data_files(&site, &kinds);
-            for name in render::DATA_FILES {
-                let made_before = files.get(name).is_some_and(|f| !matches!(f.contents, Contents::Copy(_)));
-                if made_before && !data.iter().any(|f| f.path == name) {
-                    files.remove(name);
-                    changed.insert(name.to_string());
+        // The feed, the sitemap, the calendar and the search index read all the content and the
+        // list of pages.
+        let outputs_stale = match (old, &changed) {
+            (Some(b), Some(c)) => !c.is_empty() || b.kinds != kinds || !same_paths,
+            _ => true,
+        };
+        if outputs_stale {
+            let made = outputs::render(&site, &kinds);
+            for name in outputs::ALL.iter().flat_map(|o| o.paths()) {
+                let made_before = files.get(*name).is_some_and(|f| !matches!(f.contents, Contents::Copy(_)));
+                if made_before && !made.iter().any(|f| f.path == *name) {
+                    files.remove(*name);
+                    changed_paths.insert(name.to_string());
                 }
             }
-            for f in data {
+            for f in made {
                 if old_files.get(&f.path).is_none_or(|old| old.contents != f.contents) {
-                    changed.insert(f.path.clone());
+                    changed_paths.insert(f.path.clone());
                     files.insert(f.path.clone(), Arc::new(f));
                 }
             }
             clock.lap("data files");
         }
-        let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
-        self.built = Some(Built { site, kinds, deps: new_deps, files });
+        let css_only = !changed_paths.is_empty() && changed_paths.iter().all(|p| p.ends_with(".css"));
+        self.built = Some(Built { site, kinds, paths, reads, files });
         Ok(Change {
-            paths: changed.into_iter().collect(),
+            paths: changed_paths.into_iter().collect(),
             css_only,
             rendered: rendered_count,
             elapsed: Duration::ZERO,
@@ -444,19 +463,6 @@ impl Clock {
     }
 }
 
-/// The site path of an output path: `speakers/su-bo/index.html` is `/speakers/su-bo/`.
-pub fn site_path(output_path: &str) -> String {
-    match output_path.strip_suffix("index.html") {
-        Some(dir) => format!("/{dir}"),
-        None => format!("/{output_path}"),
-    }
-}
-
-/// Whether an output file is an HTML page.
-pub fn is_html(file: &OutputFile) -> bool {
-    matches!(file.contents, Contents::Rendered(_)) && file.path.ends_with(".html")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,7 +478,7 @@ mod tests {
 
     /// The changed pages, leaving out the data files every content change remakes.
     fn pages(change: &Change) -> Vec<&str> {
-        change.paths.iter().map(String::as_str).filter(|p| !render::DATA_FILES.contains(p)).collect()
+        change.paths.iter().map(String::as_str).filter(|p| !outputs::is_output_path(p)).collect()
     }
 
     fn html(site: &DevSite, path: &str) -> String {
@@ -568,16 +574,19 @@ mod tests {
     }
 
     #[test]
-    fn new_and_deleted_files_add_and_remove_pages() {
+    fn new_and_deleted_files_add_and_remove_pages_and_their_links_in_the_navigation() {
         let (_d, root, mut site) = starter();
         let file = root.join("content/pages/contact.md");
         std::fs::write(&file, "---\ntitle: Contact\n---\nWrite to us.\n").unwrap();
         let Outcome::Changed(change) = site.apply(std::slice::from_ref(&file)) else { panic!() };
-        assert_eq!(pages(&change), ["contact/index.html"]);
+        assert!(pages(&change).contains(&"contact/index.html"));
+        // Every page lists the free pages in its navigation.
+        assert!(html(&site, "speakers/jane-doe/index.html").contains("href=\"/contact/\""));
         std::fs::remove_file(&file).unwrap();
         let Outcome::Changed(change) = site.apply(&[file]) else { panic!() };
-        assert_eq!(pages(&change), ["contact/index.html"]);
+        assert!(pages(&change).contains(&"contact/index.html"));
         assert!(site.file("contact/index.html").is_none());
+        assert!(!html(&site, "speakers/jane-doe/index.html").contains("/contact/"));
     }
 
     #[test]

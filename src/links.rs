@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use crate::diagnostic::{closest, Diagnostic, Diagnostics};
 use crate::markdown::{html_ids, Link};
 use crate::model::{Body, Site};
-use crate::render::{Contents, OutputFile, PageKind};
+use crate::output::{Contents, OutputFile};
+use crate::routes::PageKind;
 use crate::yaml::{self, Seg};
 
 /// Whether a link leaves the site (`https:`, `mailto:`, `//host/`).

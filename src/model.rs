@@ -14,7 +14,7 @@ use crate::date::PartialDate;
 use crate::markdown::Markdown;
 
 /// The settings in `content/site.yaml`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiteConfig {
     /// The site's title.
     pub title: String,
@@ -31,7 +31,7 @@ pub struct SiteConfig {
 }
 
 /// The event a briefing covers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// Its name.
     pub name: String,
@@ -60,7 +60,7 @@ pub struct Body {
 }
 
 /// Who an announcement is credited to.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct Source {
     /// The name of the source (a news agency, a ministry).
     pub name: String,
@@ -69,7 +69,7 @@ pub struct Source {
 }
 
 /// A key figure given in an announcement.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct Figure {
     /// What is measured.
     pub label: String,
@@ -82,7 +82,7 @@ pub struct Figure {
 }
 
 /// A number on the timeline that belongs to a series (for example two-way trade by year).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct Point {
     /// The number.
     pub value: f64,
@@ -138,7 +138,7 @@ pub struct Speaker {
 }
 
 /// One topic (an entry of `content/topics.yaml`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Topic {
     /// Its key in `topics.yaml`.
     pub slug: String,

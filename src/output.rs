@@ -11,7 +11,43 @@ use crate::paths::absolute;
 
 use rayon::prelude::*;
 
-use crate::render::{Contents, OutputFile};
+/// A file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Its path in the output, with `/` separators (`announcements/x/index.html`).
+    pub path: String,
+    /// What to write.
+    pub contents: Contents,
+}
+
+impl OutputFile {
+    /// A file of text made by the build.
+    pub fn text(path: impl Into<String>, text: impl Into<String>) -> OutputFile {
+        OutputFile { path: path.into(), contents: Contents::Rendered(text.into()) }
+    }
+}
+
+/// The bytes of an output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contents {
+    /// Rendered text.
+    Rendered(String),
+    /// A file copied from `static/`.
+    Copy(std::path::PathBuf),
+    /// Bytes made by the build (compressed files).
+    Bytes(Vec<u8>),
+}
+
+impl Contents {
+    /// The bytes, reading a copied file from disk.
+    pub fn bytes(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        Ok(match self {
+            Contents::Rendered(text) => std::borrow::Cow::Borrowed(text.as_bytes()),
+            Contents::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes),
+            Contents::Copy(path) => std::borrow::Cow::Owned(std::fs::read(path)?),
+        })
+    }
+}
 
 /// The suffix of the file that marks a directory as written by brief, so that it may be replaced.
 /// The marker lies beside the directory (`.public.brief-output` for `public/`), never inside it,

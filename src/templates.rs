@@ -103,13 +103,13 @@ impl Templates {
         let base = base_path.to_string();
         tera.register_function("url", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
-            Ok(site_url(&base, path))
+            Ok(crate::routes::url(&base, path))
         });
         let base = base_path.to_string();
         tera.register_function("asset", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
             let published = assets.get(path.trim_start_matches('/')).map_or(path, String::as_str);
-            Ok(site_url(&base, published))
+            Ok(crate::routes::url(&base, published))
         });
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
@@ -252,14 +252,6 @@ fn help_for(message: &str) -> String {
     }
 }
 
-/// Puts a site path (`/speakers/`, `style.css`) under the base path, keeping any `#anchor`.
-pub fn site_url(base_path: &str, path: &str) -> String {
-    if path.contains("://") || path.starts_with("//") {
-        return path.to_string();
-    }
-    format!("{base_path}{}", path.trim_start_matches('/'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,12 +302,5 @@ mod tests {
         let d = &errs.0[0];
         assert_eq!(d.message, "the template `page.html` includes itself", "{}", d.render(false));
         assert_eq!(d.location(), "templates/page.html:2:12");
-    }
-
-    #[test]
-    fn url_puts_paths_under_the_base() {
-        assert_eq!(site_url("/briefing/", "/speakers/"), "/briefing/speakers/");
-        assert_eq!(site_url("/", "style.css"), "/style.css");
-        assert_eq!(site_url("/b/", "https://x.org/"), "https://x.org/");
     }
 }

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::render::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile};
 
 /// A static file published under a content-hashed name.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use scraper::{Html, Selector};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Body, Site};
-use crate::render::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile};
 
 /// Problems with the rendered pages: a missing or empty `<title>` or description, an `<img>`
 /// without `alt`, and Markdown images whose alternative text is empty.

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 
 /// The name of the manifest in the output.
 pub const NAME: &str = "brief-manifest.json";
@@ -61,7 +61,7 @@ pub fn content_type(path: &str) -> (String, Option<&'static str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Contents;
+    use crate::output::Contents;
 
     #[test]
     fn lists_every_file_with_size_hash_and_type() {

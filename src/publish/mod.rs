@@ -8,17 +8,12 @@
 
 pub mod assets;
 pub mod checks;
-pub mod feed;
-pub mod ics;
 pub mod manifest;
-pub mod search;
-pub mod sitemap;
 
 use std::time::Instant;
 
 use crate::build::{Error, Options, Report};
-use crate::output;
-use crate::render::{Contents, OutputFile};
+use crate::output::{self, Contents, OutputFile};
 
 /// What to publish.
 #[derive(Debug, Clone)]

@@ -134,7 +134,7 @@ fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
 #[allow(clippy::print_stdout)]
 fn publish_early(state: &AppState, change: &brief::dev::Change, files: brief::dev::Files) {
     *state.files.write().unwrap_or_else(|e| e.into_inner()) = files;
-    let pages: Vec<String> = change.paths.iter().map(|p| brief::dev::site_path(p)).collect();
+    let pages: Vec<String> = change.paths.iter().map(|p| brief::routes::site_path(p)).collect();
     if !pages.is_empty() {
         let _ = state.events.send(Event::Reload(pages));
     }
@@ -158,7 +158,7 @@ fn announce(state: &AppState, outcome: &brief::dev::Outcome, files: brief::dev::
     }
     match outcome {
         Outcome::Changed(change) => {
-            let all: Vec<String> = change.paths.iter().map(|p| brief::dev::site_path(p)).collect();
+            let all: Vec<String> = change.paths.iter().map(|p| brief::routes::site_path(p)).collect();
             println!(
                 "Rebuilt {} page{} in {} ms: {}",
                 change.rendered,
@@ -171,8 +171,12 @@ fn announce(state: &AppState, outcome: &brief::dev::Outcome, files: brief::dev::
                     change.phases.iter().map(|(n, d)| format!("{n} {:.1} ms", d.as_secs_f64() * 1e3)).collect();
                 eprintln!("  phases: {}", phases.join(", "));
             }
-            let rest: Vec<String> =
-                change.paths.iter().filter(|p| !change.early.contains(p)).map(|p| brief::dev::site_path(p)).collect();
+            let rest: Vec<String> = change
+                .paths
+                .iter()
+                .filter(|p| !change.early.contains(p))
+                .map(|p| brief::routes::site_path(p))
+                .collect();
             if change.css_only {
                 let _ = state.events.send(Event::Css);
             } else if !rest.is_empty() {

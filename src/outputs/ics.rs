@@ -5,8 +5,7 @@ use icalendar::{Calendar, Component, EventLike, Property};
 
 use crate::date::{PartialDate, Precision};
 use crate::model::{Site, TimelineEntry};
-use crate::publish::sitemap::absolute_url;
-use crate::render::PageKind;
+use crate::routes::PageKind;
 
 /// The `PRODID` of the calendar.
 pub const PRODID: &str = "-//brief//briefing timeline//EN";
@@ -49,8 +48,8 @@ pub fn timeline(site: &Site) -> String {
     for e in &site.timeline {
         let (start, end) = span(e.date);
         let url = match e.announcement {
-            Some(a) => absolute_url(site, &PageKind::Announcement(a).path(site)),
-            None => absolute_url(site, "/timeline/"),
+            Some(a) => PageKind::Announcement(a).permalink(site),
+            None => PageKind::Timeline.permalink(site),
         };
         let mut event = icalendar::Event::new();
         event
@@ -159,7 +158,7 @@ fn description(e: &TimelineEntry) -> Option<String> {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        text.push_str(&format!("Dated {}, not to a particular day.", e.date.display()));
+        text.push_str(&format!("Dated {}, not to a particular day.", crate::format::partial_date(&e.date)));
     }
     (!text.is_empty()).then_some(text)
 }
@@ -282,7 +281,7 @@ fn decode_entities(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::publish::sitemap::fixtures;
+    use crate::outputs::fixtures;
     use chrono::Datelike;
 
     fn ymd(d: NaiveDate) -> String {

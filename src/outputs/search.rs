@@ -9,10 +9,9 @@
 
 use serde::Serialize;
 
-use crate::date::display_day;
+use crate::format;
 use crate::model::Site;
-use crate::render::PageKind;
-use crate::templates::site_url;
+use crate::routes::PageKind;
 
 /// One searchable item; `kind` names the variant in the JSON.
 #[derive(Serialize)]
@@ -43,12 +42,11 @@ enum Item<'a> {
 
 /// The search index of `site` as JSON.
 pub fn index(site: &Site) -> String {
-    let base = site.config.base_path.as_str();
-    let url = |kind: PageKind| site_url(base, &kind.path(site));
+    let url = |kind: PageKind| kind.url(site);
     let announcements = site.announcements.iter().enumerate().map(|(i, a)| Item::Announcement {
         title: &a.title,
         summary: &a.summary,
-        date_display: display_day(a.date),
+        date_display: format::day(a.date),
         url: url(PageKind::Announcement(i)),
         keywords: a
             .speakers
@@ -65,7 +63,7 @@ pub fn index(site: &Site) -> String {
     });
     let timeline = site.timeline.iter().map(|e| Item::Timeline {
         title: &e.title,
-        date_display: e.date.display(),
+        date_display: format::partial_date(&e.date),
         url: url(e.announcement.map_or(PageKind::Timeline, PageKind::Announcement)),
     });
     let items: Vec<Item> = announcements.chain(speakers).chain(timeline).collect();

@@ -8,16 +8,10 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::model::Site;
-use crate::render::PageKind;
+use crate::routes::{permalink, PageKind};
 
 /// The XML namespace of the sitemaps.org protocol, version 0.9.
 pub const NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
-
-/// The absolute URL of a site path (`/speakers/su-bo/` becomes
-/// `https://example.org/briefing/speakers/su-bo/`): `base_url` followed by the path.
-pub(crate) fn absolute_url(site: &Site, path: &str) -> String {
-    format!("{}{}", site.config.base_url, path.trim_start_matches('/'))
-}
 
 /// The sitemap of `site`, listing the absolute URLs of `pages` (site paths such as `/speakers/`).
 ///
@@ -44,7 +38,7 @@ fn write_urlset(
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     writer.create_element("urlset").with_attribute(("xmlns", NAMESPACE)).write_inner_content(|w| {
         for page in pages {
-            let loc = uri_escape(&absolute_url(site, page));
+            let loc = uri_escape(&permalink(&site.config.base_url, page));
             w.create_element("url").write_inner_content(|w| {
                 w.create_element("loc").write_text_content(BytesText::new(&loc))?;
                 if let Some(date) = dates.get(page) {
@@ -84,60 +78,10 @@ pub fn robots(site: &Site) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url)
 }
 
-/// Sites to test the publishing files with.
-#[cfg(test)]
-pub(crate) mod fixtures {
-    use std::path::Path;
-
-    use crate::load::{load, Settings};
-    use crate::model::Site;
-
-    /// The briefing in this repository's `content/`.
-    pub fn real() -> Site {
-        load(Path::new(env!("CARGO_MANIFEST_DIR")), &Settings::default()).map_err(|e| format!("{e:?}")).unwrap()
-    }
-
-    /// A title with every character XML treats specially, and iCalendar's too.
-    pub const TRICKY: &str = r#"Tom & Jerry <b>say</b> "hi", 'yes'; a\b"#;
-
-    /// A new briefing (from the starter) whose announcement and site titles are [`TRICKY`], with
-    /// the given base URL. The temporary folder must be kept while the site is used.
-    pub fn tricky(base_url: Option<&str>) -> (tempfile::TempDir, Site) {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        crate::starter::create(&root).unwrap();
-        let quoted = format!("'{}'", TRICKY.replace('\'', "''"));
-        let edit = |rel: &str, from: &str, to: &str| {
-            let path = root.join(rel);
-            let text = std::fs::read_to_string(&path).unwrap();
-            assert!(text.contains(from), "{rel} has no `{from}`");
-            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-        };
-        edit("content/announcements/opening.md", "title: The Example Expo opens", &format!("title: {quoted}"));
-        edit("content/site.yaml", "title: Example Expo Briefing", &format!("title: {quoted}"));
-        edit("content/timeline.yaml", "title: The expo opens", &format!("title: {quoted}"));
-        let settings = Settings { base_url: base_url.map(String::from), ..Settings::default() };
-        let site = load(&root, &settings).map_err(|e| format!("{e:?}")).unwrap();
-        (dir, site)
-    }
-
-    /// The site paths of every page of `site`, as `publish` lists them.
-    pub fn pages(site: &Site) -> Vec<String> {
-        use crate::render::PageKind;
-        let mut kinds =
-            vec![PageKind::Index, PageKind::Announcements, PageKind::Timeline, PageKind::Speakers, PageKind::Topics];
-        kinds.extend((0..site.announcements.len()).map(PageKind::Announcement));
-        kinds.extend((0..site.speakers.len()).map(PageKind::Speaker));
-        kinds.extend((0..site.topics.len()).map(PageKind::Topic));
-        kinds.extend((0..site.pages.len()).map(PageKind::Page));
-        kinds.into_iter().map(|k| k.path(site)).collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::fixtures;
     use super::*;
+    use crate::outputs::fixtures;
 
     struct Url {
         loc: String,

@@ -4,8 +4,7 @@ use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Pers
 use chrono::{NaiveDate, NaiveTime};
 
 use crate::model::{Announcement, Site};
-use crate::publish::sitemap::absolute_url;
-use crate::render::PageKind;
+use crate::routes::{permalink, PageKind};
 
 /// How many announcements the feed carries, newest first: readers poll feeds often, and a feed of
 /// thousands of full texts would be megabytes on every poll.
@@ -39,7 +38,7 @@ pub fn atom(site: &Site) -> String {
         authors: vec![person(&config.title)],
         links: vec![
             Link {
-                href: absolute_url(site, "/feed.xml"),
+                href: permalink(&config.base_url, "/feed.xml"),
                 rel: "self".into(),
                 mime_type: Some("application/atom+xml".into()),
                 ..Link::default()
@@ -65,7 +64,7 @@ pub fn atom(site: &Site) -> String {
 }
 
 fn entry(site: &Site, index: usize, a: &Announcement) -> Entry {
-    let url = absolute_url(site, &PageKind::Announcement(index).path(site));
+    let url = PageKind::Announcement(index).permalink(site);
     let mut authors: Vec<Person> = a.speakers.iter().map(|&s| person(&site.speakers[s].name)).collect();
     if authors.is_empty() {
         authors.push(person(a.source.as_ref().map_or(&site.config.title, |s| &s.name)));
@@ -84,7 +83,7 @@ fn entry(site: &Site, index: usize, a: &Announcement) -> Entry {
         .iter()
         .map(|&t| Category {
             term: site.topics[t].slug.clone(),
-            scheme: Some(absolute_url(site, "/topics/")),
+            scheme: Some(PageKind::Topics.permalink(site)),
             label: Some(xml_text(&site.topics[t].title)),
         })
         .collect();
@@ -179,7 +178,7 @@ fn find_site_path_attr(tag: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::publish::sitemap::fixtures;
+    use crate::outputs::fixtures;
 
     fn parse(xml: &str) -> feed_rs::model::Feed {
         feed_rs::parser::parse(xml.as_bytes()).unwrap()

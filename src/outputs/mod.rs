@@ -1,0 +1,137 @@
+//! The site's machine outputs: what the build writes besides its pages. Each is an [`Output`]
+//! that takes the finished site and the list of its pages and returns files: the sitemap and
+//! robots.txt, the Atom feed, the timeline as iCalendar, and the search index. None of them
+//! renders a template or calls another; `build`, `publish` and `serve` ask for all of them
+//! through [`render`].
+
+pub mod feed;
+pub mod ics;
+pub mod search;
+pub mod sitemap;
+
+use crate::model::Site;
+use crate::output::OutputFile;
+use crate::routes::PageKind;
+
+/// One kind of machine output.
+pub trait Output: Sync {
+    /// The output paths it may write.
+    fn paths(&self) -> &'static [&'static str];
+    /// Its files for `site`, whose pages are `pages`.
+    fn render(&self, site: &Site, pages: &[PageKind]) -> Vec<OutputFile>;
+}
+
+/// `sitemap.xml`, listing every page but the 404 page, and a `robots.txt` that points at it.
+struct Sitemap;
+
+impl Output for Sitemap {
+    fn paths(&self) -> &'static [&'static str] {
+        &["sitemap.xml", "robots.txt"]
+    }
+    fn render(&self, site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
+        let paths: Vec<String> = pages.iter().filter(|k| **k != PageKind::NotFound).map(|k| k.path(site)).collect();
+        vec![
+            OutputFile::text("sitemap.xml", sitemap::sitemap(site, &paths)),
+            OutputFile::text("robots.txt", sitemap::robots(site)),
+        ]
+    }
+}
+
+/// `feed.xml`, the announcements as Atom.
+struct Feed;
+
+impl Output for Feed {
+    fn paths(&self) -> &'static [&'static str] {
+        &["feed.xml"]
+    }
+    fn render(&self, site: &Site, _: &[PageKind]) -> Vec<OutputFile> {
+        vec![OutputFile::text("feed.xml", feed::atom(site))]
+    }
+}
+
+/// `timeline.ics`, the timeline as iCalendar.
+struct Calendar;
+
+impl Output for Calendar {
+    fn paths(&self) -> &'static [&'static str] {
+        &["timeline.ics"]
+    }
+    fn render(&self, site: &Site, _: &[PageKind]) -> Vec<OutputFile> {
+        vec![OutputFile::text("timeline.ics", ics::timeline(site))]
+    }
+}
+
+/// `search.json`, for the search page: written only when the site has one.
+struct SearchIndex;
+
+impl Output for SearchIndex {
+    fn paths(&self) -> &'static [&'static str] {
+        &["search.json"]
+    }
+    fn render(&self, site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
+        if pages.contains(&PageKind::Search) {
+            vec![OutputFile::text("search.json", search::index(site))]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Every machine output, in the order their files are listed.
+pub const ALL: [&dyn Output; 4] = [&Sitemap, &Feed, &Calendar, &SearchIndex];
+
+/// The files of every output for `site`, less those that a file of the author's own under
+/// `static/` replaces (a hand-written `robots.txt` wins).
+pub fn render(site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = ALL.iter().flat_map(|o| o.render(site, pages)).collect();
+    files.retain(|f| !site.statics.iter().any(|s| s.path == f.path));
+    files
+}
+
+/// Whether an output path is one that an [`Output`] may write.
+pub fn is_output_path(path: &str) -> bool {
+    ALL.iter().any(|o| o.paths().contains(&path))
+}
+
+/// Sites to test the publishing files with.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use std::path::Path;
+
+    use crate::load::{load, Settings};
+    use crate::model::Site;
+
+    /// The briefing in this repository's `content/`.
+    pub fn real() -> Site {
+        load(Path::new(env!("CARGO_MANIFEST_DIR")), &Settings::default()).map_err(|e| format!("{e:?}")).unwrap()
+    }
+
+    /// A title with every character XML treats specially, and iCalendar's too.
+    pub const TRICKY: &str = r#"Tom & Jerry <b>say</b> "hi", 'yes'; a\b"#;
+
+    /// A new briefing (from the starter) whose announcement and site titles are [`TRICKY`], with
+    /// the given base URL. The temporary folder must be kept while the site is used.
+    pub fn tricky(base_url: Option<&str>) -> (tempfile::TempDir, Site) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        crate::starter::create(&root).unwrap();
+        let quoted = format!("'{}'", TRICKY.replace('\'', "''"));
+        let edit = |rel: &str, from: &str, to: &str| {
+            let path = root.join(rel);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(from), "{rel} has no `{from}`");
+            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        };
+        edit("content/announcements/opening.md", "title: The Example Expo opens", &format!("title: {quoted}"));
+        edit("content/site.yaml", "title: Example Expo Briefing", &format!("title: {quoted}"));
+        edit("content/timeline.yaml", "title: The expo opens", &format!("title: {quoted}"));
+        let settings = Settings { base_url: base_url.map(String::from), ..Settings::default() };
+        let site = load(&root, &settings).map_err(|e| format!("{e:?}")).unwrap();
+        (dir, site)
+    }
+
+    /// The site paths of every page of `site` but the optional ones, as the sitemap lists them.
+    pub fn pages(site: &Site) -> Vec<String> {
+        crate::routes::pages(site, |_| false).into_iter().map(|k| k.path(site)).collect()
+    }
+}

@@ -1,0 +1,186 @@
+//! The render phase: one Tera render per page, in parallel, from views made for templates
+//! (`views`), with what each page says about itself (`seo`). Every page reads the site through
+//! its own [`Reader`], so the render returns, with each page, the keys it read: `serve` uses them
+//! to re-render only the pages a change can affect (see [`crate::deps`]). The context each
+//! template receives is documented in `docs/templates.md`.
+
+mod seo;
+mod views;
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use crate::deps::Key;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::output::OutputFile;
+use crate::routes::{self, PageKind};
+use crate::templates::Templates;
+
+use views::{ContextMap, Shared, YearView};
+
+/// A rendered page, with what its rendering read.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Which page it is.
+    pub kind: PageKind,
+    /// Its file.
+    pub file: OutputFile,
+    /// The keys its rendering read, sorted.
+    pub reads: Arc<[Key]>,
+}
+
+/// Every page of `site` that `templates` can render, in a stable order.
+pub fn pages(site: &Site, templates: &Templates) -> Vec<PageKind> {
+    routes::pages(site, |name| templates.tera.get_template_names().any(|n| n == name))
+}
+
+/// Renders every page of `site`.
+pub fn render(site: &Site, templates: &Templates) -> Result<Vec<Page>, Diagnostics> {
+    render_pages(site, templates, &pages(site, templates))
+}
+
+/// Renders the pages `kinds` of `site`, in parallel, reporting every error.
+pub fn render_pages(site: &Site, templates: &Templates, kinds: &[PageKind]) -> Result<Vec<Page>, Diagnostics> {
+    let shared = Shared::new(site);
+    let results: Vec<Result<Page, Vec<Diagnostic>>> = kinds
+        .par_iter()
+        .map(|&kind| {
+            let (context, reads) = context_for(&shared, kind);
+            let path = kind.path(site);
+            templates
+                .tera
+                .render(kind.template(), &context)
+                .map(|html| Page { kind, file: OutputFile::text(kind.output_path(site), html), reads })
+                .map_err(|err| templates.diagnose(&err, Some(&path)))
+        })
+        .collect();
+    let mut errors = Diagnostics::default();
+    let mut pages = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => pages.push(p),
+            Err(ds) => ds.into_iter().for_each(|d| errors.push(d)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(pages)
+    } else {
+        Err(errors.finish())
+    }
+}
+
+/// The template context of page `kind`, and what building it read.
+fn context_for(shared: &Shared, kind: PageKind) -> (Context, Arc<[Key]>) {
+    let r = shared.reader();
+    let mut ctx = Context::new();
+    let path = r.path(kind);
+    let config = r.config();
+    ctx.insert_value("site", shared.site(&r));
+    ctx.insert("current_path", &path);
+    ctx.insert("current_url", &routes::url(&config.base_path, &path));
+    let canonical = routes::permalink(&config.base_url, &path);
+    ctx.insert("canonical_url", &canonical);
+    ctx.insert("meta", &seo::meta(&r, kind));
+    ctx.insert_value("pages", shared.pages(&r));
+    if let Some(data) = seo::structured_data(&r, kind, &canonical) {
+        ctx.insert_value("jsonld", Value::safe_string(&data));
+    }
+    match kind {
+        PageKind::Index => {
+            ctx.insert_value("charts", shared.charts(&r));
+            ctx.insert_value("announcements", shared.all_announcements(&r));
+            ctx.insert_value("figures", shared.figures(&r));
+            let timeline = shared.timeline(&r).into_iter().map(|(_, v)| v).collect::<Vec<_>>();
+            ctx.insert_value("timeline", Value::from(timeline));
+            ctx.insert_value("speakers", shared.all_speakers(&r));
+            ctx.insert_value("topics", shared.all_topics(&r));
+        }
+        PageKind::Announcements => ctx.insert_value("announcements", shared.all_announcements(&r)),
+        PageKind::Announcement(i) => {
+            let a = r.announcement(i);
+            if let Some(mut map) = shared.announcement(&r, i).into_map() {
+                map.insert("content".into(), Value::safe_string(&a.body.markdown.html));
+                map.insert("source".into(), Value::from_serializable(&a.source));
+                let figures: Vec<views::FigureView> = a.figures.iter().map(|f| views::figure_view(&r, i, f)).collect();
+                map.insert("figures".into(), Value::from_serializable(&figures));
+                map.insert("timeline".into(), shared.entries(&r, r.announcement_timeline(i)));
+                ctx.insert_value("announcement", Value::from(map));
+            }
+        }
+        PageKind::Timeline => {
+            ctx.insert_value("charts", shared.charts(&r));
+            let entries = shared.timeline(&r);
+            let mut years: Vec<YearView> = Vec::new();
+            for (year, v) in &entries {
+                match years.last_mut() {
+                    Some(y) if y.year == *year => y.entries.push(v.clone()),
+                    _ => years.push(YearView { year: *year, entries: vec![v.clone()] }),
+                }
+            }
+            ctx.insert_value("timeline", Value::from(entries.into_iter().map(|(_, v)| v).collect::<Vec<_>>()));
+            ctx.insert("years", &years);
+        }
+        PageKind::Speakers => ctx.insert_value("speakers", shared.all_speakers(&r)),
+        PageKind::Speaker(i) => {
+            let s = r.speaker(i);
+            if let Some(mut map) = shared.speaker(&r, i).into_map() {
+                map.insert("content".into(), Value::safe_string(&s.body.markdown.html));
+                ctx.insert_value("speaker", Value::from(map));
+            }
+            ctx.insert_value("announcements", shared.announcements(&r, r.speaker_announcements(i)));
+            ctx.insert_value("timeline", shared.entries(&r, r.speaker_timeline(i)));
+        }
+        PageKind::Topics => ctx.insert_value("topics", shared.all_topics(&r)),
+        PageKind::Topic(i) => {
+            ctx.insert_value("topic", shared.topic(&r, i));
+            ctx.insert_value("announcements", shared.announcements(&r, r.topic_announcements(i)));
+        }
+        PageKind::Page(i) => {
+            let p = r.page(i);
+            let mut map = ContextMap::default();
+            map.insert("slug", Value::from(p.slug.as_str()));
+            map.insert("url", Value::from(routes::url(&config.base_path, &path)));
+            map.insert("title", Value::from(p.title.as_str()));
+            map.insert("description", Value::from(p.description.as_deref()));
+            map.insert("content", Value::safe_string(&p.body.markdown.html));
+            ctx.insert_value("page", map.into_value());
+        }
+        PageKind::NotFound | PageKind::Search => {}
+    }
+    (ctx, r.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_pages_get_summaries_never_bodies() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("s");
+        crate::starter::create(&root).unwrap();
+        let site = crate::load::load(&root, &crate::load::Settings::default()).unwrap();
+        let shared = Shared::new(&site);
+        let body = "Replace this text with what was announced.";
+        assert!(site.announcements[0].body.markdown.html.contains(body));
+        let shown = |kind: PageKind, key: &str| {
+            let (ctx, _) = context_for(&shared, kind);
+            ctx.get(key).unwrap_or_else(|| panic!("{kind:?} has no {key}")).to_string()
+        };
+        // The announcement's own page has its body; the list pages that show it do not.
+        assert!(shown(PageKind::Announcement(0), "announcement").contains(body));
+        for (kind, key) in [
+            (PageKind::Index, "announcements"),
+            (PageKind::Announcements, "announcements"),
+            (PageKind::Speaker(0), "announcements"),
+            (PageKind::Topic(0), "announcements"),
+        ] {
+            let list = shown(kind, key);
+            assert!(list.contains("The Example Expo opens"), "{kind:?}: {list}");
+            assert!(!list.contains(body), "{kind:?} copies the body: {list}");
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! What each page says about itself to browsers, search engines and sharing services: its
+//! `<title>`, description and Open Graph type ([`meta`]), and its schema.org data as JSON-LD
+//! ([`structured_data`]). Both read the site through the page's [`Reader`].
+
+use serde::Serialize;
+
+use crate::deps::Reader;
+use crate::model::SiteConfig;
+use crate::routes::PageKind;
+
+/// What every page says about itself in `<title>`, the description and sharing tags.
+#[derive(Serialize)]
+pub(super) struct Meta {
+    title: String,
+    description: String,
+    /// The Open Graph type: `website`, `article` or `profile`.
+    kind: &'static str,
+}
+
+pub(super) fn meta(r: &Reader, kind: PageKind) -> Meta {
+    let c = r.config();
+    let event = &c.event.name;
+    let titled = |t: &str| format!("{t} · {}", c.title);
+    let (title, description, kind) = match kind {
+        PageKind::Index => (c.title.clone(), c.description.clone(), "website"),
+        PageKind::Announcements => {
+            (titled("Announcements"), format!("Every announcement made at the {event}."), "website")
+        }
+        PageKind::Announcement(i) => {
+            let a = r.announcement(i);
+            (titled(&a.title), a.summary.clone(), "article")
+        }
+        PageKind::Timeline => {
+            (titled("Timeline"), format!("How the announcements of the {event} fit in time."), "website")
+        }
+        PageKind::Speakers => {
+            (titled("Speakers"), format!("Who spoke at the {event}, and what they announced."), "website")
+        }
+        PageKind::Speaker(i) => {
+            let s = r.speaker(i);
+            let who =
+                [s.role.as_deref(), s.organization.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+            let description = if who.is_empty() {
+                format!("{} at the {event}: announcements and timeline.", s.name)
+            } else {
+                format!("{}, {who}, at the {event}: announcements and timeline.", s.name)
+            };
+            (titled(&s.name), description, "profile")
+        }
+        PageKind::Topics => (titled("Topics"), format!("The topics of the announcements at the {event}."), "website"),
+        PageKind::Topic(i) => {
+            let t = r.topic(i);
+            let description =
+                t.description.clone().unwrap_or_else(|| format!("Announcements about {} at the {event}.", t.title));
+            (titled(&t.title), description, "website")
+        }
+        PageKind::Page(i) => {
+            let p = r.page(i);
+            (titled(&p.title), p.description.clone().unwrap_or_else(|| c.description.clone()), "article")
+        }
+        PageKind::NotFound => (titled("Page not found"), c.description.clone(), "website"),
+        PageKind::Search => {
+            (titled("Search"), format!("Search the announcements, speakers and timeline of the {event}."), "website")
+        }
+    };
+    Meta { title, description, kind }
+}
+
+// The schema.org vocabulary, as JSON-LD. Fields are declared in the byte order of their names, so
+// the output has sorted keys, as a JSON object map would write them.
+
+/// A named thing of a schema.org type: an organization, a country.
+#[derive(Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct PlaceLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    address: AddressLd<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct AddressLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "addressLocality")]
+    locality: &'a str,
+}
+
+#[derive(Serialize)]
+struct EventLd<'a> {
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    context: Option<&'static str>,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(rename = "endDate")]
+    end_date: String,
+    #[serde(rename = "eventAttendanceMode")]
+    attendance_mode: &'static str,
+    #[serde(rename = "eventStatus")]
+    status: &'static str,
+    location: PlaceLd<'a>,
+    name: &'a str,
+    #[serde(rename = "startDate")]
+    start_date: String,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct PersonLd<'a> {
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    context: Option<&'static str>,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    job_title: Option<&'a str>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nationality: Option<Named<'a>>,
+    url: String,
+    #[serde(rename = "worksFor", skip_serializing_if = "Option::is_none")]
+    works_for: Option<Named<'a>>,
+}
+
+#[derive(Serialize)]
+struct ArticleLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    about: EventLd<'a>,
+    author: Named<'a>,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    description: &'a str,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mentions: Vec<PersonLd<'a>>,
+    url: &'a str,
+}
+
+const SCHEMA_ORG: &str = "https://schema.org";
+
+fn event_ld<'a>(c: &'a SiteConfig, context: Option<&'static str>, description: Option<&'a str>) -> EventLd<'a> {
+    EventLd {
+        context,
+        kind: "Event",
+        description,
+        end_date: c.event.end.to_string(),
+        attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
+        status: "https://schema.org/EventScheduled",
+        location: PlaceLd {
+            kind: "Place",
+            address: AddressLd { kind: "PostalAddress", locality: &c.event.city },
+            name: c.event.venue.as_deref(),
+        },
+        name: &c.event.name,
+        start_date: c.event.start.to_string(),
+        url: &c.base_url,
+    }
+}
+
+/// schema.org data for the page, as JSON safe to put inside a `<script>` element: the event on
+/// the home page, a NewsArticle per announcement, a Person per speaker.
+pub(super) fn structured_data(r: &Reader, kind: PageKind, canonical: &str) -> Option<String> {
+    let c = r.config();
+    let event = |context, description| event_ld(c, context, description);
+    let person = |context: Option<&'static str>, i: usize| {
+        let s = r.speaker(i);
+        PersonLd {
+            context,
+            kind: "Person",
+            job_title: s.role.as_deref(),
+            name: &s.name,
+            nationality: s.country.as_deref().map(|name| Named { kind: "Country", name }),
+            url: crate::routes::permalink(&c.base_url, &r.path(PageKind::Speaker(i))),
+            works_for: s.organization.as_deref().map(|name| Named { kind: "Organization", name }),
+        }
+    };
+    let json = match kind {
+        PageKind::Index => serde_json::to_string(&event(Some(SCHEMA_ORG), Some(&c.description))),
+        PageKind::Announcement(i) => {
+            let a = r.announcement(i);
+            serde_json::to_string(&ArticleLd {
+                context: SCHEMA_ORG,
+                kind: "NewsArticle",
+                about: event(None, None),
+                author: Named { kind: "Organization", name: a.source.as_ref().map_or(&c.title, |s| &s.name) },
+                date_published: a.date.to_string(),
+                description: &a.summary,
+                headline: &a.title,
+                in_language: &c.language,
+                main_entity_of_page: canonical,
+                mentions: a.speakers.iter().map(|&s| person(None, s)).collect(),
+                url: canonical,
+            })
+        }
+        PageKind::Speaker(i) => serde_json::to_string(&person(Some(SCHEMA_ORG), i)),
+        _ => return None,
+    };
+    // Serializing borrowed strings cannot fail.
+    let json = json.ok()?;
+    // `</` would end the script element early; `\u003c` means the same to a JSON reader.
+    Some(if json.contains('<') { json.replace('<', "\\u003c") } else { json })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structured_data_is_json_with_sorted_keys_and_no_closing_tags() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("s");
+        crate::starter::create(&root).unwrap();
+        let settings = root.join("content/site.yaml");
+        let text = std::fs::read_to_string(&settings).unwrap();
+        std::fs::write(
+            &settings,
+            text.replace("  city: Example City", "  city: Example City\n  venue: Hall </script> A"),
+        )
+        .unwrap();
+        let site = crate::load::load(&root, &crate::load::Settings::default()).unwrap();
+        for kind in [PageKind::Index, PageKind::Announcement(0), PageKind::Speaker(0)] {
+            let json = structured_data(&crate::deps::Reader::new(&site), kind, "https://example.org/x/").unwrap();
+            assert!(!json.contains('<'), "{json}");
+            let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+            // serde_json's own maps sort their keys: the same text means the same order.
+            assert_eq!(value.to_string().replace('<', "\\u003c"), json);
+            let event = if kind == PageKind::Index { &value } else { &value["about"] };
+            if kind != PageKind::Speaker(0) {
+                assert_eq!(event["location"]["name"], "Hall </script> A");
+                assert_eq!(event["location"]["address"]["addressLocality"], "Example City");
+            }
+        }
+        let article: serde_json::Value = serde_json::from_str(
+            &structured_data(&crate::deps::Reader::new(&site), PageKind::Announcement(0), "u").unwrap(),
+        )
+        .unwrap();
+        let person = &article["mentions"][0];
+        assert_eq!(person["@type"], "Person");
+        assert_eq!(person["worksFor"]["name"], "Example Expo Secretariat");
+        assert_eq!(person["nationality"]["name"], "Exampleland");
+        assert_eq!(person["jobTitle"], "Director");
+        assert!(person.get("@context").is_none());
+    }
+}

@@ -1,0 +1,408 @@
+//! The views templates receive, built from the site through a [`Reader`] so that every page
+//! records what it shows.
+//!
+//! Views that many pages share (announcement summaries, speaker and topic summaries, timeline
+//! entries, the site's own fields) are built once per render and kept with the keys their
+//! building read; a page that uses one replays those keys into its own reader. List pages get
+//! summaries only, never the announcements' bodies.
+
+use std::sync::{Arc, OnceLock};
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::date::Precision;
+use crate::deps::{Key, Reader};
+use crate::format;
+use crate::model::*;
+use crate::routes::PageKind;
+
+/// A view built once, with what building it read.
+pub(super) struct Cached {
+    value: Value,
+    reads: Arc<[Key]>,
+}
+
+/// Builds the view in `cell` on first use, with a reader of its own.
+fn cached<'c>(site: &Site, cell: &'c OnceLock<Cached>, build: impl FnOnce(&Reader) -> Value) -> &'c Cached {
+    cell.get_or_init(|| {
+        let r = Reader::new(site);
+        let value = build(&r);
+        Cached { value, reads: r.finish() }
+    })
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    /// The sources credited by the announcements, each once, in the order they first appear.
+    sources: Vec<&'a Source>,
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    language: &'a str,
+    event: EventView<'a>,
+}
+
+#[derive(Serialize)]
+struct EventView<'a> {
+    name: &'a str,
+    city: &'a str,
+    venue: Option<&'a str>,
+    start: String,
+    end: String,
+    dates: String,
+}
+
+#[derive(Serialize)]
+struct SpeakerRef<'a> {
+    slug: &'a str,
+    url: String,
+    name: &'a str,
+    role: Option<&'a str>,
+    organization: Option<&'a str>,
+    country: Option<&'a str>,
+    initials: String,
+    announcement_count: usize,
+}
+
+#[derive(Serialize)]
+struct TopicRef<'a> {
+    slug: &'a str,
+    url: String,
+    title: &'a str,
+    description: Option<&'a str>,
+    announcement_count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct AnnouncementRef<'a> {
+    slug: &'a str,
+    url: String,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct FigureView<'a> {
+    label: &'a str,
+    value: f64,
+    value_display: String,
+    unit: &'a str,
+    year: Option<i32>,
+    announcement: AnnouncementRef<'a>,
+}
+
+#[derive(Serialize)]
+struct PointView<'a> {
+    value: f64,
+    value_display: String,
+    unit: &'a str,
+    series: &'a str,
+}
+
+#[derive(Serialize)]
+struct TimelineView<'a> {
+    date: String,
+    date_display: String,
+    precision: Precision,
+    year: i32,
+    title: &'a str,
+    content: Option<&'a str>,
+    announcement: Option<AnnouncementRef<'a>>,
+    speakers: Vec<Value>,
+    figure: Option<PointView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct YearView {
+    pub year: i32,
+    pub entries: Vec<Value>,
+}
+
+/// An ordered map of template fields, turned into one Tera value.
+#[derive(Default)]
+pub(super) struct ContextMap(Vec<(&'static str, Value)>);
+
+impl ContextMap {
+    pub fn insert(&mut self, key: &'static str, value: Value) {
+        self.0.push((key, value));
+    }
+
+    pub fn into_value(self) -> Value {
+        let map: tera::Map = self.0.into_iter().map(|(k, v)| (k.into(), v)).collect();
+        Value::from(map)
+    }
+}
+
+/// The views shared by the pages of one render, each built on first use: `serve` renders a
+/// few pages at a time, and most pages need few of them.
+pub(super) struct Shared<'a> {
+    site: &'a Site,
+    site_view: OnceLock<Cached>,
+    pages: OnceLock<Cached>,
+    announcements: Vec<OnceLock<Cached>>,
+    all_announcements: OnceLock<Cached>,
+    speakers: Vec<OnceLock<Cached>>,
+    all_speakers: OnceLock<Cached>,
+    topics: Vec<OnceLock<Cached>>,
+    all_topics: OnceLock<Cached>,
+    timeline: Vec<OnceLock<Cached>>,
+    figures: OnceLock<Cached>,
+    charts: OnceLock<Cached>,
+}
+
+fn cells(n: usize) -> Vec<OnceLock<Cached>> {
+    (0..n).map(|_| OnceLock::new()).collect()
+}
+
+impl<'a> Shared<'a> {
+    pub fn new(site: &'a Site) -> Shared<'a> {
+        Shared {
+            site,
+            site_view: OnceLock::new(),
+            pages: OnceLock::new(),
+            announcements: cells(site.announcements.len()),
+            all_announcements: OnceLock::new(),
+            speakers: cells(site.speakers.len()),
+            all_speakers: OnceLock::new(),
+            topics: cells(site.topics.len()),
+            all_topics: OnceLock::new(),
+            timeline: cells(site.timeline.len()),
+            figures: OnceLock::new(),
+            charts: OnceLock::new(),
+        }
+    }
+
+    /// A reader of the site, for one page.
+    pub fn reader(&self) -> Reader<'a> {
+        Reader::new(self.site)
+    }
+
+    /// `cell`'s view, its reads replayed into `r`.
+    fn use_view(&self, r: &Reader, cell: &OnceLock<Cached>, build: impl FnOnce(&Reader) -> Value) -> Value {
+        let c = cached(self.site, cell, build);
+        r.replay(&c.reads);
+        c.value.clone()
+    }
+
+    /// The site's own fields (`site.title`, `site.event`, ...).
+    pub fn site(&self, r: &Reader) -> Value {
+        self.use_view(r, &self.site_view, |r| {
+            let sources = r.sources();
+            let c = r.config();
+            Value::from_serializable(&SiteView {
+                sources,
+                title: &c.title,
+                description: &c.description,
+                base_url: &c.base_url,
+                base_path: &c.base_path,
+                language: &c.language,
+                event: EventView {
+                    name: &c.event.name,
+                    city: &c.event.city,
+                    venue: c.event.venue.as_deref(),
+                    start: c.event.start.to_string(),
+                    end: c.event.end.to_string(),
+                    dates: format::day_range(c.event.start, c.event.end),
+                },
+            })
+        })
+    }
+
+    /// The free pages, for navigation.
+    pub fn pages(&self, r: &Reader) -> Value {
+        self.use_view(r, &self.pages, |r| {
+            let list: Vec<(usize, &str, &str)> = r.page_list().collect();
+            Value::from(
+                list.into_iter()
+                    .map(|(i, slug, title)| {
+                        let mut map = ContextMap::default();
+                        map.insert("slug", Value::from(slug));
+                        map.insert("title", Value::from(title));
+                        map.insert("url", Value::from(r.url(PageKind::Page(i))));
+                        map.into_value()
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+    }
+
+    /// The summary of speaker `i`.
+    pub fn speaker(&self, r: &Reader, i: usize) -> Value {
+        self.use_view(r, &self.speakers[i], |r| speaker_ref(r, i))
+    }
+
+    /// Every speaker's summary, by name.
+    pub fn all_speakers(&self, r: &Reader) -> Value {
+        self.use_view(r, &self.all_speakers, |r| {
+            let list = (0..r.speakers()).map(|i| self.widened(r, &self.speakers[i], |r| speaker_ref(r, i)));
+            Value::from(list.collect::<Vec<_>>())
+        })
+    }
+
+    /// The summary of topic `i`.
+    pub fn topic(&self, r: &Reader, i: usize) -> Value {
+        self.use_view(r, &self.topics[i], |r| topic_ref(r, i))
+    }
+
+    /// Every topic's summary, by slug.
+    pub fn all_topics(&self, r: &Reader) -> Value {
+        self.use_view(r, &self.all_topics, |r| {
+            Value::from(
+                (0..r.topics()).map(|i| self.widened(r, &self.topics[i], |r| topic_ref(r, i))).collect::<Vec<_>>(),
+            )
+        })
+    }
+
+    /// The view in `cell`, with its reads widened to their families: an item of a list.
+    fn widened(&self, r: &Reader, cell: &OnceLock<Cached>, build: impl FnOnce(&Reader) -> Value) -> Value {
+        let c = cached(self.site, cell, build);
+        r.replay_widened(&c.reads);
+        c.value.clone()
+    }
+
+    /// The summary of announcement `i`: what lists show, never the body.
+    pub fn announcement(&self, r: &Reader, i: usize) -> Value {
+        self.use_view(r, &self.announcements[i], |r| self.summary(r, i).into_value())
+    }
+
+    /// The fields of announcement `i` that lists show.
+    fn summary(&self, r: &Reader, i: usize) -> ContextMap {
+        let a = r.announcement(i);
+        let mut map = ContextMap::default();
+        map.insert("slug", Value::from(a.slug.as_str()));
+        map.insert("url", Value::from(r.url(PageKind::Announcement(i))));
+        map.insert("title", Value::from(a.title.as_str()));
+        map.insert("date", Value::from(a.date.to_string()));
+        map.insert("date_display", Value::from(format::day(a.date)));
+        map.insert("summary", Value::from(a.summary.as_str()));
+        map.insert("draft", Value::from(a.draft));
+        map.insert("speakers", Value::from(a.speakers.iter().map(|&s| self.speaker(r, s)).collect::<Vec<_>>()));
+        map.insert("topics", Value::from(a.topics.iter().map(|&t| self.topic(r, t)).collect::<Vec<_>>()));
+        map
+    }
+
+    /// Every announcement's summary, newest first.
+    pub fn all_announcements(&self, r: &Reader) -> Value {
+        self.use_view(r, &self.all_announcements, |r| {
+            let list = (0..r.announcements())
+                .map(|i| self.widened(r, &self.announcements[i], |r| self.summary(r, i).into_value()))
+                .collect::<Vec<_>>();
+            Value::from(list)
+        })
+    }
+
+    /// The summaries of the announcements `indexes`.
+    pub fn announcements(&self, r: &Reader, indexes: &[usize]) -> Value {
+        Value::from(indexes.iter().map(|&i| self.announcement(r, i)).collect::<Vec<_>>())
+    }
+
+    /// Timeline entry `i`, which the caller found through an accessor whose key covers the
+    /// entry's own fields (the whole timeline, or a speaker's or announcement's entries); what
+    /// the entry shows of others (its speakers, its announcement's title) is recorded here.
+    pub fn timeline_entry(&self, r: &Reader, i: usize, e: &TimelineEntry) -> Value {
+        self.use_view(r, &self.timeline[i], |r| {
+            Value::from_serializable(&TimelineView {
+                date: e.date.iso(),
+                date_display: format::partial_date(&e.date),
+                precision: e.date.precision(),
+                year: e.date.year,
+                title: &e.title,
+                content: e.body.as_ref().map(|b| b.markdown.html.as_str()),
+                announcement: e.announcement.map(|a| announcement_ref(r, a)),
+                speakers: e.speakers.iter().map(|&s| self.speaker(r, s)).collect(),
+                figure: e.figure.as_ref().map(|f| PointView {
+                    value: f.value,
+                    value_display: format::number(f.value),
+                    unit: &f.unit,
+                    series: &f.series,
+                }),
+            })
+        })
+    }
+
+    /// The whole timeline, oldest first.
+    pub fn timeline(&self, r: &Reader) -> Vec<(i32, Value)> {
+        r.timeline().iter().enumerate().map(|(i, e)| (e.date.year, self.timeline_entry(r, i, e))).collect()
+    }
+
+    /// Timeline entries found through a speaker's or an announcement's list.
+    pub fn entries(&self, r: &Reader, entries: Vec<(usize, &TimelineEntry)>) -> Value {
+        Value::from(entries.into_iter().map(|(i, e)| self.timeline_entry(r, i, e)).collect::<Vec<_>>())
+    }
+
+    /// Every figure of every announcement.
+    pub fn figures(&self, r: &Reader) -> Value {
+        self.use_view(r, &self.figures, |r| {
+            let figures: Vec<FigureView> = (0..r.announcements())
+                .flat_map(|i| {
+                    let a = r.announcement(i);
+                    a.figures.iter().map(move |f| figure_view(r, i, f))
+                })
+                .collect();
+            Value::from_serializable(&figures)
+        })
+    }
+
+    /// The charts of the timeline's figure series.
+    pub fn charts(&self, r: &Reader) -> Value {
+        self.use_view(r, &self.charts, |r| {
+            Value::from(
+                crate::chart::charts(r.timeline())
+                    .into_iter()
+                    .map(|c| {
+                        let svg = Value::safe_string(&c.svg);
+                        let mut v = Value::from_serializable(&c).into_map().unwrap_or_default();
+                        v.insert("svg".into(), svg);
+                        Value::from(v)
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+    }
+}
+
+/// The summary of speaker `i`.
+fn speaker_ref(r: &Reader, i: usize) -> Value {
+    let s = r.speaker(i);
+    Value::from_serializable(&SpeakerRef {
+        slug: &s.slug,
+        url: r.url(PageKind::Speaker(i)),
+        name: &s.name,
+        role: s.role.as_deref(),
+        organization: s.organization.as_deref(),
+        country: s.country.as_deref(),
+        initials: format::initials(&s.name),
+        announcement_count: r.speaker_announcements(i).len(),
+    })
+}
+
+/// The summary of topic `i`.
+fn topic_ref(r: &Reader, i: usize) -> Value {
+    let t = r.topic(i);
+    Value::from_serializable(&TopicRef {
+        slug: &t.slug,
+        url: r.url(PageKind::Topic(i)),
+        title: &t.title,
+        description: t.description.as_deref(),
+        announcement_count: r.topic_announcements(i).len(),
+    })
+}
+
+/// A figure of announcement `i`, with a reference to it.
+pub(super) fn figure_view<'a>(r: &Reader<'a>, i: usize, f: &'a Figure) -> FigureView<'a> {
+    FigureView {
+        label: &f.label,
+        value: f.value,
+        value_display: format::number(f.value),
+        unit: &f.unit,
+        year: f.year,
+        announcement: announcement_ref(r, i),
+    }
+}
+
+/// The slug, URL and title of announcement `i`.
+fn announcement_ref<'a>(r: &Reader<'a>, i: usize) -> AnnouncementRef<'a> {
+    let a = r.announcement(i);
+    AnnouncementRef { slug: &a.slug, url: r.url(PageKind::Announcement(i)), title: &a.title }
+}

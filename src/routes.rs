@@ -1,0 +1,169 @@
+//! Every URL of the site, in one place: which pages a site has, the template that renders each,
+//! its site path (`/speakers/su-bo/`), the file it is written to (`speakers/su-bo/index.html`),
+//! its URL under the base path (`/briefing/speakers/su-bo/`, for links) and its permalink under
+//! the base URL (`https://example.org/briefing/speakers/su-bo/`, for the sitemap, the feed and
+//! canonical links). Templates, Markdown links, the machine outputs, the link check and the dev
+//! server all call these functions, so a page's address cannot differ between them.
+
+use crate::model::Site;
+
+/// Which page of the site a render is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageKind {
+    /// `/`
+    Index,
+    /// `/announcements/`
+    Announcements,
+    /// `/announcements/<slug>/`
+    Announcement(usize),
+    /// `/timeline/`
+    Timeline,
+    /// `/speakers/`
+    Speakers,
+    /// `/speakers/<slug>/`
+    Speaker(usize),
+    /// `/topics/`
+    Topics,
+    /// `/topics/<slug>/`
+    Topic(usize),
+    /// `/<slug>/`
+    Page(usize),
+    /// `/404.html`
+    NotFound,
+    /// `/search/`
+    Search,
+}
+
+/// The page kinds a site has only when it has their template.
+pub const OPTIONAL: [PageKind; 2] = [PageKind::NotFound, PageKind::Search];
+
+/// Site paths of brief's own pages, which a free page may not take.
+pub const RESERVED: [&str; 6] = ["announcements", "speakers", "topics", "timeline", "search", "404"];
+
+impl PageKind {
+    /// The template that renders this kind of page.
+    pub fn template(self) -> &'static str {
+        match self {
+            PageKind::Index => "index.html",
+            PageKind::Announcements => "announcements.html",
+            PageKind::Announcement(_) => "announcement.html",
+            PageKind::Timeline => "timeline.html",
+            PageKind::Speakers => "speakers.html",
+            PageKind::Speaker(_) => "speaker.html",
+            PageKind::Topics => "topics.html",
+            PageKind::Topic(_) => "topic.html",
+            PageKind::Page(_) => "page.html",
+            PageKind::NotFound => "404.html",
+            PageKind::Search => "search.html",
+        }
+    }
+
+    /// The page's site path, without the base path (`/speakers/su-bo/`).
+    pub fn path(self, site: &Site) -> String {
+        match self {
+            PageKind::Index => "/".into(),
+            PageKind::Announcements => "/announcements/".into(),
+            PageKind::Announcement(i) => format!("/announcements/{}/", site.announcements[i].slug),
+            PageKind::Timeline => "/timeline/".into(),
+            PageKind::Speakers => "/speakers/".into(),
+            PageKind::Speaker(i) => format!("/speakers/{}/", site.speakers[i].slug),
+            PageKind::Topics => "/topics/".into(),
+            PageKind::Topic(i) => format!("/topics/{}/", site.topics[i].slug),
+            PageKind::Page(i) => format!("/{}/", site.pages[i].slug),
+            PageKind::NotFound => "/404.html".into(),
+            PageKind::Search => "/search/".into(),
+        }
+    }
+
+    /// Where the page is written in the output (`speakers/su-bo/index.html`).
+    pub fn output_path(self, site: &Site) -> String {
+        output_path(&self.path(site))
+    }
+
+    /// The page's URL under the site's base path, for links (`/briefing/speakers/su-bo/`).
+    pub fn url(self, site: &Site) -> String {
+        url(&site.config.base_path, &self.path(site))
+    }
+
+    /// The page's absolute URL under the site's base URL, for the sitemap, feeds and canonical
+    /// links (`https://example.org/briefing/speakers/su-bo/`).
+    pub fn permalink(self, site: &Site) -> String {
+        permalink(&site.config.base_url, &self.path(site))
+    }
+}
+
+/// Every page of `site`, in a stable order: the lists, then announcements, speakers, topics and
+/// free pages, then the [`OPTIONAL`] kinds for which `has_template` holds.
+pub fn pages(site: &Site, has_template: impl Fn(&str) -> bool) -> Vec<PageKind> {
+    let mut out =
+        vec![PageKind::Index, PageKind::Announcements, PageKind::Timeline, PageKind::Speakers, PageKind::Topics];
+    out.extend((0..site.announcements.len()).map(PageKind::Announcement));
+    out.extend((0..site.speakers.len()).map(PageKind::Speaker));
+    out.extend((0..site.topics.len()).map(PageKind::Topic));
+    out.extend((0..site.pages.len()).map(PageKind::Page));
+    out.extend(OPTIONAL.into_iter().filter(|k| has_template(k.template())));
+    out
+}
+
+/// A site path (`/speakers/`, `style.css`, `/a/#b`) under the base path (`/briefing/`), for
+/// links; absolute URLs (`https://...`, `//host/...`) are left as they are.
+pub fn url(base_path: &str, path: &str) -> String {
+    if path.contains("://") || path.starts_with("//") {
+        return path.to_string();
+    }
+    format!("{base_path}{}", path.trim_start_matches('/'))
+}
+
+/// A site path under the base URL (`https://example.org/briefing/`): the absolute URL readers
+/// and machines outside the site use.
+pub fn permalink(base_url: &str, path: &str) -> String {
+    format!("{base_url}{}", path.trim_start_matches('/'))
+}
+
+/// The output file of a site path, as a static host finds it: `/speakers/` is
+/// `speakers/index.html`, `/style.css` is `style.css`.
+pub fn output_path(path: &str) -> String {
+    let path = path.trim_start_matches('/');
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// The site path of an output file: `speakers/su-bo/index.html` is `/speakers/su-bo/`.
+pub fn site_path(output_path: &str) -> String {
+    match output_path.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+        _ => format!("/{output_path}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_go_under_the_base() {
+        assert_eq!(url("/briefing/", "/speakers/"), "/briefing/speakers/");
+        assert_eq!(url("/", "style.css"), "/style.css");
+        assert_eq!(url("/b/", "https://x.org/"), "https://x.org/");
+        assert_eq!(url("/b/", "//cdn.x.org/a.js"), "//cdn.x.org/a.js");
+        assert_eq!(permalink("https://example.org/b/", "/speakers/su-bo/"), "https://example.org/b/speakers/su-bo/");
+    }
+
+    #[test]
+    fn output_paths_and_site_paths_are_inverse() {
+        for (path, file) in [
+            ("/", "index.html"),
+            ("/speakers/su-bo/", "speakers/su-bo/index.html"),
+            ("/404.html", "404.html"),
+            ("/style.css", "style.css"),
+        ] {
+            assert_eq!(output_path(path), file);
+            assert_eq!(site_path(file), path);
+        }
+        // A file merely named like an index page keeps its name.
+        assert_eq!(site_path("notindex.html"), "/notindex.html");
+    }
+}
