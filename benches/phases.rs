@@ -120,7 +120,7 @@ fn one_body(root: &Path) -> String {
 fn phases(c: &mut Criterion) {
     let fx = fixture();
     let settings = brief::Settings::default();
-    let site = brief::load::load(&fx.root, &settings).unwrap_or_else(|e| panic!("the site does not load:\n{e}"));
+    let site = brief::content::load(&fx.root, &settings).unwrap_or_else(|e| panic!("the site does not load:\n{e}"));
     let base_path = site.config.base_path.clone();
     let templates = brief::templates::Templates::load(&fx.root, &base_path)
         .unwrap_or_else(|e| panic!("the templates do not load:\n{e}"));
@@ -148,7 +148,9 @@ fn phases(c: &mut Criterion) {
     let mut g = c.benchmark_group("site");
     g.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4)).sample_size(20);
     g.throughput(Throughput::Elements(n as u64));
-    g.bench_function(format!("load {n} announcements"), |b| b.iter(|| brief::load::load(&fx.root, &settings).unwrap()));
+    g.bench_function(format!("load {n} announcements"), |b| {
+        b.iter(|| brief::content::load(&fx.root, &settings).unwrap())
+    });
     g.bench_function(format!("render {n} announcements ({} files)", files.len()), |b| {
         b.iter(|| brief::build::render_files(&site, &templates).unwrap())
     });
@@ -177,7 +179,7 @@ fn phase_split(root: &Path) {
     };
     let all = Instant::now();
     let mut lap = Instant::now();
-    let site = brief::load::load(root, &brief::Settings::default()).unwrap_or_else(|e| panic!("{e}"));
+    let site = brief::content::load(root, &brief::Settings::default()).unwrap_or_else(|e| panic!("{e}"));
     step(&mut lap, "load (read+YAML+Markdown)");
     let templates = brief::templates::Templates::load(root, &site.config.base_path).unwrap_or_else(|e| panic!("{e}"));
     step(&mut lap, "templates load");

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::content::{self, Settings};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{self, Settings};
 use crate::model::Site;
 use crate::output::{self, Contents, OutputFile};
 use crate::outputs;
@@ -86,7 +86,7 @@ pub fn load_phase<P>(
     prepare: impl FnOnce(&Site) -> Result<P, Diagnostics>,
     asset_urls: impl FnOnce(&P) -> HashMap<String, String>,
 ) -> Result<(Site, Templates, P), Error> {
-    let site = load::load(root, settings);
+    let site = content::load(root, settings);
     let base_path = site.as_ref().map_or("/".to_string(), |s| s.config.base_path.clone());
     let prepared = site.as_ref().ok().map(prepare);
     let urls = match &prepared {

@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn the_real_briefing_charts_two_way_trade() {
-        let site = crate::load::load(Path::new(env!("CARGO_MANIFEST_DIR")), &Default::default()).unwrap();
+        let site = crate::content::load(Path::new(env!("CARGO_MANIFEST_DIR")), &Default::default()).unwrap();
         let charts = charts(&site.timeline);
         assert_eq!(charts.len(), 1);
         let c = &charts[0];

@@ -590,7 +590,7 @@ pub fn template_closure(sources: &HashMap<String, String>) -> HashMap<String, BT
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::Settings;
+    use crate::content::Settings;
 
     fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Site) {
         let dir = tempfile::tempdir().unwrap();
@@ -600,7 +600,7 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, text).unwrap();
         }
-        let s = crate::load::load(&dir.path().join("s"), &Settings::default()).unwrap();
+        let s = crate::content::load(&dir.path().join("s"), &Settings::default()).unwrap();
         (dir, s)
     }
 

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::build;
+use crate::content::{Inputs, Settings};
 use crate::deps::{self, PageReads};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{Inputs, Settings};
 use crate::model::Site;
 use crate::output::{Contents, OutputFile};
 use crate::outputs;
@@ -163,7 +163,7 @@ impl DevSite {
                 self.settings
                     .base_url
                     .as_deref()
-                    .and_then(|u| crate::load::parse_base_url(u).ok())
+                    .and_then(|u| crate::content::parse_base_url(u).ok())
                     .map_or("/".to_string(), |(_, p)| p)
             },
             |b| b.site.config.base_path.clone(),

@@ -7,13 +7,13 @@
 
 pub mod build;
 pub mod chart;
+pub mod content;
 pub mod date;
 pub mod deps;
 pub mod dev;
 pub mod diagnostic;
 pub mod format;
 pub mod links;
-pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
@@ -28,5 +28,5 @@ pub mod templates;
 pub mod yaml;
 
 pub use build::{build, check, Error, Options, Report};
-pub use load::{load, Settings};
+pub use content::{load, Settings};
 pub use render::render;

@@ -2,7 +2,6 @@
 //! the pages and files the build produces.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::ops::Range;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -12,7 +11,6 @@ use crate::markdown::{html_ids, Link};
 use crate::model::{Body, Site};
 use crate::output::{Contents, OutputFile};
 use crate::routes::PageKind;
-use crate::yaml::{self, Seg};
 
 /// Whether a link leaves the site (`https:`, `mailto:`, `//host/`).
 fn is_external(url: &str) -> bool {
@@ -144,24 +142,10 @@ impl<'a> Target<'a> {
     }
 }
 
-/// A Markdown body, the page it appears on, and how to find a link of it in its file.
+/// A Markdown body and the page it appears on.
 struct Checked<'a> {
     body: &'a Body,
     page: PageKind,
-    timeline_position: Option<usize>,
-}
-
-impl Checked<'_> {
-    fn span(&self, link: &Link) -> Range<usize> {
-        match (self.body.offset, self.timeline_position) {
-            (Some(offset), _) => offset + link.span.start..offset + link.span.end,
-            (None, Some(i)) => {
-                let text = &self.body.source;
-                yaml::locate(text, 0..text.len(), &[Seg::Index(i), Seg::Key("body")], Some(&link.url))
-            }
-            (None, None) => 0..0,
-        }
-    }
 }
 
 /// Checks every link written in the content of `site` against the built `files`.
@@ -175,16 +159,14 @@ pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a OutputFile>) -
 /// links that the change can have broken.
 pub fn check_some(site: &Site, files: &dyn Lookup, wanted: &(dyn Fn(&Body) -> bool + Sync)) -> Diagnostics {
     let target = Target { files, ids: Mutex::new(HashMap::new()) };
-    let all_bodies = (site.announcements.iter().enumerate().map(|(i, a)| (&*a.body, PageKind::Announcement(i), None)))
-        .chain(site.speakers.iter().enumerate().map(|(i, s)| (&*s.body, PageKind::Speaker(i), None)))
-        .chain(site.pages.iter().enumerate().map(|(i, p)| (&*p.body, PageKind::Page(i), None)))
-        .chain(
-            site.timeline.iter().filter_map(|e| e.body.as_deref().map(|b| (b, PageKind::Timeline, Some(e.position)))),
-        );
+    let all_bodies = (site.announcements.iter().enumerate().map(|(i, a)| (&*a.body, PageKind::Announcement(i))))
+        .chain(site.speakers.iter().enumerate().map(|(i, s)| (&*s.body, PageKind::Speaker(i))))
+        .chain(site.pages.iter().enumerate().map(|(i, p)| (&*p.body, PageKind::Page(i))))
+        .chain(site.timeline.iter().filter_map(|e| e.body.as_deref().map(|b| (b, PageKind::Timeline))));
     let bodies: Vec<(Checked, bool)> = all_bodies
-        .filter_map(|(body, page, timeline_position)| {
+        .filter_map(|(body, page)| {
             let all = wanted(body);
-            (all || body.markdown.has_anchor_links).then_some((Checked { body, page, timeline_position }, all))
+            (all || body.markdown.has_anchor_links).then_some((Checked { body, page }, all))
         })
         .collect();
     let found: Vec<Diagnostic> = bodies
@@ -204,7 +186,7 @@ pub fn check_some(site: &Site, files: &dyn Lookup, wanted: &(dyn Fn(&Body) -> bo
 
 fn check_link(site: &Site, target: &Target, c: &Checked, link: &Link) -> Option<Diagnostic> {
     let url = link.url.trim();
-    let error = |message: String| Diagnostic::at(&c.body.file, &c.body.source, c.span(link), message);
+    let error = |message: String| Diagnostic::at(&c.body.file, &c.body.source, c.body.span(link.span.clone()), message);
     let has_scheme = url.split_once(':').is_some_and(|(s, _)| !s.contains(['/', '?', '#']));
     if has_scheme && matches!(scheme(url).as_deref(), Some("javascript" | "vbscript" | "data")) && !link.image {
         return Some(

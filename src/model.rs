@@ -5,6 +5,7 @@
 //! announcements, the timeline entries naming a speaker) are computed once here, not per page.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -52,11 +53,40 @@ pub struct Body {
     pub file: PathBuf,
     /// The text of that file.
     pub source: Arc<str>,
-    /// Where the Markdown starts in the file; `None` when it is a YAML string, whose links are
-    /// found again by searching the file.
-    pub offset: Option<usize>,
+    /// Where the Markdown lies in the file.
+    pub origin: Origin,
     /// The rendered Markdown.
     pub markdown: Markdown,
+}
+
+impl Body {
+    /// The span in the file of `range` of the Markdown text: the one place that turns a
+    /// position in a body (a link, raw HTML) into a position in its file.
+    pub fn span(&self, range: Range<usize>) -> Range<usize> {
+        match &self.origin {
+            Origin::Offset(offset) => offset + range.start..offset + range.end,
+            Origin::Mapped(map) => map(range),
+        }
+    }
+}
+
+/// Where a body's Markdown lies in its file.
+#[derive(Clone)]
+pub enum Origin {
+    /// From this byte offset to the end of the file: the body of a Markdown file.
+    Offset(usize),
+    /// Inside a YAML string (a timeline entry's `body`): the function maps a range of the
+    /// string to a span of the file, through the YAML parser's positions.
+    Mapped(Arc<dyn Fn(Range<usize>) -> Range<usize> + Send + Sync>),
+}
+
+impl std::fmt::Debug for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Offset(offset) => write!(f, "Offset({offset})"),
+            Origin::Mapped(_) => f.write_str("Mapped"),
+        }
+    }
 }
 
 /// Who an announcement is credited to.

@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    if let Err(errors) = brief::load::parse_announcement_text(&text) {
+    if let Err(errors) = brief::content::announcement::check_text(&text) {
         for d in &errors.0 {
             let _ = d.location();
             let _ = d.render(false);

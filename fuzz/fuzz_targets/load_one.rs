@@ -1,5 +1,5 @@
 //! Loads a whole briefing whose one announcement is the input: `content/announcements/x.md` in a
-//! starter site (made once per fuzzing process, in the temporary folder), then `brief::load::load`.
+//! starter site (made once per fuzzing process, in the temporary folder), then `brief::content::load`.
 //! Errors are expected; a panic is a bug.
 #![no_main]
 
@@ -21,7 +21,7 @@ fn site() -> &'static PathBuf {
 fuzz_target!(|data: &[u8]| {
     let root = site();
     std::fs::write(root.join("content/announcements/x.md"), data).expect("cannot write the announcement");
-    match brief::load::load(root, &brief::Settings::default()) {
+    match brief::content::load(root, &brief::Settings::default()) {
         Ok(site) => assert!(site.announcements.iter().any(|a| a.slug == "x") || !site.drafts_left_out.is_empty()),
         Err(errors) => {
             let _ = errors.render(false);

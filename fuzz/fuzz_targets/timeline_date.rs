@@ -7,12 +7,12 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     if let Ok(date) = PartialDate::parse(text) {
-        let _ = date.display();
+        let _ = brief::format::partial_date(&date);
         let _ = date.precision();
         assert_eq!(PartialDate::parse(&date.iso()), Ok(date), "{text:?} does not read back from {}", date.iso());
     }
     if let Ok(day) = parse_day(text) {
         assert_eq!(PartialDate::parse(text), Ok(PartialDate::from(day)));
-        let _ = brief::date::display_day(day);
+        let _ = brief::format::day(day);
     }
 });

@@ -98,7 +98,7 @@ pub fn is_output_path(path: &str) -> bool {
 pub(crate) mod fixtures {
     use std::path::Path;
 
-    use crate::load::{load, Settings};
+    use crate::content::{load, Settings};
     use crate::model::Site;
 
     /// The briefing in this repository's `content/`.

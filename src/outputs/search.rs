@@ -77,7 +77,7 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-    use crate::load::{load, Settings};
+    use crate::content::{load, Settings};
 
     fn real_site(settings: &Settings) -> Site {
         match load(Path::new(env!("CARGO_MANIFEST_DIR")), settings) {

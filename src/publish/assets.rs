@@ -212,7 +212,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         crate::starter::create(&dir.path().join("s")).unwrap();
         std::fs::write(dir.path().join("s/static/style.css"), "body {\n  color: #ff0000;\n}\n").unwrap();
-        let site = crate::load::load(&dir.path().join("s"), &Default::default()).unwrap();
+        let site = crate::content::load(&dir.path().join("s"), &Default::default()).unwrap();
         let assets = prepare(&site).unwrap();
         let css = assets.items.iter().find(|a| a.source == "style.css").unwrap();
         assert_eq!(css.text, "body{color:red}");
@@ -220,7 +220,7 @@ mod tests {
         // Same content, same name; other content, other name.
         assert_eq!(prepare(&site).unwrap().urls()["style.css"], css.published);
         std::fs::write(dir.path().join("s/static/style.css"), "body { color: blue }").unwrap();
-        let other = prepare(&crate::load::load(&dir.path().join("s"), &Default::default()).unwrap()).unwrap();
+        let other = prepare(&crate::content::load(&dir.path().join("s"), &Default::default()).unwrap()).unwrap();
         assert_ne!(other.urls()["style.css"], css.published);
     }
 
@@ -229,7 +229,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         crate::starter::create(&dir.path().join("s")).unwrap();
         std::fs::write(dir.path().join("s/static/style.css"), "a { color: red }\n!!! { color: red }\n").unwrap();
-        let site = crate::load::load(&dir.path().join("s"), &Default::default()).unwrap();
+        let site = crate::content::load(&dir.path().join("s"), &Default::default()).unwrap();
         let errors = prepare(&site).unwrap_err();
         assert_eq!(errors.0[0].file, PathBuf::from("static/style.css"));
         assert_eq!(errors.0[0].line_col().map(|(l, _)| l), Some(2), "{}", errors.render(false));

@@ -48,10 +48,7 @@ pub fn pages(site: &Site, files: &[OutputFile]) -> Diagnostics {
     for body in bodies(site) {
         for link in body.markdown.links.iter().filter(|l| l.image) {
             if link.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-                let span = match body.offset {
-                    Some(o) => o + link.span.start..o + link.span.end,
-                    None => 0..0,
-                };
+                let span = body.span(link.span.clone());
                 found.push(
                     Diagnostic::at(
                         &body.file,
@@ -85,7 +82,7 @@ pub fn external_links(site: &Site) -> Diagnostics {
         for link in &body.markdown.links {
             let url = link.url.trim();
             if url.starts_with("http://") || url.starts_with("https://") {
-                let span = body.offset.map_or(0..0, |o| o + link.span.start..o + link.span.end);
+                let span = body.span(link.span.clone());
                 first.entry(url.to_string()).or_insert((body, span));
             }
         }

@@ -162,7 +162,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("s");
         crate::starter::create(&root).unwrap();
-        let site = crate::load::load(&root, &crate::load::Settings::default()).unwrap();
+        let site = crate::content::load(&root, &crate::content::Settings::default()).unwrap();
         let shared = Shared::new(&site);
         let body = "Replace this text with what was announced.";
         assert!(site.announcements[0].body.markdown.html.contains(body));

@@ -233,7 +233,7 @@ mod tests {
             text.replace("  city: Example City", "  city: Example City\n  venue: Hall </script> A"),
         )
         .unwrap();
-        let site = crate::load::load(&root, &crate::load::Settings::default()).unwrap();
+        let site = crate::content::load(&root, &crate::content::Settings::default()).unwrap();
         for kind in [PageKind::Index, PageKind::Announcement(0), PageKind::Speaker(0)] {
             let json = structured_data(&crate::deps::Reader::new(&site), kind, "https://example.org/x/").unwrap();
             assert!(!json.contains('<'), "{json}");

@@ -1,0 +1,121 @@
+//! `content/announcements/<slug>.md`: what was announced, when, by whom, under which topics,
+//! on whose report, with which key figures.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::doc::{parse_doc, Doc};
+use super::refs::{resolve, Known};
+use crate::date;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Announcement, Figure, Source};
+use crate::source::SourceFile;
+use crate::yaml::Seg;
+
+/// The fields of an announcement's front matter.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Raw {
+    title: String,
+    date: String,
+    summary: String,
+    #[serde(default)]
+    speakers: Vec<String>,
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    source: Option<RawSource>,
+    #[serde(default)]
+    figures: Vec<RawFigure>,
+    #[serde(default)]
+    draft: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    name: String,
+    #[serde(default)]
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFigure {
+    label: String,
+    value: f64,
+    unit: String,
+    #[serde(default)]
+    year: Option<i32>,
+}
+
+/// Parses `file` as an announcement; links in its body go under `base_path`.
+pub fn parse(file: SourceFile, base_path: &str) -> Result<Doc<Raw>, Diagnostic> {
+    parse_doc(file, base_path)
+}
+
+/// Whether the announcement is a draft.
+pub fn is_draft(doc: &Doc<Raw>) -> bool {
+    doc.meta.draft
+}
+
+/// The day the announcement was made; a date that is not a real day is an error.
+pub fn day(doc: &Doc<Raw>) -> Result<NaiveDate, Diagnostic> {
+    date::parse_day(&doc.meta.date).map_err(|why| {
+        doc.error("date", Some(doc.meta.date.trim()), format!("invalid date: {why}"))
+            .label("not a real day")
+            .help("write the day the announcement was made as YYYY-MM-DD, for example 2012-09-22")
+    })
+}
+
+/// The announcement of `doc`, made on `day`, with its speakers and topics resolved.
+pub fn assemble(doc: &Doc<Raw>, day: NaiveDate, speakers: &Known, topics: &Known) -> (Announcement, Diagnostics) {
+    let mut errors = Diagnostics::default();
+    let file = doc.file();
+    let mut names = |key: &'static str, slugs: &[String], known: &Known| {
+        let at = |slug: &str, nth: usize| doc.yaml.nth(&[Seg::Key(key)], slug, nth);
+        resolve(slugs, known, &file.path, &file.text, at, &mut errors)
+    };
+    let m = &doc.meta;
+    let speakers = names("speakers", &m.speakers, speakers);
+    let topics = names("topics", &m.topics, topics);
+    let announcement = Announcement {
+        slug: doc.slug.clone(),
+        title: m.title.clone(),
+        date: day,
+        summary: m.summary.clone(),
+        speakers,
+        topics,
+        source: m.source.as_ref().map(|s| Source { name: s.name.clone(), url: s.url.clone() }),
+        figures: m
+            .figures
+            .iter()
+            .map(|f| Figure { label: f.label.clone(), value: f.value, unit: f.unit.clone(), year: f.year })
+            .collect(),
+        draft: m.draft,
+        body: Arc::clone(&doc.body),
+    };
+    (announcement, errors)
+}
+
+/// Checks `text` as the file `content/announcements/x.md` on its own, without a site around it:
+/// front matter, fields, date and body, with the same functions a build uses. For fuzzing.
+pub fn check_text(text: &str) -> Result<(), Diagnostics> {
+    let file = SourceFile {
+        path: "content/announcements/x.md".into(),
+        text: Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text)),
+    };
+    let doc = parse(file, "/").map_err(|d| Diagnostics(vec![d]))?;
+    let mut errors = Diagnostics::default();
+    if let Err(d) = day(&doc) {
+        errors.push(d);
+    }
+    super::unsafe_html(&doc.body, &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.finish())
+    }
+}

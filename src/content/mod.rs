@@ -1,0 +1,469 @@
+//! The load and validate phases: read `content/` and `static/`, parse every file, and check the
+//! cross-references, collecting every problem before giving up.
+//!
+//! Each kind of content file has a module of its own whose `parse` reads it from text into a
+//! raw struct that mirrors what authors write (unknown fields are errors, so typos cannot pass
+//! silently): [`config`], [`announcement`], [`speaker`], [`page`], [`topics`], [`timeline`].
+//! [`Inputs`] keeps the parsed files, re-reading only those a change touched (`serve`), and
+//! [`Inputs::assemble`] turns them into the checked [`Site`] model, resolving references by slug.
+
+pub mod announcement;
+pub mod config;
+pub mod doc;
+pub mod page;
+pub mod refs;
+pub mod speaker;
+pub mod timeline;
+pub mod topics;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::*;
+use crate::paths::{self, ContentKind, SiteRoot, CONFIG_FILE};
+use doc::Doc;
+use refs::Known;
+
+pub use config::parse_base_url;
+
+/// Choices that change what is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Replaces `base_url` from `site.yaml`.
+    pub base_url: Option<String>,
+    /// Whether announcements marked `draft: true` are included.
+    pub drafts: bool,
+}
+
+const CONTENT_LAYOUT: &str =
+    "content/ holds site.yaml, topics.yaml, timeline.yaml, and Markdown files in announcements/, speakers/ and pages/";
+
+/// Reads and checks the whole site under `root`.
+pub fn load(root: &Path, settings: &Settings) -> Result<Site, Diagnostics> {
+    Inputs::read(root, settings).assemble(settings)
+}
+
+type Parsed<T> = Result<Arc<T>, Diagnostic>;
+
+/// One parsed file under `content/`.
+#[derive(Clone)]
+enum Input {
+    Config,
+    Announcement(Parsed<Doc<announcement::Raw>>),
+    Speaker(Parsed<Doc<speaker::Raw>>),
+    Page(Parsed<Doc<page::Raw>>),
+    Topics(Parsed<topics::File>),
+    Timeline(Parsed<timeline::File>),
+}
+
+/// Reads `root/rel`, a file of kind `kind`, and parses it with its kind's `parse`.
+fn parse_input(root: &Path, rel: &Path, kind: ContentKind, base_path: &str) -> Input {
+    let file = doc::read(root, rel);
+    match kind {
+        ContentKind::Config => Input::Config,
+        ContentKind::Announcement => {
+            Input::Announcement(file.and_then(|f| announcement::parse(f, base_path)).map(Arc::new))
+        }
+        ContentKind::Speaker => Input::Speaker(file.and_then(|f| speaker::parse(f, base_path)).map(Arc::new)),
+        ContentKind::Page => Input::Page(file.and_then(|f| page::parse(f, base_path)).map(Arc::new)),
+        ContentKind::Topics => Input::Topics(file.and_then(topics::parse).map(Arc::new)),
+        ContentKind::Timeline => Input::Timeline(file.and_then(timeline::parse).map(Arc::new)),
+    }
+}
+
+/// Everything read from a site's files, parsed file by file, before cross-references are
+/// checked. `serve` keeps it between rebuilds, so that a change re-reads only the files it touched.
+pub struct Inputs {
+    root: SiteRoot,
+    settings: Settings,
+    missing_content: bool,
+    config: Option<Result<SiteConfig, Diagnostic>>,
+    files: BTreeMap<PathBuf, Input>,
+    layout: Vec<Diagnostic>,
+    statics: Vec<StaticFile>,
+    /// Announcements assembled last time, by the file they came from, valid while the speakers
+    /// and topics they were resolved against are the same: a rebuild after one save assembles
+    /// one announcement, not all of them.
+    assembled: AssembledCache,
+}
+
+#[derive(Default)]
+struct AssembledCache {
+    speakers: Vec<String>,
+    topics: Vec<String>,
+    announcements: FxHashMap<usize, (Arc<Doc<announcement::Raw>>, Arc<Announcement>)>,
+}
+
+impl Inputs {
+    /// Reads every file of the site.
+    pub fn read(root: &Path, settings: &Settings) -> Inputs {
+        let mut inputs = Inputs {
+            root: SiteRoot::new(root),
+            settings: settings.clone(),
+            missing_content: false,
+            config: None,
+            files: BTreeMap::new(),
+            layout: Vec::new(),
+            statics: Vec::new(),
+            assembled: AssembledCache::default(),
+        };
+        inputs.refresh(None);
+        inputs
+    }
+
+    /// Takes changes to the files at `changed` (paths relative to the root, or absolute) into
+    /// account, re-reading only those and any file that appeared. Returns the content files that
+    /// were re-read, appeared or disappeared (relative to the root).
+    pub fn update(&mut self, changed: &[PathBuf]) -> Vec<PathBuf> {
+        let changed: HashSet<PathBuf> = changed.iter().filter_map(|p| self.root.relative(p)).collect();
+        // The common case, an existing file saved again, needs no new listing of the folders.
+        let known = |p: &PathBuf| {
+            let file = self.root.join(p);
+            let listed = self.files.contains_key(p) || self.statics.iter().any(|s| s.source == file);
+            listed && p.as_path() != Path::new(CONFIG_FILE) && file.is_file()
+        };
+        let watched = |p: &&PathBuf| p.starts_with("content") || p.starts_with("static");
+        if changed.iter().filter(watched).all(known) {
+            let base_path = self.base_path();
+            let mut touched = Vec::new();
+            let known_files: Vec<PathBuf> = changed.iter().filter(|p| self.files.contains_key(*p)).cloned().collect();
+            for rel in &known_files {
+                if let paths::Class::Content(kind) = paths::classify(rel) {
+                    let input = parse_input(self.root.path(), rel, kind, &base_path);
+                    self.files.insert(rel.clone(), input);
+                    touched.push(rel.clone());
+                }
+            }
+            return touched;
+        }
+        self.refresh(Some(&changed))
+    }
+
+    fn base_path(&self) -> String {
+        match &self.config {
+            Some(Ok(c)) => c.base_path.clone(),
+            _ => "/".to_string(),
+        }
+    }
+
+    /// Re-lists the files and parses those that are new or in `changed` (all when `None`).
+    /// Returns the files re-read, appeared or gone.
+    fn refresh(&mut self, changed: Option<&HashSet<PathBuf>>) -> Vec<PathBuf> {
+        let root = self.root.path().to_path_buf();
+        let mut layout = Diagnostics::default();
+        self.missing_content = !root.join("content").is_dir();
+        let listing = if self.missing_content { Vec::new() } else { walk(&root, Path::new("content"), &mut layout) };
+        let site_file = Path::new(CONFIG_FILE);
+        let old_base = self.base_path();
+        let has_config = listing.iter().any(|p| p == site_file);
+        if changed.is_none_or(|c| c.contains(site_file)) || self.config.is_none() || !has_config {
+            self.config =
+                has_config.then(|| doc::read(&root, site_file).and_then(|f| config::parse(f, &self.settings)));
+        }
+        let base_path = self.base_path();
+        let reparse_all = changed.is_none() || base_path != old_base;
+
+        let mut files = BTreeMap::new();
+        let mut todo = Vec::new();
+        for rel in listing {
+            let paths::Class::Content(kind) = paths::classify(&rel) else {
+                layout.push(
+                    Diagnostic::file(&rel, "brief does not know what this file is")
+                        .help(format!("{CONTENT_LAYOUT}; images and other files go in static/")),
+                );
+                continue;
+            };
+            let keep = !reparse_all && !changed.is_some_and(|c| c.contains(&rel));
+            match self.files.remove(&rel) {
+                Some(old) if keep => {
+                    files.insert(rel, old);
+                }
+                _ => todo.push((rel, kind)),
+            }
+        }
+        let parsed: Vec<(PathBuf, Input)> = todo
+            .into_par_iter()
+            .map(|(rel, kind)| {
+                let input = parse_input(&root, &rel, kind, &base_path);
+                (rel, input)
+            })
+            .collect();
+        let mut touched: Vec<PathBuf> = parsed.iter().map(|(p, _)| p.clone()).collect();
+        touched.extend(self.files.keys().cloned());
+        files.extend(parsed);
+        self.files = files;
+        self.statics = load_statics(&root, &mut layout);
+        self.layout = layout.0;
+        touched
+    }
+
+    /// The files under `static/`.
+    pub fn statics(&self) -> &[StaticFile] {
+        &self.statics
+    }
+
+    /// Checks the cross-references and builds the site model.
+    pub fn assemble(&mut self, settings: &Settings) -> Result<Site, Diagnostics> {
+        let mut errors = Diagnostics::default();
+        if self.missing_content {
+            errors.push(
+                Diagnostic::file(
+                    "content/",
+                    format!("there is no content/ directory in {}", self.root.given().display()),
+                )
+                .help(
+                    "run brief from a briefing's folder, pass --root DIR, or start a new briefing with `brief new DIR`",
+                ),
+            );
+            return Err(errors);
+        }
+        errors.0.extend(self.layout.iter().cloned());
+        let config = match &self.config {
+            Some(Ok(c)) => Some(c.clone()),
+            Some(Err(d)) => {
+                errors.push(d.clone());
+                None
+            }
+            None => {
+                errors.push(Diagnostic::file(CONFIG_FILE, "the site settings file content/site.yaml is missing").help(
+                    "create it with `title`, `description`, `base_url`, `language` and `event` (name, city, start, end)",
+                ));
+                None
+            }
+        };
+
+        // The parsed files by kind; a kind with a file that failed to parse is incomplete, and
+        // references to it are not reported as unknown (the slug may be in the broken file).
+        let mut announcement_docs = Vec::new();
+        let mut speaker_docs = Vec::new();
+        let mut page_docs = Vec::new();
+        let (mut topics_file, mut timeline_file) = (None, None);
+        let (mut speakers_complete, mut topics_complete, mut announcements_complete) = (true, true, true);
+        for input in self.files.values() {
+            let mut take = |r: Result<(), &Diagnostic>, complete: &mut bool| {
+                if let Err(e) = r {
+                    *complete = false;
+                    errors.push(e.clone());
+                }
+            };
+            let mut ignored = true;
+            match input {
+                Input::Config => {}
+                Input::Announcement(r) => {
+                    take(r.as_ref().map(|d| announcement_docs.push(Arc::clone(d))), &mut announcements_complete)
+                }
+                Input::Speaker(r) => take(r.as_ref().map(|d| speaker_docs.push(Arc::clone(d))), &mut speakers_complete),
+                Input::Page(r) => take(r.as_ref().map(|d| page_docs.push(Arc::clone(d))), &mut ignored),
+                Input::Topics(r) => take(r.as_ref().map(|t| topics_file = Some(Arc::clone(t))), &mut topics_complete),
+                Input::Timeline(r) => take(r.as_ref().map(|t| timeline_file = Some(Arc::clone(t))), &mut ignored),
+            }
+        }
+        let base_path = self.base_path();
+
+        let speakers = speaker::assemble(&speaker_docs);
+        let topics = topics_file.as_ref().map(|t| topics::assemble(t, &mut errors)).unwrap_or_default();
+        let speaker_names = Known::new(
+            "speaker",
+            "content/speakers/<slug>.md",
+            speakers.iter().map(|s| s.slug.as_str()),
+            speakers_complete,
+        );
+        let topic_names =
+            Known::new("topic", "content/topics.yaml", topics.iter().map(|t| t.slug.as_str()), topics_complete);
+
+        // Announcements: drafts out unless asked for, then newest first.
+        let mut drafts_left_out = HashSet::new();
+        // Announcements left out for a bad date, already reported: references to them are not
+        // errors too.
+        let mut undated = HashSet::new();
+        let mut dated = Vec::with_capacity(announcement_docs.len());
+        for d in &announcement_docs {
+            if announcement::is_draft(d) && !settings.drafts {
+                drafts_left_out.insert(d.slug.clone());
+                continue;
+            }
+            match announcement::day(d) {
+                Ok(day) => dated.push((day, d)),
+                Err(e) => {
+                    undated.insert(d.slug.clone());
+                    errors.push(e);
+                }
+            }
+        }
+        // Slugs are unique, so the order is total and an unstable sort gives the same result.
+        let mut keyed: Vec<(std::cmp::Reverse<chrono::NaiveDate>, &str, usize)> =
+            dated.iter().enumerate().map(|(i, (day, d))| (std::cmp::Reverse(*day), d.slug.as_str(), i)).collect();
+        keyed.sort_unstable();
+        let dated: Vec<(chrono::NaiveDate, &Arc<Doc<announcement::Raw>>)> =
+            keyed.iter().map(|&(_, _, i)| dated[i]).collect();
+        // Resolving references and copying fields is independent per announcement, and needs
+        // doing only for files that changed, unless speakers or topics did.
+        let cache = &self.assembled;
+        let reuse = cache.speakers.iter().map(String::as_str).eq(speakers.iter().map(|s| s.slug.as_str()))
+            && cache.topics.iter().map(String::as_str).eq(topics.iter().map(|t| t.slug.as_str()));
+        let built: Vec<(Arc<Announcement>, Diagnostics)> = dated
+            .par_iter()
+            .map(|&(day, d)| {
+                let key = Arc::as_ptr(d) as usize;
+                if let Some((doc, done)) = cache.announcements.get(&key).filter(|_| reuse) {
+                    if Arc::ptr_eq(doc, d) && done.date == day {
+                        return (Arc::clone(done), Diagnostics::default());
+                    }
+                }
+                let (announcement, errors) = announcement::assemble(d, day, &speaker_names, &topic_names);
+                (Arc::new(announcement), errors)
+            })
+            .collect();
+        let mut next = AssembledCache {
+            speakers: speakers.iter().map(|s| s.slug.clone()).collect(),
+            topics: topics.iter().map(|t| t.slug.clone()).collect(),
+            announcements: FxHashMap::default(),
+        };
+        let mut announcements = Vec::with_capacity(built.len());
+        for ((_, doc), (a, errs)) in dated.iter().zip(built) {
+            if errs.is_empty() {
+                next.announcements.insert(Arc::as_ptr(doc) as usize, (Arc::clone(doc), Arc::clone(&a)));
+            }
+            errors.0.extend(errs.0);
+            announcements.push(a);
+        }
+
+        let announcement_names = Known::new(
+            "announcement",
+            "content/announcements/<slug>.md",
+            announcements.iter().map(|a| a.slug.as_str()),
+            announcements_complete,
+        );
+        let left_out = |slug: &str| drafts_left_out.contains(slug) || undated.contains(slug);
+        let names =
+            timeline::Names { announcements: &announcement_names, left_out: &left_out, speakers: &speaker_names };
+        let timeline =
+            timeline_file.as_ref().map(|t| timeline::assemble(t, &names, &base_path, &mut errors)).unwrap_or_default();
+        let pages = page::assemble(&page_docs, &mut errors);
+
+        let bodies = announcements
+            .iter()
+            .map(|a| &*a.body)
+            .chain(speakers.iter().map(|s| &*s.body))
+            .chain(pages.iter().map(|p| &*p.body))
+            .chain(timeline.iter().filter_map(|e| e.body.as_deref()));
+        for body in bodies {
+            unsafe_html(body, &mut errors);
+        }
+        drop((speaker_names, topic_names, announcement_names));
+        if !errors.is_empty() {
+            return Err(errors.finish());
+        }
+        let Some(config) = config else { return Err(errors) };
+        self.assembled = next;
+        let mut site = Site {
+            config,
+            announcements,
+            speakers,
+            topics,
+            timeline,
+            pages,
+            statics: self.statics.clone(),
+            drafts_left_out,
+            speaker_announcements: Vec::new(),
+            speaker_timeline: Vec::new(),
+            topic_announcements: Vec::new(),
+            announcement_timeline: Vec::new(),
+        };
+        site.link_back();
+        Ok(site)
+    }
+}
+
+/// Reports the raw HTML in `body` that runs code or embeds other pages.
+fn unsafe_html(body: &Body, errors: &mut Diagnostics) {
+    for (range, what) in &body.markdown.unsafe_html {
+        errors.push(
+            Diagnostic::at(&body.file, &body.source, body.span(range.clone()), format!("raw HTML with {what} is not allowed in Markdown"))
+                .label("runs code or embeds another page")
+                .help("remove it: raw HTML may be used for markup only (see docs/content.md); to show code, put it between backticks"),
+        );
+    }
+}
+
+/// Lists the files under `root/dir` (following links), relative to `root`, sorted; editors'
+/// leftovers are passed over.
+fn walk(root: &Path, dir: &Path, errors: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(root.join(dir)).follow_links(true).sort_by_file_name();
+    let mut it = walker.into_iter();
+    while let Some(entry) = it.next() {
+        match entry {
+            Ok(entry) => {
+                let name = entry.file_name().to_string_lossy();
+                if entry.depth() > 0 && paths::is_editor_file(&name) {
+                    if entry.file_type().is_dir() {
+                        it.skip_current_dir();
+                    }
+                    continue;
+                }
+                if entry.file_type().is_file() {
+                    out.push(crate::diagnostic::relative(root, entry.path()));
+                }
+            }
+            Err(err) => {
+                let path =
+                    err.path().map(|p| crate::diagnostic::relative(root, p)).unwrap_or_else(|| dir.to_path_buf());
+                let dangling =
+                    err.path().filter(|p| p.is_symlink() && !p.exists()).and_then(|p| std::fs::read_link(p).ok());
+                let (message, help) = if err.loop_ancestor().is_some() {
+                    (
+                        "this symbolic link points back at a folder that contains it".to_string(),
+                        "remove the link or point it elsewhere",
+                    )
+                } else if let Some(target) = dangling {
+                    (
+                        format!(
+                            "cannot read this file: it is a symbolic link to {}, which does not exist",
+                            target.display()
+                        ),
+                        "remove the link, or point it at a file that exists",
+                    )
+                } else {
+                    (
+                        format!("cannot read: {}", err.io_error().map_or(err.to_string(), |e| e.to_string())),
+                        "check that the path exists and that you may read it",
+                    )
+                };
+                errors.push(Diagnostic::file(path, message).help(help));
+            }
+        }
+    }
+    out
+}
+
+/// The files under `static/`. A symbolic link that leads outside `static/` is an error: it would
+/// publish (or serve) a file the author never put in the site.
+fn load_statics(root: &Path, errors: &mut Diagnostics) -> Vec<StaticFile> {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let real_dir = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+    let mut out = Vec::new();
+    for rel in walk(root, Path::new("static"), errors) {
+        let source = root.join(&rel);
+        let inside = std::fs::canonicalize(&source).is_ok_and(|real| real.starts_with(&real_dir));
+        if !inside {
+            errors.push(
+                Diagnostic::file(&rel, "this is a symbolic link to a file outside static/")
+                    .help("copy the file into static/ instead of linking to it, so that only what you put in the site is published"),
+            );
+            continue;
+        }
+        let inner = rel.strip_prefix("static").unwrap_or(&rel);
+        let path = inner.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
+        out.push(StaticFile { path, source });
+    }
+    out
+}

@@ -1,0 +1,45 @@
+//! `content/speakers/<slug>.md`: a speaker's name, role, organization and country, and a bio.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::doc::{parse_doc, Doc};
+use crate::diagnostic::Diagnostic;
+use crate::model::Speaker;
+use crate::source::SourceFile;
+
+/// The fields of a speaker's front matter.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Raw {
+    name: String,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    organization: Option<String>,
+    #[serde(default)]
+    country: Option<String>,
+}
+
+/// Parses `file` as a speaker; links in the bio go under `base_path`.
+pub fn parse(file: SourceFile, base_path: &str) -> Result<Doc<Raw>, Diagnostic> {
+    parse_doc(file, base_path)
+}
+
+/// The speakers of `docs`, sorted by name (then slug).
+pub fn assemble(docs: &[Arc<Doc<Raw>>]) -> Vec<Speaker> {
+    let mut speakers: Vec<Speaker> = docs
+        .iter()
+        .map(|d| Speaker {
+            slug: d.slug.clone(),
+            name: d.meta.name.clone(),
+            role: d.meta.role.clone(),
+            organization: d.meta.organization.clone(),
+            country: d.meta.country.clone(),
+            body: Arc::clone(&d.body),
+        })
+        .collect();
+    speakers.sort_by(|a, b| (&a.name, &a.slug).cmp(&(&b.name, &b.slug)));
+    speakers
+}

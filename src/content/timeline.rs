@@ -1,0 +1,161 @@
+//! `content/timeline.yaml`: dated entries (a year, a month or a day), each possibly about an
+//! announcement, naming speakers, and carrying a number of a chart's series.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+use super::doc::{parse_yaml, YamlFile};
+use super::refs::{resolve, Known};
+use crate::date::PartialDate;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown;
+use crate::model::{Body, Origin, Point, TimelineEntry};
+use crate::source::SourceFile;
+use crate::yaml::Seg;
+
+/// One entry as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Raw {
+    date: String,
+    title: String,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    announcement: Option<String>,
+    #[serde(default)]
+    speakers: Vec<String>,
+    #[serde(default)]
+    figure: Option<RawPoint>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPoint {
+    value: f64,
+    unit: String,
+    series: String,
+    #[serde(default)]
+    label: Option<String>,
+}
+
+/// The parsed file: its entries in the order written.
+pub type File = YamlFile<Vec<Raw>>;
+
+/// Parses `file` as the timeline.
+pub fn parse(file: SourceFile) -> Result<File, Diagnostic> {
+    parse_yaml(file)
+}
+
+/// What a timeline entry may name: the announcements (less those left out: drafts, and
+/// announcements whose date is wrong, already reported) and the speakers.
+pub struct Names<'a> {
+    pub announcements: &'a Known<'a>,
+    pub left_out: &'a dyn Fn(&str) -> bool,
+    pub speakers: &'a Known<'a>,
+}
+
+/// The entries of `file`, oldest first (entries of the same date keep the file's order), with
+/// their references resolved and their bodies rendered under `base_path`.
+pub fn assemble(file: &File, names: &Names, base_path: &str, errors: &mut Diagnostics) -> Vec<TimelineEntry> {
+    let (yaml, source) = (&file.yaml, file.yaml.file());
+    let mut timeline = Vec::with_capacity(file.value.len());
+    for (i, e) in file.value.iter().enumerate() {
+        let path = |key| [Seg::Index(i), Seg::Key(key)];
+        let date = match PartialDate::parse(&e.date) {
+            Ok(d) => d,
+            Err(why) => {
+                errors.push(
+                    yaml.error(&path("date"), Some(e.date.trim()), format!("invalid timeline date: {why}"))
+                        .label("not a date")
+                        .help("write YYYY, YYYY-MM or YYYY-MM-DD, for example 2002, 2010-01 or 2012-09-22"),
+                );
+                continue;
+            }
+        };
+        let announcement = match &e.announcement {
+            None => None,
+            Some(slug) if (names.left_out)(slug) => None,
+            Some(slug) => match names.announcements.get(slug) {
+                Some(a) => Some(a),
+                None => {
+                    if names.announcements.complete {
+                        let span = yaml.at(&path("announcement"), Some(slug));
+                        errors.push(names.announcements.unknown(&source.path, &source.text, span, slug));
+                    }
+                    None
+                }
+            },
+        };
+        let at = |slug: &str, nth: usize| yaml.nth(&path("speakers"), slug, nth);
+        let speakers = resolve(&e.speakers, names.speakers, &source.path, &source.text, at, errors);
+        let body = e.body.as_deref().map(|text| {
+            let located = Arc::clone(yaml);
+            Arc::new(Body {
+                file: source.path.clone(),
+                source: Arc::clone(&source.text),
+                origin: Origin::Mapped(Arc::new(move |range| {
+                    located.scalar_span(&[Seg::Index(i), Seg::Key("body")], range)
+                })),
+                markdown: markdown::render(text, base_path),
+            })
+        });
+        timeline.push(TimelineEntry {
+            position: i,
+            date,
+            title: e.title.clone(),
+            body,
+            announcement,
+            speakers,
+            figure: e.figure.as_ref().map(|f| Point {
+                value: f.value,
+                unit: f.unit.clone(),
+                series: f.series.clone(),
+                label: f.label.clone(),
+            }),
+        });
+    }
+    check_series(file, errors);
+    timeline.sort_by_key(|e| e.date);
+    timeline
+}
+
+/// The points of a series are drawn on one chart: they must share a unit, and a label given to
+/// the series must be the same wherever it is given.
+fn check_series(file: &File, errors: &mut Diagnostics) {
+    struct First<'a> {
+        unit: (&'a str, usize),
+        label: Option<(&'a str, usize)>,
+    }
+    let yaml = &file.yaml;
+    let path = |i: usize, key| [Seg::Index(i), Seg::Key("figure"), Seg::Key(key)];
+    let mut seen: FxHashMap<&str, First> = FxHashMap::default();
+    for (i, f) in file.value.iter().enumerate().filter_map(|(i, e)| e.figure.as_ref().map(|f| (i, f))) {
+        let (unit, label) = (f.unit.trim(), f.label.as_deref().map(str::trim));
+        let Some(first) = seen.get_mut(f.series.as_str()) else {
+            seen.insert(&f.series, First { unit: (unit, i), label: label.map(|l| (l, i)) });
+            continue;
+        };
+        if unit != first.unit.0 {
+            let (was, j) = first.unit;
+            errors.push(
+                yaml.error(&path(i, "unit"), Some(unit), format!("the series `{}` mixes units", f.series))
+                    .label(format!("line {} gives `{was}`", yaml.line(&path(j, "unit"), Some(was))))
+                    .help(format!(
+                        "a chart compares the points of a series, so they share one unit: convert this value to {was}, or put it in another series"
+                    )),
+            );
+        }
+        match (label, first.label) {
+            (Some(l), Some((was, j))) if l != was => errors.push(
+                yaml.error(&path(i, "label"), Some(l), format!("the series `{}` has two labels", f.series))
+                    .label(format!("line {} gives `{was}`", yaml.line(&path(j, "label"), Some(was))))
+                    .help("give the label once, on any point of the series, or the same label on each"),
+            ),
+            (Some(l), None) => first.label = Some((l, i)),
+            _ => {}
+        }
+    }
+}
