@@ -76,6 +76,29 @@ impl Server {
         Server::start(site, &[])
     }
 
+    /// Waits, reload after reload, until `done` holds; panics after 30 s.
+    fn until(&self, events: &Events, done: impl Fn() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done() {
+            assert!(Instant::now() < deadline, "the expected state was not served within 30 s");
+            let _ = events.0.recv_timeout(Duration::from_millis(500));
+        }
+    }
+
+    /// How many lines starting with `prefix` the server has printed, once there are at least
+    /// `min` (the lines are read on a thread of their own); panics after 10 s.
+    fn wait_for_lines(&self, prefix: &str, min: usize) -> usize {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let n = self.stdout_lines().iter().filter(|l| l.starts_with(prefix)).count();
+            if n >= min {
+                return n;
+            }
+            assert!(Instant::now() < deadline, "fewer than {min} lines `{prefix}...` within 10 s");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// What the server printed on stdout after its first line.
     fn stdout_lines(&self) -> Vec<String> {
         self.stdout.lock().unwrap().clone()
@@ -226,7 +249,7 @@ fn an_atomic_save_by_rename_is_picked_up() {
 }
 
 #[test]
-fn a_burst_of_changes_ends_in_one_rebuild_of_the_final_state() {
+fn a_burst_of_changes_ends_in_the_final_state_with_few_rebuilds() {
     let site = Site::starter();
     let server = Server::start_logged(&site);
     let events = server.events();
@@ -242,12 +265,13 @@ fn a_burst_of_changes_ends_in_one_rebuild_of_the_final_state() {
     for text in &versions {
         site.write(OPENING, text);
     }
-    events.next("reload");
-    assert!(server.text("/announcements/opening/").contains("Version 3"));
-    assert!(server.text("/burst-19/").contains("Burst 19"));
-    std::thread::sleep(Duration::from_millis(500));
-    let rebuilds = server.stdout_lines().iter().filter(|l| l.starts_with("Rebuilt")).count();
-    assert_eq!(rebuilds, 1, "{:?}", server.stdout_lines());
+    // On a busy machine the burst may reach the watcher in more than one batch: what a user
+    // relies on is that the final state is served, after a few rebuilds, never one per change.
+    server.until(&events, || {
+        server.text("/announcements/opening/").contains("Version 3") && server.text("/burst-19/").contains("Burst 19")
+    });
+    let rebuilds = server.wait_for_lines("Rebuilt", 1);
+    assert!(rebuilds <= 4, "{rebuilds} rebuilds for a burst of 23 changes: {:?}", server.stdout_lines());
 }
 
 #[test]
@@ -490,12 +514,10 @@ fn a_thousand_changes_in_a_second_end_in_the_final_state() {
         std::thread::sleep(Duration::from_millis(80));
     }
     let took = started.elapsed();
-    // Wait for the rebuilds to settle: no event for a second.
-    while events.0.recv_timeout(Duration::from_secs(1)).is_ok() {}
-    for i in 0..100 {
-        let html = server.text(&format!("/p-{i:03}/"));
-        assert!(html.contains(&format!("Page {i} version 9")), "page {i} is stale after {took:?}");
-    }
+    // However the bursts were split, every page ends in its last version.
+    let current = |i: usize| server.text(&format!("/p-{i:03}/")).contains(&format!("Page {i} version 9"));
+    server.until(&events, || (0..100).all(current));
+    assert!((0..100).all(current), "stale pages after {took:?}");
     let rebuilds = server.stdout_lines().iter().filter(|l| l.starts_with("Rebuilt")).count();
     // A thousand changes, a few rebuilds: bursts are coalesced (on a loaded machine a burst may
     // split in a few), never one rebuild per change.
