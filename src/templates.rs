@@ -116,19 +116,19 @@ impl Templates {
         let batch: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), &*sources[*n].text)).collect();
         if let Err(err) = tera.add_raw_templates(batch) {
             let templates = Templates { tera: Tera::new(), sources };
-            return Err(Diagnostics(templates.diagnose(&err, None)).finish());
+            return Err(Diagnostics(templates.diagnose(&err)).finish());
         }
         Ok(Templates { tera, sources })
     }
 
-    /// Turns a Tera error into diagnostics; `page` names the page being rendered, if any.
-    pub fn diagnose(&self, err: &tera::Error, page: Option<&str>) -> Vec<Diagnostic> {
-        let context = page.map(|p| format!(" (while rendering {p})")).unwrap_or_default();
+    /// Turns a Tera error into diagnostics. A rendering error does not name its page, so that
+    /// the same mistake met on many pages can be reported once (see `render`).
+    pub fn diagnose(&self, err: &tera::Error) -> Vec<Diagnostic> {
         match err.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
                 let span = report.span();
                 let (start, end) = ((span.start_line, span.start_col), (span.end_line, span.end_col));
-                vec![self.at(report.filename(), start, end, &format!("{}{context}", report.message()))]
+                vec![self.at(report.filename(), start, end, report.message())]
             }
             ErrorKind::Msg(text) => {
                 // Reference errors (unknown filter, function, test or template) come as reports.
@@ -144,11 +144,11 @@ impl Templates {
                     if let (Some(col), Some(line_no), Some(name)) = (col, line_no, name) {
                         let (l, c) =
                             (line_no.parse().unwrap_or(1), col.parse::<usize>().unwrap_or(1).saturating_sub(1));
-                        out.push(self.at(name, (l, c), (l, c + 1), &format!("{message}{context}")));
+                        out.push(self.at(name, (l, c), (l, c + 1), message));
                     }
                 }
                 if out.is_empty() {
-                    out.push(Diagnostic::file("templates/", format!("{text}{context}")));
+                    out.push(Diagnostic::file("templates/", text.clone()));
                 }
                 out
             }
@@ -163,12 +163,11 @@ impl Templates {
                     .find(current, parent, format!("`{current}` extends `{parent}`, which does not exist"))
                     .help(format!("create templates/{parent} or extend an existing template such as \"base.html\""))]
             }
-            ErrorKind::TemplateNotFound(name) => vec![Diagnostic::file(
-                format!("templates/{name}"),
-                format!("the template `{name}` does not exist{context}"),
-            )
-            .help("create it, or correct the name where it is used")],
-            _ => vec![Diagnostic::file("templates/", format!("{err}{context}"))],
+            ErrorKind::TemplateNotFound(name) => {
+                vec![Diagnostic::file(format!("templates/{name}"), format!("the template `{name}` does not exist"))
+                    .help("create it, or correct the name where it is used")]
+            }
+            _ => vec![Diagnostic::file("templates/", err.to_string())],
         }
     }
 
@@ -239,7 +238,11 @@ impl Templates {
 fn help_for(message: &str) -> String {
     let m = message.to_lowercase();
     if m.contains("not defined") || m.contains("undefined") {
-        "check the spelling; the variables each template receives are listed in docs/templates.md. For an optional value write `{% if x is defined %}` or `x | default(value=\"\")`".into()
+        let general = "variables each template receives are listed in docs/templates.md. For an optional value write `{% if x is defined %}` or `x | default(value=\"\")`";
+        match closest_name(message) {
+            Some(name) => format!("did you mean `{name}`? The {general}"),
+            None => format!("check the spelling; the {general}"),
+        }
     } else if m.contains("unknown filter") {
         "check the filter's name; brief has Tera's built-in filters (https://keats.github.io/tera/docs/)".into()
     } else if m.contains("unknown function") {
@@ -252,9 +255,29 @@ fn help_for(message: &str) -> String {
     }
 }
 
+/// For Tera's "Variable `pagee` is not defined. Available variables: page, pages, site" (or
+/// fields), the available name closest to the one written, if one is close.
+fn closest_name(message: &str) -> Option<String> {
+    let wanted = message.split('`').nth(1)?;
+    let (_, available) = message.split_once("Available ")?;
+    let (_, names) = available.split_once(':')?;
+    let names: Vec<&str> = names.split(',').map(str::trim).map(|n| n.trim_end_matches('.')).collect();
+    crate::diagnostic::closest(wanted, names).map(str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_variable_or_field_suggests_the_closest_name() {
+        let help = help_for("Variable `pagee` is not defined. Available variables: canonical_url, page, pages, site");
+        assert!(help.starts_with("did you mean `page`?"), "{help}");
+        let help = help_for("Field `nam` is not defined. Available fields: initials, name, role, slug, url");
+        assert!(help.starts_with("did you mean `name`?"), "{help}");
+        let help = help_for("Variable `zzzz` is not defined. Available variables: page, site");
+        assert!(help.starts_with("check the spelling"), "{help}");
+    }
 
     fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();

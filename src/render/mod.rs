@@ -45,31 +45,47 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<Page>, Diagnosti
 /// Renders the pages `kinds` of `site`, in parallel, reporting every error.
 pub fn render_pages(site: &Site, templates: &Templates, kinds: &[PageKind]) -> Result<Vec<Page>, Diagnostics> {
     let shared = Shared::new(site);
-    let results: Vec<Result<Page, Vec<Diagnostic>>> = kinds
+    let results: Vec<Result<Page, (PageKind, Vec<Diagnostic>)>> = kinds
         .par_iter()
         .map(|&kind| {
             let (context, reads) = context_for(&shared, kind);
-            let path = kind.path(site);
             templates
                 .tera
                 .render(kind.template(), &context)
                 .map(|html| Page { kind, file: OutputFile::text(kind.output_path(site), html), reads })
-                .map_err(|err| templates.diagnose(&err, Some(&path)))
+                .map_err(|err| (kind, templates.diagnose(&err)))
         })
         .collect();
-    let mut errors = Diagnostics::default();
+    let mut failed: Vec<(Diagnostic, Vec<PageKind>)> = Vec::new();
     let mut pages = Vec::with_capacity(results.len());
     for r in results {
         match r {
             Ok(p) => pages.push(p),
-            Err(ds) => ds.into_iter().for_each(|d| errors.push(d)),
+            Err((kind, ds)) => {
+                for d in ds {
+                    match failed.iter_mut().find(|(seen, _)| *seen == d) {
+                        Some((_, kinds)) => kinds.push(kind),
+                        None => failed.push((d, vec![kind])),
+                    }
+                }
+            }
         }
     }
-    if errors.is_empty() {
-        Ok(pages)
-    } else {
-        Err(errors.finish())
+    if failed.is_empty() {
+        return Ok(pages);
     }
+    // One template mistake usually fails every page that uses the template: it is reported
+    // once, with the number of pages it fails and the first of them.
+    let mut errors = Diagnostics::default();
+    for (mut d, kinds) in failed {
+        let first = kinds[0].path(site);
+        d.message = match kinds.len() {
+            1 => format!("{} (while rendering {first})", d.message),
+            n => format!("{} (on {n} pages, such as {first})", d.message),
+        };
+        errors.push(d);
+    }
+    Err(errors.finish())
 }
 
 /// The template context of page `kind`, and what building it read.
@@ -156,6 +172,24 @@ fn context_for(shared: &Shared, kind: PageKind) -> (Context, Arc<[Key]>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_mistake_met_on_many_pages_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("s");
+        crate::starter::create(&root).unwrap();
+        let card = root.join("templates/partials/speaker-card.html");
+        let text = std::fs::read_to_string(&card).unwrap().replace("{{ s.name }}", "{{ s.nam }}");
+        std::fs::write(&card, text).unwrap();
+        let site = crate::content::load(&root, &Default::default()).unwrap();
+        let templates = Templates::load(&root, "/").unwrap();
+        let errors = render(&site, &templates).unwrap_err();
+        assert_eq!(errors.0.len(), 1, "{}", errors.render(false));
+        let d = &errors.0[0];
+        assert!(d.message.contains("(on 3 pages, such as /)"), "{}", d.message);
+        assert_eq!(d.location(), "templates/partials/speaker-card.html:4:53");
+        assert!(d.help.as_deref().unwrap().starts_with("did you mean `name`?"), "{:?}", d.help);
+    }
 
     #[test]
     fn list_pages_get_summaries_never_bodies() {
