@@ -22,8 +22,9 @@ pub enum Error {
     Content(Diagnostics),
     /// The command was asked for something it refuses (exit code 2).
     Usage(String),
-    /// The system failed us, for example a full disk (exit code 1).
-    Io(String),
+    /// The system failed us, for example a full disk (exit code 1): what brief was doing, and
+    /// the system's error, kept as the source so that its whole chain can be shown.
+    Io { doing: String, source: Box<dyn std::error::Error + Send + Sync> },
 }
 
 impl Error {
@@ -31,7 +32,31 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
-            Error::Content(_) | Error::Io(_) => 1,
+            Error::Content(_) | Error::Io { .. } => 1,
+        }
+    }
+
+    /// A failure of the system while `doing` something.
+    pub fn io(doing: impl Into<String>, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+        Error::Io { doing: doing.into(), source: source.into() }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Content(d) => write!(f, "the site has {} problem(s)", d.0.len()),
+            Error::Usage(message) => f.write_str(message),
+            Error::Io { doing, .. } => f.write_str(doing),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(&**source),
+            _ => None,
         }
     }
 }
@@ -176,7 +201,7 @@ pub fn build(options: &Options) -> Result<Report, Error> {
     let out = options.out_dir();
     output::check_out_dir(&options.root, &out).map_err(Error::Usage)?;
     let rendered = render_site(&options.root, &options.settings)?;
-    output::write(&rendered.files, &out).map_err(|e| Error::Io(format!("could not write the site: {e}")))?;
+    output::write(&rendered.files, &out).map_err(|e| Error::io("could not write the site", e))?;
     Ok(report(&rendered.files, Some(out), started))
 }
 

@@ -34,6 +34,15 @@ fn report(err: &brief::Error) {
             let n = diagnostics.0.len();
             eprintln!("\nerror: the site has {n} problem{}; nothing was written", if n == 1 { "" } else { "s" });
         }
-        brief::Error::Usage(message) | brief::Error::Io(message) => eprintln!("error: {message}"),
+        brief::Error::Usage(message) => eprintln!("error: {message}"),
+        brief::Error::Io { doing, source } => {
+            eprintln!("error: {doing}");
+            // The whole chain, so that the system's own words (and the path they name) show.
+            let mut cause: Option<&dyn std::error::Error> = Some(&**source);
+            while let Some(e) = cause {
+                eprintln!("  caused by: {e}");
+                cause = e.source();
+            }
+        }
     }
 }

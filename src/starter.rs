@@ -52,9 +52,9 @@ pub fn create(dir: &Path) -> Result<usize, Error> {
     for (rel, text) in FILES {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::Io(format!("cannot create {}: {e}", parent.display())))?;
+            fs::create_dir_all(parent).map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
         }
-        fs::write(&path, text).map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
+        fs::write(&path, text).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
     }
     Ok(FILES.len())
 }

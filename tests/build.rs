@@ -232,6 +232,19 @@ fn usage_errors_exit_with_2() {
 }
 
 #[test]
+fn a_system_error_is_shown_with_its_cause() {
+    let site = Site::starter();
+    site.write("afile", "not a folder");
+    // Run as a user types it, from inside the site, with a relative --out.
+    let out = brief().args(["build", "--out", "afile/public"]).current_dir(site.root()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.first(), Some(&"error: could not write the site"), "{err}");
+    assert!(lines.get(1).is_some_and(|l| l.starts_with("  caused by: ") && l.contains("afile")), "{err}");
+}
+
+#[test]
 fn missing_content_directory_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = brief().args(["build", "--root"]).arg(dir.path()).output().unwrap();

@@ -45,7 +45,7 @@ pub fn render_site(options: &PublishOptions) -> Result<Vec<OutputFile>, Error> {
     files.push(OutputFile::text("_headers", assets::headers(&files, &assets)));
     assets::minify_html(&mut files);
     let mut files = assets::compress(files);
-    files.push(manifest::manifest(&files).map_err(|e| Error::Io(format!("cannot read a static file: {e}")))?);
+    files.push(manifest::manifest(&files).map_err(|e| Error::io("cannot read a static file", e))?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -56,7 +56,7 @@ pub fn publish(options: &PublishOptions) -> Result<Report, Error> {
     let out = options.build.out_dir();
     output::check_out_dir(&options.build.root, &out).map_err(Error::Usage)?;
     let files = render_site(options)?;
-    output::write(&files, &out).map_err(|e| Error::Io(format!("could not write the site: {e}")))?;
+    output::write(&files, &out).map_err(|e| Error::io("could not write the site", e))?;
     let copied = files.iter().filter(|f| matches!(f.contents, Contents::Copy(_))).count();
     Ok(Report { pages: files.len() - copied, copied, out: Some(out), elapsed: started.elapsed() })
 }

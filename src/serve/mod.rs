@@ -37,7 +37,7 @@ pub fn run(config: Config) -> Result<(), Error> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::Io(format!("cannot start the server: {e}")))?;
+        .map_err(|e| Error::io("cannot start the server", e))?;
     runtime.block_on(serve(config))
 }
 
@@ -53,7 +53,7 @@ async fn serve(config: Config) -> Result<(), Error> {
             Error::Usage(format!("cannot listen on {}:{}: {e}", config.bind, config.port))
         }
     })?;
-    let addr = listener.local_addr().map_err(|e| Error::Io(e.to_string()))?;
+    let addr = listener.local_addr().map_err(|e| Error::io("cannot read the server's address", e))?;
     if !config.bind.is_loopback() {
         eprintln!(
             "warning: serving on {}, which other machines on the network can reach; the dev server is for your own machine (the default is 127.0.0.1)",
@@ -69,7 +69,7 @@ async fn serve(config: Config) -> Result<(), Error> {
     let site_root = root.path().to_path_buf();
     let site = tokio::task::spawn_blocking(move || DevSite::open(&site_root, settings))
         .await
-        .map_err(|e| Error::Io(format!("the first build failed: {e}")))?;
+        .map_err(|e| Error::io("the first build failed", e))?;
     if let Some(errors) = site.error() {
         eprint!("{}", errors.render(watch::color()));
         eprintln!("The site has problems; serving what could be built. Fix them and save: the page will update.");
@@ -88,7 +88,7 @@ async fn serve(config: Config) -> Result<(), Error> {
 
     let app = axum::Router::new().fallback(http::handle).with_state(Arc::clone(&state));
     // Listen for Ctrl-C before saying we serve, so that an early one still stops us cleanly.
-    let stop = stop_signal().map_err(|e| Error::Io(format!("cannot listen for Ctrl-C: {e}")))?;
+    let stop = stop_signal().map_err(|e| Error::io("cannot listen for Ctrl-C", e))?;
     println!("Serving at {url}");
     let _ = std::io::stdout().flush();
     if config.open {
@@ -103,7 +103,7 @@ async fn serve(config: Config) -> Result<(), Error> {
             }
         })
         .await
-        .map_err(|e| Error::Io(format!("the server stopped: {e}")))?;
+        .map_err(|e| Error::io("the server stopped", e))?;
     println!("Stopped.");
     Ok(())
 }

@@ -52,12 +52,12 @@ pub fn start(root: SiteRoot, state: Arc<AppState>) -> Result<impl Sized, Error> 
             }
         }
     })
-    .map_err(|e| Error::Io(format!("cannot watch the site's files: {e}")))?;
+    .map_err(|e| Error::io("cannot watch the site's files", e))?;
     // The root itself, not recursively, so that a watched folder that is deleted and comes back
     // is noticed; the folders recursively.
     debouncer
         .watch(root.path(), RecursiveMode::NonRecursive)
-        .map_err(|e| Error::Io(format!("cannot watch {}: {e}", root.given().display())))?;
+        .map_err(|e| Error::io(format!("cannot watch {}", root.given().display()), e))?;
     for dir in SOURCE_DIRS {
         let _ = debouncer.watch(root.join(dir), RecursiveMode::Recursive);
     }
