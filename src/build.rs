@@ -82,10 +82,14 @@ impl Options {
 /// What a run did.
 #[derive(Debug, Clone)]
 pub struct Report {
-    /// Pages rendered.
+    /// HTML pages written.
     pub pages: usize,
-    /// Files copied from `static/`.
-    pub copied: usize,
+    /// Machine outputs and host files written (sitemap, feed, calendar, search index...).
+    pub data: usize,
+    /// Files of `static/` published (copied, or minified and renamed by `publish`).
+    pub statics: usize,
+    /// Compressed copies (`.gz`, `.br`) written by `publish`.
+    pub compressed: usize,
     /// Where the site was written, if it was.
     pub out: Option<PathBuf>,
     /// How long the run took.
@@ -192,7 +196,7 @@ pub fn render_site(root: &Path, settings: &Settings) -> Result<Rendered, Error> 
 pub fn check(options: &Options) -> Result<Report, Error> {
     let started = Instant::now();
     let rendered = render_site(&options.root, &options.settings)?;
-    Ok(report(&rendered.files, None, started))
+    Ok(report(&rendered.site, &rendered.files, None, started))
 }
 
 /// Builds the site into the output directory, replacing it only when everything succeeded.
@@ -202,10 +206,15 @@ pub fn build(options: &Options) -> Result<Report, Error> {
     output::check_out_dir(&options.root, &out).map_err(Error::Usage)?;
     let rendered = render_site(&options.root, &options.settings)?;
     output::write(&rendered.files, &out).map_err(|e| Error::io("could not write the site", e))?;
-    Ok(report(&rendered.files, Some(out), started))
+    Ok(report(&rendered.site, &rendered.files, Some(out), started))
 }
 
-fn report(files: &[OutputFile], out: Option<PathBuf>, started: Instant) -> Report {
-    let copied = files.iter().filter(|f| matches!(f.contents, Contents::Copy(_))).count();
-    Report { pages: files.len() - copied, copied, out, elapsed: started.elapsed() }
+/// What a run wrote: `files` for `site`, in `out`.
+pub fn report(site: &Site, files: &[OutputFile], out: Option<PathBuf>, started: Instant) -> Report {
+    let compressed = files.iter().filter(|f| f.path.ends_with(".gz") || f.path.ends_with(".br")).count();
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    // Every file of static/ is published once, as it is or (publish) minified and renamed.
+    let statics = site.statics.len();
+    let data = files.len().saturating_sub(pages + compressed + statics);
+    Report { pages, data, statics, compressed, out, elapsed: started.elapsed() }
 }

@@ -16,6 +16,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("content/speakers/jane-doe.md", include_str!("../starter/content/speakers/jane-doe.md")),
     ("content/timeline.yaml", include_str!("../starter/content/timeline.yaml")),
     ("content/topics.yaml", include_str!("../starter/content/topics.yaml")),
+    ("static/favicon.svg", include_str!("../static/favicon.svg")),
     ("static/search.js", include_str!("../static/search.js")),
     ("static/style.css", include_str!("../static/style.css")),
     ("templates/404.html", include_str!("../templates/404.html")),

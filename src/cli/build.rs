@@ -16,7 +16,7 @@ pub struct BuildArgs {
 impl BuildArgs {
     pub fn run(self) -> Result<(), brief::Error> {
         let report = brief::build(&self.output.options(self.site))?;
-        print_written("Built", "page", &report);
+        print_written("Built", &report);
         Ok(())
     }
 }

@@ -79,17 +79,19 @@ impl OutputArgs {
     }
 }
 
-/// Prints the one-line outcome of a run that wrote the site: `Built 12 pages and copied 3 static
-/// files into public in 80 ms`; publish counts files, since it writes more than pages.
+/// Prints the one-line outcome of a run that wrote the site: `Built 12 pages, 5 data files and
+/// 3 static files into public in 80 ms`, and the compressed copies when there are some.
 #[allow(clippy::print_stdout)]
-pub fn print_written(verb: &str, unit: &str, report: &brief::Report) {
+pub fn print_written(verb: &str, report: &brief::Report) {
     let out = report.out.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
-    println!(
-        "{verb} {} and copied {} into {out} in {} ms",
-        count(report.pages, unit),
-        count(report.copied, "static file"),
-        report.elapsed.as_millis()
-    );
+    let mut parts =
+        vec![count(report.pages, "page"), count(report.data, "data file"), count(report.statics, "static file")];
+    if report.compressed > 0 {
+        let n = report.compressed;
+        parts.push(format!("{n} compressed {}", if n == 1 { "copy" } else { "copies" }));
+    }
+    let last = parts.pop().unwrap_or_default();
+    println!("{verb} {} and {last} into {out} in {} ms", parts.join(", "), report.elapsed.as_millis());
 }
 
 /// A number with a word that agrees with it: `1 page`, `2 pages`.

@@ -23,7 +23,7 @@ impl PublishArgs {
             check_external: self.check_external,
         };
         let report = brief::publish::publish(&options)?;
-        print_written("Published", "file", &report);
+        print_written("Published", &report);
         Ok(())
     }
 }

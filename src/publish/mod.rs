@@ -12,8 +12,8 @@ pub mod manifest;
 
 use std::time::Instant;
 
-use crate::build::{Error, Options, Report};
-use crate::output::{self, Contents, OutputFile};
+use crate::build::{Error, Options, Rendered, Report};
+use crate::output::{self, OutputFile};
 
 /// What to publish.
 #[derive(Debug, Clone)]
@@ -25,7 +25,7 @@ pub struct PublishOptions {
 }
 
 /// Builds the production site into memory: every output file, checked.
-pub fn render_site(options: &PublishOptions) -> Result<Vec<OutputFile>, Error> {
+pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     let (site, templates, assets) =
         crate::build::load_phase(&options.build.root, &options.build.settings, assets::prepare, assets::Assets::urls)?;
     let mut files = crate::build::render_phase(&site, &templates)?;
@@ -47,7 +47,7 @@ pub fn render_site(options: &PublishOptions) -> Result<Vec<OutputFile>, Error> {
     let mut files = assets::compress(files);
     files.push(manifest::manifest(&files).map_err(|e| Error::io("cannot read a static file", e))?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(Rendered { site, files })
 }
 
 /// Publishes the site into the output directory, replacing it only when everything succeeded.
@@ -55,8 +55,7 @@ pub fn publish(options: &PublishOptions) -> Result<Report, Error> {
     let started = Instant::now();
     let out = options.build.out_dir();
     output::check_out_dir(&options.build.root, &out).map_err(Error::Usage)?;
-    let files = render_site(options)?;
-    output::write(&files, &out).map_err(|e| Error::io("could not write the site", e))?;
-    let copied = files.iter().filter(|f| matches!(f.contents, Contents::Copy(_))).count();
-    Ok(Report { pages: files.len() - copied, copied, out: Some(out), elapsed: started.elapsed() })
+    let rendered = render_site(options)?;
+    output::write(&rendered.files, &out).map_err(|e| Error::io("could not write the site", e))?;
+    Ok(crate::build::report(&rendered.site, &rendered.files, Some(out), started))
 }

@@ -69,9 +69,6 @@ let stage = "setup";
 const problems = []; // console errors, page errors, failed and foreign requests, over the whole run
 const problem = (text) => problems.push(`[${stage}] ${text}`);
 
-/** Whether a console message is Chromium's own request for /favicon.ico, which the briefing does not declare. */
-const isFavicon = (url) => new URL(url || "about:blank").pathname === "/favicon.ico";
-
 /** Watches a page for errors, failed requests and requests that leave the server; returns its list of problems. */
 function watch(p, where) {
   const own = [];
@@ -81,13 +78,13 @@ function watch(p, where) {
   };
   p.on("console", (msg) => {
     if (msg.type() !== "error") return;
-    if (isFavicon(msg.location().url) && /\b404\b/.test(msg.text())) return;
     add(`console error: ${msg.text()} (${msg.location().url})`);
   });
   p.on("pageerror", (err) => add(`uncaught error: ${err.message}`));
   p.on("requestfailed", (req) => add(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
   p.on("response", (res) => {
-    if (res.status() >= 400 && !isFavicon(res.url())) add(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+    // Every request must succeed, the browser's own request for an icon included.
+    if (res.status() >= 400) add(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
   });
   p.on("dialog", (dialog) => {
     add(`dialog: ${dialog.type()}: ${dialog.message()}`);

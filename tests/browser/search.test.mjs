@@ -53,8 +53,6 @@ const problem = (text) => problems.push(`[${stage}] ${text}`);
 function watch(p) {
   p.on("console", (msg) => {
     if (msg.type() !== "error") return;
-    // Chromium asks every site for /favicon.ico by itself; the briefing declares none.
-    if (new URL(msg.location().url || "about:blank").pathname === "/favicon.ico" && /\b404\b/.test(msg.text())) return;
     problem(`console error: ${msg.text()} (${msg.location().url})`);
   });
   p.on("pageerror", (err) => problem(`uncaught error: ${err.message}`));

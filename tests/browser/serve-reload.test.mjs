@@ -127,9 +127,6 @@ before(async () => {
   page = await context.newPage();
   page.on("console", (msg) => {
     if (msg.type() !== "error") return;
-    // Chromium asks every site for /favicon.ico by itself; the starter has none (and declares
-    // none), so the 404 it logs says nothing about the page or the reload script.
-    if (new URL(msg.location().url || "about:blank").pathname === "/favicon.ico" && /\b404\b/.test(msg.text())) return;
     problem(`console error: ${msg.text()} (${msg.location().url})`);
   });
   page.on("pageerror", (err) => problem(`uncaught error: ${err.message}`));
