@@ -690,9 +690,9 @@ impl Inputs {
                     (None, None) => 0..0,
                 };
                 errors.push(
-                    Diagnostic::at(&body.file, &body.source, span, format!("raw HTML with {what} is not allowed in Markdown"))
+                    Diagnostic::at(&body.file, &body.source, span, format!("{what} is not allowed in Markdown"))
                         .label("runs code or embeds another page")
-                        .help("remove it: raw HTML may be used for markup only (see docs/content.md); to show code, put it between backticks"),
+                        .help("remove it: raw HTML may be used for markup only, and links and images must lead to pages, files or web addresses (https://...) (see docs/content.md); to show code, put it between backticks"),
                 );
             }
         }
@@ -938,12 +938,7 @@ pub fn parse_announcement_text(text: &str) -> Result<(), Diagnostics> {
     }
     for (range, what) in &unsafe_html {
         let span = parts.body.start + range.start..parts.body.start + range.end;
-        errors.push(Diagnostic::at(
-            &file.path,
-            &file.text,
-            span,
-            format!("raw HTML with {what} is not allowed in Markdown"),
-        ));
+        errors.push(Diagnostic::at(&file.path, &file.text, span, format!("{what} is not allowed in Markdown")));
     }
     if errors.is_empty() {
         Ok(())
