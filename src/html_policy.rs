@@ -122,7 +122,7 @@ fn check_html_at_depth(html: &str, depth: u8) -> Option<String> {
     if is_plain(html) {
         return None;
     }
-    check_parsed(html, depth)
+    too_deep(html).or_else(|| check_parsed(html, depth))
 }
 
 /// What is refused in the whole rendered HTML of a Markdown body, read as a browser reads it in
@@ -132,6 +132,9 @@ fn check_html_at_depth(html: &str, depth: u8) -> Option<String> {
 pub fn check_body(html: &str) -> Option<String> {
     if is_plain(html) {
         return None;
+    }
+    if let Some(what) = too_deep(html) {
+        return Some(what);
     }
     // Closes a tag left open in any state (inside a quoted or unquoted value, after `=`, in the
     // name) and marks it with an attribute, so that its attributes are judged like any other and
@@ -151,6 +154,58 @@ pub fn check_body(html: &str) -> Option<String> {
             .any(|node| node.value().as_element().is_some_and(|e| e.attrs().any(|(name, _)| name == UNCLOSED)));
         unclosed.then(|| "a tag that is never closed".to_string())
     })
+}
+
+/// How deep raw HTML may nest. An HTML parser looks down its stack of open elements at each new
+/// block, so its work grows with the square of the depth: 20,000 nested `<div id=x>` take minutes.
+/// Chrome stops nesting at 512; no briefing comes near.
+const MAX_NESTING: usize = 1_000;
+
+/// Refuses HTML nested deeper than [`MAX_NESTING`], counted before parsing, the simple way: a
+/// start tag opens an element unless it is void or ends in `/>`, an end tag closes the nearest
+/// open element of its name, and `<p>`, `<li>` and other elements that close their own kind do
+/// so. This only keeps a build from stalling; it is not part of what is safe.
+fn too_deep(html: &str) -> Option<String> {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "image", "input", "link", "meta", "param", "source",
+        "track", "wbr", "keygen", "basefont", "bgsound", "frame",
+    ];
+    const SELF_CLOSING: &[&str] = &["p", "li", "dt", "dd", "tr", "td", "th", "option", "rt", "rp", "tbody", "thead"];
+    let bytes = html.as_bytes();
+    let mut open: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += lt + 1;
+        let end_tag = bytes.get(i) == Some(&b'/');
+        let start = if end_tag { i + 1 } else { i };
+        let len = bytes[start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if len == 0 || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = &html[start..start + len];
+        let close = bytes[start..].iter().position(|&b| b == b'>').map_or(bytes.len(), |j| start + j);
+        i = close;
+        // Only the top of the stack is searched, so that the count stays linear.
+        let near = |open: &Vec<&str>| {
+            open.iter().rev().take(64).position(|o| o.eq_ignore_ascii_case(name)).map(|j| open.len() - 1 - j)
+        };
+        if end_tag {
+            if let Some(j) = near(&open) {
+                open.truncate(j);
+            }
+        } else if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) && bytes.get(close - 1) != Some(&b'/') {
+            if SELF_CLOSING.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+                if let Some(j) = near(&open) {
+                    open.truncate(j);
+                }
+            }
+            open.push(name);
+            if open.len() > MAX_NESTING {
+                return Some(format!("elements nested more than {MAX_NESTING} deep"));
+            }
+        }
+    }
+    None
 }
 
 /// The attribute that marks a tag left open by the HTML that [`check_body`] is given.
@@ -710,6 +765,17 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_refused_before_it_is_parsed() {
+        let deep = "<div id=x>y".repeat(MAX_NESTING + 1);
+        assert!(check_html(&deep).is_some_and(|what| what.contains("nested")));
+        assert!(check_body(&deep).is_some_and(|what| what.contains("nested")));
+        // Elements that are closed, or close themselves, do not add up.
+        for wide in ["<div id=x>y</div>", "<p id=x>y", "<li id=x>y", "<br id=x>", "<path d=x/>", "<td id=x>"] {
+            assert_eq!(too_deep(&wide.repeat(2 * MAX_NESTING)), None, "{wide}");
+        }
+    }
+
+    #[test]
     fn no_input_makes_it_panic() {
         let mut seed: u64 = 42;
         for _ in 0..300 {
@@ -722,9 +788,13 @@ mod tests {
             check_html(&text);
             markdown::render(&text, "/");
         }
-        for text in ["<!--[if", "<!--[if]>", "<a href=\"", "\\", "<div style=\"\\", "<div style='/*", "&#", "<!--"] {
+        for text in
+            ["<!--[if", "<!--[if]>", "<a href=\"", "\\", "<div style=\"\\", "<div style='/*", "&#", "<!--", "<", "</"]
+        {
             check_html(text);
+            check_body(text);
             check_style(text);
+            too_deep(text);
         }
     }
 }

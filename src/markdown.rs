@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+use rustc_hash::FxHashMap;
 
 use crate::html_policy;
 
@@ -145,8 +146,21 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
         };
         events.push(event);
     }
+    // The same inline tags come back again and again (`<span lang="vi">`, `</span>`): each is
+    // judged once.
+    let mut judged: FxHashMap<&str, Option<String>> = FxHashMap::default();
     for piece in &raw {
-        if let Some((range, what)) = piece.check() {
+        let found = match judged.get(piece.text.as_str()) {
+            Some(what) if piece.lines.len() <= 1 => what.clone().map(|what| (piece.range.clone(), what)),
+            _ => {
+                let found = piece.check();
+                if piece.lines.len() <= 1 {
+                    judged.insert(&piece.text, found.as_ref().map(|(_, what)| what.clone()));
+                }
+                found
+            }
+        };
+        if let Some((range, what)) = found {
             unsafe_found.push((range, format!("raw HTML with {what}")));
         }
     }
