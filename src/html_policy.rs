@@ -1,24 +1,27 @@
-//! What raw HTML and link destinations in Markdown may contain.
+//! What raw HTML, link destinations and heading attributes in Markdown may contain.
 //!
 //! Raw HTML is allowed for markup (`<abbr title>`, `<sup>`, `<br>`, `<div class>`, `<details>`,
-//! tables, images and links to pages and web addresses) and refused when it runs code, embeds or
-//! redirects to another page, or restyles the page: elements such as `<script>`, `<iframe>`,
+//! tables, images and links to pages and web addresses) and refused when it can run code, embed or
+//! redirect to another page, or restyle this one: elements such as `<script>`, `<iframe>`,
 //! `<object>`, `<embed>`, `<form>`, `<base>`, `<meta>`, `<link>` and `<style>`; every event handler
 //! attribute (`on...=`) on any element, SVG and MathML included; `srcdoc`, `action` and
-//! `formaction`; `javascript:`, `vbscript:` and `data:` URLs in any attribute that holds a URL and
+//! `formaction`; `javascript:`, `vbscript:` and `data:` URLs in any attribute that holds URLs and
 //! in Markdown links and images; SVG animations that rewrite a link or a handler; `style`
 //! attributes with `expression(`, `-moz-binding`, `behavior:` or a refused URL. Briefings are
-//! pasted from word processors and mail, and whatever a briefing carries runs with the site's
-//! origin, so what readers receive must stay text and markup. A filter that reads the text is
-//! passed by spelling (`&#106;avascript:`, `java&#x09;script:`), so the decision is made on the tree
-//! an HTML parser builds, as a browser reads it: entities decoded, attribute names lowercased,
-//! SVG and MathML in their own namespaces, `<noscript>` read with scripting on. URLs are then read
-//! as the WHATWG URL parser reads them, only more strictly: every character of the scheme that is
-//! not a letter or digit is ignored, so tabs, newlines, controls, spaces and quotes inside
-//! `javascript:` do not hide it. Percent escapes are not decoded, because browsers do not decode
+//! pasted from word processors and mail, and whatever a page carries runs with the site's origin,
+//! so what readers receive must stay text and markup. A filter that reads the text is passed by
+//! spelling (`&#106;avascript:`, `java&#x09;script:`), so the decision is made on the tree an HTML
+//! parser builds, as a browser reads it: references decoded, names lowercased, SVG and MathML in
+//! their own namespaces, `<noscript>` read with scripting on, `<body onload>` merged into the body.
+//! URLs are then read as the WHATWG URL parser reads them, only more strictly: everything in the
+//! scheme that is not a letter or a digit is ignored, so tabs, newlines, controls, spaces and
+//! quotes do not hide `javascript:`; percent escapes are not decoded, as browsers do not decode
 //! them in a scheme either. `<noscript>`, `<template>`, `<xmp>`, `<noembed>`, `<noframes>` and
-//! `<plaintext>` are refused too: they exist for scripts or for old browsers, and their content is
-//! read as text by some parsers and as markup by others, which is what mutation attacks live on.
+//! `<plaintext>` are refused as well: they stand in for scripts or serve old browsers, and their
+//! content is text to some parsers and markup to others, which is what mutation XSS lives on. Each
+//! piece of raw HTML is judged alone ([`check_html`]) and the whole rendered body once more
+//! ([`check_body`]), since a tag that one HTML block leaves open can be closed by a later piece or
+//! by a quote in the text, and a tag left open at the end would take in the page after it.
 
 use scraper::node::Element;
 use scraper::{Html, Node};
@@ -113,7 +116,7 @@ pub fn refused_scheme(url: &str) -> Option<&'static str> {
 }
 
 /// What is refused in a piece of raw HTML, if anything, judged on the tree a browser builds from
-/// it inside a page's body: "a <script> element", "a javascript: URL in href".
+/// it inside a page's body: "a `<script>` element", "a javascript: URL in href".
 pub fn check_html(html: &str) -> Option<String> {
     check_html_at_depth(html, 0)
 }
@@ -291,6 +294,12 @@ impl Attribute {
             _ => Attribute::Inert,
         }
     }
+}
+
+/// What is refused in an attribute that Markdown writes on an HTML element of its own, such as
+/// the `{key=value}` of a heading: `## Agenda {onclick=...}` is an event handler like any other.
+pub fn check_markdown_attribute(name: &str, value: &str) -> Option<String> {
+    check_attribute(None, &name.to_ascii_lowercase(), value, None)
 }
 
 /// What is refused in the attribute `local` (lowercase, with its namespace prefix if any) with

@@ -36,7 +36,7 @@ pub struct Markdown {
     pub has_anchor_links: bool,
     /// Raw HTML, links and images that the policy of [`html_policy`] refuses, each with its range in
     /// the Markdown text and what is refused, worded to go before "is not allowed in Markdown":
-    /// "raw HTML with a <script> element", "a link to a javascript: URL".
+    /// "raw HTML with a `<script>` element", "a link to a javascript: URL".
     pub unsafe_html: Vec<(Range<usize>, String)>,
 }
 
@@ -138,7 +138,13 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
                 }
                 event
             }
-            Event::Start(Tag::Heading { .. }) => {
+            Event::Start(Tag::Heading { ref attrs, .. }) => {
+                let refused = attrs.iter().find_map(|(name, value)| {
+                    html_policy::check_markdown_attribute(name, value.as_deref().unwrap_or_default())
+                });
+                if let Some(what) = refused {
+                    unsafe_found.push((range.clone(), format!("a heading with {what}")));
+                }
                 heading_starts.push(events.len());
                 event
             }
@@ -359,6 +365,18 @@ mod tests {
         );
         // Percent escapes are not decoded in a scheme: to a browser this is a relative path.
         assert_eq!(render("[x](java%0ascript:alert(1))\n", "/").unsafe_html, []);
+    }
+
+    #[test]
+    fn heading_attributes_are_judged_like_html_attributes() {
+        let md = render("## Money {#money .wide lang=vi data-x=1}\n", "/");
+        assert_eq!(md.unsafe_html, []);
+        assert!(md.html.contains(r#"<h2 id="money" class="wide" lang="vi" data-x="1">"#), "{}", md.html);
+        let text = "Intro.\n\n## Agenda {onclick=alert(1)}\n";
+        let md = render(text, "/");
+        let found: Vec<(&str, &str)> =
+            md.unsafe_html.iter().map(|(r, what)| (&text[r.clone()], what.as_str())).collect();
+        assert_eq!(found, [("## Agenda {onclick=alert(1)}\n", "a heading with an event handler attribute (onclick=)")]);
     }
 
     #[test]
