@@ -16,9 +16,10 @@
 //! URLs are then read as the WHATWG URL parser reads them, only more strictly: everything in the
 //! scheme that is not a letter or a digit is ignored, so tabs, newlines, controls, spaces and
 //! quotes do not hide `javascript:`; percent escapes are not decoded, as browsers do not decode
-//! them in a scheme either. `<noscript>`, `<template>`, `<xmp>`, `<noembed>`, `<noframes>` and
-//! `<plaintext>` are refused as well: they stand in for scripts or serve old browsers, and their
-//! content is text to some parsers and markup to others, which is what mutation XSS lives on. Each
+//! them in a scheme either. `<noscript>`, `<template>`, `<xmp>`, `<noembed>`, `<noframes>`,
+//! `<plaintext>` and `<select>` are refused as well: they stand in for scripts, serve old browsers
+//! or changed meaning, and their content is text, or nothing, to some parsers and markup to
+//! others, which is what mutation XSS lives on. Each
 //! piece of raw HTML is judged alone ([`check_html`]) and the whole rendered body once more
 //! ([`check_body`]), since a tag that one HTML block leaves open can be closed by a later piece or
 //! by a quote in the text, and a tag left open at the end would take in the page after it.
@@ -61,6 +62,9 @@ const REFUSED_ELEMENTS: &[&str] = &[
     "noframes",
     "xmp",
     "plaintext",
+    // The parser drops most tags inside it, as the HTML standard said until 2025; browsers with
+    // customizable <select> keep them, so what is judged would not be what runs.
+    "select",
 ];
 
 /// Attributes whose value is one URL.
