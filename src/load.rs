@@ -692,7 +692,7 @@ impl Inputs {
                 errors.push(
                     Diagnostic::at(&body.file, &body.source, span, format!("{what} is not allowed in Markdown"))
                         .label("runs code or embeds another page")
-                        .help("remove it: raw HTML may be used for markup only, and links and images must lead to pages, files or web addresses (https://...) (see docs/content.md); to show code, put it between backticks"),
+                        .help("remove it: raw HTML may be used for markup only, and links only to pages and web addresses (https://...) (see docs/content.md); to show code, put it between backticks"),
                 );
             }
         }
