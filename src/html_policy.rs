@@ -451,7 +451,7 @@ fn check_style(css: &str) -> Option<String> {
     // one of `("',` (or at the start of the value).
     for (i, _) in css.match_indices(':') {
         let before = &css[..i];
-        let start = before.rfind(|c: char| !c.is_ascii_alphanumeric()).map_or(0, |j| j + 1);
+        let start = before.len() - before.bytes().rev().take_while(u8::is_ascii_alphanumeric).count();
         let opener = before[..start].chars().next_back();
         let word = &before[start..];
         if let Some(scheme) = REFUSED_SCHEMES.into_iter().find(|s| *s == word) {
@@ -795,15 +795,32 @@ mod tests {
             let mut text = String::new();
             for _ in 0..64 {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                let c = char::from_u32((seed >> 33) as u32 % 0x80).unwrap_or('x');
-                text.push(if (seed >> 20) % 5 == 0 { '<' } else { c });
+                let c = match (seed >> 20) % 8 {
+                    0 => '<',
+                    1 => ['é', 'ｊ', '\u{FFFD}', '苏', '\u{200B}', ':', '\\', '"'][(seed >> 40) as usize % 8],
+                    _ => char::from_u32((seed >> 33) as u32 % 0x80).unwrap_or('x'),
+                };
+                text.push(c);
             }
             check_html(&text);
+            check_body(&text);
+            check_style(&text);
             markdown::render(&text, "/");
         }
-        for text in
-            ["<!--[if", "<!--[if]>", "<a href=\"", "\\", "<div style=\"\\", "<div style='/*", "&#", "<!--", "<", "</"]
-        {
+        for text in [
+            "<!--[if",
+            "<!--[if]>",
+            "<a href=\"",
+            "\\",
+            "<div style=\"\\",
+            "<div style='/*",
+            "&#",
+            "<!--",
+            "<",
+            "</",
+            "é:x",
+            "苏data:x",
+        ] {
             check_html(text);
             check_body(text);
             check_style(text);
