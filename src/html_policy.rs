@@ -24,6 +24,8 @@
 //! ([`check_body`]), since a tag that one HTML block leaves open can be closed by a later piece or
 //! by a quote in the text, and a tag left open at the end would take in the page after it.
 
+use std::borrow::Cow;
+
 use scraper::node::Element;
 use scraper::{Html, Node};
 
@@ -357,8 +359,9 @@ const PLAIN_ELEMENTS: &[&str] = &[
 /// takes the tokenizer out of its data state, so a parser builds exactly these elements and
 /// attributes, alone or joined with other plain pieces and Markdown's own output. It says no to
 /// anything else; the parser then decides. Most raw HTML in briefings (`<sup>`, `<br>`,
-/// `<abbr title="...">`) is plain, and a scan costs far less than building a tree.
-fn is_plain(html: &str) -> bool {
+/// `<abbr title="...">`) is plain, and a scan costs far less than building a tree. When every
+/// piece of raw HTML in a body is plain, so is the body, and [`check_body`] need not run.
+pub fn is_plain(html: &str) -> bool {
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(lt) = bytes[i..].iter().position(|&b| b == b'<') {
@@ -389,8 +392,8 @@ fn plain_tag(text: &str) -> Option<usize> {
     let end_tag = bytes.get(1) == Some(&b'/');
     let mut i = if end_tag { 2 } else { 1 };
     let name_len = bytes[i..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-    let name = text[i..i + name_len].to_ascii_lowercase();
-    if !PLAIN_ELEMENTS.contains(&name.as_str()) {
+    let name = &text[i..i + name_len];
+    if !PLAIN_ELEMENTS.iter().any(|e| e.eq_ignore_ascii_case(name)) {
         return None;
     }
     i += name_len;
@@ -429,7 +432,8 @@ fn plain_tag(text: &str) -> Option<usize> {
                     if !only_amp || value.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
                         return None;
                     }
-                    if check_attribute(None, &attr, &value.replace("&amp;", "&"), None).is_some() {
+                    let value = if value.contains('&') { value.replace("&amp;", "&").into() } else { Cow::from(value) };
+                    if check_attribute(None, &attr, &value, None).is_some() {
                         return None;
                     }
                 }

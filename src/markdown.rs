@@ -155,7 +155,12 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
     // The same inline tags come back again and again (`<span lang="vi">`, `</span>`): each is
     // judged once.
     let mut judged: FxHashMap<&str, Option<String>> = FxHashMap::default();
+    let mut all_plain = true;
     for piece in &raw {
+        if html_policy::is_plain(&piece.text) {
+            continue;
+        }
+        all_plain = false;
         let found = match judged.get(piece.text.as_str()) {
             Some(what) if piece.lines.len() <= 1 => what.clone().map(|what| (piece.range.clone(), what)),
             _ => {
@@ -175,9 +180,9 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
     html::push_html(&mut html, events.into_iter());
     // A browser reads the pieces together with the text between them: an attribute left open by
     // one HTML block and closed by a later block or by a quote in the text, or a `<title>` whose
-    // text ends inside a later piece, shows only there. Bodies without raw HTML cannot do that,
-    // and bodies with refused pieces fail anyway.
-    if unsafe_found.is_empty() {
+    // text ends inside a later piece, shows only there. Plain markup cannot do that (see
+    // `html_policy::is_plain`), and bodies with refused pieces fail anyway.
+    if unsafe_found.is_empty() && !all_plain {
         if let Some(first) = raw.first() {
             if let Some(what) = html_policy::check_body(&html) {
                 let what = format!("raw HTML that, read together with the rest of the body, makes {what}");
