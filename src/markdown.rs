@@ -372,6 +372,19 @@ mod tests {
         assert_eq!(render("[x](java%0ascript:alert(1))\n", "/").unsafe_html, []);
     }
 
+    /// What skipping the whole-body check for plain raw HTML rests on: Markdown's own output is
+    /// plain markup too.
+    #[test]
+    fn markdown_writes_plain_markup() {
+        let text = "# Title {#t .c lang=vi}\n\n> quote *em* **strong** ~~del~~ `a < b & \"c\"`\n\n\
+                    3. three\n4. four\n\n- [link](https://example.org/?a=1&b=\"2\" \"t'itle\") ![alt \"x\" & y](/x.png \"T\")\n\n\
+                    | a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n\ntext[^n] <https://example.org/> <a@b.org>\n\n\
+                    [^n]: note\n\n```rust\nfn main() { println!(\"<x>\"); }\n```\n\n---\n\nhard  \nbreak\n";
+        let md = render(text, "/base/");
+        assert_eq!(md.unsafe_html, []);
+        assert!(html_policy::is_plain(&md.html), "{}", md.html);
+    }
+
     #[test]
     fn heading_attributes_are_judged_like_html_attributes() {
         let md = render("## Money {#money .wide lang=vi data-x=1}\n", "/");
