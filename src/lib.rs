@@ -13,6 +13,7 @@ pub mod deps;
 pub mod dev;
 pub mod diagnostic;
 pub mod format;
+pub mod html_policy;
 pub mod links;
 pub mod markdown;
 pub mod model;

@@ -28,12 +28,6 @@ fn is_external(url: &str) -> bool {
     }
 }
 
-/// The scheme of a link, lowercased, ignoring the spaces and control characters browsers ignore.
-fn scheme(url: &str) -> Option<String> {
-    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
-    cleaned.split_once(':').map(|(s, _)| s.to_ascii_lowercase())
-}
-
 /// Resolves `path` (relative or absolute, without `#` or `?`) against the directory of `page`.
 fn resolve(page: &str, path: &str) -> String {
     let mut parts: Vec<&str> = if path.starts_with('/') {
@@ -187,14 +181,6 @@ pub fn check_some(site: &Site, files: &dyn Lookup, wanted: &(dyn Fn(&Body) -> bo
 fn check_link(site: &Site, target: &Target, c: &Checked, link: &Link) -> Option<Diagnostic> {
     let url = link.url.trim();
     let error = |message: String| Diagnostic::at(&c.body.file, &c.body.source, c.body.span(link.span.clone()), message);
-    let has_scheme = url.split_once(':').is_some_and(|(s, _)| !s.contains(['/', '?', '#']));
-    if has_scheme && matches!(scheme(url).as_deref(), Some("javascript" | "vbscript" | "data")) && !link.image {
-        return Some(
-            error(format!("links to `{}:` URLs are not allowed", scheme(url).unwrap_or_default()))
-                .label("runs code when clicked")
-                .help("link to a page or a web address (https://...) instead"),
-        );
-    }
     if is_external(url) {
         return None;
     }
@@ -262,7 +248,6 @@ mod tests {
         assert!(!is_external("/speakers/su-bo/"));
         assert!(!is_external("#key-areas"));
         assert!(!is_external("../x:y/"));
-        assert_eq!(scheme(" Java\tScript:alert(1)").as_deref(), Some("javascript"));
     }
 
     #[test]

@@ -892,7 +892,7 @@ fn javascript_link() {
             s.write(ABOUT_MD, format!("{ABOUT}See [x](javascript:alert(1)).\n"));
         },
         at: &["content/pages/about.md:6:5"],
-        says: &["links to `javascript:` URLs are not allowed"],
+        says: &["a link to a javascript: URL is not allowed in Markdown"],
         help: &["https://"],
         ..CONTENT_ERROR
     }

@@ -384,9 +384,9 @@ impl Inputs {
 fn unsafe_html(body: &Body, errors: &mut Diagnostics) {
     for (range, what) in &body.markdown.unsafe_html {
         errors.push(
-            Diagnostic::at(&body.file, &body.source, body.span(range.clone()), format!("raw HTML with {what} is not allowed in Markdown"))
+            Diagnostic::at(&body.file, &body.source, body.span(range.clone()), format!("{what} is not allowed in Markdown"))
                 .label("runs code or embeds another page")
-                .help("remove it: raw HTML may be used for markup only (see docs/content.md); to show code, put it between backticks"),
+                .help("remove it: raw HTML may be used for markup only, and links only to pages and web addresses (https://...) (see docs/content.md); to show code, put it between backticks"),
         );
     }
 }
