@@ -11,34 +11,8 @@ use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 use rustc_hash::FxHashMap;
 
 use crate::html_policy;
-
-/// A link or image found in Markdown, as written, with its byte range in the Markdown text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    /// The destination as the author wrote it.
-    pub url: String,
-    /// Where the link is in the Markdown text.
-    pub span: Range<usize>,
-    /// Whether it is an image rather than a link.
-    pub image: bool,
-    /// For an image, its text alternative.
-    pub alt: Option<String>,
-}
-
-/// Rendered Markdown.
-#[derive(Debug, Clone, Default)]
-pub struct Markdown {
-    /// The HTML.
-    pub html: String,
-    /// Every link and image, for checking.
-    pub links: Vec<Link>,
-    /// Whether a link has an `#anchor`, which can break when the page it points into changes.
-    pub has_anchor_links: bool,
-    /// Raw HTML, links and images that the policy of [`html_policy`] refuses, each with its range in
-    /// the Markdown text and what is refused, worded to go before "is not allowed in Markdown":
-    /// "raw HTML with a `<script>` element", "a link to a javascript: URL".
-    pub unsafe_html: Vec<(Range<usize>, String)>,
-}
+pub use crate::model::{Link, Markdown};
+use crate::routes;
 
 /// What is refused in a piece of raw HTML, if anything (see [`html_policy`]).
 pub fn unsafe_html(html: &str) -> Option<String> {
@@ -195,9 +169,10 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
     Markdown { html, links, has_anchor_links, unsafe_html: unsafe_found }
 }
 
+/// A link written as a site path (`/speakers/su-bo/`) put under the base path; others as written.
 fn site_path<'a>(url: CowStr<'a>, base_path: &str) -> CowStr<'a> {
     if url.starts_with('/') && !url.starts_with("//") && base_path != "/" {
-        CowStr::from(format!("{base_path}{}", &url[1..]))
+        CowStr::from(routes::url(base_path, &url))
     } else {
         url
     }

@@ -12,7 +12,34 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::date::PartialDate;
-use crate::markdown::Markdown;
+
+/// A link or image found in Markdown, as written, with its byte range in the Markdown text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as the author wrote it.
+    pub url: String,
+    /// Where the link is in the Markdown text.
+    pub span: Range<usize>,
+    /// Whether it is an image rather than a link.
+    pub image: bool,
+    /// For an image, its text alternative.
+    pub alt: Option<String>,
+}
+
+/// Rendered Markdown.
+#[derive(Debug, Clone, Default)]
+pub struct Markdown {
+    /// The HTML.
+    pub html: String,
+    /// Every link and image, for checking.
+    pub links: Vec<Link>,
+    /// Whether a link has an `#anchor`, which can break when the page it points into changes.
+    pub has_anchor_links: bool,
+    /// Raw HTML, links and images that the policy of `html_policy` refuses, each with its range in
+    /// the Markdown text and what is refused, worded to go before "is not allowed in Markdown":
+    /// "raw HTML with a `<script>` element", "a link to a javascript: URL".
+    pub unsafe_html: Vec<(Range<usize>, String)>,
+}
 
 /// The settings in `content/site.yaml`.
 #[derive(Debug, Clone, PartialEq)]
