@@ -491,7 +491,7 @@ pub fn locate_nth(source: &str, range: Range<usize>, path: &[Seg], value: Option
 /// The spans of the keys and values of one YAML document, by their paths, read in one pass from
 /// the marks of an event parser. Every span is a byte range in the whole source, so a document
 /// that is the front matter of a Markdown file gives positions in that file.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Index {
     /// Where the document starts in the source.
     base: usize,
@@ -510,7 +510,7 @@ pub struct Index {
     broken: Option<Broken>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Node {
     /// Its key, or for a sequence item its `-` (its own start in a flow sequence); empty for the
     /// root and for the value of a key that no path can name.
@@ -519,7 +519,7 @@ struct Node {
     scalar: Option<Scalar>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Scalar {
     text: String,
     style: ScalarStyle,
@@ -528,21 +528,26 @@ struct Scalar {
     content: usize,
 }
 
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Child {
     Key(String),
     Item(usize),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Repeat {
     mapping: usize,
     key: String,
     span: Range<usize>,
 }
 
-#[derive(Debug)]
+/// How many times [`Index::build`] mends the text and reads it again.
+const MENDS: usize = 8;
+
+#[derive(Debug, Clone)]
 struct Broken {
+    /// How the text can be mended where libyaml would have read on.
+    fix: Option<Fix>,
     /// A quoted scalar that is never closed: where its quote is. The scanner gives the start of a
     /// quoted scalar as the mark of that error.
     quote: Option<usize>,
@@ -555,19 +560,40 @@ impl Index {
     /// Never fails: on a syntax error it keeps what it indexed before the error.
     pub fn build(source: &str, range: Range<usize>) -> Index {
         let text = source.get(range.clone()).unwrap_or_default();
-        let mut builder = Builder {
-            text,
-            base: range.start.min(source.len()),
-            wide: wide_chars(text),
-            index: Index::default(),
-            stack: Vec::new(),
-            prev_end: 0,
-            skipping: 0,
-        };
-        builder.run();
-        builder.index.base = builder.base;
-        builder.index.text = text.into();
-        builder.index
+        let base = range.start.min(source.len());
+        let mut index = Builder::read(text, base);
+        // Where saphyr-parser stops on text that libyaml (serde_yaml) reads, the text is mended
+        // with spaces byte for byte, so that every offset stays, and read again.
+        let mut mended: Option<String> = None;
+        for _ in 0..MENDS {
+            let Some(fix) = index.broken.as_ref().and_then(|b| b.fix) else { break };
+            let mut bytes = mended.take().unwrap_or_else(|| text.to_string()).into_bytes();
+            match fix {
+                Fix::TabAfterColon => {
+                    let mut mended_any = false;
+                    for i in 1..bytes.len() {
+                        if bytes[i] == b'\t' && bytes[i - 1] == b':' {
+                            bytes[i] = b' ';
+                            mended_any = true;
+                        }
+                    }
+                    if !mended_any {
+                        break;
+                    }
+                }
+                Fix::GluedComment(at) => {
+                    let end = bytes[at..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| at + p);
+                    bytes[at..end].fill(b' ');
+                }
+            }
+            // Whole characters became spaces, so this never fails; if it did, the index would
+            // only keep what it has.
+            let Ok(next) = String::from_utf8(bytes) else { break };
+            index = Builder::read(&next, base);
+            mended = Some(next);
+        }
+        index.text = text.into();
+        index
     }
 
     /// The span of the key at the end of `path` (for [`Seg::Index`], the item's `-` or its node).
@@ -647,17 +673,12 @@ impl Index {
     /// The span of the second `key` of the innermost mapping around `near` that repeats it, or of
     /// the first repeat of `key` anywhere.
     fn repeated(&self, key: &str, near: usize) -> Option<Range<usize>> {
-        let mut repeats = self.repeats.iter().filter(|r| r.key == key);
-        let first = repeats.clone().next()?;
-        let mut best: Option<&Repeat> = None;
-        for r in repeats.by_ref() {
-            let mapping = &self.nodes[r.mapping].value;
-            let around = mapping.contains(&near) || mapping.start == near;
-            if around && best.is_none_or(|b| self.nodes[b.mapping].value.start < mapping.start) {
-                best = Some(r);
-            }
-        }
-        Some(best.unwrap_or(first).span.clone())
+        let repeats = || self.repeats.iter().filter(|r| r.key == key);
+        let mapping = |r: &Repeat| self.nodes[r.mapping].value.clone();
+        let innermost = repeats()
+            .filter(|r| mapping(r).contains(&near) || mapping(r).start == near)
+            .min_by_key(|r| std::cmp::Reverse(mapping(r).start));
+        Some(innermost.or_else(|| repeats().next())?.span.clone())
     }
 
     fn node(&self, path: &[Seg]) -> Option<usize> {
@@ -691,7 +712,7 @@ impl Index {
             .0;
         let (at, exact) = self.map_offset(scalar, found);
         let line_end = |from: usize| {
-            let rest = &self.text[from - self.base..];
+            let rest = self.text.get(from - self.base..).unwrap_or_default();
             from + rest.find(['\n', '\r']).unwrap_or(rest.len())
         };
         Some(if exact { at..(at + value.len()).min(line_end(at)) } else { at..line_end(at) })
@@ -734,7 +755,9 @@ impl Index {
         }
         let rest = &self.text[start..];
         let end = start + rest.find(['\n', '\r']).unwrap_or(rest.len());
-        let at = start + indent + column;
+        // Where the parser and this count lines differently (a lone `\r` breaks a line for it), the
+        // offset may fall inside a character.
+        let at = floor_char(&self.text, start + indent + column);
         Some(if at <= end { (self.base + at, true) } else { (self.base + end, false) })
     }
 }
@@ -754,6 +777,16 @@ fn wide_chars(text: &str) -> Vec<(usize, usize)> {
         }
     }
     wide
+}
+
+/// What saphyr-parser refuses and libyaml reads, and can be mended without moving any offset.
+#[derive(Debug, Clone, Copy)]
+enum Fix {
+    /// `title:\ttext`: YAML 1.2 wants a space after `:`; every such tab becomes one.
+    TabAfterColon,
+    /// `"text"#note` or `[a]#note`: YAML 1.2 wants a space before a comment; this comment, from
+    /// its `#`, becomes spaces.
+    GluedComment(usize),
 }
 
 /// Reads the events of one document into an [`Index`].
@@ -792,6 +825,21 @@ enum FrameKind {
 }
 
 impl Builder<'_> {
+    fn read(text: &str, base: usize) -> Index {
+        let mut builder = Builder {
+            text,
+            base,
+            wide: wide_chars(text),
+            index: Index::default(),
+            stack: Vec::new(),
+            prev_end: 0,
+            skipping: 0,
+        };
+        builder.run();
+        builder.index.base = base;
+        builder.index
+    }
+
     fn run(&mut self) {
         let mut documents = 0;
         for event in Parser::new_from_str(self.text) {
@@ -840,7 +888,7 @@ impl Builder<'_> {
     /// The first of `wanted` in the text between the previous event and `before`.
     fn indicator(&self, wanted: &[u8], before: usize) -> Option<usize> {
         let from = self.prev_end.min(before);
-        indicator(&self.text.as_bytes()[from..before], wanted).map(|i| from + i)
+        indicator(self.text.as_bytes().get(from..before)?, wanted).map(|i| from + i)
     }
 
     /// Whether a key is expected: then a scalar is a key, and a collection a key no path names.
@@ -867,11 +915,16 @@ impl Builder<'_> {
                 // The marks of a block scalar are those of its content; its `|` or `>` is in the
                 // text before, after the `:` or `-`.
                 let header = self.indicator(b"|>", range.start).unwrap_or(range.start);
-                let written = &self.text[header..range.end.max(header)];
+                let written = self.text.get(header..range.end.max(header)).unwrap_or_default();
                 let end = header + written.trim_end().len().max(1).min(written.len());
                 (header..end, if text.is_empty() { end } else { range.start })
             }
-            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => (range.clone(), (range.start + 1).min(range.end)),
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                // The end mark of a quoted scalar can lie past a comment after it on its line.
+                let written = self.text.as_bytes().get(range.clone()).unwrap_or_default();
+                let end = closing_quote(written).map_or(range.end, |i| range.start + i + 1);
+                (range.start..end, (range.start + 1).min(end))
+            }
             ScalarStyle::Plain => (range.clone(), range.start),
         };
         let scalar = Scalar { text, style, content: self.base + content };
@@ -977,14 +1030,42 @@ impl Builder<'_> {
     }
 
     fn broken(&mut self, err: &ScanError) {
-        let at = self.base + self.byte(err.marker().index());
-        let quote = err.info().starts_with("while scanning a quoted scalar, found unexpected").then_some(at);
+        let rel = self.byte(err.marker().index());
+        let info = err.info();
+        // The scanner gives the start of a quoted scalar as the mark of these errors.
+        let quote = ["while scanning a quoted scalar, found unexpected", "invalid indentation in quoted scalar"]
+            .iter()
+            .any(|p| info.starts_with(p))
+            .then_some(self.base + rel);
         let open = self.stack.iter().rev().find(|f| f.flow).map(|f| {
-            let Node { value, .. } = &self.index.nodes[f.node];
-            (if matches!(f.kind, FrameKind::Mapping { .. }) { '{' } else { '[' }, value.start)
+            let bracket = if matches!(f.kind, FrameKind::Mapping { .. }) { '{' } else { '[' };
+            (bracket, self.index.nodes[f.node].value.start)
         });
-        self.index.broken = Some(Broken { quote, open });
+        let fix = if info.starts_with("':' must be followed by a valid YAML whitespace") {
+            Some(Fix::TabAfterColon)
+        } else if info.starts_with("comments must be separated") && self.text.as_bytes().get(rel) == Some(&b'#') {
+            Some(Fix::GluedComment(rel))
+        } else {
+            None
+        };
+        self.index.broken = Some(Broken { fix, quote, open });
     }
+}
+
+/// The offset of the quote that closes the quoted scalar at the start of `written`.
+fn closing_quote(written: &[u8]) -> Option<usize> {
+    let quote = *written.first()?;
+    let mut i = 1;
+    while i < written.len() {
+        match written[i] {
+            b'\\' if quote == b'"' => i += 1,
+            b'\'' if quote == b'\'' && written.get(i + 1) == Some(&b'\'') => i += 1,
+            c if c == quote => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The offset in `gap`, text between two events, of the first of `wanted` that is not in a
@@ -1224,5 +1305,349 @@ mod tests {
         let s = src("title: x\nspeakers: 5\n");
         let err = parse::<Doc>(Path::new("a.md"), &s, 0..s.len()).unwrap_err();
         assert!(err.help.as_deref().unwrap().contains("a list"), "{err:?}");
+    }
+
+    /// The text of `span` in `text` and the line and column where it starts.
+    fn shown(text: &str, span: Range<usize>) -> (&str, (usize, usize)) {
+        (&text[span.clone()], crate::diagnostic::line_col(text, span.start))
+    }
+
+    #[test]
+    fn index_gives_keys_and_values_of_block_and_flow_collections() {
+        use Seg::{Index as I, Key as K};
+        let text = "title: \"A title\"\n\"quoted\": 'x'\nspeakers:\n  - a\n  - {slug: b, role: host}\n\
+                    figure: {value: 12, unit: x}\nnested:\n  deeper:\n    - [1, 2]\n    - - c\n      - d\n";
+        let index = Index::build(text, 0..text.len());
+        let key = |path: &[Seg]| shown(text, index.key(path).unwrap());
+        let value = |path: &[Seg]| shown(text, index.value(path).unwrap());
+        assert_eq!(key(&[K("title")]), ("title", (1, 1)));
+        assert_eq!(value(&[K("title")]), ("\"A title\"", (1, 8)));
+        assert_eq!(key(&[K("quoted")]), ("\"quoted\"", (2, 1)));
+        assert_eq!(value(&[K("quoted")]), ("'x'", (2, 11)));
+        assert_eq!(key(&[K("speakers"), I(0)]), ("-", (4, 3)));
+        assert_eq!(value(&[K("speakers"), I(0)]), ("a", (4, 5)));
+        assert_eq!(key(&[K("speakers"), I(1)]), ("-", (5, 3)));
+        assert_eq!(value(&[K("speakers"), I(1)]), ("{slug: b, role: host}", (5, 5)));
+        assert_eq!(value(&[K("speakers"), I(1), K("role")]), ("host", (5, 21)));
+        assert_eq!(value(&[K("speakers")]), ("- a\n  - {slug: b, role: host}", (4, 3)));
+        assert_eq!(key(&[K("figure"), K("unit")]), ("unit", (6, 21)));
+        assert_eq!(value(&[K("figure"), K("unit")]), ("x", (6, 27)));
+        assert_eq!(value(&[K("figure")]), ("{value: 12, unit: x}", (6, 9)));
+        // An item of a flow sequence is its own key; a block sequence inside one starts at its `-`.
+        assert_eq!(key(&[K("nested"), K("deeper"), I(0), I(1)]), ("2", (9, 11)));
+        assert_eq!(key(&[K("nested"), K("deeper"), I(1)]), ("-", (10, 5)));
+        assert_eq!(key(&[K("nested"), K("deeper"), I(1), I(0)]), ("-", (10, 7)));
+        assert_eq!(key(&[K("nested"), K("deeper"), I(1), I(1)]), ("-", (11, 7)));
+        assert_eq!(value(&[K("nested"), K("deeper"), I(1), I(1)]), ("d", (11, 9)));
+        assert_eq!(index.value(&[]), Some(0..text.len() - 1));
+        assert_eq!(index.key(&[]), None);
+        assert_eq!(index.key(&[K("missing")]), None);
+        assert_eq!(index.value(&[K("title"), K("deeper")]), None);
+        assert_eq!(index.value(&[K("speakers"), I(2)]), None);
+    }
+
+    #[test]
+    fn flow_mappings_inside_block_sequences() {
+        use Seg::{Index as I, Key as K};
+        let text = "- {date: 2011, title: a}\n- date: 2012\n  figure: {value: 12, unit: visitors}\n- [x, {y: z}]\n";
+        let index = Index::build(text, 0..text.len());
+        assert_eq!(shown(text, index.locate(&[I(0), K("date")], Some("2011"), 0)), ("2011", (1, 10)));
+        assert_eq!(shown(text, index.locate(&[I(0), K("title")], Some("a"), 0)), ("a", (1, 23)));
+        assert_eq!(shown(text, index.key(&[I(0)]).unwrap()), ("-", (1, 1)));
+        assert_eq!(shown(text, index.value(&[I(0)]).unwrap()), ("{date: 2011, title: a}", (1, 3)));
+        let unit = index.locate(&[I(1), K("figure"), K("unit")], Some("visitors"), 0);
+        assert_eq!(shown(text, unit), ("visitors", (3, 29)));
+        assert_eq!(shown(text, index.value(&[I(2), I(1), K("y")]).unwrap()), ("z", (4, 11)));
+        // A key missing from the flow mapping falls back to the mapping's own key.
+        assert_eq!(shown(text, index.locate(&[I(1), K("figure"), K("year")], Some("x"), 0)), ("figure", (3, 3)));
+        // An item past the end falls back to the start of the document.
+        assert_eq!(index.locate(&[I(9), K("date")], Some("2011"), 0), 0..0);
+    }
+
+    #[test]
+    fn columns_count_characters_after_multi_byte_text() {
+        use Seg::Key as K;
+        let text = "title: 苏波 and Tiếng Việt\nspeakers: [苏波, tiếng-việt, su-bo]\n\
+                    summary: \"Tiếng Việt\" # 苏波\nbody: |\n  苏波 see /x/\n";
+        let index = Index::build(text, 0..text.len());
+        assert_eq!(shown(text, index.locate(&[K("speakers")], Some("su-bo"), 0)), ("su-bo", (2, 28)));
+        assert_eq!(shown(text, index.locate(&[K("speakers")], Some("tiếng-việt"), 0)), ("tiếng-việt", (2, 16)));
+        assert_eq!(shown(text, index.locate(&[K("speakers")], Some("苏波"), 0)), ("苏波", (2, 12)));
+        assert_eq!(shown(text, index.value(&[K("summary")]).unwrap()), ("\"Tiếng Việt\"", (3, 10)));
+        assert_eq!(shown(text, index.value(&[K("title")]).unwrap()), ("苏波 and Tiếng Việt", (1, 8)));
+        let at = index.scalar_offset(&[K("body")], "苏波 see ".len()).unwrap();
+        assert_eq!(crate::diagnostic::line_col(text, at), (5, 10));
+        assert!(text[at..].starts_with("/x/"));
+        assert_eq!(shown(text, index.locate(&[K("body")], Some("/x/"), 0)), ("/x/", (5, 10)));
+    }
+
+    #[test]
+    fn crlf_files() {
+        use Seg::Key as K;
+        let text = "title: x\r\nspeakers: [a, b]\r\nevent:\r\n  start: 2030-05-14\r\nbody: |\r\n  one\r\n  see /x/\r\nlast: y\r\n";
+        let index = Index::build(text, 0..text.len());
+        assert_eq!(shown(text, index.locate(&[K("speakers")], Some("b"), 0)), ("b", (2, 15)));
+        let start = index.locate(&[K("event"), K("start")], Some("2030-05-14"), 0);
+        assert_eq!(shown(text, start), ("2030-05-14", (4, 10)));
+        assert_eq!(shown(text, index.value(&[K("body")]).unwrap()), ("|\r\n  one\r\n  see /x/", (5, 7)));
+        let at = index.scalar_offset(&[K("body")], "one\nsee ".len()).unwrap();
+        assert_eq!((&text[at..at + 3], crate::diagnostic::line_col(text, at)), ("/x/", (7, 7)));
+        assert_eq!(shown(text, index.key(&[K("last")]).unwrap()), ("last", (8, 1)));
+    }
+
+    #[test]
+    fn a_value_in_a_list_of_twenty_thousand_is_found_by_look_up() {
+        use Seg::Key as K;
+        let slugs: Vec<String> = (0..20_000).map(|i| format!("nobody-{i:05}")).collect();
+        let text = format!("title: x\nspeakers: [{}]\n", slugs.join(", "));
+        let index = Index::build(&text, 0..text.len());
+        // Each look-up is one hash look-up: all 20,000 take about as long as one search of the text.
+        for (i, slug) in slugs.iter().enumerate() {
+            let span = index.locate(&[K("speakers")], Some(slug), 0);
+            // `title: x\n` and `speakers: [` are 20 bytes, each name and its `, ` 14.
+            assert_eq!(span, 20 + 14 * i..20 + 14 * i + 12, "{slug}");
+        }
+        // A value repeated in a block list: the nth, then the last for any n past the end.
+        let text = format!("title: x\nspeakers:\n{}", "  - same\n".repeat(20_000));
+        let index = Index::build(&text, 0..text.len());
+        let line = |nth| crate::diagnostic::line_col(&text, index.locate(&[K("speakers")], Some("same"), nth).start);
+        assert_eq!(line(0), (3, 5));
+        assert_eq!(line(12_345), (12_348, 5));
+        assert_eq!(line(19_999), (20_002, 5));
+        assert_eq!(line(20_000), (20_002, 5));
+    }
+
+    #[test]
+    fn scalar_offsets_in_block_and_flow_scalars() {
+        use Seg::{Index as I, Key as K};
+        let body = "First line.\n\n  An indented line.\nSee [x](/a/).\n";
+        let link = body.find("/a/").unwrap();
+        for indent in [2, 4] {
+            let pad = " ".repeat(indent);
+            let lines: String =
+                body.lines().map(|l| if l.is_empty() { "\n".into() } else { format!("{pad}{l}\n") }).collect();
+            for (header, parsed) in [("|", body), ("|-", body.trim_end()), ("|+", body)] {
+                let text = format!("title: x\nbody: {header}\n{lines}");
+                let index = Index::build(&text, 0..text.len());
+                assert_eq!(index.nodes[index.node(&[K("body")]).unwrap()].scalar.as_ref().unwrap().text, parsed);
+                let at = index.scalar_offset(&[K("body")], link).unwrap();
+                assert!(text[at..].starts_with("/a/)"), "{header} with {indent} spaces: {text:?} {:?}", &text[at..]);
+                assert_eq!(crate::diagnostic::line_col(&text, at).0, 6);
+                let at = index.scalar_offset(&[K("body")], body.find("An").unwrap()).unwrap();
+                assert!(text[at..].starts_with("An indented"), "{:?}", &text[at..]);
+                assert_eq!(index.scalar_offset(&[K("body")], 0), Some(text.find("First").unwrap()));
+            }
+            // In a timeline entry, with a blank line first and an indentation given (2 more than
+            // the key's), so that the first line keeps spaces of its own.
+            let text = format!("- date: 2011\n  body: |2\n\n    {pad}x\n    {pad}See [x](/a/).\n");
+            let index = Index::build(&text, 0..text.len());
+            let parsed = format!("\n{pad}x\n{pad}See [x](/a/).\n");
+            let at = index.scalar_offset(&[I(0), K("body")], parsed.find("/a/").unwrap()).unwrap();
+            assert!(text[at..].starts_with("/a/)"), "{:?}", &text[at..]);
+            let at = index.scalar_offset(&[I(0), K("body")], parsed.find('x').unwrap()).unwrap();
+            assert_eq!(crate::diagnostic::line_col(&text, at), (4, 5 + indent));
+        }
+        let text = "- date: 2011\n  body: See [x](/speakers/jane-do/).\n  quoted: 'a ''b'' /c/'\n  \
+                    folded: >\n    one\n    two /d/\n  plain: one\n    two /e/\n";
+        let index = Index::build(text, 0..text.len());
+        // Plain text on one line, as written.
+        let at = index.scalar_offset(&[I(0), K("body")], 8).unwrap();
+        assert_eq!(crate::diagnostic::line_col(text, at), (2, 17));
+        assert_eq!(shown(text, index.locate(&[I(0), K("body")], Some("/speakers/jane-do/"), 0)).1, (2, 17));
+        // Up to an escape the text is as written; after it, the start of the content.
+        let quoted = text.find("'a ").unwrap();
+        assert_eq!(index.scalar_offset(&[I(0), K("quoted")], 1), Some(quoted + 2));
+        assert_eq!(index.scalar_offset(&[I(0), K("quoted")], 7), Some(quoted + 1));
+        // Folded and multi-line plain scalars: exact on their first line, then the content's start.
+        let folded = text.find("one\n    two /d/").unwrap();
+        assert_eq!(index.scalar_offset(&[I(0), K("folded")], 1), Some(folded + 1));
+        assert_eq!(index.scalar_offset(&[I(0), K("folded")], "one two ".len()), Some(folded));
+        let plain = text.find("one\n    two /e/").unwrap();
+        assert_eq!(index.scalar_offset(&[I(0), K("plain")], "one two ".len()), Some(plain));
+        // Past the end: the end; not a scalar, or no such path: nothing.
+        assert_eq!(index.scalar_offset(&[I(0), K("quoted")], 99), Some(quoted + 1));
+        assert_eq!(index.scalar_offset(&[I(0)], 0), None);
+        assert_eq!(index.scalar_offset(&[I(1), K("body")], 0), None);
+    }
+
+    #[test]
+    fn an_index_of_a_broken_document_keeps_what_came_before() {
+        use Seg::{Index as I, Key as K};
+        let text = "title: x\nspeakers: [a, b]\nbad: a: b\nlater: y\n";
+        let index = Index::build(text, 0..text.len());
+        assert!(index.broken.is_some());
+        assert_eq!(shown(text, index.locate(&[K("speakers")], Some("b"), 0)), ("b", (2, 15)));
+        assert_eq!(shown(text, index.value(&[K("speakers")]).unwrap()), ("[a, b]", (2, 11)));
+        assert_eq!(index.value(&[K("later")]), None);
+        assert_eq!(index.locate(&[K("later")], Some("y"), 0), 0..0);
+        // A quote never closed: where it opened; a bracket never closed: where it opened.
+        let text = "title: x\nspeakers: [a, \"b\nc: d\n";
+        let index = Index::build(text, 0..text.len());
+        assert_eq!(index.unclosed(), Some(("quote", text.find('"').unwrap())));
+        assert_eq!(shown(text, index.value(&[K("speakers"), I(0)]).unwrap()), ("a", (2, 12)));
+        let text = "title: x\nspeakers: [a, {b: c\n";
+        let index = Index::build(text, 0..text.len());
+        assert_eq!(index.unclosed(), Some(("`{`", text.find('{').unwrap())));
+        assert_eq!(shown(text, index.value(&[K("speakers"), I(1), K("b")]).unwrap()), ("c", (2, 19)));
+        // The collections left open end after what was read of them.
+        assert_eq!(shown(text, index.value(&[K("speakers")]).unwrap()), ("[a, {b: c", (2, 11)));
+    }
+
+    #[test]
+    fn an_index_of_front_matter_gives_offsets_in_the_whole_file() {
+        use Seg::Key as K;
+        let text = "---\ntitle: x\nspeakers: [a, b]\n---\nThe speakers: [a, b] again.\n";
+        let range = 4..text.find("---\nThe").unwrap();
+        let index = Index::build(text, range.clone());
+        assert_eq!(shown(text, index.locate(&[K("speakers")], Some("b"), 0)), ("b", (3, 15)));
+        assert_eq!(shown(text, index.key(&[K("title")]).unwrap()), ("title", (2, 1)));
+        assert_eq!(index.locate(&[K("summary")], Some("b"), 0), 4..4);
+        assert_eq!(locate(text, range, &[K("speakers")], Some("a")), 24..25);
+        // A range that is not in the text, or not on character boundaries, is an empty document.
+        #[allow(clippy::reversed_empty_ranges)]
+        let ranges = [90..99, 5..2, 1..2];
+        for range in ranges {
+            let index = Index::build("苏波", range);
+            assert_eq!(index.value(&[]), None);
+            let _ = index.locate(&[K("a")], Some("b"), 3);
+        }
+    }
+
+    #[test]
+    fn repeated_keys_are_found_from_events() {
+        let text = "figure: {value: 1, unit: x, \"value\": 2}\nevent:\n  name: a\n  name: b\n";
+        let index = Index::build(text, 0..text.len());
+        assert_eq!(shown(text, index.repeated("value", 8).unwrap()), ("\"value\"", (1, 29)));
+        assert_eq!(shown(text, index.repeated("name", 49).unwrap()), ("name", (4, 3)));
+        assert_eq!(index.repeated("unit", 8), None);
+        let s = src("{title: x, title: y}\n");
+        let err = parse::<Doc>(Path::new("a.md"), &s, 0..s.len()).unwrap_err();
+        assert_eq!((&s[err.span.clone().unwrap()], err.line_col()), ("title", Some((1, 12))));
+        // The same key in two mappings is no repeat.
+        let s = src("- title: x\n- title: y\n");
+        assert!(parse::<Vec<Doc>>(Path::new("t.yaml"), &s, 0..s.len()).is_ok());
+    }
+
+    #[test]
+    fn unclosed_brackets_are_reported_where_they_open() {
+        for (text, what, at) in [
+            ("title: x\nspeakers: [a, b\n", "`[`", (2, 11)),
+            ("title: {a: b\n", "`{`", (1, 8)),
+            ("title: 'x\nspeakers: [a]\n", "quote", (1, 8)),
+            ("title: x\nspeakers: [a, [b, c], \"苏波\n", "quote", (2, 23)),
+        ] {
+            let s = src(text);
+            let err = parse::<Doc>(Path::new("a.md"), &s, 0..s.len()).unwrap_err();
+            assert_eq!(
+                (err.line_col(), err.label.as_str()),
+                (Some(at), &*format!("this {what} is never closed")),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_serde_yaml_reads_and_saphyr_does_not_is_indexed_as_far_as_it_can_be() {
+        use Seg::{Index as I, Key as K};
+        // A tab after `:`, or a comment right after a quote or bracket: YAML 1.2 refuses them,
+        // libyaml reads them, and the index mends them with spaces where they are.
+        let text = "title:\tx\nspeakers: [a, b]#note\nsummary: \"s\"#苏波\n- a:\tb\n";
+        let text = &text[..text.find("- a").unwrap()];
+        assert!(serde_yaml::from_str::<serde_yaml::Value>(text).is_ok());
+        let index = Index::build(text, 0..text.len());
+        assert!(index.broken.is_none(), "{:?}", index.broken);
+        assert_eq!(shown(text, index.value(&[K("title")]).unwrap()), ("x", (1, 8)));
+        assert_eq!(shown(text, index.locate(&[K("speakers")], Some("b"), 0)), ("b", (2, 15)));
+        assert_eq!(shown(text, index.value(&[K("summary")]).unwrap()), ("\"s\"", (3, 10)));
+        let text = "- a:\tb\n- {c:\td}\n";
+        let index = Index::build(text, 0..text.len());
+        assert_eq!(shown(text, index.value(&[I(1), K("c")]).unwrap()), ("d", (2, 7)));
+        // A line of a list or a quoted string less indented than its key: YAML 1.2 refuses it and
+        // cannot be mended without moving offsets, so the index keeps what came before it.
+        let text = "title: x\nspeakers: [a, b,\nc]\nsummary: y\n";
+        assert!(serde_yaml::from_str::<serde_yaml::Value>(text).is_ok());
+        let index = Index::build(text, 0..text.len());
+        assert!(index.broken.is_some());
+        assert_eq!(shown(text, index.locate(&[K("speakers")], Some("b"), 0)), ("b", (2, 15)));
+        assert_eq!(shown(text, index.locate(&[K("speakers")], Some("c"), 0)), ("speakers", (2, 1)));
+        assert_eq!(index.locate(&[K("summary")], Some("y"), 0), 0..0);
+    }
+
+    /// Text made by a small deterministic generator from pieces of YAML: the index and the parser
+    /// must not panic on any of it.
+    #[test]
+    fn arbitrary_text_never_panics() {
+        use Seg::{Index as I, Key as K};
+        let pieces = [
+            "title",
+            "speakers",
+            ": ",
+            ":",
+            ":\t",
+            "- ",
+            "-",
+            "\n",
+            "\r\n",
+            "  ",
+            "\t",
+            "[",
+            "]",
+            "{",
+            "}",
+            ", ",
+            "\"",
+            "'",
+            "''",
+            "\\",
+            "#",
+            " # c",
+            "|",
+            "|-",
+            "|+",
+            "|2",
+            ">",
+            "? ",
+            "---",
+            "...",
+            "&a ",
+            "*a",
+            "!!str ",
+            "苏波",
+            "Tiếng",
+            "\u{feff}",
+            "x",
+            "2011",
+            "body",
+            "/a/",
+            "%YAML 1.2\n",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..3_000 {
+            let len = next(40);
+            let text: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let cut = floor_char(&text, next(text.len() + 1));
+            for range in [0..text.len(), cut..text.len(), 0..cut] {
+                let index = Index::build(&text, range.clone());
+                for path in [&[][..], &[K("title")], &[I(0)], &[K("speakers"), I(1)], &[I(0), K("body")]] {
+                    let _ = (index.key(path), index.value(path));
+                    let _ = index.locate(path, Some("x"), 1);
+                    let _ = index.locate(path, Some("/a/"), 0);
+                    for offset in [0, 1, 3, 99] {
+                        if let Some(at) = index.scalar_offset(path, offset) {
+                            assert!(range.contains(&at) || at == range.end, "{text:?} {path:?} {offset}");
+                        }
+                    }
+                }
+                let s = src(&text);
+                let _ = parse::<Doc>(Path::new("a.md"), &s, range.clone()).map_err(|e| e.render(false));
+                let _ = parse::<UniqueMap<Doc>>(Path::new("a.md"), &s, range).map_err(|e| e.render(false));
+            }
+        }
     }
 }
