@@ -13,6 +13,7 @@
 //! mark, or by the index's marks where those say more (where a quote or bracket that is never
 //! closed opened, the second of two equal keys).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
@@ -477,15 +478,28 @@ pub enum Seg<'a> {
 }
 
 /// Finds `value` under `path` in `source[range]`, for errors about values that parsed but are
-/// wrong: see [`Index::locate`]. It indexes the document for one look-up; a caller with many
-/// should build the [`Index`] once.
+/// wrong: see [`Index::locate`]. A caller with many look-ups should build the [`Index`] once.
 pub fn locate(source: &str, range: Range<usize>, path: &[Seg], value: Option<&str>) -> Range<usize> {
     locate_nth(source, range, path, value, 0)
 }
 
 /// Like [`locate`], for the `nth` (0-based) occurrence of `value` under `path`.
 pub fn locate_nth(source: &str, range: Range<usize>, path: &[Seg], value: Option<&str>, nth: usize) -> Range<usize> {
-    Index::build(source, range).locate(path, value, nth)
+    thread_local! {
+        /// The index of the document looked in last on this thread. Callers that look up the
+        /// values of one document one at a time (each of 20,000 unknown speakers of a list) would
+        /// otherwise index the whole document again for each.
+        static LAST: RefCell<Option<Index>> = const { RefCell::new(None) };
+    }
+    LAST.with_borrow_mut(|last| {
+        let text = source.get(range.clone());
+        let same = last.as_ref().is_some_and(|index| index.base == range.start && text == Some(&*index.text));
+        let index = match last {
+            Some(index) if same => index,
+            _ => last.insert(Index::build(source, range)),
+        };
+        index.locate(path, value, nth)
+    })
 }
 
 /// The spans of the keys and values of one YAML document, by their paths, read in one pass from
@@ -614,8 +628,10 @@ impl Index {
     /// `path` names one, or an item of the sequence it names, or a key of the mapping it names.
     /// Scalars are compared by their parsed value (or by that value trimmed, as callers pass it, or
     /// as written); a string that only contains `value` (a link in a timeline entry's `body`)
-    /// gives the span of `value` inside it. Falls back to the last occurrence found, then to the
-    /// deepest key found on the path, then to the start of the range.
+    /// gives the span of `value` inside it. The span is that of `value` as written where the text
+    /// reads as written (`2012-13` inside `"2012-13"`), else of the whole scalar. Falls back to the
+    /// last occurrence found, then to the deepest key found on the path, then to the start of the
+    /// range.
     pub fn locate(&self, path: &[Seg], value: Option<&str>, nth: usize) -> Range<usize> {
         let mut found = self.base..self.base;
         if self.nodes.is_empty() {
@@ -634,16 +650,15 @@ impl Index {
         let Some(value) = value else { return found };
         if let Some(items) = self.items.get(&(node, value.to_string())) {
             if let Some(&item) = items.get(nth).or(items.last()) {
-                return self.nodes[item].value.clone();
+                return self.scalar_span(item, value);
             }
         }
         if let Some(key) = self.child(node, Seg::Key(value)) {
             return self.nodes[key].key.clone();
         }
-        let Node { value: span, scalar: Some(scalar), .. } = &self.nodes[node] else { return found };
-        let written = self.text.get(span.start - self.base..span.end - self.base).unwrap_or_default();
-        if scalar.text == value || scalar.text.trim() == value || written == value {
-            return span.clone();
+        let Some(scalar) = &self.nodes[node].scalar else { return found };
+        if scalar.text == value || scalar.text.trim() == value || self.written(node) == value {
+            return self.scalar_span(node, value);
         }
         self.find_in(scalar, value, nth).unwrap_or(found)
     }
@@ -679,6 +694,28 @@ impl Index {
             .filter(|r| mapping(r).contains(&near) || mapping(r).start == near)
             .min_by_key(|r| std::cmp::Reverse(mapping(r).start));
         Some(innermost.or_else(|| repeats().next())?.span.clone())
+    }
+
+    /// The text of `node` as written.
+    fn written(&self, node: usize) -> &str {
+        let span = &self.nodes[node].value;
+        self.text.get(span.start - self.base..span.end - self.base).unwrap_or_default()
+    }
+
+    /// The span of `value` in the scalar `node` that equals it, as written or parsed (trimmed or
+    /// not): the text itself where it is written as it reads, else the whole scalar.
+    fn scalar_span(&self, node: usize, value: &str) -> Range<usize> {
+        let Node { value: span, scalar, .. } = &self.nodes[node];
+        let Some(scalar) = scalar.as_ref().filter(|_| !value.is_empty() && self.written(node) != value) else {
+            return span.clone();
+        };
+        let Some(offset) = scalar.text.find(value) else { return span.clone() };
+        match self.map_offset(scalar, offset) {
+            (at, true) if self.text.get(at - self.base..at - self.base + value.len()) == Some(value) => {
+                at..at + value.len()
+            }
+            _ => span.clone(),
+        }
     }
 
     fn node(&self, path: &[Seg]) -> Option<usize> {
@@ -1344,6 +1381,39 @@ mod tests {
         assert_eq!(index.key(&[K("missing")]), None);
         assert_eq!(index.value(&[K("title"), K("deeper")]), None);
         assert_eq!(index.value(&[K("speakers"), I(2)]), None);
+    }
+
+    #[test]
+    fn located_values_are_their_text_inside_quotes_where_it_reads_as_written() {
+        use Seg::{Index as I, Key as K};
+        let text = "- date: \"2012-13\"\n  speakers: [\"a\", 'b', \"c\\u0041\", \"\"]\n  title: ' x '\n";
+        let index = Index::build(text, 0..text.len());
+        let at = |path: &[Seg], value| shown(text, index.locate(path, Some(value), 0));
+        assert_eq!(at(&[I(0), K("date")], "2012-13"), ("2012-13", (1, 10)));
+        assert_eq!(at(&[I(0), K("date")], "\"2012-13\""), ("\"2012-13\"", (1, 9)));
+        assert_eq!(at(&[I(0), K("speakers")], "a"), ("a", (2, 15)));
+        assert_eq!(at(&[I(0), K("speakers")], "b"), ("b", (2, 20)));
+        // Written otherwise than it reads, or empty: the whole scalar.
+        assert_eq!(at(&[I(0), K("speakers")], "cA"), ("\"c\\u0041\"", (2, 24)));
+        assert_eq!(at(&[I(0), K("speakers")], ""), ("\"\"", (2, 35)));
+        // Trimmed, as callers pass values.
+        assert_eq!(at(&[I(0), K("title")], "x"), ("x", (3, 12)));
+    }
+
+    #[test]
+    fn the_wrappers_index_each_document_afresh() {
+        use Seg::Key as K;
+        // The same text at the same place is indexed once; any other text or place anew.
+        let a = "---\ntitle: x\nspeakers: [a, b]\n---\n";
+        let b = "---\ntitle: x\nspeakers: [b, a]\n---\n";
+        for _ in 0..2 {
+            assert_eq!(locate(a, 4..a.len() - 4, &[K("speakers")], Some("b")), 27..28);
+            assert_eq!(locate(b, 4..b.len() - 4, &[K("speakers")], Some("b")), 24..25);
+            // The whole file is a document too (and a second, empty one after its `---`).
+            assert_eq!(locate(a, 0..a.len(), &[K("speakers")], Some("b")), 27..28);
+            assert_eq!(locate(a, 4..a.len() - 4, &[K("title")], Some("x")), 11..12);
+            assert_eq!(locate(&a[4..], 0..a.len() - 8, &[K("speakers")], Some("b")), 23..24);
+        }
     }
 
     #[test]
