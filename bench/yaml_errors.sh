@@ -10,6 +10,7 @@
 # Options:
 #   --debug       time target/debug/brief (built with `cargo build`) instead of the release build
 #   --no-build    do not build; use the binary as it is
+#   --brief PATH  time this binary (such as a build of another commit), without building
 #   --runs N      timed runs per size (default 3); the median is reported
 #   --work DIR    where the sites are made (default: a temporary folder, removed at the end)
 #
@@ -23,6 +24,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 project="$(cd "$here/.." && pwd)"
 
 profile=release
+brief=""
 build=1
 runs=3
 work=""
@@ -31,9 +33,10 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --debug) profile=debug; shift ;;
         --no-build) build=0; shift ;;
+        --brief) brief="$2"; build=0; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         --work) work="$2"; shift 2 ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
         [0-9]*) sizes+=("$1"); shift ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
@@ -47,7 +50,7 @@ if [ "$build" = 1 ]; then
         (cd "$project" && cargo build --bin brief)
     fi
 fi
-brief="$project/target/$profile/brief"
+[ -n "$brief" ] || brief="$project/target/$profile/brief"
 [ -x "$brief" ] || { echo "no $brief: build it or drop --no-build" >&2; exit 2; }
 
 if [ -z "$work" ]; then
@@ -106,4 +109,4 @@ for n in "${sizes[@]}"; do
     previous="$median"
     previous_n="$n"
 done
-echo "($profile build: $brief; $runs runs per size; $(nproc) cores)"
+echo "($brief; $runs runs per size; $(nproc) cores)"
