@@ -877,7 +877,8 @@ fn broken_link_in_timeline_body() {
         mistake: |s| {
             s.write(TIMELINE_YAML, format!("{TIMELINE}  body: See [x](/speakers/jane-do/).\n"));
         },
-        at: &["content/timeline.yaml:7:17"],
+        // The link itself, inside the YAML string, as in a Markdown file.
+        at: &["content/timeline.yaml:7:13"],
         says: &["broken link", "`/speakers/jane-do/`"],
         help: &["did you mean `/speakers/jane-doe/`?"],
         ..CONTENT_ERROR

@@ -21,29 +21,7 @@ use crate::yaml::{self, Seg};
 pub struct Located {
     file: SourceFile,
     range: Range<usize>,
-    index: OnceLock<Index>,
-}
-
-// Until the YAML module's event index lands: the same interface over the text search.
-struct Index {
-    text: Arc<str>,
-    range: Range<usize>,
-}
-
-impl Index {
-    fn build(text: &Arc<str>, range: Range<usize>) -> Index {
-        Index { text: Arc::clone(text), range }
-    }
-    fn locate(&self, path: &[Seg], value: Option<&str>, nth: usize) -> Range<usize> {
-        yaml::locate_nth(&self.text, self.range.clone(), path, value, nth)
-    }
-    fn scalar_offset(&self, _path: &[Seg], _offset: usize) -> Option<usize> {
-        None
-    }
-    fn key(&self, path: &[Seg]) -> Option<Range<usize>> {
-        let (Seg::Key(last), parent) = path.split_last()? else { return None };
-        Some(yaml::locate(&self.text, self.range.clone(), parent, Some(last)))
-    }
+    index: OnceLock<yaml::Index>,
 }
 
 impl Located {
@@ -57,8 +35,8 @@ impl Located {
         &self.file
     }
 
-    fn index(&self) -> &Index {
-        self.index.get_or_init(|| Index::build(&self.file.text, self.range.clone()))
+    fn index(&self) -> &yaml::Index {
+        self.index.get_or_init(|| yaml::Index::build(&self.file.text, self.range.clone()))
     }
 
     /// The span of `value` under `path` (or of the value at `path` when `value` is `None`).
