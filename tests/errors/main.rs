@@ -1,0 +1,250 @@
+//! One mistake at a time in an otherwise valid briefing: `brief build` must fail with the right
+//! exit code, point at the right `file:line:col`, say what is wrong and how to fix it, not panic,
+//! and leave the previous output exactly as it was.
+//!
+//! This file is the harness; each module is one area of mistakes.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod dates;
+mod fields;
+mod files;
+mod large;
+mod links;
+mod output;
+mod references;
+mod several;
+mod templates;
+mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use common::{Run, Site};
+
+// The files most cases break, written out here so that every expected line and column of the area
+// modules can be checked by eye against the text. `base()` puts them over the starter's own.
+
+const SITE_YAML: &str = "content/site.yaml";
+const SITE: &str = "\
+title: Example Expo Briefing
+description: What was announced at the Example Expo.
+base_url: https://example.org/
+language: en
+event:
+  name: Example Expo 2030
+  city: Example City
+  start: 2030-05-14
+  end: 2030-05-16
+";
+
+const OPENING_MD: &str = "content/announcements/opening.md";
+const OPENING: &str = "\
+---
+title: The Example Expo opens
+date: 2030-05-14
+summary: The organisers opened the expo.
+speakers: [jane-doe]
+topics: [trade]
+---
+
+The organisers opened the expo.
+
+## What happens next
+";
+
+const ABOUT_MD: &str = "content/pages/about.md";
+/// Cases that add a link append it as line 6.
+const ABOUT: &str = "\
+---
+title: About this briefing
+---
+
+This briefing was made with brief.
+";
+
+const TIMELINE_YAML: &str = "content/timeline.yaml";
+const TIMELINE: &str = "\
+- date: \"2028\"
+  title: The expo is first proposed
+- date: \"2030-05-14\"
+  title: The expo opens
+  announcement: opening
+  speakers: [jane-doe]
+";
+
+const PAGE_HTML: &str = "templates/page.html";
+const PAGE: &str = "\
+{% extends \"base.html\" %}
+{% block main %}
+<h1>{{ page.title }}</h1>
+{{ page.content | safe }}
+{% endblock %}
+";
+
+/// The starter with the files above in place of its own.
+fn base() -> Site {
+    let site = Site::starter();
+    site.write(SITE_YAML, SITE)
+        .write(OPENING_MD, OPENING)
+        .write(ABOUT_MD, ABOUT)
+        .write(TIMELINE_YAML, TIMELINE)
+        .write(PAGE_HTML, PAGE);
+    site
+}
+
+/// One bad input and what brief must say about it.
+struct Case {
+    /// Introduces the mistake into a site that has just been built.
+    mistake: fn(&Site),
+    /// `--out` for the build, when not the default.
+    out: Option<fn(&Site) -> PathBuf>,
+    /// The exit code: 1 for mistakes in the content or templates, 2 for refused commands.
+    code: i32,
+    /// Every location reported, in the order printed: `file:line:col`, or `file` alone.
+    at: &'static [&'static str],
+    /// Words of the message.
+    says: &'static [&'static str],
+    /// Words that must be on a `help:` line.
+    help: &'static [&'static str],
+    /// Whether `brief check` must report the same.
+    check: bool,
+    /// How long the build may take before it counts as hung and is killed: a guard against
+    /// hangs, generous enough for a debug build on a busy machine, not a measure of speed.
+    limit: Duration,
+}
+
+/// The defaults of a case: a mistake in the content or templates (exit 1).
+const CONTENT_ERROR: Case = Case {
+    mistake: |_| {},
+    out: None,
+    code: 1,
+    at: &[],
+    says: &[],
+    help: &[],
+    check: false,
+    limit: Duration::from_secs(60),
+};
+
+/// Runs `brief <args> --root ROOT`, killing it and failing the test if it has not finished
+/// within `limit`.
+fn run_within(site: &Site, args: &[&str], limit: Duration) -> Run {
+    let logs = tempfile::tempdir().unwrap();
+    let (out, err) = (logs.path().join("stdout"), logs.path().join("stderr"));
+    let mut child = common::brief()
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("brief {args:?} did not finish within {limit:?}: it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let read = |p: &PathBuf| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+    Run { code: status.code().unwrap_or(-1), stdout: read(&out), stderr: read(&err) }
+}
+
+/// Neither a panic nor a stack overflow (which kills the process with a signal).
+fn no_crash(run: &Run) {
+    let err = &run.stderr;
+    assert!(
+        !err.contains("panicked") && !err.contains("overflowed its stack") && run.code != 101,
+        "brief crashed:\n{err}"
+    );
+    assert!(run.code >= 0, "brief was killed by a signal:\n{err}");
+}
+
+impl Case {
+    /// Builds once, breaks the site, builds again and checks everything; returns the site and the
+    /// failed run for checks particular to a case.
+    fn run(self) -> (Site, Run) {
+        let site = base();
+        site.build().ok();
+        let before = site.output();
+        assert!(before.contains_key("index.html"), "the first build wrote no index.html");
+
+        (self.mistake)(&site);
+        let run = match self.out {
+            Some(out) => run_within(&site, &["build", "--out", out(&site).to_str().unwrap()], self.limit),
+            None => run_within(&site, &["build"], self.limit),
+        };
+        self.expect(&run, "build");
+        same_output(&before, &site.output());
+        let leftovers: Vec<String> = std::fs::read_dir(site.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public.") && n != ".public.brief-output")
+            .collect();
+        assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+
+        if self.check {
+            let check = run_within(&site, &["check"], self.limit);
+            self.expect(&check, "check");
+            same_output(&before, &site.output());
+        }
+        (site, run)
+    }
+
+    fn expect(&self, run: &Run, command: &str) {
+        let err = &run.stderr;
+        assert!(!err.contains("panicked") && run.code != 101, "brief {command} panicked:\n{err}");
+        no_crash(run);
+        assert_eq!(run.code, self.code, "exit code of brief {command}:\n{err}");
+        assert_eq!(locations(err), self.at, "locations reported by brief {command}:\n{err}");
+        for words in self.says {
+            assert!(err.contains(words), "brief {command} does not say {words:?}:\n{err}");
+        }
+        let help: Vec<&str> = err.lines().filter(|l| l.trim_start().starts_with("= help: ")).collect();
+        for words in self.help {
+            assert!(help.iter().any(|l| l.contains(words)), "no help line of brief {command} says {words:?}:\n{err}");
+        }
+        if self.code == 1 {
+            assert!(!help.is_empty(), "brief {command} gives no help:\n{err}");
+            let n = self.at.len();
+            let total = format!("the site has {n} problem{}; nothing was written", if n == 1 { "" } else { "s" });
+            assert!(err.contains(&total), "brief {command} does not say {total:?}:\n{err}");
+        }
+    }
+}
+
+/// The `file:line:col` (or `file`) of every diagnostic in `stderr`, in order.
+fn locations(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            l.strip_prefix("┌─ ").or_else(|| l.strip_prefix("--> "))
+        })
+        .map(str::trim_end)
+        .collect()
+}
+
+fn same_output(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) {
+    let changed: Vec<&String> = before.keys().chain(after.keys()).filter(|k| before.get(*k) != after.get(*k)).collect();
+    assert!(changed.is_empty(), "the previous output changed: {changed:?}");
+}
+
+/// The folder as brief prints it (with links followed).
+fn shown(path: PathBuf) -> String {
+    std::fs::canonicalize(path).unwrap().display().to_string()
+}
+
+#[test]
+fn the_texts_above_build() {
+    let site = base();
+    site.build().ok();
+    site.run(&["check"]).ok();
+}
