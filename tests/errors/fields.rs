@@ -1,7 +1,7 @@
 //! Fields and front matter: unknown and missing fields, and front matter that is missing, never
 //! closed, empty or not a mapping.
 
-use crate::{Case, ABOUT_MD, CONTENT_ERROR, OPENING_MD, SITE_YAML, TIMELINE_YAML};
+use crate::{Case, Root, ABOUT_MD, CONTENT_ERROR, OPENING_MD, SITE_YAML, TIMELINE_YAML};
 
 #[test]
 fn missing_required_field() {
@@ -18,6 +18,7 @@ fn missing_required_field() {
     .run();
 }
 
+/// Run from the folder above the site with `brief build --root site`: locations stay relative to the root.
 #[test]
 fn unknown_field() {
     Case {
@@ -30,6 +31,7 @@ fn unknown_field() {
             "did you mean `title`?",
             "known fields: title, date, summary, speakers, topics, source, figures, draft",
         ],
+        root: Root::Relative,
         check: true,
         ..CONTENT_ERROR
     }

@@ -2,7 +2,8 @@
 //! files, file names that are not slugs, missing and unexpected files and folders.
 
 use crate::{
-    base, Case, CONTENT_ERROR, OPENING, OPENING_MD, PAGE, PAGE_HTML, SITE, SITE_YAML, TIMELINE, TIMELINE_YAML,
+    base, build, Case, Root, CONTENT_ERROR, OPENING, OPENING_MD, PAGE, PAGE_HTML, SITE, SITE_YAML, TIMELINE,
+    TIMELINE_YAML,
 };
 
 #[test]
@@ -55,7 +56,7 @@ fn crlf_line_endings_build() {
     site.write(OPENING_MD, OPENING.replace('\n', "\r\n"))
         .write(TIMELINE_YAML, TIMELINE.replace('\n', "\r\n"))
         .write(SITE_YAML, SITE.replace('\n', "\r\n"));
-    site.build().ok();
+    build(&site).ok();
     let page = site.read("public/announcements/opening/index.html");
     assert!(page.contains("<h1>The Example Expo opens</h1>"), "{page}");
     assert!(page.contains("id=\"what-happens-next\""), "{page}");
@@ -67,7 +68,7 @@ fn byte_order_marks_build() {
     site.write(OPENING_MD, format!("\u{feff}{OPENING}"))
         .write(SITE_YAML, format!("\u{feff}{SITE}"))
         .write(PAGE_HTML, format!("\u{feff}{PAGE}"));
-    site.build().ok();
+    build(&site).ok();
     let page = site.read("public/announcements/opening/index.html");
     assert!(page.contains("<h1>The Example Expo opens</h1>"), "{page}");
     let about = site.read("public/about/index.html");
@@ -155,6 +156,8 @@ fn missing_site_yaml() {
     .run();
 }
 
+/// Run from the folder above the site with `brief build --root site`: the location is relative to the
+/// root, not to the folder brief runs from.
 #[test]
 fn missing_content_folder() {
     Case {
@@ -164,6 +167,7 @@ fn missing_content_folder() {
         at: &["content/"],
         says: &["there is no content/ directory"],
         help: &["--root DIR"],
+        root: Root::Relative,
         ..CONTENT_ERROR
     }
     .run();

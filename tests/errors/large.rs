@@ -1,6 +1,6 @@
 //! Large and deep inputs that must build (no error to report): no crash, no overflow, no hang.
 
-use crate::{base, no_crash, run_within, ABOUT, ABOUT_MD};
+use crate::{base, no_crash, run_within, Root, ABOUT, ABOUT_MD};
 
 /// 50 MB of Markdown in one page builds; the file and the output are gone when the test ends.
 #[test]
@@ -21,7 +21,7 @@ fn very_large_page_builds() {
         w.flush().unwrap();
     }
     assert!(std::fs::metadata(site.root().join(ABOUT_MD)).unwrap().len() >= 50_000_000);
-    let run = run_within(&site, &["build"]);
+    let run = run_within(&site, Root::Here, &["build"]);
     no_crash(&run);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = site.public().join("about/index.html");
@@ -36,7 +36,7 @@ fn very_large_page_builds() {
 fn deeply_nested_blockquotes_build() {
     let site = base();
     site.write(ABOUT_MD, format!("{ABOUT}\n{} deep\n", ">".repeat(10_000)));
-    let run = run_within(&site, &["build"]);
+    let run = run_within(&site, Root::Here, &["build"]);
     no_crash(&run);
     assert!(!run.stderr.contains("overflow"), "{}", run.stderr);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -50,7 +50,7 @@ fn deeply_nested_list_builds() {
     let site = base();
     let list: String = (0..3_000).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect();
     site.write(ABOUT_MD, format!("{ABOUT}\n{list}"));
-    let run = run_within(&site, &["build"]);
+    let run = run_within(&site, Root::Here, &["build"]);
     no_crash(&run);
     assert!(!run.stderr.contains("overflow"), "{}", run.stderr);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -2,7 +2,8 @@
 //! exit code, point at the right `file:line:col`, say what is wrong and how to fix it, not panic,
 //! and leave the previous output exactly as it was.
 //!
-//! This file is the harness; each module is one area of mistakes.
+//! This file is the harness; each module is one area of mistakes. brief is run the way a user
+//! types it: from inside the site folder, with no `--root`.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -19,7 +20,7 @@ mod templates;
 mod yaml;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{Run, Site};
@@ -95,12 +96,32 @@ fn base() -> Site {
     site
 }
 
+/// How long one run of brief may take before it counts as hung and is killed. This is a hang
+/// guard, not a measure of speed: it is set for a debug build on a busy 2-core machine, so that
+/// it only catches a run that would never end (a loop, a parser gone quadratic on a huge input),
+/// and no test asserts anything else about time.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
+/// How brief is told where the site is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Root {
+    /// As a user types it: from inside the site folder, with no `--root`.
+    Here,
+    /// From the folder above the site, with `--root site`.
+    Relative,
+    /// With `--root` and the site's absolute path, from the test's own folder (the `--out`
+    /// cases, which test `--out` itself and are left as they were).
+    Absolute,
+}
+
 /// One bad input and what brief must say about it.
 struct Case {
     /// Introduces the mistake into a site that has just been built.
     mistake: fn(&Site),
     /// `--out` for the build, when not the default.
     out: Option<fn(&Site) -> PathBuf>,
+    /// How brief is told where the site is.
+    root: Root,
     /// The exit code: 1 for mistakes in the content or templates, 2 for refused commands.
     code: i32,
     /// Every location reported, in the order printed: `file:line:col`, or `file` alone.
@@ -114,23 +135,40 @@ struct Case {
 }
 
 /// The defaults of a case: a mistake in the content or templates (exit 1).
-const CONTENT_ERROR: Case = Case { mistake: |_| {}, out: None, code: 1, at: &[], says: &[], help: &[], check: false };
+const CONTENT_ERROR: Case =
+    Case { mistake: |_| {}, out: None, root: Root::Here, code: 1, at: &[], says: &[], help: &[], check: false };
 
-/// How long one run of brief may take before it counts as hung and is killed. This is a hang
-/// guard, not a measure of speed: it is set for a debug build on a busy 2-core machine, so that
-/// it only catches a run that would never end (a loop, a parser gone quadratic on a huge input),
-/// and no test asserts anything else about time.
-const HANG_GUARD: Duration = Duration::from_secs(120);
+/// The command line of `brief <args>` for `root`, and the folder it is run from (`None`: the
+/// test's own).
+fn command_line(site: &Site, root: Root, args: &[&str]) -> (Vec<String>, Option<PathBuf>) {
+    let mut line: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let site_root = site.root();
+    match root {
+        Root::Here => (line, Some(site_root)),
+        Root::Relative => {
+            let name = site_root.file_name().unwrap().to_str().unwrap().to_string();
+            line.extend(["--root".to_string(), name]);
+            (line, Some(site_root.parent().unwrap().to_path_buf()))
+        }
+        Root::Absolute => {
+            line.extend(["--root".to_string(), site_root.to_str().unwrap().to_string()]);
+            (line, None)
+        }
+    }
+}
 
-/// Runs `brief <args> --root ROOT`, killing it and failing the test if it has not finished
-/// within [`HANG_GUARD`].
-fn run_within(site: &Site, args: &[&str]) -> Run {
+/// Runs `brief <args>` on the site, told where it is as `root` says, killing it and failing the
+/// test if it has not finished within [`HANG_GUARD`].
+fn run_within(site: &Site, root: Root, args: &[&str]) -> Run {
     let logs = tempfile::tempdir().unwrap();
     let (out, err) = (logs.path().join("stdout"), logs.path().join("stderr"));
-    let mut child = common::brief()
-        .args(args)
-        .arg("--root")
-        .arg(site.root())
+    let (line, folder) = command_line(site, root, args);
+    let mut command = common::brief();
+    command.args(&line);
+    if let Some(folder) = folder {
+        command.current_dir(folder);
+    }
+    let mut child = command
         .stdout(std::fs::File::create(&out).unwrap())
         .stderr(std::fs::File::create(&err).unwrap())
         .spawn()
@@ -143,12 +181,17 @@ fn run_within(site: &Site, args: &[&str]) -> Run {
         if started.elapsed() > HANG_GUARD {
             child.kill().ok();
             child.wait().ok();
-            panic!("brief {args:?} did not finish within {HANG_GUARD:?}: it hangs");
+            panic!("brief {line:?} did not finish within {HANG_GUARD:?}: it hangs");
         }
         std::thread::sleep(Duration::from_millis(10));
     };
     let read = |p: &PathBuf| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
     Run { code: status.code().unwrap_or(-1), stdout: read(&out), stderr: read(&err) }
+}
+
+/// `brief build`, from inside the site folder.
+fn build(site: &Site) -> Run {
+    run_within(site, Root::Here, &["build"])
 }
 
 /// Neither a panic nor a stack overflow (which kills the process with a signal).
@@ -166,15 +209,17 @@ impl Case {
     /// failed run for checks particular to a case.
     fn run(self) -> (Site, Run) {
         let site = base();
-        site.build().ok();
+        run_within(&site, self.root, &["build"]).ok();
         let before = site.output();
         assert!(before.contains_key("index.html"), "the first build wrote no index.html");
 
         (self.mistake)(&site);
-        let run = match self.out {
-            Some(out) => run_within(&site, &["build", "--out", out(&site).to_str().unwrap()]),
-            None => run_within(&site, &["build"]),
+        let out = self.out.map(|out| out(&site).to_str().unwrap().to_string());
+        let args: Vec<&str> = match &out {
+            Some(out) => vec!["build", "--out", out],
+            None => vec!["build"],
         };
+        let run = run_within(&site, self.root, &args);
         self.expect(&run, "build");
         same_output(&before, &site.output());
         let leftovers: Vec<String> = std::fs::read_dir(site.root())
@@ -185,7 +230,7 @@ impl Case {
         assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
 
         if self.check {
-            let check = run_within(&site, &["check"]);
+            let check = run_within(&site, self.root, &["check"]);
             self.expect(&check, "check");
             same_output(&before, &site.output());
         }
@@ -232,13 +277,13 @@ fn same_output(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<
 }
 
 /// The folder as brief prints it (with links followed).
-fn shown(path: PathBuf) -> String {
+fn shown(path: &Path) -> String {
     std::fs::canonicalize(path).unwrap().display().to_string()
 }
 
 #[test]
 fn the_texts_above_build() {
     let site = base();
-    site.build().ok();
-    site.run(&["check"]).ok();
+    build(&site).ok();
+    run_within(&site, Root::Here, &["check"]).ok();
 }

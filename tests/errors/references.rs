@@ -2,7 +2,8 @@
 //! flood of 20,000), chart series that disagree, a page slug that is taken.
 
 use crate::{
-    base, locations, no_crash, run_within, same_output, Case, ABOUT, CONTENT_ERROR, OPENING_MD, TIMELINE, TIMELINE_YAML,
+    base, build, locations, no_crash, run_within, same_output, Case, Root, ABOUT, CONTENT_ERROR, OPENING_MD, TIMELINE,
+    TIMELINE_YAML,
 };
 
 #[test]
@@ -98,11 +99,11 @@ fn speaker_listed_thousands_of_times() {
 #[test]
 fn thousands_of_unknown_speakers_show_fifty_and_count_the_rest() {
     let site = base();
-    site.build().ok();
+    build(&site).ok();
     let before = site.output();
     let list: Vec<String> = (0..20_000).map(|i| format!("nobody-{i:05}")).collect();
     site.edit(OPENING_MD, "[jane-doe]", &format!("[{}]", list.join(", ")));
-    let run = run_within(&site, &["build"]);
+    let run = run_within(&site, Root::Here, &["build"]);
     no_crash(&run);
     let err = &run.stderr;
     assert_eq!(run.code, 1, "{err}");
