@@ -1,6 +1,7 @@
 //! One mistake at a time in an otherwise valid briefing: `brief build` must fail with the right
 //! exit code, point at the right `file:line:col`, say what is wrong and how to fix it, not panic,
-//! and leave the previous output exactly as it was.
+//! and leave the previous output exactly as it was. The whole of what it prints is snapshotted
+//! (`snapshots/AREA__TEST.snap`), so that a change of wording or layout shows in review.
 //!
 //! This file is the harness; each module is one area of mistakes. brief is run the way a user
 //! types it: from inside the site folder, with no `--root`.
@@ -205,8 +206,8 @@ fn no_crash(run: &Run) {
 }
 
 impl Case {
-    /// Builds once, breaks the site, builds again and checks everything; returns the site and the
-    /// failed run for checks particular to a case.
+    /// Builds once, breaks the site, builds again, checks everything and snapshots what the
+    /// failed build printed; returns the site and the failed run for checks particular to a case.
     fn run(self) -> (Site, Run) {
         let site = base();
         run_within(&site, self.root, &["build"]).ok();
@@ -228,6 +229,7 @@ impl Case {
             .filter(|n| n.starts_with(".public.") && n != ".public.brief-output")
             .collect();
         assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+        snapshot(&site, self.root, &args, &run);
 
         if self.check {
             let check = run_within(&site, self.root, &["check"]);
@@ -274,6 +276,46 @@ fn locations(stderr: &str) -> Vec<&str> {
 fn same_output(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) {
     let changed: Vec<&String> = before.keys().chain(after.keys()).filter(|k| before.get(*k) != after.get(*k)).collect();
     assert!(changed.is_empty(), "the previous output changed: {changed:?}");
+}
+
+/// `text` with the site's temporary folder written `[SITE]` (and the folder holding it `[TMP]`),
+/// as given and with links followed, so that a snapshot does not depend on where it ran.
+fn redact(site: &Site, text: &str) -> String {
+    let root = site.root();
+    let tmp = root.parent().unwrap().to_path_buf();
+    let mut text = text.to_string();
+    // The root before the folder that holds it.
+    for (path, name) in [(&root, "[SITE]"), (&tmp, "[TMP]")] {
+        let mut forms = [std::fs::canonicalize(path).unwrap().display().to_string(), path.display().to_string()];
+        forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+        for form in forms {
+            text = text.replace(&form, name);
+        }
+    }
+    text
+}
+
+/// The name of the running test, `AREA__TEST` (libtest runs each test on a thread named after it,
+/// `area::test`).
+fn test_name() -> String {
+    let thread = std::thread::current();
+    let name = thread.name().filter(|n| *n != "main").expect("run by libtest, on a thread named after the test");
+    name.replace("::", "__")
+}
+
+/// Snapshots the whole stderr of `brief <args>` (which printed `run`), with temporary paths
+/// redacted, as `snapshots/AREA__TEST.snap`. A failed run prints no timings, so nothing else needs
+/// masking. Cases call it only once their own assertions have passed, so that a wrong report is
+/// never recorded as the expected one.
+fn snapshot(site: &Site, root: Root, args: &[&str], run: &Run) {
+    let (line, folder) = command_line(site, root, args);
+    let folder = folder.map_or(String::new(), |f| format!("cd {} && ", f.display()));
+    let description = redact(site, &format!("{folder}brief {}  # exit {}", line.join(" "), run.code));
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(description);
+    settings.bind(|| insta::assert_snapshot!(test_name(), redact(site, &run.stderr)));
 }
 
 /// The folder as brief prints it (with links followed).

@@ -2,8 +2,8 @@
 //! flood of 20,000), chart series that disagree, a page slug that is taken.
 
 use crate::{
-    base, build, locations, no_crash, run_within, same_output, Case, Root, ABOUT, CONTENT_ERROR, OPENING_MD, TIMELINE,
-    TIMELINE_YAML,
+    base, build, locations, no_crash, run_within, same_output, snapshot, Case, Root, ABOUT, CONTENT_ERROR, OPENING_MD,
+    TIMELINE, TIMELINE_YAML,
 };
 
 #[test]
@@ -94,8 +94,8 @@ fn speaker_listed_thousands_of_times() {
     .run();
 }
 
-/// Twenty thousand different unknown speakers: the first 50 in full, the rest counted, at once.
-/// Only the hang guard limits its time.
+/// Twenty thousand different unknown speakers: the first 50 in full, the rest counted, at once (the
+/// whole output is snapshotted: it is bounded). Only the hang guard limits its time.
 #[test]
 fn thousands_of_unknown_speakers_show_fifty_and_count_the_rest() {
     let site = base();
@@ -116,6 +116,7 @@ fn thousands_of_unknown_speakers_show_fifty_and_count_the_rest() {
     assert!(err.contains("note: 19950 more problems, not shown in full:") && err.contains(&rest), "{err}");
     assert!(err.contains("the site has 20000 problems; nothing was written"), "{err}");
     same_output(&before, &site.output());
+    snapshot(&site, Root::Here, &["build"], &run);
 }
 
 #[test]
