@@ -1,0 +1,188 @@
+//! Files and layout: encodings (UTF-8, line endings, byte-order marks), symbolic links, unreadable
+//! files, file names that are not slugs, missing and unexpected files and folders.
+
+use crate::{
+    base, build, Case, Root, CONTENT_ERROR, OPENING, OPENING_MD, PAGE, PAGE_HTML, SITE, SITE_YAML, TIMELINE,
+    TIMELINE_YAML,
+};
+
+#[test]
+fn file_that_is_not_utf8() {
+    Case {
+        mistake: |s| {
+            let (head, tail) = OPENING.split_once("opens").unwrap();
+            s.write(OPENING_MD, [head.as_bytes(), b"\xff", tail.as_bytes()].concat());
+        },
+        at: &["content/announcements/opening.md:2:25"],
+        says: &["this file is not valid UTF-8 text"],
+        help: &["UTF-8 encoding"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn crlf_file_with_a_mistake_is_located_right() {
+    Case {
+        mistake: |s| {
+            s.write(OPENING_MD, OPENING.replace("[jane-doe]", "[jane-do]").replace('\n', "\r\n"));
+        },
+        at: &["content/announcements/opening.md:5:12"],
+        says: &["unknown speaker `jane-do`"],
+        help: &["did you mean `jane-doe`?"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn byte_order_mark_does_not_shift_columns() {
+    Case {
+        mistake: |s| {
+            s.write(SITE_YAML, format!("\u{feff}{}", SITE.replace("title:", "titel:")));
+        },
+        at: &["content/site.yaml:1:1"],
+        says: &["unknown field `titel`"],
+        help: &["did you mean `title`?"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn crlf_line_endings_build() {
+    let site = base();
+    site.write(OPENING_MD, OPENING.replace('\n', "\r\n"))
+        .write(TIMELINE_YAML, TIMELINE.replace('\n', "\r\n"))
+        .write(SITE_YAML, SITE.replace('\n', "\r\n"));
+    build(&site).ok();
+    let page = site.read("public/announcements/opening/index.html");
+    assert!(page.contains("<h1>The Example Expo opens</h1>"), "{page}");
+    assert!(page.contains("id=\"what-happens-next\""), "{page}");
+}
+
+#[test]
+fn byte_order_marks_build() {
+    let site = base();
+    site.write(OPENING_MD, format!("\u{feff}{OPENING}"))
+        .write(SITE_YAML, format!("\u{feff}{SITE}"))
+        .write(PAGE_HTML, format!("\u{feff}{PAGE}"));
+    build(&site).ok();
+    let page = site.read("public/announcements/opening/index.html");
+    assert!(page.contains("<h1>The Example Expo opens</h1>"), "{page}");
+    let about = site.read("public/about/index.html");
+    assert!(about.contains("<h1>About this briefing</h1>") && !about.contains('\u{feff}'), "{about}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_link_loop_under_content() {
+    Case {
+        mistake: |s| {
+            std::os::unix::fs::symlink("..", s.root().join("content/announcements/loop")).unwrap();
+        },
+        at: &["content/announcements/loop"],
+        says: &["this symbolic link points back at a folder that contains it"],
+        help: &["remove the link"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+/// Running as root, permissions cannot make a file unreadable; a link to nothing can.
+#[cfg(unix)]
+#[test]
+fn unreadable_file() {
+    Case {
+        mistake: |s| {
+            std::os::unix::fs::symlink("/nonexistent", s.root().join("content/speakers/ghost.md")).unwrap();
+        },
+        at: &["content/speakers/ghost.md"],
+        says: &["cannot read this file: it is a symbolic link to /nonexistent, which does not exist"],
+        help: &["remove the link, or point it at a file that exists"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn file_name_that_is_not_a_slug() {
+    Case {
+        mistake: |s| {
+            let text = s.read("content/speakers/jane-doe.md");
+            s.remove("content/speakers/jane-doe.md").write("content/speakers/Jane Doe.md", text);
+        },
+        at: &["content/speakers/Jane Doe.md"],
+        says: &["the file name `Jane Doe.md` cannot be used as a slug"],
+        help: &["for example `jane-doe`"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn file_name_in_a_non_latin_script() {
+    Case {
+        mistake: |s| {
+            let text = s.read("content/speakers/jane-doe.md");
+            s.remove("content/speakers/jane-doe.md").write("content/speakers/苏波.md", text);
+        },
+        at: &["content/speakers/苏波.md"],
+        says: &["the file name `苏波.md` cannot be used as a slug"],
+        help: &[
+            "only lowercase a-z, digits and single hyphens",
+            "names in any script go in the fields inside the file",
+        ],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn missing_site_yaml() {
+    Case {
+        mistake: |s| {
+            s.remove(SITE_YAML);
+        },
+        at: &["content/site.yaml"],
+        says: &["the site settings file content/site.yaml is missing"],
+        help: &["`base_url`"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+/// Run from the folder above the site with `brief build --root site`: the location is relative to the
+/// root, not to the folder brief runs from.
+#[test]
+fn missing_content_folder() {
+    Case {
+        mistake: |s| {
+            s.remove("content");
+        },
+        at: &["content/"],
+        says: &["there is no content/ directory"],
+        help: &["--root DIR"],
+        root: Root::Relative,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn unexpected_file_in_content() {
+    Case {
+        mistake: |s| {
+            s.write("content/notes.txt", "remember the milk\n");
+        },
+        at: &["content/notes.txt"],
+        says: &["brief does not know what this file is"],
+        help: &["images and other files go in static/"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
