@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::content::{self, Settings};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::Site;
 use crate::output::{self, Contents, OutputFile};
 use crate::outputs;
@@ -176,6 +176,7 @@ pub fn static_collisions(site: &Site, written: impl Fn(&str) -> bool) -> Diagnos
     for s in site.statics.iter().filter(|s| written(&s.path) && !outputs::is_output_path(&s.path)) {
         errors.push(
             Diagnostic::file(
+                Kind::Static,
                 format!("static/{}", s.path),
                 format!("static/{} would overwrite the page brief writes at /{}", s.path, s.path),
             )

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::build;
 use crate::content::{Inputs, Settings};
 use crate::deps::{self, PageReads};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::Site;
 use crate::output::{Contents, OutputFile};
 use crate::outputs;
@@ -237,7 +237,7 @@ impl DevSite {
     fn try_rebuild(&mut self, started: Instant, early: &mut dyn FnMut(&Change, Files)) -> Result<Change, Diagnostics> {
         if self.templates.is_none() {
             return Err(self.error.clone().unwrap_or_else(|| {
-                Diagnostics(vec![Diagnostic::file("templates/", "the templates could not be loaded")])
+                Diagnostics(vec![Diagnostic::file(Kind::Template, "templates/", "the templates could not be loaded")])
             }));
         }
         let mut clock = Clock::new();

@@ -13,9 +13,74 @@ use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::Buffer};
 
+/// What kind of problem a diagnostic is. Past [`SHOWN_IN_FULL`] problems, the rest are counted
+/// by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A file that cannot be read or is not UTF-8 text, a folder or a required file missing, a
+    /// file brief does not know, a symbolic link that leads nowhere or outside the site.
+    File,
+    /// YAML or front matter that does not parse.
+    Syntax,
+    /// A field unknown, missing, or of the wrong type.
+    Field,
+    /// A date that does not exist, or is not written as brief reads dates.
+    Date,
+    /// A setting of `site.yaml` or of the command line that is not valid (a base URL).
+    Setting,
+    /// A name that cannot be a slug, or a slug that one of brief's own pages uses.
+    Slug,
+    /// A slug that names nothing of its kind (`speaker`, `topic`, `announcement`).
+    Unknown(&'static str),
+    /// A slug listed twice in one list (`speaker`, `topic`).
+    Repeated(&'static str),
+    /// Points of one chart series that disagree (units, labels).
+    Series,
+    /// Raw HTML, or a link, that could run code.
+    Unsafe,
+    /// A link or an image to nothing, or an anchor that is not on its page.
+    BrokenLink,
+    /// A link written by hand in a template that breaks under a subpath.
+    TemplateLink,
+    /// A template that does not compile or does not render.
+    Template,
+    /// A file of `static/` that would replace a page, or a stylesheet that does not parse.
+    Static,
+    /// What publishing requires: a title, a description, a text alternative.
+    Publishing,
+    /// An external link that does not answer (`--check-external`).
+    External,
+}
+
+impl Kind {
+    /// The kind in a few words, for the count of problems not shown in full.
+    pub fn describe(self) -> String {
+        match self {
+            Kind::File => "problem with a file".into(),
+            Kind::Syntax => "syntax error".into(),
+            Kind::Field => "wrong field".into(),
+            Kind::Date => "invalid date".into(),
+            Kind::Setting => "invalid setting".into(),
+            Kind::Slug => "unusable slug".into(),
+            Kind::Unknown(what) => format!("unknown {what}"),
+            Kind::Repeated(what) => format!("repeated {what}"),
+            Kind::Series => "inconsistent chart series".into(),
+            Kind::Unsafe => "raw HTML or link that could run code".into(),
+            Kind::BrokenLink => "broken link".into(),
+            Kind::TemplateLink => "link written by hand in a template".into(),
+            Kind::Template => "template error".into(),
+            Kind::Static => "problem with a static file".into(),
+            Kind::Publishing => "page not ready to publish".into(),
+            Kind::External => "external link that fails".into(),
+        }
+    }
+}
+
 /// One problem in the site's input: where it is, what is wrong and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// What kind of problem it is.
+    pub kind: Kind,
     /// The file, relative to the site root where possible.
     pub file: PathBuf,
     /// The whole text of `file`, when it could be read; needed to show the offending line.
@@ -31,9 +96,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A problem with a whole file, with no position inside it.
-    pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    /// A problem of `kind` with a whole file, with no position inside it.
+    pub fn file(kind: Kind, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
+            kind,
             file: file.into(),
             source: None,
             span: None,
@@ -43,12 +109,19 @@ impl Diagnostic {
         }
     }
 
-    /// A problem at `span` in `source`, the text of `file`.
-    pub fn at(file: impl Into<PathBuf>, source: &Arc<str>, span: Range<usize>, message: impl Into<String>) -> Self {
+    /// A problem of `kind` at `span` in `source`, the text of `file`.
+    pub fn at(
+        kind: Kind,
+        file: impl Into<PathBuf>,
+        source: &Arc<str>,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         let len = source.len();
         let start = clamp_to_char(source, span.start.min(len));
         let end = clamp_to_char(source, span.end.clamp(start, len));
         Diagnostic {
+            kind,
             file: file.into(),
             source: Some(Arc::clone(source)),
             span: Some(start..end),
@@ -95,10 +168,18 @@ impl Diagnostic {
             let start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
             let end = source[start..].find('\n').map_or(source.len(), |i| start + i);
             if source[start..end].chars().count() > LONG_LINE {
-                let before: String = source[start..span.start].chars().rev().take(40).collect();
-                let after: String = source[span.start..end].chars().take(40).collect();
-                let before: String = before.chars().rev().collect();
-                excerpt = Some(format!("…{before}{after}…"));
+                let before: Vec<char> = source[start..span.start].chars().rev().take(41).collect();
+                let after: Vec<char> = source[span.start..end].chars().take(41).collect();
+                // "…" only where the line goes on.
+                let cut_before = before.len() > 40;
+                let cut_after = after.len() > 40;
+                let before: String = before.iter().take(40).rev().collect();
+                let after: String = after.iter().take(40).collect();
+                excerpt = Some(format!(
+                    "{}{before}{after}{}",
+                    if cut_before { "…" } else { "" },
+                    if cut_after { "…" } else { "" }
+                ));
             }
         }
         if let (Some(source), Some(span), None) = (&self.source, &self.span, &excerpt) {
@@ -192,28 +273,28 @@ impl Diagnostics {
     /// full and the size of the rest, not thousands of carets.
     pub fn render(&self, color: bool) -> String {
         let shown = self.0.len().min(SHOWN_IN_FULL);
-        let mut out = self.0[..shown].iter().map(|d| d.render(color)).collect::<Vec<_>>().join("\n");
+        // Each problem ends with one blank line, whatever its layout.
+        let mut out: String = self.0[..shown].iter().map(|d| format!("{}\n\n", d.render(color).trim_end())).collect();
         let rest = &self.0[shown..];
         if rest.is_empty() {
             return out;
         }
         // Kinds in the order they first appear, with how many there are and the first of each.
-        let mut kinds: Vec<(String, usize, &Diagnostic)> = Vec::new();
-        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut kinds: Vec<(Kind, usize, &Diagnostic)> = Vec::new();
+        let mut index: std::collections::HashMap<Kind, usize> = std::collections::HashMap::new();
         for d in rest {
-            let kind = kind_of(&d.message);
-            match index.get(&kind) {
+            match index.get(&d.kind) {
                 Some(&i) => kinds[i].1 += 1,
                 None => {
-                    index.insert(kind.clone(), kinds.len());
-                    kinds.push((kind, 1, d));
+                    index.insert(d.kind, kinds.len());
+                    kinds.push((d.kind, 1, d));
                 }
             }
         }
         let plural = |n: usize| if n == 1 { "" } else { "s" };
         out.push_str(&format!("note: {} more problem{}, not shown in full:\n", rest.len(), plural(rest.len())));
         for (kind, n, first) in kinds.iter().take(MAX_KINDS) {
-            out.push_str(&format!("  {n:>6} × {kind} (first at {})\n", first.location()));
+            out.push_str(&format!("  {n:>6} × {} (first at {})\n", kind.describe(), first.location()));
         }
         if kinds.len() > MAX_KINDS {
             let others: usize = kinds[MAX_KINDS..].iter().map(|k| k.1).sum();
@@ -229,19 +310,6 @@ impl Diagnostics {
 pub const SHOWN_IN_FULL: usize = 50;
 /// How many kinds of problem it lists beyond those.
 const MAX_KINDS: usize = 20;
-
-/// A message with each `quoted` name replaced by `…`: "unknown speaker `su-b`" is of the kind
-/// "unknown speaker `…`".
-fn kind_of(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    for (i, part) in message.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        out.push_str(if i % 2 == 1 { "…" } else { part });
-    }
-    out
-}
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -290,29 +358,25 @@ mod tests {
     #[test]
     fn many_problems_show_the_first_in_full_and_count_the_rest_by_kind() {
         let source: Arc<str> = Arc::from("speakers: [a]\n");
-        let at = |i: usize, message: String| Diagnostic::at(format!("f{i:03}.md"), &source, 11..12, message);
+        let at = |kind: Kind, i: usize, message: String| {
+            Diagnostic::at(kind, format!("f{i:03}.md"), &source, 11..12, message)
+        };
         let mut all = Diagnostics::default();
         for i in 0..120 {
-            all.push(at(i, format!("unknown speaker `s{i}`")));
+            all.push(at(Kind::Unknown("speaker"), i, format!("unknown speaker `s{i}`")));
         }
         for i in 120..125 {
-            all.push(at(i, format!("unknown topic `t{i}`")));
+            all.push(at(Kind::Unknown("topic"), i, format!("unknown topic `t{i}`")));
         }
+        all.push(at(Kind::Date, 125, "invalid date: `x` is not a date".into()));
         let text = all.render(false);
-        // 50 in full, each with its location and source line.
+        // 50 in full, each with its location and source line, and a blank line after it.
         assert_eq!(text.matches("error: unknown").count(), SHOWN_IN_FULL);
         assert!(text.contains("┌─ f049.md:1:12") && !text.contains("┌─ f050.md"), "{text}");
-        assert!(text.contains("\nnote: 75 more problems, not shown in full:"), "{text}");
-        assert!(text.contains("    70 × unknown speaker `…` (first at f050.md:1:12)"), "{text}");
-        assert!(text.contains("     5 × unknown topic `…` (first at f120.md:1:12)"), "{text}");
-        // Past 20 kinds, the rest are one line.
-        let mut kinds = Diagnostics::default();
-        for i in 0..80 {
-            kinds.push(at(i, format!("problem number {i}")));
-        }
-        let text = kinds.render(false);
-        assert!(text.contains("     1 × problem number 69 (first at f069.md:1:12)"), "{text}");
-        assert!(text.contains("    10 × 10 other kinds of problem"), "{text}");
+        assert!(text.contains("\n\nnote: 76 more problems, not shown in full:"), "{text}");
+        assert!(text.contains("    70 × unknown speaker (first at f050.md:1:12)"), "{text}");
+        assert!(text.contains("     5 × unknown topic (first at f120.md:1:12)"), "{text}");
+        assert!(text.contains("     1 × invalid date (first at f125.md:1:12)"), "{text}");
         // Up to the limit, nothing is summarised.
         let few = Diagnostics(all.0[..SHOWN_IN_FULL].to_vec());
         assert!(!few.render(false).contains("not shown in full"));
@@ -346,9 +410,10 @@ mod tests {
     fn render_shows_location_line_and_help() {
         let src: Arc<str> = Arc::from("title: x\nspeakers: [su-b]\n");
         let start = src.find("su-b").unwrap();
-        let d = Diagnostic::at("content/a.md", &src, start..start + 4, "unknown speaker `su-b`")
-            .label("no speaker has this slug")
-            .help("did you mean `su-bo`?");
+        let d =
+            Diagnostic::at(Kind::Unknown("speaker"), "content/a.md", &src, start..start + 4, "unknown speaker `su-b`")
+                .label("no speaker has this slug")
+                .help("did you mean `su-bo`?");
         let text = d.render(false);
         assert!(text.contains("content/a.md:2:12"), "{text}");
         assert!(text.contains("speakers: [su-b]"), "{text}");

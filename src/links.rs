@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{closest, Diagnostic, Diagnostics};
+use crate::diagnostic::{closest, Diagnostic, Diagnostics, Kind};
 use crate::markdown::{html_ids, Link};
 use crate::model::{Body, Site};
 use crate::output::{Contents, OutputFile};
@@ -180,7 +180,9 @@ pub fn check_some(site: &Site, files: &dyn Lookup, wanted: &(dyn Fn(&Body) -> bo
 
 fn check_link(site: &Site, target: &Target, c: &Checked, link: &Link) -> Option<Diagnostic> {
     let url = link.url.trim();
-    let error = |message: String| Diagnostic::at(&c.body.file, &c.body.source, c.body.span(link.span.clone()), message);
+    let error = |message: String| {
+        Diagnostic::at(Kind::BrokenLink, &c.body.file, &c.body.source, c.body.span(link.span.clone()), message)
+    };
     if is_external(url) {
         return None;
     }

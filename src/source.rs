@@ -4,7 +4,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 
 /// A file of the site, read into memory.
 #[derive(Debug, Clone)]
@@ -18,7 +18,7 @@ pub struct SourceFile {
 /// Reads `root/rel` as UTF-8 text; a byte-order mark is dropped and CRLF is kept as is.
 pub fn read(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
     let bytes = std::fs::read(root.join(rel)).map_err(|e| {
-        Diagnostic::file(rel, format!("cannot read this file: {e}"))
+        Diagnostic::file(Kind::File, rel, format!("cannot read this file: {e}"))
             .help("check that the file exists and that you may read it")
     })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -27,7 +27,7 @@ pub fn read(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
         Err(err) => {
             let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(bytes).as_ref());
             let at = String::from_utf8_lossy(&bytes[..err.valid_up_to()]).len();
-            Err(Diagnostic::at(rel, &lossy, at..at + 1, "this file is not valid UTF-8 text")
+            Err(Diagnostic::at(Kind::File, rel, &lossy, at..at + 1, "this file is not valid UTF-8 text")
                 .label("this byte is not UTF-8")
                 .help("save the file with the UTF-8 encoding (editors call it \"UTF-8\" or \"Unicode\")"))
         }
@@ -60,19 +60,21 @@ pub fn split_front_matter(file: &SourceFile) -> Result<Parts, Diagnostic> {
                     return Ok(Parts { front_matter: yaml_start..start, body: start + line.len()..text.len() });
                 }
             }
-            Err(Diagnostic::at(&file.path, &file.text, 0..3, "the front matter is never closed")
+            Err(Diagnostic::at(Kind::Syntax, &file.path, &file.text, 0..3, "the front matter is never closed")
                 .label("front matter opens here")
                 .help("add a line `---` after the last field, before the Markdown text"))
         }
-        _ if text.trim().is_empty() => Err(Diagnostic::at(&file.path, &file.text, 0..0, "this file is empty")
-            .label("expected a line `---` here")
-            .help(
-                "start the file with a line `---`, the fields (such as `title: ...`), and another `---` line; \
+        _ if text.trim().is_empty() => {
+            Err(Diagnostic::at(Kind::Syntax, &file.path, &file.text, 0..0, "this file is empty")
+                .label("expected a line `---` here")
+                .help(
+                    "start the file with a line `---`, the fields (such as `title: ...`), and another `---` line; \
                  the Markdown text comes after",
-            )),
+                ))
+        }
         _ => {
             let first_len = text.find(['\r', '\n']).unwrap_or(text.len());
-            Err(Diagnostic::at(&file.path, &file.text, 0..first_len, "this file has no front matter")
+            Err(Diagnostic::at(Kind::Syntax, &file.path, &file.text, 0..first_len, "this file has no front matter")
                 .label("expected a line `---` here")
                 .help("start the file with a line `---`, the fields (such as `title: ...`), and another `---` line; the Markdown text comes after"))
         }

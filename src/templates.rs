@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tera::{ErrorKind, Tera};
 
-use crate::diagnostic::{line_start, Diagnostic, Diagnostics};
+use crate::diagnostic::{line_start, Diagnostic, Diagnostics, Kind};
 use crate::source::{self, SourceFile};
 
 /// The templates of a site, compiled once, with their sources for error messages.
@@ -50,8 +50,12 @@ impl Templates {
         let mut sources = HashMap::new();
         if !dir.is_dir() {
             errors.push(
-                Diagnostic::file("templates/", format!("there is no templates/ directory in {}", root.display()))
-                    .help("copy the templates/ folder of a briefing made with `brief new DIR`"),
+                Diagnostic::file(
+                    Kind::File,
+                    "templates/",
+                    format!("there is no templates/ directory in {}", root.display()),
+                )
+                .help("copy the templates/ folder of a briefing made with `brief new DIR`"),
             );
             return Err(errors);
         }
@@ -63,7 +67,7 @@ impl Templates {
                         .path()
                         .map(|p| crate::diagnostic::relative(root, p))
                         .unwrap_or_else(|| PathBuf::from("templates/"));
-                    errors.push(Diagnostic::file(path, format!("cannot read: {err}")));
+                    errors.push(Diagnostic::file(Kind::File, path, format!("cannot read: {err}")));
                     continue;
                 }
             };
@@ -89,8 +93,12 @@ impl Templates {
         for name in REQUIRED {
             if !sources.contains_key(name) {
                 errors.push(
-                    Diagnostic::file(format!("templates/{name}"), format!("the template templates/{name} is missing"))
-                        .help("every page kind has its template; copy it from a briefing made with `brief new DIR`"),
+                    Diagnostic::file(
+                        Kind::File,
+                        format!("templates/{name}"),
+                        format!("the template templates/{name} is missing"),
+                    )
+                    .help("every page kind has its template; copy it from a briefing made with `brief new DIR`"),
                 );
             }
         }
@@ -148,7 +156,7 @@ impl Templates {
                     }
                 }
                 if out.is_empty() {
-                    out.push(Diagnostic::file("templates/", text.clone()));
+                    out.push(Diagnostic::file(Kind::Template, "templates/", text.clone()));
                 }
                 out
             }
@@ -164,10 +172,14 @@ impl Templates {
                     .help(format!("create templates/{parent} or extend an existing template such as \"base.html\""))]
             }
             ErrorKind::TemplateNotFound(name) => {
-                vec![Diagnostic::file(format!("templates/{name}"), format!("the template `{name}` does not exist"))
-                    .help("create it, or correct the name where it is used")]
+                vec![Diagnostic::file(
+                    Kind::Template,
+                    format!("templates/{name}"),
+                    format!("the template `{name}` does not exist"),
+                )
+                .help("create it, or correct the name where it is used")]
             }
-            _ => vec![Diagnostic::file("templates/", err.to_string())],
+            _ => vec![Diagnostic::file(Kind::Template, "templates/", err.to_string())],
         }
     }
 
@@ -179,7 +191,7 @@ impl Templates {
     fn at(&self, name: &str, (line, col): (usize, usize), end: (usize, usize), message: &str) -> Diagnostic {
         let help = help_for(message);
         let Some(file) = self.sources.get(name) else {
-            return Diagnostic::file(Self::path(name), message).help(help);
+            return Diagnostic::file(Kind::Template, Self::path(name), message).help(help);
         };
         let offset = |l: usize, c: usize| {
             let start = line_start(&file.text, l);
@@ -188,7 +200,7 @@ impl Templates {
         };
         let start = offset(line, col);
         let end = if end > (line, col) { offset(end.0, end.1) } else { start + 1 };
-        Diagnostic::at(Self::path(name), &file.text, start..end, message).label("here").help(help)
+        Diagnostic::at(Kind::Template, Self::path(name), &file.text, start..end, message).label("here").help(help)
     }
 
     /// Points at the first place in template `name` that mentions `target`.
@@ -200,9 +212,10 @@ impl Templates {
                     .find(&format!("\"{target}\""))
                     .or_else(|| file.text.find(&format!("'{target}'")))
                     .unwrap_or(0);
-                Diagnostic::at(Self::path(name), &file.text, at..at + target.len() + 2, message).label("here")
+                Diagnostic::at(Kind::Template, Self::path(name), &file.text, at..at + target.len() + 2, message)
+                    .label("here")
             }
-            None => Diagnostic::file(Self::path(name), message),
+            None => Diagnostic::file(Kind::Template, Self::path(name), message),
         }
     }
 

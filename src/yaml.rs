@@ -21,7 +21,7 @@ use std::sync::Arc;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::{suggest, Diagnostic};
+use crate::diagnostic::{suggest, Diagnostic, Kind};
 
 /// Parses `source[range]` as YAML into `T`, reporting errors against the whole of `source`.
 pub fn parse<T: DeserializeOwned>(file: &Path, source: &Arc<str>, range: Range<usize>) -> Result<T, Diagnostic> {
@@ -50,17 +50,19 @@ fn to_diagnostic(file: &Path, source: &Arc<str>, range: Range<usize>, err: &serd
     // serde_yaml puts positions into its message, counted from the start of the YAML text; we show
     // the position our own way, from the marks, counted from the start of the file.
     let stripped = strip_positions(&err.to_string());
-    let (message, mut label, help) = explain(&stripped);
+    let (kind, message, mut label, help) = explain(&stripped);
     // libyaml's mark, a byte offset into the YAML text.
     let mut at = err.location().map_or(0, |loc| floor_char(text, loc.index().min(text.len())));
     if let Some(tab) = indenting_tab(text, at) {
         // libyaml says "found a tab character that violates indentation" or, before a key at the
         // start of a line, "found character that cannot start any token".
         let span = range.start + tab..range.start + tab + 1;
-        return Diagnostic::at(file, source, span, "invalid YAML: a tab is used for indentation").label("tab").help(
-            "YAML does not allow tabs for indentation: indent with spaces \
+        return Diagnostic::at(Kind::Syntax, file, source, span, "invalid YAML: a tab is used for indentation")
+            .label("tab")
+            .help(
+                "YAML does not allow tabs for indentation: indent with spaces \
              (most editors can insert spaces when Tab is pressed)",
-        );
+            );
     }
     let mut span = None;
     if never_closed(&stripped) {
@@ -81,7 +83,9 @@ fn to_diagnostic(file: &Path, source: &Arc<str>, range: Range<usize>, err: &serd
         }
     }
     let span = span.unwrap_or_else(|| at..at + text[at..].find(['\n', '\r']).unwrap_or(text.len() - at));
-    Diagnostic::at(file, source, range.start + span.start..range.start + span.end, message).label(label).help(help)
+    Diagnostic::at(kind, file, source, range.start + span.start..range.start + span.end, message)
+        .label(label)
+        .help(help)
 }
 
 /// The offset of a tab in the indentation of the line of `at`, when the error at `at` is in that
@@ -113,18 +117,22 @@ impl Refused {
         match self {
             Refused::TooDeep(at) => {
                 let message = format!("invalid YAML: lists or mappings nested more than {MAX_DEPTH} levels deep");
-                Diagnostic::at(file, source, offset + at..offset + at + 1, message).label("too deep").help(
-                    "brief's files nest a few levels at most (a list inside a field): \
+                Diagnostic::at(Kind::Syntax, file, source, offset + at..offset + at + 1, message)
+                    .label("too deep")
+                    .help(
+                        "brief's files nest a few levels at most (a list inside a field): \
                      look for `[` or `{` that are never closed, or remove the extra levels",
-                )
+                    )
             }
             Refused::Alias(span) => {
                 let name = &source[offset + span.start + 1..offset + span.end];
                 let message = format!("YAML aliases are not allowed: `*{name}` repeats the value marked `&{name}`");
-                Diagnostic::at(file, source, offset + span.start..offset + span.end, message).label("alias").help(
-                    "write the value out in full: brief's files do not use anchors (`&name`) and aliases \
+                Diagnostic::at(Kind::Syntax, file, source, offset + span.start..offset + span.end, message)
+                    .label("alias")
+                    .help(
+                        "write the value out in full: brief's files do not use anchors (`&name`) and aliases \
                      (`*name`), which can make a few lines expand into billions of values",
-                )
+                    )
             }
         }
     }
@@ -309,7 +317,7 @@ fn floor_char(text: &str, mut offset: usize) -> usize {
 }
 
 /// Turns a serde_yaml message into our message, caret label and help.
-fn explain(message: &str) -> (String, String, String) {
+fn explain(message: &str) -> (Kind, String, String, String) {
     let (path, inner) = split_path(message);
     let at = |m: &str| match path {
         Some(p) => format!("{}: {m}", human_path(p)),
@@ -319,11 +327,12 @@ fn explain(message: &str) -> (String, String, String) {
         let field = rest.split('`').next().unwrap_or_default();
         let known = backticked(rest.split_once("expected").map_or("", |(_, k)| k));
         let help = suggest("field", field, known.iter().map(String::as_str));
-        return (at(&format!("unknown field `{field}`")), "not a field here".into(), help);
+        return (Kind::Field, at(&format!("unknown field `{field}`")), "not a field here".into(), help);
     }
     if let Some(rest) = inner.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
         return (
+            Kind::Field,
             at(&format!("missing required field `{field}`")),
             "in this mapping".into(),
             format!("add a line `{field}: ...`"),
@@ -344,14 +353,15 @@ fn explain(message: &str) -> (String, String, String) {
                 None => "write one `key: value` line per field, such as `title: ...`; a list (`- a`) or a line of text is not a set of fields".to_string(),
                 Some(_) => type_help(expected),
             };
-            return (at(&message), "not `key: value` fields".into(), help);
+            return (Kind::Field, at(&message), "not `key: value` fields".into(), help);
         }
-        return (at(inner), "wrong type".into(), type_help(expected));
+        return (Kind::Field, at(inner), "wrong type".into(), type_help(expected));
     }
     if let Some(key) = repeated_key(inner) {
-        return (at(inner), "repeated key".into(), format!("keep only one `{key}:` line"));
+        return (Kind::Syntax, at(inner), "repeated key".into(), format!("keep only one `{key}:` line"));
     }
     (
+        Kind::Syntax,
         format!("invalid YAML: {}", at(inner)),
         "YAML stops making sense here".into(),
         "check indentation, a missing `:` after a key, or an unclosed quote or bracket; quote values that contain `: ` or start with `[`, `{`, `*`, `&` or `#`".into(),

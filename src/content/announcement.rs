@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::doc::{parse_doc, Doc};
 use super::refs::{resolve, Known};
 use crate::date;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::{Announcement, Figure, Source};
 use crate::source::SourceFile;
 use crate::yaml::Seg;
@@ -64,7 +64,7 @@ pub fn is_draft(doc: &Doc<Raw>) -> bool {
 /// The day the announcement was made; a date that is not a real day is an error.
 pub fn day(doc: &Doc<Raw>) -> Result<NaiveDate, Diagnostic> {
     date::parse_day(&doc.meta.date).map_err(|why| {
-        doc.error("date", Some(doc.meta.date.trim()), format!("invalid date: {why}"))
+        doc.error(Kind::Date, "date", Some(doc.meta.date.trim()), format!("invalid date: {why}"))
             .label("not a real day")
             .help("write the day the announcement was made as YYYY-MM-DD, for example 2012-09-22")
     })

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::doc::parse_yaml;
 use super::Settings;
 use crate::date;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Event, SiteConfig};
 use crate::source::SourceFile;
 use crate::yaml::Seg;
@@ -42,18 +42,24 @@ pub fn parse(file: SourceFile, settings: &Settings) -> Result<SiteConfig, Diagno
     let (yaml, raw) = (&doc.yaml, doc.value);
     let (base_url, base_path) = match &settings.base_url {
         Some(url) => parse_base_url(url).map_err(|why| {
-            Diagnostic::file("--base-url", format!("invalid --base-url `{url}`: {why}"))
+            Diagnostic::file(Kind::Setting, "--base-url", format!("invalid --base-url `{url}`: {why}"))
                 .help("give an absolute URL such as https://example.org/briefing/")
         })?,
         None => parse_base_url(&raw.base_url).map_err(|why| {
-            yaml.error(&[Seg::Key("base_url")], Some(raw.base_url.trim()), format!("invalid base_url: {why}"))
-                .label("not an absolute http(s) URL")
-                .help("write where the site will be published, such as https://example.org/briefing/")
+            yaml.error(
+                Kind::Setting,
+                &[Seg::Key("base_url")],
+                Some(raw.base_url.trim()),
+                format!("invalid base_url: {why}"),
+            )
+            .label("not an absolute http(s) URL")
+            .help("write where the site will be published, such as https://example.org/briefing/")
         })?,
     };
     let day = |key: &str, value: &str| {
         date::parse_day(value).map_err(|why| {
             yaml.error(
+                Kind::Date,
                 &[Seg::Key("event"), Seg::Key(key)],
                 Some(value.trim()),
                 format!("invalid event {key} date: {why}"),
@@ -66,7 +72,12 @@ pub fn parse(file: SourceFile, settings: &Settings) -> Result<SiteConfig, Diagno
     let end = day("end", &raw.event.end)?;
     if end < start {
         return Err(yaml
-            .error(&[Seg::Key("event"), Seg::Key("end")], Some(raw.event.end.trim()), "the event ends before it starts")
+            .error(
+                Kind::Date,
+                &[Seg::Key("event"), Seg::Key("end")],
+                Some(raw.event.end.trim()),
+                "the event ends before it starts",
+            )
             .label("before `start`")
             .help("swap `start` and `end`, or correct one of them"));
     }

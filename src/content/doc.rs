@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::markdown;
 use crate::model::{Body, Origin};
 use crate::source::{self, SourceFile};
@@ -54,9 +54,9 @@ impl Located {
         self.index().locate(path, Some(value), nth)
     }
 
-    /// A problem at `value` under `path`.
-    pub fn error(&self, path: &[Seg], value: Option<&str>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::at(&self.file.path, &self.file.text, self.at(path, value), message)
+    /// A problem of `kind` at `value` under `path`.
+    pub fn error(&self, kind: Kind, path: &[Seg], value: Option<&str>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(kind, &self.file.path, &self.file.text, self.at(path, value), message)
     }
 
     /// The 1-based line of `value` under `path`, for messages that point at a second place.
@@ -94,9 +94,9 @@ impl<T> Doc<T> {
         self.yaml.at(&[Seg::Key(key)], value)
     }
 
-    /// A problem at `value` under the front matter's `key`.
-    pub fn error(&self, key: &str, value: Option<&str>, message: impl Into<String>) -> Diagnostic {
-        self.yaml.error(&[Seg::Key(key)], value, message)
+    /// A problem of `kind` at `value` under the front matter's `key`.
+    pub fn error(&self, kind: Kind, key: &str, value: Option<&str>, message: impl Into<String>) -> Diagnostic {
+        self.yaml.error(kind, &[Seg::Key(key)], value, message)
     }
 
     /// The file.
@@ -110,9 +110,12 @@ impl<T> Doc<T> {
 pub fn parse_doc<T: DeserializeOwned>(file: SourceFile, base_path: &str) -> Result<Doc<T>, Diagnostic> {
     let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
     if let Err(help) = check_slug(&stem) {
-        return Err(
-            Diagnostic::file(&file.path, format!("the file name `{stem}.md` cannot be used as a slug")).help(help)
-        );
+        return Err(Diagnostic::file(
+            Kind::Slug,
+            &file.path,
+            format!("the file name `{stem}.md` cannot be used as a slug"),
+        )
+        .help(help));
     }
     let parts = source::split_front_matter(&file)?;
     let meta: T = yaml::parse(&file.path, &file.text, parts.front_matter.clone())?;

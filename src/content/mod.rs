@@ -23,7 +23,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::*;
 use crate::paths::{self, ContentKind, SiteRoot, CONFIG_FILE};
 use doc::Doc;
@@ -173,7 +173,7 @@ impl Inputs {
         for rel in listing {
             let paths::Class::Content(kind) = paths::classify(&rel) else {
                 layout.push(
-                    Diagnostic::file(&rel, "brief does not know what this file is")
+                    Diagnostic::file(Kind::File, &rel, "brief does not know what this file is")
                         .help(format!("{CONTENT_LAYOUT}; images and other files go in static/")),
                 );
                 continue;
@@ -202,6 +202,16 @@ impl Inputs {
         touched
     }
 
+    /// The root as the user gave it, or the current folder's path when it is `.`.
+    fn root_shown(&self) -> String {
+        let given = self.root.given();
+        if given.as_os_str().is_empty() || given == Path::new(".") {
+            format!("the current folder ({})", self.root.path().display())
+        } else {
+            given.display().to_string()
+        }
+    }
+
     /// The files under `static/`.
     pub fn statics(&self) -> &[StaticFile] {
         &self.statics
@@ -213,8 +223,9 @@ impl Inputs {
         if self.missing_content {
             errors.push(
                 Diagnostic::file(
+                    Kind::File,
                     "content/",
-                    format!("there is no content/ directory in {}", self.root.given().display()),
+                    format!("there is no content/ directory in {}", self.root_shown()),
                 )
                 .help(
                     "run brief from a briefing's folder, pass --root DIR, or start a new briefing with `brief new DIR`",
@@ -230,7 +241,7 @@ impl Inputs {
                 None
             }
             None => {
-                errors.push(Diagnostic::file(CONFIG_FILE, "the site settings file content/site.yaml is missing").help(
+                errors.push(Diagnostic::file(Kind::File, CONFIG_FILE, "the site settings file content/site.yaml is missing").help(
                     "create it with `title`, `description`, `base_url`, `language` and `event` (name, city, start, end)",
                 ));
                 None
@@ -384,7 +395,7 @@ impl Inputs {
 fn unsafe_html(body: &Body, errors: &mut Diagnostics) {
     for (range, what) in &body.markdown.unsafe_html {
         errors.push(
-            Diagnostic::at(&body.file, &body.source, body.span(range.clone()), format!("{what} is not allowed in Markdown"))
+            Diagnostic::at(Kind::Unsafe, &body.file, &body.source, body.span(range.clone()), format!("{what} is not allowed in Markdown"))
                 .label("runs code or embeds another page")
                 .help("remove it: raw HTML may be used for markup only, and links only to pages and web addresses (https://...) (see docs/content.md); to show code, put it between backticks"),
         );
@@ -435,7 +446,7 @@ fn walk(root: &Path, dir: &Path, errors: &mut Diagnostics) -> Vec<PathBuf> {
                         "check that the path exists and that you may read it",
                     )
                 };
-                errors.push(Diagnostic::file(path, message).help(help));
+                errors.push(Diagnostic::file(Kind::File, path, message).help(help));
             }
         }
     }
@@ -456,7 +467,7 @@ fn load_statics(root: &Path, errors: &mut Diagnostics) -> Vec<StaticFile> {
         let inside = std::fs::canonicalize(&source).is_ok_and(|real| real.starts_with(&real_dir));
         if !inside {
             errors.push(
-                Diagnostic::file(&rel, "this is a symbolic link to a file outside static/")
+                Diagnostic::file(Kind::File, &rel, "this is a symbolic link to a file outside static/")
                     .help("copy the file into static/ instead of linking to it, so that only what you put in the site is published"),
             );
             continue;

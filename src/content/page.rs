@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::doc::{parse_doc, Doc};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::Page;
 use crate::routes::RESERVED;
 use crate::source::SourceFile;
@@ -31,6 +31,7 @@ pub fn assemble(docs: &[Arc<Doc<Raw>>], errors: &mut Diagnostics) -> Vec<Page> {
         if RESERVED.contains(&d.slug.as_str()) {
             errors.push(
                 Diagnostic::file(
+                    Kind::Slug,
                     &d.file().path,
                     format!("the page slug `{}` is already used by brief's own /{}/ page", d.slug, d.slug),
                 )

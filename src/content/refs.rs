@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use crate::diagnostic::{suggest, Diagnostic, Diagnostics};
+use crate::diagnostic::{suggest, Diagnostic, Diagnostics, Kind};
 
 /// The things of one kind that can be named, by slug.
 pub struct Known<'a> {
@@ -47,7 +47,7 @@ impl<'a> Known<'a> {
         slug: &str,
     ) -> Diagnostic {
         let known: BTreeSet<&str> = self.index.keys().copied().collect();
-        Diagnostic::at(file, text, span, format!("unknown {} `{slug}`", self.what))
+        Diagnostic::at(Kind::Unknown(self.what), file, text, span, format!("unknown {} `{slug}`", self.what))
             .label(format!("no {} in {} has this slug", self.what, self.written_in))
             .help(suggest(self.what, slug, known))
     }
@@ -80,9 +80,19 @@ pub fn resolve(
                     // Point at the first repeat, not at the first occurrence.
                     let count = if n == 2 { "twice".to_string() } else { format!("{n} times") };
                     errors.push(
-                        Diagnostic::at(file, text, at(slug, 1), format!("{} `{slug}` is listed {count}", known.what))
-                            .label("repeated")
-                            .help(if n == 2 { "remove one of them" } else { "keep only one of them" }),
+                        Diagnostic::at(
+                            Kind::Repeated(known.what),
+                            file,
+                            text,
+                            at(slug, 1),
+                            format!("{} `{slug}` is listed {count}", known.what),
+                        )
+                        .label("repeated")
+                        .help(if n == 2 {
+                            "remove one of them"
+                        } else {
+                            "keep only one of them"
+                        }),
                     )
                 }
             }

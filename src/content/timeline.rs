@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::doc::{parse_yaml, YamlFile};
 use super::refs::{resolve, Known};
 use crate::date::PartialDate;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::markdown;
 use crate::model::{Body, Origin, Point, TimelineEntry};
 use crate::source::SourceFile;
@@ -68,7 +68,7 @@ pub fn assemble(file: &File, names: &Names, base_path: &str, errors: &mut Diagno
             Ok(d) => d,
             Err(why) => {
                 errors.push(
-                    yaml.error(&path("date"), Some(e.date.trim()), format!("invalid timeline date: {why}"))
+                    yaml.error(Kind::Date, &path("date"), Some(e.date.trim()), format!("invalid timeline date: {why}"))
                         .label("not a date")
                         .help("write YYYY, YYYY-MM or YYYY-MM-DD, for example 2002, 2010-01 or 2012-09-22"),
                 );
@@ -141,7 +141,7 @@ fn check_series(file: &File, errors: &mut Diagnostics) {
         if unit != first.unit.0 {
             let (was, j) = first.unit;
             errors.push(
-                yaml.error(&path(i, "unit"), Some(unit), format!("the series `{}` mixes units", f.series))
+                yaml.error(Kind::Series, &path(i, "unit"), Some(unit), format!("the series `{}` mixes units", f.series))
                     .label(format!("line {} gives `{was}`", yaml.line(&path(j, "unit"), Some(was))))
                     .help(format!(
                         "a chart compares the points of a series, so they share one unit: convert this value to {was}, or put it in another series"
@@ -150,9 +150,14 @@ fn check_series(file: &File, errors: &mut Diagnostics) {
         }
         match (label, first.label) {
             (Some(l), Some((was, j))) if l != was => errors.push(
-                yaml.error(&path(i, "label"), Some(l), format!("the series `{}` has two labels", f.series))
-                    .label(format!("line {} gives `{was}`", yaml.line(&path(j, "label"), Some(was))))
-                    .help("give the label once, on any point of the series, or the same label on each"),
+                yaml.error(
+                    Kind::Series,
+                    &path(i, "label"),
+                    Some(l),
+                    format!("the series `{}` has two labels", f.series),
+                )
+                .label(format!("line {} gives `{was}`", yaml.line(&path(j, "label"), Some(was))))
+                .help("give the label once, on any point of the series, or the same label on each"),
             ),
             (Some(l), None) => first.label = Some((l, i)),
             _ => {}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::doc::{check_slug, parse_yaml, YamlFile};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::Topic;
 use crate::source::SourceFile;
 use crate::yaml::{Seg, UniqueMap};
@@ -36,7 +36,7 @@ pub fn assemble(file: &File, errors: &mut Diagnostics) -> Vec<Topic> {
             let span = file.yaml.key(&[Seg::Key(slug)]);
             let f = file.yaml.file();
             errors.push(
-                Diagnostic::at(&f.path, &f.text, span, format!("`{slug}` cannot be used as a topic slug"))
+                Diagnostic::at(Kind::Slug, &f.path, &f.text, span, format!("`{slug}` cannot be used as a topic slug"))
                     .label("this key is the topic's URL")
                     .help(help),
             );

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::Site;
 use crate::output::{Contents, OutputFile};
 
@@ -52,7 +52,7 @@ pub fn prepare(site: &Site) -> Result<Assets, Diagnostics> {
         let text = match std::fs::read_to_string(&file.source) {
             Ok(t) => t,
             Err(e) => {
-                errors.push(Diagnostic::file(&rel, format!("cannot read this file as UTF-8 text: {e}")));
+                errors.push(Diagnostic::file(Kind::Static, &rel, format!("cannot read this file as UTF-8 text: {e}")));
                 continue;
             }
         };
@@ -63,9 +63,15 @@ pub fn prepare(site: &Site) -> Result<Assets, Diagnostics> {
                     let source: std::sync::Arc<str> = std::sync::Arc::from(text.as_str());
                     let at = crate::diagnostic::line_start(&source, line) + col.saturating_sub(1);
                     errors.push(
-                        Diagnostic::at(&rel, &source, at..at + 1, format!("this stylesheet does not parse: {message}"))
-                            .label("here")
-                            .help("fix the CSS syntax; brief minifies stylesheets when publishing"),
+                        Diagnostic::at(
+                            Kind::Static,
+                            &rel,
+                            &source,
+                            at..at + 1,
+                            format!("this stylesheet does not parse: {message}"),
+                        )
+                        .label("here")
+                        .help("fix the CSS syntax; brief minifies stylesheets when publishing"),
                     );
                     continue;
                 }

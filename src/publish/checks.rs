@@ -7,7 +7,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 use scraper::{Html, Selector};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::{Body, Site};
 use crate::output::{Contents, OutputFile};
 
@@ -27,18 +27,18 @@ pub fn pages(site: &Site, files: &[OutputFile]) -> Diagnostics {
             let mut out = Vec::new();
             let text = doc.select(&title).next().map(|t| t.text().collect::<String>()).unwrap_or_default();
             if text.trim().is_empty() {
-                out.push(Diagnostic::file("templates/", format!("the page {page} has no title"))
+                out.push(Diagnostic::file(Kind::Publishing, "templates/", format!("the page {page} has no title"))
                     .help("give every page a <title> in its template, usually through base.html's title block"));
             }
             let desc = doc.select(&description).next().and_then(|m| m.value().attr("content")).unwrap_or_default();
             if desc.trim().is_empty() {
-                out.push(Diagnostic::file("templates/", format!("the page {page} has no description"))
+                out.push(Diagnostic::file(Kind::Publishing, "templates/", format!("the page {page} has no description"))
                     .help("give every page a <meta name=\"description\" content=\"...\">; base.html uses the site's description unless a page sets its own"));
             }
             for i in doc.select(&img) {
                 if i.value().attr("alt").is_none() {
                     let src = i.value().attr("src").unwrap_or_default();
-                    out.push(Diagnostic::file("templates/", format!("an image on {page} ({src}) has no alt attribute"))
+                    out.push(Diagnostic::file(Kind::Publishing, "templates/", format!("an image on {page} ({src}) has no alt attribute"))
                         .help("describe the image in alt=\"...\", or write alt=\"\" if it is only decoration"));
                 }
             }
@@ -51,6 +51,7 @@ pub fn pages(site: &Site, files: &[OutputFile]) -> Diagnostics {
                 let span = body.span(link.span.clone());
                 found.push(
                     Diagnostic::at(
+                        Kind::Publishing,
                         &body.file,
                         &body.source,
                         span,
@@ -110,9 +111,15 @@ pub fn external_links(site: &Site) -> Diagnostics {
                     Err(e) => Some(e.to_string()),
                 }?;
                 Some(
-                    Diagnostic::at(&body.file, &body.source, span.clone(), format!("the link {url} {problem}"))
-                        .label("this external link")
-                        .help("correct or remove the link; publish without --check-external to skip this check"),
+                    Diagnostic::at(
+                        Kind::External,
+                        &body.file,
+                        &body.source,
+                        span.clone(),
+                        format!("the link {url} {problem}"),
+                    )
+                    .label("this external link")
+                    .help("correct or remove the link; publish without --check-external to skip this check"),
                 )
             })
             .collect()
