@@ -11,6 +11,7 @@ pub mod date;
 pub mod deps;
 pub mod dev;
 pub mod diagnostic;
+pub mod html_scan;
 pub mod links;
 pub mod load;
 pub mod markdown;
