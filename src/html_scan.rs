@@ -80,8 +80,10 @@ pub(crate) struct Found {
     pub link: HtmlLink,
     /// The whole attribute value (or the text of the `<style>` element) the link is part of.
     pub value: Range<usize>,
-    /// Where the attribute's name ends: text between here and `value.start` is `=` and quotes.
-    pub name_end: usize,
+    /// Where the attribute's name ends (`None` for the text of a `<style>` element).
+    pub name_end: Option<usize>,
+    /// The link is the whole value, not one URL among others or inside CSS.
+    pub whole: bool,
 }
 
 pub(crate) fn scan_found(html: &str) -> (Vec<Found>, Vec<String>) {
@@ -588,7 +590,8 @@ impl<'a> Sink<'a> {
                     rel: None,
                 },
                 value: start..end,
-                name_end: start,
+                name_end: None,
+                whole: false,
             });
         }
     }
@@ -635,6 +638,7 @@ impl<'a> Sink<'a> {
             // changed nothing.
             let verbatim = src.as_bytes().get(a.span.clone()) == Some(&values[a.value.clone()]);
             let mut push = |url: String, part: Option<Range<usize>>| {
+                let whole = part.is_none();
                 let span = match part {
                     Some(r) if verbatim => a.span.start + r.start..a.span.start + r.end,
                     _ => a.span.clone(),
@@ -648,7 +652,8 @@ impl<'a> Sink<'a> {
                         rel: rel.clone(),
                     },
                     value: a.span.clone(),
-                    name_end: a.name_end,
+                    name_end: Some(a.name_end),
+                    whole,
                 });
             };
             match form {

@@ -21,6 +21,7 @@ pub mod publish;
 pub mod render;
 pub mod source;
 pub mod starter;
+pub mod template_links;
 pub mod templates;
 pub mod yaml;
 
