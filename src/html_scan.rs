@@ -71,13 +71,13 @@ pub struct HtmlLink {
 
 /// The links and ids of a page.
 pub fn scan(html: &str) -> Scan {
-    let (found, ids) = scan_found(html);
-    Scan { links: found.into_iter().map(|f| f.link).collect(), ids }
+    let mut scan = Scan::default();
+    run(html, &mut scan, None);
+    scan
 }
 
-/// A link with what [`crate::template_links`] needs to know about where it sits.
-pub(crate) struct Found {
-    pub link: HtmlLink,
+/// What [`crate::template_links`] needs to know about where a link sits.
+pub(crate) struct Place {
     /// The whole attribute value (or the text of the `<style>` element) the link is part of.
     pub value: Range<usize>,
     /// Where the attribute's name ends (`None` for the text of a `<style>` element).
@@ -86,13 +86,18 @@ pub(crate) struct Found {
     pub whole: bool,
 }
 
-pub(crate) fn scan_found(html: &str) -> (Vec<Found>, Vec<String>) {
-    let mut found = Vec::new();
-    let mut ids = Vec::new();
-    let sink = Sink::new(html, &mut found, &mut ids);
+/// The links of a page, each with its [`Place`].
+pub(crate) fn scan_places(html: &str) -> Vec<(HtmlLink, Place)> {
+    let mut scan = Scan::default();
+    let mut places = Vec::new();
+    run(html, &mut scan, Some(&mut places));
+    scan.links.into_iter().zip(places).collect()
+}
+
+fn run(html: &str, scan: &mut Scan, places: Option<&mut Vec<Place>>) {
+    let sink = Sink::new(html, scan, places);
     // Reading a `&str` cannot fail.
     let Ok(()) = Tokenizer::new_with_emitter(html, sink).finish();
-    (found, ids)
 }
 
 /// Whether a URL leaves the site: it has a scheme (`https:`, `mailto:`, `tel:`, `data:`,
@@ -124,52 +129,56 @@ pub fn resolve(page_path: &str, url: &str) -> Option<(String, Option<String>)> {
     };
     let path = rest.split_once('?').map_or(rest, |(path, _)| path);
 
-    // The page's own path, as segments (already decoded: it is a site path, not a URL).
-    let mut segments: Vec<String> =
-        page_path.strip_prefix('/').unwrap_or(page_path).split('/').map(String::from).collect();
-    if path.is_empty() {
-        // Only a query and/or a fragment: the page itself.
+    // The path as `/segment` after `/segment`, still percent-encoded (so that a `%2F` stays inside
+    // its segment), decoded once at the end.
+    let mut resolved = String::with_capacity(page_path.len() + path.len() + 1);
+    if let Some(relative) = path.strip_prefix(['/', '\\']) {
+        push_path(&mut resolved, relative);
     } else {
-        let relative = if path.starts_with(['/', '\\']) {
-            segments.clear();
-            &path[1..]
-        } else {
-            // Relative to the page's directory: the last segment goes.
-            segments.pop();
-            path
-        };
-        push_path(&mut segments, relative);
-    }
-    let mut resolved = String::with_capacity(url.len() + page_path.len());
-    for segment in &segments {
-        resolved.push('/');
-        resolved.push_str(segment);
+        // The page's own path is a site path, not a URL: its `%` are percent signs.
+        if !page_path.starts_with('/') {
+            resolved.push('/');
+        }
+        resolved.push_str(&page_path.replace('%', "%25"));
+        if !path.is_empty() {
+            // Relative to the page's directory: its last segment goes.
+            pop_segment(&mut resolved);
+            push_path(&mut resolved, path);
+        }
     }
     if resolved.is_empty() {
         resolved.push('/');
     }
+    let resolved = if resolved.contains('%') { percent_decode(&resolved).into_owned() } else { resolved };
     let fragment = fragment.filter(|f| !f.is_empty()).map(|f| percent_decode(f).into_owned());
     Some((resolved, fragment))
 }
 
 /// The path state of the WHATWG URL parser for a special scheme: `/` and `\` separate segments,
-/// `.` and `..` (also written `%2e`) are removed, the other segments are decoded.
-fn push_path(segments: &mut Vec<String>, path: &str) {
+/// `.` and `..` (also written `%2e`) are removed.
+fn push_path(resolved: &mut String, path: &str) {
     let mut parts = path.split(['/', '\\']).peekable();
     while let Some(part) = parts.next() {
         let last = parts.peek().is_none();
         if is_double_dot(part) {
-            segments.pop();
+            pop_segment(resolved);
             if last {
-                segments.push(String::new());
+                resolved.push('/');
             }
         } else if is_single_dot(part) {
             if last {
-                segments.push(String::new());
+                resolved.push('/');
             }
         } else {
-            segments.push(percent_decode(part).into_owned());
+            resolved.push('/');
+            resolved.push_str(part);
         }
+    }
+}
+
+fn pop_segment(resolved: &mut String) {
+    if let Some(slash) = resolved.rfind('/') {
+        resolved.truncate(slash);
     }
 }
 
@@ -433,8 +442,9 @@ const BREAKOUT: &[&[u8]] = &[
 /// SVG/MathML content starts and ends.
 struct Sink<'a> {
     src: &'a str,
-    found: &'a mut Vec<Found>,
-    ids: &'a mut Vec<String>,
+    out: &'a mut Scan,
+    /// Kept only for [`scan_places`]: the rendered pages do without.
+    places: Option<&'a mut Vec<Place>>,
     /// Byte offset in `src` the tokenizer has read up to.
     pos: usize,
     tag: Vec<u8>,
@@ -457,11 +467,11 @@ struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    fn new(src: &'a str, found: &'a mut Vec<Found>, ids: &'a mut Vec<String>) -> Self {
+    fn new(src: &'a str, out: &'a mut Scan, places: Option<&'a mut Vec<Place>>) -> Self {
         Sink {
             src,
-            found,
-            ids,
+            out,
+            places,
             pos: 0,
             tag: Vec::new(),
             last_start_tag: Vec::new(),
@@ -581,26 +591,26 @@ impl<'a> Sink<'a> {
         let mut urls = Vec::new();
         css_urls(css, &mut urls);
         for (url, range) in urls {
-            self.found.push(Found {
-                link: HtmlLink {
-                    url,
-                    attr: "style",
-                    element: "style".to_string(),
-                    span: start + range.start..start + range.end,
-                    rel: None,
-                },
-                value: start..end,
-                name_end: None,
-                whole: false,
+            self.out.links.push(HtmlLink {
+                url,
+                attr: "style",
+                element: "style".to_string(),
+                span: start + range.start..start + range.end,
+                rel: None,
             });
+            if let Some(places) = &mut self.places {
+                places.push(Place { value: start..end, name_end: None, whole: false });
+            }
         }
     }
 
     /// The links and ids among the attributes of the start tag just read.
     fn links(&mut self, html: bool) {
-        let Sink { src, found, ids, tag, attrs, values, .. } = self;
-        let value = |a: &Attr| String::from_utf8_lossy(&values[a.value.clone()]);
+        let Sink { src, out, places, tag, attrs, values, .. } = self;
+        let value = |a: &Attr| utf8(&values[a.value.clone()]);
         let element = tag.as_slice();
+        let element_name = utf8(element);
+        let ids = &mut out.ids;
         let mut rel = None;
         let mut meta = MetaKind::Other;
         for a in attrs.iter() {
@@ -643,18 +653,10 @@ impl<'a> Sink<'a> {
                     Some(r) if verbatim => a.span.start + r.start..a.span.start + r.end,
                     _ => a.span.clone(),
                 };
-                found.push(Found {
-                    link: HtmlLink {
-                        url,
-                        attr,
-                        element: String::from_utf8_lossy(element).into_owned(),
-                        span,
-                        rel: rel.clone(),
-                    },
-                    value: a.span.clone(),
-                    name_end: Some(a.name_end),
-                    whole,
-                });
+                out.links.push(HtmlLink { url, attr, element: element_name.to_string(), span, rel: rel.clone() });
+                if let Some(places) = places {
+                    places.push(Place { value: a.span.clone(), name_end: Some(a.name_end), whole });
+                }
             };
             match form {
                 Form::Whole => push(v.into_owned(), None),
@@ -755,9 +757,14 @@ impl Emitter for Sink<'_> {
             self.last_start_tag.clear();
             return None;
         }
-        self.last_start_tag.clear();
-        self.last_start_tag.extend_from_slice(&self.tag);
-        self.start_tag()
+        let state = self.start_tag();
+        // Only the raw text, RCDATA and script states look for the end tag of the last start
+        // tag, and only the start tag that switched to them can be that one.
+        if state.is_some() {
+            self.last_start_tag.clear();
+            self.last_start_tag.extend_from_slice(&self.tag);
+        }
+        state
     }
 
     fn current_is_appropriate_end_tag_token(&mut self) -> bool {
@@ -810,6 +817,15 @@ impl Emitter for Sink<'_> {
     fn push_doctype_public_identifier(&mut self, _: &[u8]) {}
     fn push_doctype_system_identifier(&mut self, _: &[u8]) {}
     fn emit_current_doctype(&mut self) {}
+}
+
+/// Names and values are pieces of a `&str` and whole characters from character references, so
+/// they are UTF-8; the check is only there because that is not in the types.
+fn utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.into(),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 // --- URLs inside attribute values --------------------------------------------------------

@@ -18,7 +18,7 @@
 
 use std::ops::Range;
 
-use crate::html_scan::{scan_found, Found};
+use crate::html_scan::{scan_places, HtmlLink, Place};
 
 /// A link written in a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,9 +48,8 @@ pub enum LinkKind {
 pub fn scan_template(source: &str) -> Vec<TemplateLink> {
     let Lexed { code, mut links } = lex(source);
     let blanked = blank(source, &code);
-    let (found, _) = scan_found(&blanked);
-    for f in found {
-        if let Some(link) = literal(source, &code, f) {
+    for (link, place) in scan_places(&blanked) {
+        if let Some(link) = literal(source, &code, link, place) {
             if links.last() != Some(&link) {
                 links.push(link);
             }
@@ -336,10 +335,10 @@ fn blank(src: &str, code: &[Range<usize>]) -> String {
 }
 
 /// Whether a URL the HTML tokenizer found in the blanked source was written literally.
-fn literal(src: &str, code: &[Range<usize>], f: Found) -> Option<TemplateLink> {
+fn literal(src: &str, code: &[Range<usize>], link: HtmlLink, place: Place) -> Option<TemplateLink> {
     let b = src.as_bytes();
     let within = |at: usize| code.iter().any(|c| c.start <= at && at < c.end);
-    if let Some(mut at) = f.name_end {
+    if let Some(mut at) = place.name_end {
         // `href={{ x }}`: blanked, the value would be whatever follows the expression.
         while b.get(at).is_some_and(|c| c.is_ascii_whitespace()) {
             at += 1;
@@ -357,7 +356,7 @@ fn literal(src: &str, code: &[Range<usize>], f: Found) -> Option<TemplateLink> {
             }
         }
     }
-    let span = f.link.span;
+    let span = link.span;
     // The first piece of code that overlaps or touches the URL.
     let first = code.partition_point(|c| c.end < span.start);
     let touching = code.get(first).filter(|c| c.start <= span.end);
@@ -365,20 +364,22 @@ fn literal(src: &str, code: &[Range<usize>], f: Found) -> Option<TemplateLink> {
         None => {
             // In a value Tera writes part of, a piece that is not a root-relative URL may not be
             // a URL at all (`srcset="{{ a }} 1x"` leaves `1x`).
-            let in_mixed_attribute = f.name_end.is_some()
-                && !f.whole
-                && code.get(code.partition_point(|c| c.end <= f.value.start)).is_some_and(|c| c.start < f.value.end);
-            if in_mixed_attribute && !f.link.url.trim_start().starts_with('/') {
+            let in_mixed_attribute = place.name_end.is_some()
+                && !place.whole
+                && code
+                    .get(code.partition_point(|c| c.end <= place.value.start))
+                    .is_some_and(|c| c.start < place.value.end);
+            if in_mixed_attribute && !link.url.trim_start().starts_with('/') {
                 return None;
             }
-            Some(TemplateLink { span, kind: LinkKind::Literal { attr: f.link.attr, url: f.link.url } })
+            Some(TemplateLink { span, kind: LinkKind::Literal { attr: link.attr, url: link.url } })
         }
         Some(c) if c.start <= span.start => None,
         Some(c) => {
             let prefix = src.get(span.start..c.start)?;
             prefix.trim_start_matches(|c: char| c.is_ascii_whitespace()).starts_with('/').then(|| TemplateLink {
                 span: span.start..c.start,
-                kind: LinkKind::Literal { attr: f.link.attr, url: prefix.to_string() },
+                kind: LinkKind::Literal { attr: link.attr, url: prefix.to_string() },
             })
         }
     }
