@@ -30,6 +30,7 @@ pub struct TemplateLink {
     pub kind: LinkKind,
 }
 
+/// How a template writes a link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkKind {
     /// A URL written in an attribute as literal text (`href="/press-kit/"`), no Tera expression in
