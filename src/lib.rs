@@ -1,9 +1,10 @@
 //! `brief` renders a briefing (announcements, speakers, topics, a timeline and key figures
 //! written as Markdown and YAML) through Tera templates into a static site.
 //!
-//! A build is a sequence of phases, each a function of its own: [`load`] reads and checks the
-//! content, [`render`] turns it into pages, links are checked, and [`output`] writes the result
-//! into place in one step. The binary composes them; the library never prints.
+//! A build is a sequence of phases, each a function of its own: [`content`] reads and checks the
+//! content, [`render`] turns it into pages and [`outputs`] makes the machine outputs, [`links`]
+//! checks every link, and [`output`] writes the result into place in one step. The binary composes
+//! them; the library never prints. `docs/architecture.md` describes who owns what.
 
 pub mod build;
 pub mod chart;
@@ -14,6 +15,7 @@ pub mod dev;
 pub mod diagnostic;
 pub mod format;
 pub mod html_policy;
+pub mod html_scan;
 pub mod links;
 pub mod markdown;
 pub mod model;
@@ -25,6 +27,7 @@ pub mod render;
 pub mod routes;
 pub mod source;
 pub mod starter;
+pub mod template_links;
 pub mod templates;
 pub mod yaml;
 
