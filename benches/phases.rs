@@ -124,7 +124,7 @@ fn phases(c: &mut Criterion) {
     let base_path = site.config.base_path.clone();
     let templates = brief::templates::Templates::load(&fx.root, &base_path)
         .unwrap_or_else(|e| panic!("the templates do not load:\n{e}"));
-    let files =
+    let (files, _) =
         brief::build::render_files(&site, &templates).unwrap_or_else(|e| panic!("the site does not render:\n{e}"));
     let body = one_body(&fx.root);
     let n = fx.pages;
@@ -183,9 +183,12 @@ fn phase_split(root: &Path) {
     step(&mut lap, "load (read+YAML+Markdown)");
     let templates = brief::templates::Templates::load(root, &site.config.base_path).unwrap_or_else(|e| panic!("{e}"));
     step(&mut lap, "templates load");
-    let files = brief::build::render_files(&site, &templates).unwrap_or_else(|e| panic!("{e}"));
+    let (files, links) = brief::build::render_files(&site, &templates).unwrap_or_else(|e| panic!("{e}"));
     step(&mut lap, "render");
-    let broken = brief::links::check(&site, &files);
+    let lookup: std::collections::HashMap<&str, &brief::output::OutputFile> =
+        files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let pages = brief::links::Pages::new(&site, links.iter().map(|(k, l)| (*k, &**l)));
+    let broken = brief::links::check(&site, &templates, &lookup, &pages);
     assert!(broken.is_empty(), "{broken}");
     step(&mut lap, "link check");
     brief::output::write(&files, &out).unwrap();

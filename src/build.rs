@@ -5,14 +5,17 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::content::{self, Settings};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
+use crate::links::PageLinks;
 use crate::model::Site;
 use crate::output::{self, Contents, OutputFile};
 use crate::outputs;
 use crate::render;
+use crate::routes::PageKind;
 use crate::templates::Templates;
 
 /// What went wrong in a run, and so the exit code.
@@ -139,20 +142,38 @@ pub fn load_phase<P>(
 /// calendar, search index) and every static file, with every internal link and anchor written in
 /// the content found among them.
 pub fn render_phase(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Error> {
-    let files = render_files(site, templates).map_err(Error::Content)?;
-    let broken = crate::links::check(site, &files);
+    let (files, links) = render_files(site, templates).map_err(Error::Content)?;
+    check_links(site, templates, &files, &links)?;
+    Ok(files)
+}
+
+/// The link check of `files`, whose pages link to what `links` says.
+pub fn check_links(
+    site: &Site,
+    templates: &Templates,
+    files: &[OutputFile],
+    links: &[(PageKind, Arc<PageLinks>)],
+) -> Result<(), Error> {
+    let lookup: HashMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let pages = crate::links::Pages::new(site, links.iter().map(|(k, l)| (*k, &**l)));
+    let broken = crate::links::check(site, templates, &lookup, &pages);
     if broken.is_empty() {
-        Ok(files)
+        Ok(())
     } else {
         Err(Error::Content(broken))
     }
 }
 
 /// Every file of the site: its pages, its machine outputs and its static files, without the
-/// link check.
-pub fn render_files(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Diagnostics> {
+/// link check; and what each page links to.
+#[allow(clippy::type_complexity)]
+pub fn render_files(
+    site: &Site,
+    templates: &Templates,
+) -> Result<(Vec<OutputFile>, Vec<(PageKind, Arc<PageLinks>)>), Diagnostics> {
     let kinds = render::pages(site, templates);
     let pages = render::render_pages(site, templates, &kinds)?;
+    let links = pages.iter().map(|p| (p.kind, Arc::clone(&p.links))).collect();
     let mut files: Vec<OutputFile> = pages.into_iter().map(|p| p.file).collect();
     files.extend(outputs::render(site, &kinds));
     let written: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -161,7 +182,7 @@ pub fn render_files(site: &Site, templates: &Templates) -> Result<Vec<OutputFile
         return Err(collisions);
     }
     files.extend(static_files(site));
-    Ok(files)
+    Ok((files, links))
 }
 
 /// The files of `static/`, to copy.

@@ -9,7 +9,7 @@
 //! its dependencies when other announcements come, go or move in the lists.
 //!
 //! Templates are dependencies of another kind: a page depends on its template and on every
-//! template that one extends, includes or imports ([`template_closure`]).
+//! template that one extends, includes or imports (`templates::closure`).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -537,56 +537,6 @@ impl PageReads {
     }
 }
 
-/// The templates that `source` extends, includes or imports by name; `None` when a name is
-/// computed at render time or the template defines components, which any template may use.
-pub fn template_refs(source: &str) -> Option<Vec<String>> {
-    if source.contains("{% component") || source.contains("{%- component") {
-        return None;
-    }
-    let mut out = Vec::new();
-    let mut rest = source;
-    while let Some(i) = rest.find("{%") {
-        rest = &rest[i + 2..];
-        let tag = rest.trim_start_matches('-').trim_start();
-        let Some(after) = ["extends", "include", "import"].iter().find_map(|k| tag.strip_prefix(k)) else { continue };
-        let arg = after.trim_start();
-        let quote = arg.chars().next()?;
-        if quote != '"' && quote != '\'' {
-            return None;
-        }
-        let end = arg[1..].find(quote)?;
-        out.push(arg[1..1 + end].to_string());
-    }
-    Some(out)
-}
-
-/// For each template, itself and every template it uses, directly or not (`None`: all of them).
-pub fn template_closure(sources: &HashMap<String, String>) -> HashMap<String, BTreeSet<String>> {
-    let refs: HashMap<&str, Option<Vec<String>>> =
-        sources.iter().map(|(n, s)| (n.as_str(), template_refs(s))).collect();
-    let mut out = HashMap::new();
-    for name in sources.keys() {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![name.clone()];
-        let mut everything = false;
-        while let Some(n) = stack.pop() {
-            if !seen.insert(n.clone()) {
-                continue;
-            }
-            match refs.get(n.as_str()) {
-                Some(Some(children)) => stack.extend(children.iter().cloned()),
-                Some(None) => everything = true,
-                None => {}
-            }
-        }
-        if everything {
-            seen.extend(sources.keys().cloned());
-        }
-        out.insert(name.clone(), seen);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -671,30 +621,5 @@ mod tests {
         reads.set("b/index.html", "announcement.html", Arc::from([Key::Config]));
         reads.retain(|p| p != "a/index.html");
         assert!(reads.affected(&changed).is_empty());
-    }
-
-    #[test]
-    fn dynamic_includes_depend_on_everything() {
-        assert_eq!(template_refs("{% include name %}"), None);
-        assert_eq!(
-            template_refs("{% extends 'a.html' %}{%- include \"b.html\" %}"),
-            Some(vec!["a.html".into(), "b.html".into()])
-        );
-    }
-
-    #[test]
-    fn a_template_closure_follows_extends_and_includes() {
-        let sources: HashMap<String, String> = [
-            ("base.html", "<html>{% block main %}{% endblock %}</html>"),
-            ("announcement.html", "{% extends \"base.html\" %}{% include 'partials/card.html' %}"),
-            ("partials/card.html", "card"),
-        ]
-        .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-        let closure = template_closure(&sources);
-        let uses: Vec<&str> = closure["announcement.html"].iter().map(String::as_str).collect();
-        assert_eq!(uses, ["announcement.html", "base.html", "partials/card.html"]);
-        assert_eq!(closure["partials/card.html"].len(), 1);
     }
 }

@@ -7,7 +7,7 @@
 //! result is the same as a fresh build of the same files. A failed rebuild keeps the last good
 //! build. Nothing here writes to disk or knows about HTTP.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,6 +16,7 @@ use crate::build;
 use crate::content::{Inputs, Settings};
 use crate::deps::{self, PageReads};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
+use crate::links::{PageLinks, Pages};
 use crate::model::Site;
 use crate::output::{Contents, OutputFile};
 use crate::outputs;
@@ -35,6 +36,8 @@ struct Built {
     paths: Arc<Vec<String>>,
     reads: PageReads,
     files: Files,
+    /// What each page links to, by output path.
+    links: imbl::HashMap<String, Arc<PageLinks>>,
 }
 
 /// What a rebuild did.
@@ -86,7 +89,6 @@ pub struct DevSite {
     templates: Option<Templates>,
     /// The base path the templates' `url()` puts in front of paths.
     templates_base: String,
-    closure: HashMap<String, BTreeSet<String>>,
     built: Option<Built>,
     pending: Pending,
     error: Option<Diagnostics>,
@@ -103,7 +105,6 @@ impl DevSite {
             inputs,
             templates: None,
             templates_base: String::new(),
-            closure: HashMap::new(),
             built: None,
             pending: Pending::default(),
             error: None,
@@ -146,7 +147,6 @@ impl DevSite {
     fn load_templates(&mut self, base_path: String) {
         match Templates::load(self.root.path(), &base_path) {
             Ok(t) => {
-                self.closure = deps::template_closure(&t.sources());
                 self.templates = Some(t);
                 self.templates_base = base_path;
             }
@@ -278,7 +278,7 @@ impl DevSite {
         let to_render: Vec<PageKind> = match (old, &changed) {
             (Some(b), Some(c)) if !pending.all_templates => {
                 let mut wanted = b.reads.affected(c);
-                wanted.extend(b.reads.using_templates(&pending.templates, &self.closure));
+                wanted.extend(b.reads.using_templates(&pending.templates, templates.closure()));
                 kinds
                     .iter()
                     .zip(paths.iter())
@@ -298,6 +298,7 @@ impl DevSite {
         let same_paths = same_pages && old.is_some_and(|b| same_static_paths(&b.site.statics, &site.statics));
         let mut files = old_files.clone();
         let mut reads = old.map(|b| b.reads.clone()).unwrap_or_default();
+        let mut links = old.map(|b| b.links.clone()).unwrap_or_default();
         let statics: HashSet<&str> = site.statics.iter().map(|s| s.path.as_str()).collect();
         if !same_paths {
             let pages: HashSet<&str> = paths.iter().map(String::as_str).collect();
@@ -306,6 +307,7 @@ impl DevSite {
                 _ => pages.contains(path.as_str()) || outputs::is_output_path(path),
             });
             reads.retain(|p| pages.contains(p));
+            links.retain(|p, _| pages.contains(p.as_str()));
         }
         let page_paths: HashSet<&str> =
             if same_paths { HashSet::new() } else { paths.iter().map(String::as_str).collect() };
@@ -350,67 +352,54 @@ impl DevSite {
         let no_lists = lists.is_empty();
         let mut checked = false;
         let touched = &pending.content;
-        let check_links = |files: &Files| {
-            let wanted = |body: &crate::model::Body| {
-                !only_statics_moved || touched.iter().any(|t| t.as_os_str() == body.file.as_os_str())
-            };
-            let broken = crate::links::check_some(&site, files, &wanted);
+        let mut rendered_paths: HashSet<String> = HashSet::new();
+        // The link check of `crate::links`: when no file came or went, only the links that the
+        // rebuild can have broken; if that finds a problem, everything, so that the report is the
+        // one a fresh build gives.
+        // Before the long lists are rendered again (`early`), only the pages rendered so far are
+        // checked, and a problem only holds them back: the lists may still link to pages that are
+        // gone, until they too are rendered again.
+        let check_links = |files: &Files,
+                           links: &imbl::HashMap<String, Arc<PageLinks>>,
+                           rendered: &HashSet<String>,
+                           early: bool|
+         -> Result<(), Diagnostics> {
+            let pages = Pages::with_paths(
+                kinds.iter().zip(paths.iter()).filter_map(|(k, p)| links.get(p).map(|l| (p.clone(), *k, &**l))),
+            );
+            if only_statics_moved || early {
+                let wanted = |body: &crate::model::Body| touched.iter().any(|t| t.as_os_str() == body.file.as_os_str());
+                let (mut errors, reported) = crate::links::check_content_some(&site, files, &wanted);
+                let pages_errors = crate::links::check_pages(
+                    &site,
+                    templates,
+                    files,
+                    &pages,
+                    crate::links::Scope::Changed(rendered),
+                    &reported,
+                );
+                errors.0.extend(pages_errors.0);
+                if errors.is_empty() || early {
+                    return if errors.is_empty() { Ok(()) } else { Err(errors) };
+                }
+            }
+            let broken = crate::links::check(&site, templates, files, &pages);
             if broken.is_empty() {
                 Ok(())
             } else {
                 Err(broken)
             }
         };
-        let mut rendered_count = 0;
-        let mut early_paths = Vec::new();
-        for (phase, kinds) in [single, lists].into_iter().enumerate() {
-            if kinds.is_empty() {
-                continue;
-            }
-            let rendered = render::render_pages(&site, templates, &kinds)?;
-            clock.lap(if phase == 0 { "render pages" } else { "render lists" });
-            rendered_count += rendered.len();
-            let mut now_changed = Vec::new();
-            for page in rendered {
-                let f = page.file;
-                reads.set(&f.path, page.kind.template(), page.reads);
-                if old_files.get(&f.path).is_none_or(|old| old.contents != f.contents) {
-                    now_changed.push(f.path.clone());
-                    files.insert(f.path.clone(), Arc::new(f));
-                }
-            }
-            // Links break when their text changes or pages come and go; anchors also when the
-            // page they point into is rendered again. Otherwise the previous check still holds.
-            // Links are checked once every page of the new site is among the files.
-            if phase == 1 || two_phases || no_lists {
-                check_links(&files)?;
-                checked = true;
-                clock.lap("links");
-            }
-            changed_paths.extend(now_changed.iter().cloned());
-            if phase == 0 && two_phases {
-                let change = Change {
-                    paths: now_changed.clone(),
-                    rendered: rendered_count,
-                    elapsed: started.elapsed(),
-                    phases: clock.laps.clone(),
-                    ..Change::default()
-                };
-                early(&change, files.clone());
-                early_paths = now_changed;
-            }
-        }
-        if !checked {
-            // Nothing was rendered, but pages may have gone that links point to.
-            check_links(&files)?;
-        }
         // The feed, the sitemap, the calendar and the search index read all the content and the
-        // list of pages.
+        // list of pages; links may point at them, so they are made before links are checked. When
+        // the same pages exist, the previous ones have the same paths, and the new ones can wait
+        // until the changed pages have been handed over.
         let outputs_stale = match (old, &changed) {
             (Some(b), Some(c)) => !c.is_empty() || b.kinds != kinds || !same_paths,
             _ => true,
         };
-        if outputs_stale {
+        let mut outputs_done = !outputs_stale;
+        let update_outputs = |files: &mut Files, changed_paths: &mut BTreeSet<String>, clock: &mut Clock| {
             let made = outputs::render(&site, &kinds);
             for name in outputs::ALL.iter().flat_map(|o| o.paths()) {
                 let made_before = files.get(*name).is_some_and(|f| !matches!(f.contents, Contents::Copy(_)));
@@ -426,9 +415,70 @@ impl DevSite {
                 }
             }
             clock.lap("data files");
+        };
+        if !(outputs_done || same_paths && old.is_some_and(|b| b.kinds == kinds)) {
+            update_outputs(&mut files, &mut changed_paths, &mut clock);
+            outputs_done = true;
+        }
+        let mut rendered_count = 0;
+        let mut early_paths = Vec::new();
+        for (phase, kinds) in [single, lists].into_iter().enumerate() {
+            if kinds.is_empty() {
+                continue;
+            }
+            let rendered = render::render_pages(&site, templates, &kinds)?;
+            clock.lap(if phase == 0 { "render pages" } else { "render lists" });
+            rendered_count += rendered.len();
+            let mut now_changed = Vec::new();
+            for page in rendered {
+                let f = page.file;
+                reads.set(&f.path, page.kind.template(), page.reads);
+                links.insert(f.path.clone(), page.links);
+                rendered_paths.insert(f.path.clone());
+                if old_files.get(&f.path).is_none_or(|old| old.contents != f.contents) {
+                    now_changed.push(f.path.clone());
+                    files.insert(f.path.clone(), Arc::new(f));
+                }
+            }
+            // Links break when their text changes or pages come and go; anchors also when the
+            // page they point into is rendered again. Otherwise the previous check still holds.
+            // Links are checked once every page of the new site is among the files.
+            let early_phase = phase == 0 && two_phases;
+            let mut early_ok = false;
+            if early_phase {
+                early_ok = check_links(&files, &links, &rendered_paths, true).is_ok();
+                clock.lap("links");
+            } else if phase == 1 || no_lists {
+                if !outputs_done {
+                    update_outputs(&mut files, &mut changed_paths, &mut clock);
+                    outputs_done = true;
+                }
+                check_links(&files, &links, &rendered_paths, false)?;
+                checked = true;
+                clock.lap("links");
+            }
+            changed_paths.extend(now_changed.iter().cloned());
+            if early_phase && early_ok {
+                let change = Change {
+                    paths: now_changed.clone(),
+                    rendered: rendered_count,
+                    elapsed: started.elapsed(),
+                    phases: clock.laps.clone(),
+                    ..Change::default()
+                };
+                early(&change, files.clone());
+                early_paths = now_changed;
+            }
+        }
+        if !outputs_done {
+            update_outputs(&mut files, &mut changed_paths, &mut clock);
+        }
+        if !checked {
+            // Nothing was rendered, but pages may have gone that links point to.
+            check_links(&files, &links, &rendered_paths, false)?;
         }
         let css_only = !changed_paths.is_empty() && changed_paths.iter().all(|p| p.ends_with(".css"));
-        self.built = Some(Built { site, kinds, paths, reads, files });
+        self.built = Some(Built { site, kinds, paths, reads, files, links });
         Ok(Change {
             paths: changed_paths.into_iter().collect(),
             css_only,

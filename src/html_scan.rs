@@ -76,7 +76,7 @@ pub fn scan(html: &str) -> Scan {
     scan
 }
 
-/// What [`crate::template_links`] needs to know about where a link sits.
+/// What the template reader (`template_links`) needs to know about where a link sits.
 pub(crate) struct Place {
     /// The whole attribute value (or the text of the `<style>` element) the link is part of.
     pub value: Range<usize>,

@@ -1,75 +1,30 @@
-//! Checking every internal link and `#anchor` written in the content, after rendering, against
-//! the pages and files the build produces.
+//! The link check: every internal link and image of every page the build writes, and every
+//! `#anchor`, looked up among the files the build produces, whoever wrote the link.
+//!
+//! Two passes over the same files:
+//! - the links written in the content (Markdown bodies) are checked where they are written, so a
+//!   broken one is reported at its line in the content file ([`check_content`]);
+//! - every page is read as a browser reads it ([`crate::html_scan`]) and every link on it is
+//!   checked ([`check_pages`]). A broken link that the content pass did not report comes from a
+//!   template: it is reported at the template line that writes it, as literal text or as a
+//!   `url()` or `asset()` call ([`crate::template_links`]), or, when the template prints it from
+//!   a value, at the template with the page it was found on. The same broken link on many pages
+//!   is reported once, with their number.
+//!
+//! What each page links to is gathered while it is rendered ([`page_links`]); the check itself is
+//! look-ups, which `serve` repeats after each change without reading the pages again.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::Mutex;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{closest, Diagnostic, Diagnostics, Kind};
-use crate::markdown::{html_ids, Link};
-use crate::model::{Body, Site};
+use crate::html_scan;
+use crate::model::{Body, Link, Site};
 use crate::output::{Contents, OutputFile};
-use crate::routes::PageKind;
-
-/// Whether a link leaves the site (`https:`, `mailto:`, `//host/`).
-fn is_external(url: &str) -> bool {
-    if url.starts_with("//") {
-        return true;
-    }
-    match url.split_once(':') {
-        Some((scheme, _)) => {
-            !scheme.is_empty()
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-                && !scheme.contains('/')
-        }
-        None => false,
-    }
-}
-
-/// Resolves `path` (relative or absolute, without `#` or `?`) against the directory of `page`.
-fn resolve(page: &str, path: &str) -> String {
-    let mut parts: Vec<&str> = if path.starts_with('/') {
-        Vec::new()
-    } else {
-        let dir = &page[..page.rfind('/').map_or(0, |i| i + 1)];
-        dir.split('/').filter(|s| !s.is_empty()).collect()
-    };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut out = format!("/{}", parts.join("/"));
-    if (path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..")) && out != "/" {
-        out.push('/');
-    }
-    out
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+use crate::routes::{self, PageKind};
+use crate::templates::Templates;
 
 /// The output files a link check looks links up in, by output path.
 pub trait Lookup: Sync {
@@ -88,7 +43,7 @@ impl Lookup for HashMap<&str, &OutputFile> {
     }
 }
 
-impl Lookup for imbl::HashMap<String, std::sync::Arc<OutputFile>> {
+impl Lookup for imbl::HashMap<String, Arc<OutputFile>> {
     fn file(&self, path: &str) -> Option<&OutputFile> {
         self.get(path).map(|f| &**f)
     }
@@ -97,102 +52,343 @@ impl Lookup for imbl::HashMap<String, std::sync::Arc<OutputFile>> {
     }
 }
 
-struct Target<'a> {
-    files: &'a dyn Lookup,
-    ids: Mutex<HashMap<String, HashSet<String>>>,
+/// The output file a site path names, as a static host finds it: `/speakers/` is
+/// `speakers/index.html`, and `/speakers` is that too (hosts redirect it).
+fn find<'a>(files: &'a dyn Lookup, path: &str) -> Option<&'a OutputFile> {
+    let file = routes::output_path(path);
+    files
+        .file(&file)
+        .or_else(|| (!path.ends_with('/')).then(|| files.file(&routes::output_path(&format!("{path}/"))))?)
 }
 
-impl<'a> Target<'a> {
-    /// The output file a site path names, as a static host would find it.
-    fn find(&self, path: &str) -> Option<&'a OutputFile> {
-        let rel = path.trim_start_matches('/');
-        if rel.is_empty() || rel.ends_with('/') {
-            return self.files.file(&format!("{rel}index.html"));
+/// The site paths of every file, for suggestions.
+fn known_paths(files: &dyn Lookup) -> BTreeSet<String> {
+    files.paths().into_iter().map(routes::site_path).collect()
+}
+
+/// Fragments that need no element: `#top` scrolls to the top of any page (HTML spec).
+fn needs_no_id(fragment: &str) -> bool {
+    fragment.eq_ignore_ascii_case("top")
+}
+
+/// What one rendered page links to, as the check needs it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageLinks {
+    /// The site paths (under no base path) its internal links and images point at, each once.
+    targets: Box<[Box<str>]>,
+    /// The site path and fragment of each link with an anchor, each once.
+    anchors: Box<[(Box<str>, Box<str>)]>,
+    /// Root-relative URLs that are not under the site's base path: they leave the site when it is
+    /// published under a subpath.
+    outside: Box<[Box<str>]>,
+    /// The page's `id`s.
+    ids: Box<[Box<str>]>,
+}
+
+/// Where a URL written on the page at `page_url` (the page's URL, base path included) points:
+/// a site path and a fragment, or `Err` with the resolved path when it is outside the base path;
+/// `None` when it is an absolute URL (the site's own canonical links are made by `routes`; other
+/// pages of the site's host may be served by something else).
+fn target(page_url: &str, url: &str, base_path: &str) -> Option<Result<(String, Option<String>), String>> {
+    let (path, fragment) = html_scan::resolve(page_url, url.trim())?;
+    match path.strip_prefix(base_path.trim_end_matches('/')) {
+        Some(rest) if rest.starts_with('/') || rest.is_empty() => {
+            Some(Ok((if rest.is_empty() { "/".to_string() } else { rest.to_string() }, fragment)))
         }
-        self.files.file(rel).or_else(|| self.files.file(&format!("{rel}/index.html")))
-    }
-
-    fn has_id(&self, file: &OutputFile, id: &str) -> Option<bool> {
-        let Contents::Rendered(html) = &file.contents else { return None };
-        let mut cache = self.ids.lock().unwrap_or_else(|e| e.into_inner());
-        let ids = cache.entry(file.path.clone()).or_insert_with(|| html_ids(html));
-        Some(ids.contains(id))
-    }
-
-    fn ids_of(&self, file: &OutputFile) -> BTreeSet<String> {
-        let cache = self.ids.lock().unwrap_or_else(|e| e.into_inner());
-        cache.get(&file.path).map(|s| s.iter().cloned().collect()).unwrap_or_default()
-    }
-
-    fn page_paths(&self) -> BTreeSet<String> {
-        self.files
-            .paths()
-            .into_iter()
-            .map(|p| match p.strip_suffix("index.html") {
-                Some(dir) => format!("/{dir}"),
-                None => format!("/{p}"),
-            })
-            .collect()
+        _ => Some(Err(path)),
     }
 }
 
-/// A Markdown body and the page it appears on.
-struct Checked<'a> {
-    body: &'a Body,
-    page: PageKind,
+/// Whether a link of the page is one the check follows: not a `<base>`, and not a hint to
+/// connect to another host.
+fn followed(link: &html_scan::HtmlLink) -> bool {
+    let hint = link.rel.as_deref().is_some_and(|rel| {
+        rel.split_ascii_whitespace()
+            .any(|r| r.eq_ignore_ascii_case("preconnect") || r.eq_ignore_ascii_case("dns-prefetch"))
+    });
+    link.element != "base" && !hint
 }
 
-/// Checks every link written in the content of `site` against the built `files`.
-pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a OutputFile>) -> Diagnostics {
-    let files: HashMap<&str, &OutputFile> = files.into_iter().map(|f| (f.path.as_str(), f)).collect();
-    check_some(site, &files, &|_| true)
+/// What the page at site path `page` (`/speakers/su-bo/`), whose HTML is `html`, links to, on a
+/// site published under `base_path`.
+pub fn page_links(page: &str, html: &str, base_path: &str) -> PageLinks {
+    let scan = html_scan::scan(html);
+    let page_url = routes::url(base_path, page);
+    let mut targets = BTreeSet::new();
+    let mut anchors = BTreeSet::new();
+    let mut outside = BTreeSet::new();
+    for link in scan.links.iter().filter(|l| followed(l)) {
+        match target(&page_url, &link.url, base_path) {
+            Some(Ok((path, fragment))) => {
+                if let Some(f) = fragment {
+                    anchors.insert((Box::from(path.as_str()), Box::from(f)));
+                }
+                targets.insert(Box::<str>::from(path));
+            }
+            Some(Err(_)) => {
+                outside.insert(Box::from(link.url.trim()));
+            }
+            None => {}
+        }
+    }
+    PageLinks {
+        targets: targets.into_iter().collect(),
+        anchors: anchors.into_iter().collect(),
+        outside: outside.into_iter().collect(),
+        ids: scan.ids.into_iter().map(Box::from).collect(),
+    }
+}
+
+/// A link of a page that points at nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Broken {
+    /// Nothing is published at this site path.
+    Missing(String),
+    /// The page at this site path has no element with this id.
+    Anchor(String, String),
+    /// This root-relative URL is not under the base path.
+    Outside(String),
+}
+
+/// The pages of a build, by output path, with their kinds and what they link to.
+pub struct Pages<'a> {
+    by_path: HashMap<String, (PageKind, &'a PageLinks)>,
+}
+
+impl<'a> Pages<'a> {
+    /// The pages `pages` of `site`.
+    pub fn new(site: &Site, pages: impl IntoIterator<Item = (PageKind, &'a PageLinks)>) -> Pages<'a> {
+        Pages::with_paths(pages.into_iter().map(|(k, l)| (k.output_path(site), k, l)))
+    }
+
+    /// The pages `pages`, each with its output path.
+    pub fn with_paths(pages: impl IntoIterator<Item = (String, PageKind, &'a PageLinks)>) -> Pages<'a> {
+        Pages { by_path: pages.into_iter().map(|(p, k, l)| (p, (k, l))).collect() }
+    }
+
+    /// The ids of the page that site path `path` names, if it is a page.
+    fn ids(&self, files: &dyn Lookup, path: &str) -> Option<&'a [Box<str>]> {
+        let file = find(files, path)?;
+        self.by_path.get(&file.path).map(|(_, links)| &*links.ids)
+    }
+}
+
+/// Which pages' links a check looks at.
+pub enum Scope<'s> {
+    /// Every page.
+    All,
+    /// The pages at these output paths (the ones a rebuild rendered again), and the anchors of
+    /// other pages that point into them. After a rebuild in which no file came or went, this
+    /// finds what a check of every page would.
+    Changed(&'s HashSet<String>),
+}
+
+/// Checks the links of the `pages` in `scope` against `files`, leaving out what the content pass
+/// `reported`, and reports each broken link once, where the template that writes it writes it.
+pub fn check_pages(
+    site: &Site,
+    templates: &Templates,
+    files: &dyn Lookup,
+    pages: &Pages,
+    scope: Scope,
+    reported: &HashSet<(String, Option<String>)>,
+) -> Diagnostics {
+    let in_scope = |path: &str| match scope {
+        Scope::All => true,
+        Scope::Changed(changed) => changed.contains(path),
+    };
+    let found: Vec<(PageKind, Vec<Broken>)> = pages
+        .by_path
+        .par_iter()
+        .map(|(path, (kind, links))| {
+            let mut out = Vec::new();
+            let whole = in_scope(path);
+            if whole {
+                for t in links.targets.iter() {
+                    if find(files, t).is_none() && !reported.contains(&(t.to_string(), None)) {
+                        out.push(Broken::Missing(t.to_string()));
+                    }
+                }
+                out.extend(links.outside.iter().map(|o| Broken::Outside(o.to_string())));
+            }
+            for (t, f) in links.anchors.iter() {
+                if needs_no_id(f) || reported.contains(&(t.to_string(), Some(f.to_string()))) {
+                    continue;
+                }
+                let Some(file) = find(files, t) else { continue };
+                if !whole && !in_scope(&file.path) {
+                    continue;
+                }
+                if pages.ids(files, t).is_some_and(|ids| !ids.iter().any(|id| **id == **f)) {
+                    out.push(Broken::Anchor(t.to_string(), f.to_string()));
+                }
+            }
+            (*kind, out)
+        })
+        .collect();
+    // Broken links by what is broken, with the pages they are on, in page order.
+    let mut broken: BTreeMap<Broken, Vec<(String, PageKind)>> = BTreeMap::new();
+    for (kind, list) in found {
+        for b in list {
+            broken.entry(b).or_default().push((kind.path(site), kind));
+        }
+    }
+    let mut errors = Diagnostics::default();
+    for (what, mut on) in broken {
+        on.sort_by(|a, b| a.0.cmp(&b.0));
+        let kinds: Vec<PageKind> = on.into_iter().map(|(_, k)| k).collect();
+        errors.push(diagnose(site, templates, files, pages, &what, &kinds));
+    }
+    errors.finish()
+}
+
+/// The diagnostic for one broken link found on `kinds`: at the template line that writes it
+/// when one does, else at the template of the first page.
+fn diagnose(
+    site: &Site,
+    templates: &Templates,
+    files: &dyn Lookup,
+    pages: &Pages,
+    what: &Broken,
+    kinds: &[PageKind],
+) -> Diagnostic {
+    let first = kinds[0];
+    let page = first.path(site);
+    let base_path = &site.config.base_path;
+    let on = match kinds.len() {
+        1 => format!(" (on {page})"),
+        n => format!(" (on {n} pages, such as {page})"),
+    };
+    let (message, help) = match what {
+        Broken::Missing(path) => {
+            let known = known_paths(files);
+            let is_file = path.rsplit('/').next().is_some_and(|name| name.contains('.'));
+            let help = match closest(path, known.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if is_file => format!("put the file in static/ (static{path}), or correct the path"),
+                None => "internal links are site paths such as /speakers/su-bo/ or /timeline/".into(),
+            };
+            (format!("broken link: nothing is published at `{path}`{on}"), help)
+        }
+        Broken::Anchor(path, id) => {
+            let ids: BTreeSet<String> =
+                pages.ids(files, path).map(|s| s.iter().map(|id| id.to_string()).collect()).unwrap_or_default();
+            let help = match closest(id, ids.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `#{best}`?"),
+                None if ids.is_empty() => "that page has no element with an id".into(),
+                None => format!("ids on that page: {}", ids.iter().take(12).cloned().collect::<Vec<_>>().join(", ")),
+            };
+            (format!("broken anchor: `{path}` has no element with id `{id}`{on}"), help)
+        }
+        Broken::Outside(url) => (
+            format!("the link `{url}` leads outside the site, which is published under {base_path}{on}"),
+            "write internal links with url(path=\"...\"), which puts the base path in front".into(),
+        ),
+    };
+    // The URLs written on the first page that point at the broken target, as written.
+    let html = find(files, &page).and_then(|f| match &f.contents {
+        Contents::Rendered(html) => Some(html.as_str()),
+        _ => None,
+    });
+    let page_url = routes::url(base_path, &page);
+    let written: Vec<String> = html
+        .map(|html| html_scan::scan(html).links)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(followed)
+        .filter(|l| match (what, target(&page_url, &l.url, base_path)) {
+            (Broken::Missing(p), Some(Ok((path, _)))) => &path == p,
+            (Broken::Anchor(p, id), Some(Ok((path, Some(f))))) => &path == p && &f == id,
+            (Broken::Outside(u), Some(Err(_))) => l.url.trim() == u,
+            _ => false,
+        })
+        .map(|l| l.url.trim().to_string())
+        .collect();
+    match templates.find_link(first.template(), base_path, &written) {
+        Some((name, source, span)) => {
+            Diagnostic::at(Kind::BrokenLink, format!("templates/{name}"), &source, span, message)
+                .label("written here")
+                .help(help)
+        }
+        None => Diagnostic::file(Kind::BrokenLink, format!("templates/{}", first.template()), message).help(format!(
+            "the template (or one it uses) prints this link from a value, as `{}`: build internal links with url(path=...); {help}",
+            written.first().map_or("?", String::as_str)
+        )),
+    }
+}
+
+/// Checks every link written in the content of `site` against the built `files`: the problems,
+/// and what they are about (site path and fragment), which the page pass then leaves out.
+pub fn check_content(site: &Site, files: &dyn Lookup) -> (Diagnostics, HashSet<(String, Option<String>)>) {
+    check_content_some(site, files, &|_| true)
 }
 
 /// Checks every link of the bodies for which `wanted(body)` holds, and the `#anchor` links of
-/// all others. `serve` uses it, after a change that added or removed no page, to check only the
+/// all others. `serve` uses it, after a change that added or removed no file, to check only the
 /// links that the change can have broken.
-pub fn check_some(site: &Site, files: &dyn Lookup, wanted: &(dyn Fn(&Body) -> bool + Sync)) -> Diagnostics {
-    let target = Target { files, ids: Mutex::new(HashMap::new()) };
+pub fn check_content_some(
+    site: &Site,
+    files: &dyn Lookup,
+    wanted: &(dyn Fn(&Body) -> bool + Sync),
+) -> (Diagnostics, HashSet<(String, Option<String>)>) {
     let all_bodies = (site.announcements.iter().enumerate().map(|(i, a)| (&*a.body, PageKind::Announcement(i))))
         .chain(site.speakers.iter().enumerate().map(|(i, s)| (&*s.body, PageKind::Speaker(i))))
         .chain(site.pages.iter().enumerate().map(|(i, p)| (&*p.body, PageKind::Page(i))))
         .chain(site.timeline.iter().filter_map(|e| e.body.as_deref().map(|b| (b, PageKind::Timeline))));
-    let bodies: Vec<(Checked, bool)> = all_bodies
+    let bodies: Vec<(&Body, PageKind, bool)> = all_bodies
         .filter_map(|(body, page)| {
             let all = wanted(body);
-            (all || body.markdown.has_anchor_links).then_some((Checked { body, page }, all))
+            (all || body.markdown.has_anchor_links).then_some((body, page, all))
         })
         .collect();
-    let found: Vec<Diagnostic> = bodies
+    let ids = IdCache::default();
+    let found: Vec<(Diagnostic, (String, Option<String>))> = bodies
         .par_iter()
-        .flat_map_iter(|(c, all)| {
-            c.body
-                .markdown
+        .flat_map_iter(|&(body, page, all)| {
+            let ids = &ids;
+            body.markdown
                 .links
                 .iter()
-                .filter(move |link| *all || link.url.contains('#'))
-                .filter_map(|link| check_link(site, &target, c, link))
+                .filter(move |link| all || link.url.contains('#'))
+                .filter_map(move |link| check_link(site, files, ids, body, page, link))
                 .collect::<Vec<_>>()
         })
         .collect();
-    Diagnostics(found).finish()
+    let reported = found.iter().map(|(_, about)| about.clone()).collect();
+    (Diagnostics(found.into_iter().map(|(d, _)| d).collect()).finish(), reported)
 }
 
-fn check_link(site: &Site, target: &Target, c: &Checked, link: &Link) -> Option<Diagnostic> {
-    let url = link.url.trim();
-    let error = |message: String| {
-        Diagnostic::at(Kind::BrokenLink, &c.body.file, &c.body.source, c.body.span(link.span.clone()), message)
-    };
-    if is_external(url) {
-        return None;
+/// The ids of pages, read once each.
+#[derive(Default)]
+struct IdCache(std::sync::Mutex<HashMap<String, Arc<HashSet<String>>>>);
+
+impl IdCache {
+    fn of(&self, file: &OutputFile) -> Option<Arc<HashSet<String>>> {
+        let Contents::Rendered(html) = &file.contents else { return None };
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let ids =
+            cache.entry(file.path.clone()).or_insert_with(|| Arc::new(html_scan::scan(html).ids.into_iter().collect()));
+        Some(Arc::clone(ids))
     }
-    let (before_hash, fragment) = url.split_once('#').map_or((url, None), |(p, f)| (p, Some(f)));
-    let path_part = before_hash.split('?').next().unwrap_or_default();
-    let page = c.page.path(site);
-    let path = if path_part.is_empty() { page } else { resolve(&page, &percent_decode(path_part)) };
+}
+
+fn check_link(
+    site: &Site,
+    files: &dyn Lookup,
+    ids: &IdCache,
+    body: &Body,
+    page: PageKind,
+    link: &Link,
+) -> Option<(Diagnostic, (String, Option<String>))> {
+    let error = |message: String| {
+        Diagnostic::at(Kind::BrokenLink, &body.file, &body.source, body.span(link.span.clone()), message)
+    };
+    let page = page.path(site);
+    // A Markdown link is written as a site path, relative to the page it is shown on.
+    let (path, fragment) = html_scan::resolve(&page, &link.url)?;
     let what = if link.image { "image" } else { "link" };
-    let Some(file) = target.find(&path) else {
-        let known = target.page_paths();
+    let Some(file) = find(files, &path) else {
+        let known = known_paths(files);
         let slug = path.trim_matches('/').rsplit('/').next().unwrap_or_default();
         let mut help = match closest(&path, known.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
@@ -203,30 +399,31 @@ fn check_link(site: &Site, target: &Target, c: &Checked, link: &Link) -> Option<
                 "`{slug}` is a draft, left out of this build: publish it (remove `draft: true`) or build with --drafts"
             );
         }
-        return Some(
-            error(format!("broken {what}: nothing is published at `{path}`")).label("no such page").help(help),
-        );
+        let d = error(format!("broken {what}: nothing is published at `{path}`")).label("no such page").help(help);
+        return Some((d, (path, None)));
     };
-    let fragment = percent_decode(fragment.unwrap_or_default());
-    if fragment.is_empty() {
+    let fragment = fragment.filter(|f| !needs_no_id(f))?;
+    let page_ids = ids.of(file)?;
+    if page_ids.contains(&fragment) {
         return None;
     }
-    match target.has_id(file, &fragment) {
-        Some(false) => {
-            let ids = target.ids_of(file);
-            let help = match closest(&fragment, ids.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `#{best}`?"),
-                None if ids.is_empty() => "that page has no element with an id".into(),
-                None => format!("ids on that page: {}", ids.iter().take(12).cloned().collect::<Vec<_>>().join(", ")),
-            };
-            Some(
-                error(format!("broken anchor: `{path}` has no element with id `{fragment}`"))
-                    .label("no such anchor")
-                    .help(help),
-            )
-        }
-        _ => None,
-    }
+    let sorted: BTreeSet<&str> = page_ids.iter().map(String::as_str).collect();
+    let help = match closest(&fragment, sorted.iter().copied()) {
+        Some(best) => format!("did you mean `#{best}`?"),
+        None if sorted.is_empty() => "that page has no element with an id".into(),
+        None => format!("ids on that page: {}", sorted.iter().take(12).copied().collect::<Vec<_>>().join(", ")),
+    };
+    let d = error(format!("broken anchor: `{path}` has no element with id `{fragment}`"))
+        .label("no such anchor")
+        .help(help);
+    Some((d, (path, Some(fragment))))
+}
+
+/// Checks every link of the site: the content's, then every page's (see the module's doc).
+pub fn check(site: &Site, templates: &Templates, files: &dyn Lookup, pages: &Pages) -> Diagnostics {
+    let (mut errors, reported) = check_content(site, files);
+    errors.0.extend(check_pages(site, templates, files, pages, Scope::All, &reported).0);
+    errors.finish()
 }
 
 #[cfg(test)]
@@ -234,29 +431,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resolves_relative_links_like_a_browser() {
-        assert_eq!(resolve("/announcements/a/", "../b/"), "/announcements/b/");
-        assert_eq!(resolve("/announcements/a/", "/speakers/"), "/speakers/");
-        assert_eq!(resolve("/announcements/a/", "x.png"), "/announcements/a/x.png");
-        assert_eq!(resolve("/", "../../etc/"), "/etc/");
-        assert_eq!(resolve("/a/", ".."), "/");
+    fn targets_are_site_paths_under_the_base() {
+        let t = |url: &str| target("/b/announcements/a/", url, "/b/");
+        assert_eq!(t("/b/speakers/"), Some(Ok(("/speakers/".into(), None))));
+        assert_eq!(t("../x/#y"), Some(Ok(("/announcements/x/".into(), Some("y".into())))));
+        assert_eq!(t("https://example.org/b/topics/"), None);
+        assert_eq!(t("/logo.svg"), Some(Err("/logo.svg".into())));
+        assert_eq!(t("https://example.net/"), None);
+        assert_eq!(t("/b"), Some(Ok(("/".into(), None))));
     }
 
     #[test]
-    fn tells_external_from_internal() {
-        assert!(is_external("https://example.org/"));
-        assert!(is_external("mailto:a@b.org"));
-        assert!(is_external("//cdn.example.org/x.js"));
-        assert!(!is_external("/speakers/su-bo/"));
-        assert!(!is_external("#key-areas"));
-        assert!(!is_external("../x:y/"));
-    }
-
-    #[test]
-    fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("/a%20b/"), "/a b/");
-        assert_eq!(percent_decode("/%E8%8B%8F/"), "/苏/");
-        assert_eq!(percent_decode("/100%/"), "/100%/");
-        assert_eq!(percent_decode("/%苏/"), "/%苏/");
+    fn a_page_lists_each_target_once() {
+        let html = r##"<a href="/x/">1</a><a href="/x/">2</a><a href="#main">skip</a><main id="main"></main>
+            <link rel="preconnect" href="/nothing/"><img src="/elsewhere.png"><a href="https://example.net/">e</a>"##;
+        let links = page_links("/", html, "/");
+        assert_eq!(&*links.targets, [Box::from("/"), Box::from("/elsewhere.png"), Box::from("/x/")]);
+        assert_eq!(&*links.anchors, [(Box::from("/"), Box::from("main"))]);
+        assert_eq!(&*links.ids, [Box::from("main")]);
+        assert!(links.outside.is_empty());
+        let under = page_links("/", html, "/b/");
+        assert_eq!(under.outside.len(), 2, "{under:?}");
     }
 }

@@ -32,7 +32,7 @@ fn report(err: &brief::Error) {
         brief::Error::Content(diagnostics) => {
             eprint!("{}", diagnostics.render(color));
             let n = diagnostics.0.len();
-            eprintln!("\nerror: the site has {n} problem{}; nothing was written", if n == 1 { "" } else { "s" });
+            eprintln!("error: the site has {n} problem{}; nothing was written", if n == 1 { "" } else { "s" });
         }
         brief::Error::Usage(message) => eprintln!("error: {message}"),
         brief::Error::Io { doing, source } => {

@@ -563,7 +563,7 @@ mod tests {
         }
         assert!(calls > assets.len(), "{calls}");
         assets.sort();
-        assert_eq!(assets, ["search.js", "style.css"]);
+        assert_eq!(assets, ["favicon.svg", "search.js", "style.css"]);
         assert_eq!(literals, [("templates/base.html", "href", "#main".to_string())]);
     }
 

@@ -1,7 +1,8 @@
 //! Loading the Tera templates from `templates/`, and turning Tera's errors into diagnostics that
 //! point at the template file, line and column.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -9,12 +10,19 @@ use tera::{ErrorKind, Tera};
 
 use crate::diagnostic::{line_start, Diagnostic, Diagnostics, Kind};
 use crate::source::{self, SourceFile};
+use crate::template_links::{self, LinkKind, TemplateLink};
 
 /// The templates of a site, compiled once, with their sources for error messages.
 pub struct Templates {
     /// The compiled templates.
     pub tera: Tera,
     sources: HashMap<String, SourceFile>,
+    /// The links each template writes, with where.
+    links: HashMap<String, Vec<TemplateLink>>,
+    /// For each template, itself and every template it uses (see [`closure`]).
+    closure: HashMap<String, BTreeSet<String>>,
+    /// What `asset()` maps a static file's path to.
+    assets: HashMap<String, String>,
 }
 
 /// The templates every briefing needs, one per page kind.
@@ -105,6 +113,20 @@ impl Templates {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let links: HashMap<String, Vec<TemplateLink>> =
+            sources.iter().map(|(name, file)| (name.clone(), template_links::scan_template(&file.text))).collect();
+        for (name, list) in &links {
+            let file = &sources[name];
+            for link in list {
+                if let Some(d) = hand_written(name, file, link) {
+                    errors.push(d);
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.finish());
+        }
+        let closure = closure(&sources.iter().map(|(n, f)| (n.clone(), f.text.to_string())).collect());
 
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
@@ -114,19 +136,20 @@ impl Templates {
             Ok(crate::routes::url(&base, path))
         });
         let base = base_path.to_string();
+        let published = assets.clone();
         tera.register_function("asset", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
-            let published = assets.get(path.trim_start_matches('/')).map_or(path, String::as_str);
+            let published = published.get(path.trim_start_matches('/')).map_or(path, String::as_str);
             Ok(crate::routes::url(&base, published))
         });
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
         let batch: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), &*sources[*n].text)).collect();
         if let Err(err) = tera.add_raw_templates(batch) {
-            let templates = Templates { tera: Tera::new(), sources };
+            let templates = Templates { tera: Tera::new(), sources, links, closure, assets };
             return Err(Diagnostics(templates.diagnose(&err)).finish());
         }
-        Ok(Templates { tera, sources })
+        Ok(Templates { tera, sources, links, closure, assets })
     }
 
     /// Turns a Tera error into diagnostics. A rendering error does not name its page, so that
@@ -237,15 +260,122 @@ impl Templates {
             .help(format!("remove one `{keyword}` of the loop; a shared piece belongs in its own template that includes nothing that includes it"))
     }
 
-    /// Every template's source, by name.
-    pub fn sources(&self) -> HashMap<String, String> {
-        self.sources.iter().map(|(n, f)| (n.clone(), f.text.to_string())).collect()
+    /// For each template, itself and every template it uses, directly or not.
+    pub fn closure(&self) -> &HashMap<String, BTreeSet<String>> {
+        &self.closure
+    }
+
+    /// Where `template`, or a template it uses, writes a link that renders as one of `written`
+    /// on a site under `base_path`: the template's name, source and the span of the link.
+    pub fn find_link(
+        &self,
+        template: &str,
+        base_path: &str,
+        written: &[String],
+    ) -> Option<(String, Arc<str>, Range<usize>)> {
+        let uses = self.closure.get(template)?;
+        let renders = |kind: &LinkKind| match kind {
+            LinkKind::Literal { url, .. } => url.clone(),
+            LinkKind::Call { function, path } => {
+                let published = match *function {
+                    "asset" => self.assets.get(path.trim_start_matches('/')).map_or(path.as_str(), String::as_str),
+                    _ => path.as_str(),
+                };
+                crate::routes::url(base_path, published)
+            }
+        };
+        // The template itself first, then the ones it uses, in name order.
+        let order = std::iter::once(template).chain(uses.iter().map(String::as_str).filter(|n| *n != template));
+        for name in order {
+            for link in self.links.get(name).into_iter().flatten() {
+                if written.contains(&renders(&link.kind)) {
+                    return Some((name.to_string(), Arc::clone(&self.sources.get(name)?.text), link.span.clone()));
+                }
+            }
+        }
+        None
     }
 
     /// The source of a template, by name.
     pub fn source(&self, name: &str) -> Option<&Arc<str>> {
         self.sources.get(name).map(|f| &f.text)
     }
+}
+
+/// The error for a root-relative URL written by hand in a template (`href="/logo.svg"`), which
+/// points outside the site when it is published under a subpath.
+fn hand_written(name: &str, file: &SourceFile, link: &TemplateLink) -> Option<Diagnostic> {
+    let LinkKind::Literal { url, .. } = &link.kind else { return None };
+    if !url.starts_with('/') || url.starts_with("//") {
+        return None;
+    }
+    let whole = file.text.get(link.span.clone()) == Some(url.as_str());
+    let fix = if whole {
+        format!("write {{{{ url(path=\"{url}\") }}}} instead, which puts the site's base path in front")
+    } else {
+        format!("build the whole URL with url(), such as {{{{ url(path=\"{url}\" ~ ...) }}}}, which puts the site's base path in front")
+    };
+    Some(
+        Diagnostic::at(
+            Kind::TemplateLink,
+            format!("templates/{name}"),
+            &file.text,
+            link.span.clone(),
+            format!("the link `{url}` is written by hand: it breaks when the site is published under a subpath"),
+        )
+        .label("a root-relative URL")
+        .help(fix),
+    )
+}
+
+/// The templates that `source` extends, includes or imports by name; `None` when a name is
+/// computed at render time or the template defines components, which any template may use.
+pub fn template_refs(source: &str) -> Option<Vec<String>> {
+    if source.contains("{% component") || source.contains("{%- component") {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut rest = source;
+    while let Some(i) = rest.find("{%") {
+        rest = &rest[i + 2..];
+        let tag = rest.trim_start_matches('-').trim_start();
+        let Some(after) = ["extends", "include", "import"].iter().find_map(|k| tag.strip_prefix(k)) else { continue };
+        let arg = after.trim_start();
+        let quote = arg.chars().next()?;
+        if quote != '"' && quote != '\'' {
+            return None;
+        }
+        let end = arg[1..].find(quote)?;
+        out.push(arg[1..1 + end].to_string());
+    }
+    Some(out)
+}
+
+/// For each template, itself and every template it uses, directly or not (`None`: all of them).
+pub fn closure(sources: &HashMap<String, String>) -> HashMap<String, BTreeSet<String>> {
+    let refs: HashMap<&str, Option<Vec<String>>> =
+        sources.iter().map(|(n, s)| (n.as_str(), template_refs(s))).collect();
+    let mut out = HashMap::new();
+    for name in sources.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![name.clone()];
+        let mut everything = false;
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            match refs.get(n.as_str()) {
+                Some(Some(children)) => stack.extend(children.iter().cloned()),
+                Some(None) => everything = true,
+                None => {}
+            }
+        }
+        if everything {
+            seen.extend(sources.keys().cloned());
+        }
+        out.insert(name.clone(), seen);
+    }
+    out
 }
 
 fn help_for(message: &str) -> String {
@@ -281,6 +411,31 @@ fn closest_name(message: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dynamic_includes_depend_on_everything() {
+        assert_eq!(template_refs("{% include name %}"), None);
+        assert_eq!(
+            template_refs("{% extends 'a.html' %}{%- include \"b.html\" %}"),
+            Some(vec!["a.html".into(), "b.html".into()])
+        );
+    }
+
+    #[test]
+    fn a_template_closure_follows_extends_and_includes() {
+        let sources: HashMap<String, String> = [
+            ("base.html", "<html>{% block main %}{% endblock %}</html>"),
+            ("announcement.html", "{% extends \"base.html\" %}{% include 'partials/card.html' %}"),
+            ("partials/card.html", "card"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let closure = closure(&sources);
+        let uses: Vec<&str> = closure["announcement.html"].iter().map(String::as_str).collect();
+        assert_eq!(uses, ["announcement.html", "base.html", "partials/card.html"]);
+        assert_eq!(closure["partials/card.html"].len(), 1);
+    }
 
     #[test]
     fn an_unknown_variable_or_field_suggests_the_closest_name() {

@@ -28,7 +28,11 @@ pub struct PublishOptions {
 pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     let (site, templates, assets) =
         crate::build::load_phase(&options.build.root, &options.build.settings, assets::prepare, assets::Assets::urls)?;
-    let mut files = crate::build::render_phase(&site, &templates)?;
+    let (mut files, links) = crate::build::render_files(&site, &templates).map_err(Error::Content)?;
+    // Pages link to the fingerprinted names of stylesheets and scripts: the files to check them
+    // against are those published.
+    assets::apply(&assets, &mut files);
+    crate::build::check_links(&site, &templates, &files, &links)?;
     let problems = checks::pages(&site, &files);
     if !problems.is_empty() {
         return Err(Error::Content(problems));
@@ -40,7 +44,6 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
         }
     }
 
-    assets::apply(&assets, &mut files);
     files.push(OutputFile::text(".nojekyll", ""));
     files.push(OutputFile::text("_headers", assets::headers(&files, &assets)));
     assets::minify_html(&mut files);

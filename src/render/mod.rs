@@ -14,6 +14,7 @@ use tera::{Context, Value};
 
 use crate::deps::Key;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::links::{self, PageLinks};
 use crate::model::Site;
 use crate::output::OutputFile;
 use crate::routes::{self, PageKind};
@@ -21,7 +22,7 @@ use crate::templates::Templates;
 
 use views::{ContextMap, Shared, YearView};
 
-/// A rendered page, with what its rendering read.
+/// A rendered page, with what its rendering read and what it links to.
 #[derive(Debug, Clone)]
 pub struct Page {
     /// Which page it is.
@@ -30,6 +31,8 @@ pub struct Page {
     pub file: OutputFile,
     /// The keys its rendering read, sorted.
     pub reads: Arc<[Key]>,
+    /// Its links and ids, for the link check.
+    pub links: Arc<PageLinks>,
 }
 
 /// Every page of `site` that `templates` can render, in a stable order.
@@ -49,10 +52,16 @@ pub fn render_pages(site: &Site, templates: &Templates, kinds: &[PageKind]) -> R
         .par_iter()
         .map(|&kind| {
             let (context, reads) = context_for(&shared, kind);
+            let path = kind.path(site);
+            let c = &site.config;
             templates
                 .tera
                 .render(kind.template(), &context)
-                .map(|html| Page { kind, file: OutputFile::text(kind.output_path(site), html), reads })
+                .map(|html| {
+                    // Read while the page is fresh in the cache; the check itself is look-ups.
+                    let links = Arc::new(links::page_links(&path, &html, &c.base_path));
+                    Page { kind, file: OutputFile::text(routes::output_path(&path), html), reads, links }
+                })
                 .map_err(|err| (kind, templates.diagnose(&err)))
         })
         .collect();

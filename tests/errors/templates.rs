@@ -132,3 +132,74 @@ fn missing_required_template() {
     }
     .run();
 }
+
+// --- Links written in templates -------------------------------------------------------------
+// PAGE (templates/page.html) is, line by line: `{% extends "base.html" %}`, `{% block main %}`,
+// `<h1>{{ page.title }}</h1>`, `{{ page.content | safe }}`, `{% endblock %}`.
+
+#[test]
+fn a_root_relative_link_written_by_hand_in_a_template() {
+    Case {
+        mistake: |s| {
+            s.edit(PAGE_HTML, "<h1>", "<img src=\"/logo.svg\" alt=\"\"><h1>");
+        },
+        // `<img src="` is 10 characters: the URL starts at column 11.
+        at: &["templates/page.html:3:11"],
+        says: &["the link `/logo.svg` is written by hand: it breaks when the site is published under a subpath"],
+        help: &["write {{ url(path=\"/logo.svg\") }} instead"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn a_url_call_to_a_missing_file_in_a_template() {
+    Case {
+        mistake: |s| {
+            s.edit(PAGE_HTML, "<h1>", "<link rel=\"stylesheet\" href=\"{{ url(path='/missing.css') }}\"><h1>");
+        },
+        // The path inside the quotes of `url(path='...')`.
+        at: &["templates/page.html:3:43"],
+        says: &["broken link: nothing is published at `/missing.css` (on /about/)"],
+        help: &["put the file in static/ (static/missing.css)"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn a_dead_link_in_the_layout_is_reported_once_for_every_page() {
+    Case {
+        mistake: |s| {
+            s.edit(
+                "templates/base.html",
+                "</footer>",
+                "<a href=\"{{ url(path='/press-kit/') }}\">Press kit</a></footer>",
+            );
+        },
+        says: &["broken link: nothing is published at `/press-kit/` (on ", " pages, such as /)"],
+        help: &["internal links are site paths"],
+        at: &["templates/base.html:63:23"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn a_link_a_template_prints_from_a_value_names_the_template_and_the_page() {
+    Case {
+        mistake: |s| {
+            // A relative link made from a value: `about/` on the page /about/ is /about/about/.
+            s.edit(PAGE_HTML, "<h1>", "<a href=\"{{ page.slug }}/\">Permalink</a><h1>");
+        },
+        at: &["templates/page.html"],
+        says: &["broken link: nothing is published at `/about/about/` (on /about/)"],
+        help: &["prints this link from a value, as `about/`"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
