@@ -208,7 +208,8 @@ fn phase_split(root: &Path) {
     }
     for (name, kinds) in &groups {
         let started = Instant::now();
-        let rendered = brief::render::render_pages(&site, &templates, kinds).unwrap_or_else(|e| panic!("{e}"));
+        let rendered = brief::render::render_pages(&site, &templates, kinds, brief::render::Reads::Skip)
+            .unwrap_or_else(|e| panic!("{e}"));
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
         let kb = rendered.iter().map(|p| p.file.contents.bytes().map_or(0, |b| b.len())).sum::<usize>() >> 10;
         println!("  render {name:<19} {elapsed:>9.1} ms ({} pages, {kb} KB)", kinds.len());

@@ -172,7 +172,7 @@ pub fn render_files(
     templates: &Templates,
 ) -> Result<(Vec<OutputFile>, Vec<(PageKind, Arc<PageLinks>)>), Diagnostics> {
     let kinds = render::pages(site, templates);
-    let pages = render::render_pages(site, templates, &kinds)?;
+    let pages = render::render_pages(site, templates, &kinds, render::Reads::Skip)?;
     let links = pages.iter().map(|p| (p.kind, Arc::clone(&p.links))).collect();
     let mut files: Vec<OutputFile> = pages.into_iter().map(|p| p.file).collect();
     files.extend(outputs::render(site, &kinds));

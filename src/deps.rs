@@ -98,36 +98,56 @@ impl Reads {
 /// The site as the render phase sees it: every accessor records what it returns.
 pub struct Reader<'a> {
     site: &'a Site,
-    reads: std::cell::RefCell<Reads>,
+    /// What was read; `None` when nobody will ask (a build renders every page once).
+    reads: Option<std::cell::RefCell<Reads>>,
 }
 
 impl<'a> Reader<'a> {
-    /// A reader of `site` that has read nothing yet.
+    /// A reader of `site` that records what it reads.
     pub fn new(site: &'a Site) -> Reader<'a> {
-        Reader { site, reads: std::cell::RefCell::new(Reads::default()) }
+        Reader { site, reads: Some(std::cell::RefCell::new(Reads::default())) }
+    }
+
+    /// A reader of `site` for a render whose dependencies nobody will ask for: it reads the
+    /// same, through the same accessors, and records nothing.
+    pub fn untracked(site: &'a Site) -> Reader<'a> {
+        Reader { site, reads: None }
+    }
+
+    /// Whether this reader records what it reads.
+    pub fn tracks(&self) -> bool {
+        self.reads.is_some()
     }
 
     fn record(&self, key: Key) {
-        self.reads.borrow_mut().push(key);
+        if let Some(reads) = &self.reads {
+            reads.borrow_mut().push(key);
+        }
     }
 
     fn one(&self, family: Family, slug: &str) {
-        self.record(Key::One(family, Arc::from(slug)));
+        if self.reads.is_some() {
+            self.record(Key::One(family, Arc::from(slug)));
+        }
     }
 
     /// Adds keys read elsewhere on this reader's behalf (see [`Reads::extend`]).
     pub fn replay(&self, keys: &[Key]) {
-        self.reads.borrow_mut().extend(keys);
+        if let Some(reads) = &self.reads {
+            reads.borrow_mut().extend(keys);
+        }
     }
 
     /// Adds keys widened to their families (see [`Reads::extend_widened`]).
     pub fn replay_widened(&self, keys: &[Key]) {
-        self.reads.borrow_mut().extend_widened(keys);
+        if let Some(reads) = &self.reads {
+            reads.borrow_mut().extend_widened(keys);
+        }
     }
 
-    /// What this reader has read.
+    /// What this reader has read (nothing, for an untracked reader).
     pub fn finish(self) -> Arc<[Key]> {
-        self.reads.into_inner().finish()
+        self.reads.map_or_else(|| Arc::from([]), |r| r.into_inner().finish())
     }
 
     /// The site settings.

@@ -426,7 +426,7 @@ impl DevSite {
             if kinds.is_empty() {
                 continue;
             }
-            let rendered = render::render_pages(&site, templates, &kinds)?;
+            let rendered = render::render_pages(&site, templates, &kinds, render::Reads::Record)?;
             clock.lap(if phase == 0 { "render pages" } else { "render lists" });
             rendered_count += rendered.len();
             let mut now_changed = Vec::new();

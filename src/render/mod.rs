@@ -42,12 +42,26 @@ pub fn pages(site: &Site, templates: &Templates) -> Vec<PageKind> {
 
 /// Renders every page of `site`.
 pub fn render(site: &Site, templates: &Templates) -> Result<Vec<Page>, Diagnostics> {
-    render_pages(site, templates, &pages(site, templates))
+    render_pages(site, templates, &pages(site, templates), Reads::Skip)
+}
+
+/// Whether a render records what each page reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// Record it, for re-rendering what a change affects (`serve`).
+    Record,
+    /// Do not: every page is rendered once (`build`, `check`, `publish`).
+    Skip,
 }
 
 /// Renders the pages `kinds` of `site`, in parallel, reporting every error.
-pub fn render_pages(site: &Site, templates: &Templates, kinds: &[PageKind]) -> Result<Vec<Page>, Diagnostics> {
-    let shared = Shared::new(site);
+pub fn render_pages(
+    site: &Site,
+    templates: &Templates,
+    kinds: &[PageKind],
+    reads: Reads,
+) -> Result<Vec<Page>, Diagnostics> {
+    let shared = Shared::new(site, reads == Reads::Record);
     let results: Vec<Result<Page, (PageKind, Vec<Diagnostic>)>> = kinds
         .par_iter()
         .map(|&kind| {
@@ -206,7 +220,7 @@ mod tests {
         let root = dir.path().join("s");
         crate::starter::create(&root).unwrap();
         let site = crate::content::load(&root, &crate::content::Settings::default()).unwrap();
-        let shared = Shared::new(&site);
+        let shared = Shared::new(&site, true);
         let body = "Replace this text with what was announced.";
         assert!(site.announcements[0].body.markdown.html.contains(body));
         let shown = |kind: PageKind, key: &str| {

@@ -23,10 +23,16 @@ pub(super) struct Cached {
     reads: Arc<[Key]>,
 }
 
-/// Builds the view in `cell` on first use, with a reader of its own.
-fn cached<'c>(site: &Site, cell: &'c OnceLock<Cached>, build: impl FnOnce(&Reader) -> Value) -> &'c Cached {
+/// Builds the view in `cell` on first use, with a reader of its own, which records what it
+/// reads when `track` holds.
+fn cached<'c>(
+    site: &Site,
+    track: bool,
+    cell: &'c OnceLock<Cached>,
+    build: impl FnOnce(&Reader) -> Value,
+) -> &'c Cached {
     cell.get_or_init(|| {
-        let r = Reader::new(site);
+        let r = if track { Reader::new(site) } else { Reader::untracked(site) };
         let value = build(&r);
         Cached { value, reads: r.finish() }
     })
@@ -138,6 +144,8 @@ impl ContextMap {
 /// few pages at a time, and most pages need few of them.
 pub(super) struct Shared<'a> {
     site: &'a Site,
+    /// Whether readers record what they read (for `serve`).
+    track: bool,
     site_view: OnceLock<Cached>,
     pages: OnceLock<Cached>,
     announcements: Vec<OnceLock<Cached>>,
@@ -156,9 +164,10 @@ fn cells(n: usize) -> Vec<OnceLock<Cached>> {
 }
 
 impl<'a> Shared<'a> {
-    pub fn new(site: &'a Site) -> Shared<'a> {
+    pub fn new(site: &'a Site, track: bool) -> Shared<'a> {
         Shared {
             site,
+            track,
             site_view: OnceLock::new(),
             pages: OnceLock::new(),
             announcements: cells(site.announcements.len()),
@@ -175,12 +184,16 @@ impl<'a> Shared<'a> {
 
     /// A reader of the site, for one page.
     pub fn reader(&self) -> Reader<'a> {
-        Reader::new(self.site)
+        if self.track {
+            Reader::new(self.site)
+        } else {
+            Reader::untracked(self.site)
+        }
     }
 
     /// `cell`'s view, its reads replayed into `r`.
     fn use_view(&self, r: &Reader, cell: &OnceLock<Cached>, build: impl FnOnce(&Reader) -> Value) -> Value {
-        let c = cached(self.site, cell, build);
+        let c = cached(self.site, self.track, cell, build);
         r.replay(&c.reads);
         c.value.clone()
     }
@@ -256,7 +269,7 @@ impl<'a> Shared<'a> {
 
     /// The view in `cell`, with its reads widened to their families: an item of a list.
     fn widened(&self, r: &Reader, cell: &OnceLock<Cached>, build: impl FnOnce(&Reader) -> Value) -> Value {
-        let c = cached(self.site, cell, build);
+        let c = cached(self.site, self.track, cell, build);
         r.replay_widened(&c.reads);
         c.value.clone()
     }
