@@ -109,9 +109,10 @@ for n in "${sizes[@]}"; do
         python3 "$gen" --pages "$n" --out "$site" --only brief --only hugo
         touch "$site/.complete"
     fi
-    # Always the current templates.
+    # Always the current templates. The templates refer to the stylesheet, the script and the icon of static/: those go too.
     rm -rf "$site/brief/templates"
     cp -r "$project/templates" "$site/brief/templates"
+    cp "$project"/static/* "$site/brief/static/"
 
     if [ -n "$quiet_load" ]; then
         for _ in $(seq 180); do

@@ -85,8 +85,10 @@ for n in "${sizes[@]}"; do
         python3 "$gen" --pages "$n" --out "$site" --only brief --only zola
         touch "$site/.complete"
     fi
+    # The templates refer to the stylesheet, the script and the icon of static/: those go too.
     rm -rf "$site/brief/templates"
     cp -r "$project/templates" "$site/brief/templates"
+    cp "$project"/static/* "$site/brief/static/"
     r="$runs"
     [ -n "$r" ] || { if [ "$n" -le 10000 ]; then r=5; else r=3; fi; }
     ob="$work/out-brief-$n"

@@ -3,7 +3,7 @@
 //! HTML5 tree builder (html5ever, through scraper) costs.
 //!
 //!     python3 ../shared/bench/gen_site.py --pages 10000 --out /tmp/hl-10k --only brief
-//!     cp -r templates /tmp/hl-10k/brief/
+//!     cp -r templates /tmp/hl-10k/brief/ && cp static/* /tmp/hl-10k/brief/static/
 //!     cargo build --release
 //!     target/release/brief build --root /tmp/hl-10k/brief --out /tmp/hl-10k/out
 //!     BRIEF_SCAN_DIR=/tmp/hl-10k/out cargo bench --bench html_scan

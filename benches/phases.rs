@@ -82,6 +82,8 @@ fn fixture() -> Fixture {
     assert!(status.success(), "{} failed", script.display());
     let root = dir.path().join("brief");
     copy_dir(&manifest.join("templates"), &root.join("templates"));
+    // The static files the templates refer to (stylesheet, search script, icon).
+    copy_dir(&manifest.join("static"), &root.join("static"));
     let out = dir.path().join("out");
     Fixture { _dir: dir, root, out, pages }
 }
@@ -187,7 +189,7 @@ fn phase_split(root: &Path) {
     step(&mut lap, "render");
     let lookup: std::collections::HashMap<&str, &brief::output::OutputFile> =
         files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let pages = brief::links::Pages::new(&site, links.iter().map(|(k, l)| (*k, &**l)));
+    let pages = brief::links::Pages::new(&site, links.iter().map(|(k, l)| (*k, std::sync::Arc::clone(l))));
     let broken = brief::links::check(&site, &templates, &lookup, &pages);
     assert!(broken.is_empty(), "{broken}");
     step(&mut lap, "link check");

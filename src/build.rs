@@ -155,7 +155,7 @@ pub fn check_links(
     links: &[(PageKind, Arc<PageLinks>)],
 ) -> Result<(), Error> {
     let lookup: HashMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let pages = crate::links::Pages::new(site, links.iter().map(|(k, l)| (*k, &**l)));
+    let pages = crate::links::Pages::new(site, links.iter().map(|(k, l)| (*k, Arc::clone(l))));
     let broken = crate::links::check(site, templates, &lookup, &pages);
     if broken.is_empty() {
         Ok(())

@@ -348,9 +348,9 @@ pub fn diff(old: &Site, new: &Site) -> Changed {
             x.len() == y.len() && x.iter().zip(y).all(|(&i, &j)| a_old.slugs[i] == a_new.slugs[j])
         }
     };
-    let entries_of = |s: &Site, list: &[usize]| list.iter().map(|&e| &s.timeline[e]).cloned().collect::<Vec<_>>();
-    let same_timeline_lists =
-        |x: &[usize], y: &[usize]| x.len() == y.len() && same_entries(&entries_of(old, x), &entries_of(new, y));
+    let same_timeline_lists = |x: &[usize], y: &[usize]| {
+        x.len() == y.len() && x.iter().zip(y).all(|(&i, &j)| same_entry(old, &old.timeline[i], new, &new.timeline[j]))
+    };
 
     let families = [
         (Family::Announcement, &a_old, &a_new),
@@ -367,11 +367,16 @@ pub fn diff(old: &Site, new: &Site) -> Changed {
             changed.families.insert(family);
             changed.reordered = true;
         }
-        for slug in before.slugs.iter().filter(|s| !after.index.contains_key(*s)) {
-            changed.one(family, slug);
+        // The same members in the same order (a text edit): each is where it was.
+        let in_place = before.slugs == after.slugs;
+        if !in_place {
+            for slug in before.slugs.iter().filter(|s| !after.index().contains_key(*s)) {
+                changed.one(family, slug);
+            }
         }
         for (j, slug) in after.slugs.iter().enumerate() {
-            let Some(&i) = before.index.get(slug) else {
+            let i = if in_place { Some(j) } else { before.index().get(slug).copied() };
+            let Some(i) = i else {
                 changed.one(family, slug);
                 continue;
             };
@@ -399,17 +404,20 @@ pub fn diff(old: &Site, new: &Site) -> Changed {
     changed
 }
 
-/// The members of a family in one site: their slugs in order, and each one's index.
+/// The members of a family in one site: their slugs in order, and (made when first needed:
+/// only when members came, went or moved) each one's index.
 struct Members<'a> {
     slugs: Vec<&'a str>,
-    index: FxHashMap<&'a str, usize>,
+    index: std::sync::OnceLock<FxHashMap<&'a str, usize>>,
 }
 
 impl<'a> Members<'a> {
     fn new(slugs: impl Iterator<Item = &'a str>) -> Members<'a> {
-        let slugs: Vec<&str> = slugs.collect();
-        let index = slugs.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-        Members { slugs, index }
+        Members { slugs: slugs.collect(), index: std::sync::OnceLock::new() }
+    }
+
+    fn index(&self) -> &FxHashMap<&'a str, usize> {
+        self.index.get_or_init(|| self.slugs.iter().enumerate().map(|(i, s)| (*s, i)).collect())
     }
 }
 
@@ -471,13 +479,15 @@ fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> b
         && figure == &b.figure
 }
 
-/// What every page of a site read, by output path, and which pages read each key.
+/// What every page of a site read, by output path, and which pages read each key. The maps are
+/// persistent, so that a rebuild starts from a copy that costs nothing and keeps the last good
+/// one if it fails.
 #[derive(Debug, Default, Clone)]
 pub struct PageReads {
     /// Each page's template and keys.
-    pages: HashMap<String, (&'static str, Arc<[Key]>)>,
+    pages: imbl::HashMap<String, (&'static str, Arc<[Key]>)>,
     /// The pages that read each key.
-    readers: FxHashMap<Key, FxHashSet<String>>,
+    readers: imbl::HashMap<Key, imbl::HashSet<String>>,
 }
 
 impl PageReads {
@@ -547,6 +557,9 @@ impl PageReads {
         templates: &HashSet<String>,
         closure: &HashMap<String, BTreeSet<String>>,
     ) -> HashSet<String> {
+        if templates.is_empty() {
+            return HashSet::new();
+        }
         self.pages
             .iter()
             .filter(|(_, (template, _))| {

@@ -16,7 +16,7 @@ use crate::build;
 use crate::content::{Inputs, Settings};
 use crate::deps::{self, PageReads};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
-use crate::links::{PageLinks, Pages};
+use crate::links::Pages;
 use crate::model::Site;
 use crate::output::{Contents, OutputFile};
 use crate::outputs;
@@ -34,10 +34,12 @@ struct Built {
     /// The pages, and the output path of each, in the same order.
     kinds: Vec<PageKind>,
     paths: Arc<Vec<String>>,
+    /// Where each output path is in `paths`.
+    positions: Arc<std::collections::HashMap<String, usize>>,
     reads: PageReads,
     files: Files,
     /// What each page links to, by output path.
-    links: imbl::HashMap<String, Arc<PageLinks>>,
+    links: Pages,
 }
 
 /// What a rebuild did.
@@ -271,20 +273,33 @@ impl DevSite {
         let old = self.built.as_ref();
         let changed = old.map(|b| deps::diff(&b.site, &site));
         let kinds = render::pages(&site, templates);
-        let (paths, same_pages) = match (old, &changed) {
-            (Some(b), Some(c)) if c.same_lists() && b.kinds == kinds => (Arc::clone(&b.paths), true),
-            _ => (Arc::new(kinds.iter().map(|k| k.output_path(&site)).collect::<Vec<String>>()), false),
+        let (paths, positions, same_pages) = match (old, &changed) {
+            (Some(b), Some(c)) if c.same_lists() && b.kinds == kinds => {
+                (Arc::clone(&b.paths), Arc::clone(&b.positions), true)
+            }
+            _ => {
+                let paths: Vec<String> = kinds.iter().map(|k| k.output_path(&site)).collect();
+                let positions = paths.iter().enumerate().map(|(i, p)| (p.clone(), i)).collect();
+                (Arc::new(paths), Arc::new(positions), false)
+            }
         };
         let to_render: Vec<PageKind> = match (old, &changed) {
             (Some(b), Some(c)) if !pending.all_templates => {
                 let mut wanted = b.reads.affected(c);
                 wanted.extend(b.reads.using_templates(&pending.templates, templates.closure()));
-                kinds
-                    .iter()
-                    .zip(paths.iter())
-                    .filter(|(_, p)| wanted.contains(*p) || !b.reads.contains(p))
-                    .map(|(k, _)| *k)
-                    .collect()
+                if same_pages {
+                    // The same pages at the same places: only the wanted ones, found by path.
+                    let mut at: Vec<usize> = wanted.iter().filter_map(|p| b.positions.get(p).copied()).collect();
+                    at.sort_unstable();
+                    at.into_iter().map(|i| kinds[i]).collect()
+                } else {
+                    kinds
+                        .iter()
+                        .zip(paths.iter())
+                        .filter(|(_, p)| wanted.contains(*p) || !b.reads.contains(p))
+                        .map(|(k, _)| *k)
+                        .collect()
+                }
             }
             _ => kinds.clone(),
         };
@@ -299,6 +314,12 @@ impl DevSite {
         let mut files = old_files.clone();
         let mut reads = old.map(|b| b.reads.clone()).unwrap_or_default();
         let mut links = old.map(|b| b.links.clone()).unwrap_or_default();
+        if !same_pages {
+            // Pages came, went or moved in the lists: each kept page gets its new kind.
+            let kind_of: std::collections::HashMap<&str, PageKind> =
+                paths.iter().map(String::as_str).zip(kinds.iter().copied()).collect();
+            links.update(|p| kind_of.get(p).copied());
+        }
         let statics: HashSet<&str> = site.statics.iter().map(|s| s.path.as_str()).collect();
         if !same_paths {
             let pages: HashSet<&str> = paths.iter().map(String::as_str).collect();
@@ -307,7 +328,6 @@ impl DevSite {
                 _ => pages.contains(path.as_str()) || outputs::is_output_path(path),
             });
             reads.retain(|p| pages.contains(p));
-            links.retain(|p, _| pages.contains(p.as_str()));
         }
         let page_paths: HashSet<&str> =
             if same_paths { HashSet::new() } else { paths.iter().map(String::as_str).collect() };
@@ -359,37 +379,32 @@ impl DevSite {
         // Before the long lists are rendered again (`early`), only the pages rendered so far are
         // checked, and a problem only holds them back: the lists may still link to pages that are
         // gone, until they too are rendered again.
-        let check_links = |files: &Files,
-                           links: &imbl::HashMap<String, Arc<PageLinks>>,
-                           rendered: &HashSet<String>,
-                           early: bool|
-         -> Result<(), Diagnostics> {
-            let pages = Pages::with_paths(
-                kinds.iter().zip(paths.iter()).filter_map(|(k, p)| links.get(p).map(|l| (p.clone(), *k, &**l))),
-            );
-            if only_statics_moved || early {
-                let wanted = |body: &crate::model::Body| touched.iter().any(|t| t.as_os_str() == body.file.as_os_str());
-                let (mut errors, reported) = crate::links::check_content_some(&site, files, &wanted);
-                let pages_errors = crate::links::check_pages(
-                    &site,
-                    templates,
-                    files,
-                    &pages,
-                    crate::links::Scope::Changed(rendered),
-                    &reported,
-                );
-                errors.0.extend(pages_errors.0);
-                if errors.is_empty() || early {
-                    return if errors.is_empty() { Ok(()) } else { Err(errors) };
+        let check_links =
+            |files: &Files, pages: &Pages, rendered: &HashSet<String>, early: bool| -> Result<(), Diagnostics> {
+                if only_statics_moved || early {
+                    let wanted =
+                        |body: &crate::model::Body| touched.iter().any(|t| t.as_os_str() == body.file.as_os_str());
+                    let (mut errors, reported) = crate::links::check_content_some(&site, files, &wanted);
+                    let pages_errors = crate::links::check_pages(
+                        &site,
+                        templates,
+                        files,
+                        pages,
+                        crate::links::Scope::Changed(rendered),
+                        &reported,
+                    );
+                    errors.0.extend(pages_errors.0);
+                    if errors.is_empty() || early {
+                        return if errors.is_empty() { Ok(()) } else { Err(errors) };
+                    }
                 }
-            }
-            let broken = crate::links::check(&site, templates, files, &pages);
-            if broken.is_empty() {
-                Ok(())
-            } else {
-                Err(broken)
-            }
-        };
+                let broken = crate::links::check(&site, templates, files, pages);
+                if broken.is_empty() {
+                    Ok(())
+                } else {
+                    Err(broken)
+                }
+            };
         // The feed, the sitemap, the calendar and the search index read all the content and the
         // list of pages; links may point at them, so they are made before links are checked. When
         // the same pages exist, the previous ones have the same paths, and the new ones can wait
@@ -433,7 +448,7 @@ impl DevSite {
             for page in rendered {
                 let f = page.file;
                 reads.set(&f.path, page.kind.template(), page.reads);
-                links.insert(f.path.clone(), page.links);
+                links.set(&f.path, page.kind, page.links);
                 rendered_paths.insert(f.path.clone());
                 if old_files.get(&f.path).is_none_or(|old| old.contents != f.contents) {
                     now_changed.push(f.path.clone());
@@ -478,7 +493,7 @@ impl DevSite {
             check_links(&files, &links, &rendered_paths, false)?;
         }
         let css_only = !changed_paths.is_empty() && changed_paths.iter().all(|p| p.ends_with(".css"));
-        self.built = Some(Built { site, kinds, paths, reads, files, links });
+        self.built = Some(Built { site, kinds, paths, positions, reads, files, links });
         Ok(Change {
             paths: changed_paths.into_iter().collect(),
             css_only,

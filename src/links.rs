@@ -76,8 +76,10 @@ fn needs_no_id(fragment: &str) -> bool {
 pub struct PageLinks {
     /// The site paths (under no base path) its internal links and images point at, each once.
     targets: Box<[Box<str>]>,
-    /// The site path and fragment of each link with an anchor, each once.
+    /// The site path and fragment of each link with an anchor into another page, each once.
     anchors: Box<[(Box<str>, Box<str>)]>,
+    /// The fragments of the links into the page itself (`#main`), each once.
+    own: Box<[Box<str>]>,
     /// Root-relative URLs that are not under the site's base path: they leave the site when it is
     /// published under a subpath.
     outside: Box<[Box<str>]>,
@@ -114,27 +116,34 @@ fn followed(link: &html_scan::HtmlLink) -> bool {
 pub fn page_links(page: &str, html: &str, base_path: &str) -> PageLinks {
     let scan = html_scan::scan(html);
     let page_url = routes::url(base_path, page);
-    let mut targets = BTreeSet::new();
-    let mut anchors = BTreeSet::new();
-    let mut outside = BTreeSet::new();
+    let (mut targets, mut anchors, mut own, mut outside) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for link in scan.links.iter().filter(|l| followed(l)) {
         match target(&page_url, &link.url, base_path) {
             Some(Ok((path, fragment))) => {
-                if let Some(f) = fragment {
-                    anchors.insert((Box::from(path.as_str()), Box::from(f)));
+                match fragment {
+                    Some(f) if path == page => own.push(Box::from(f)),
+                    Some(f) => anchors.push((Box::from(path.as_str()), Box::from(f))),
+                    None => {}
                 }
-                targets.insert(Box::<str>::from(path));
+                if path != page {
+                    targets.push(Box::<str>::from(path));
+                }
             }
-            Some(Err(_)) => {
-                outside.insert(Box::from(link.url.trim()));
-            }
+            Some(Err(_)) => outside.push(Box::from(link.url.trim())),
             None => {}
         }
     }
+    // Lists repeat links (a speaker on every card): each once.
+    fn distinct<T: Ord>(mut v: Vec<T>) -> Box<[T]> {
+        v.sort_unstable();
+        v.dedup();
+        v.into_boxed_slice()
+    }
     PageLinks {
-        targets: targets.into_iter().collect(),
-        anchors: anchors.into_iter().collect(),
-        outside: outside.into_iter().collect(),
+        targets: distinct(targets),
+        anchors: distinct(anchors),
+        own: distinct(own),
+        outside: distinct(outside),
         ids: scan.ids.into_iter().map(Box::from).collect(),
     }
 }
@@ -150,24 +159,49 @@ enum Broken {
     Outside(String),
 }
 
-/// The pages of a build, by output path, with their kinds and what they link to.
-pub struct Pages<'a> {
-    by_path: HashMap<String, (PageKind, &'a PageLinks)>,
+/// The pages of a build, by output path, with their kinds and what they link to: a persistent
+/// map, which `serve` keeps and updates for the pages it renders again.
+#[derive(Debug, Clone, Default)]
+pub struct Pages {
+    by_path: imbl::HashMap<String, (PageKind, Arc<PageLinks>)>,
+    /// The pages with links into other pages' anchors, which a change to those pages can break.
+    anchored: imbl::HashSet<String>,
 }
 
-impl<'a> Pages<'a> {
+impl Pages {
     /// The pages `pages` of `site`.
-    pub fn new(site: &Site, pages: impl IntoIterator<Item = (PageKind, &'a PageLinks)>) -> Pages<'a> {
-        Pages::with_paths(pages.into_iter().map(|(k, l)| (k.output_path(site), k, l)))
+    pub fn new(site: &Site, pages: impl IntoIterator<Item = (PageKind, Arc<PageLinks>)>) -> Pages {
+        let mut out = Pages::default();
+        for (kind, links) in pages {
+            out.set(&kind.output_path(site), kind, links);
+        }
+        out
     }
 
-    /// The pages `pages`, each with its output path.
-    pub fn with_paths(pages: impl IntoIterator<Item = (String, PageKind, &'a PageLinks)>) -> Pages<'a> {
-        Pages { by_path: pages.into_iter().map(|(p, k, l)| (p, (k, l))).collect() }
+    /// Sets what the page at `path`, of kind `kind`, links to.
+    pub fn set(&mut self, path: &str, kind: PageKind, links: Arc<PageLinks>) {
+        if links.anchors.is_empty() {
+            self.anchored.remove(path);
+        } else {
+            self.anchored.insert(path.to_string());
+        }
+        self.by_path.insert(path.to_string(), (kind, links));
+    }
+
+    /// Keeps the pages whose output path `keep` holds for, with the kind it gives them (the
+    /// kinds are indexes into the site's lists, which move when members come, go or move).
+    pub fn update(&mut self, kind_of: impl Fn(&str) -> Option<PageKind>) {
+        let mut next = Pages::default();
+        for (path, (_, links)) in self.by_path.iter() {
+            if let Some(kind) = kind_of(path) {
+                next.set(path, kind, Arc::clone(links));
+            }
+        }
+        *self = next;
     }
 
     /// The ids of the page that site path `path` names, if it is a page.
-    fn ids(&self, files: &dyn Lookup, path: &str) -> Option<&'a [Box<str>]> {
+    fn ids(&self, files: &dyn Lookup, path: &str) -> Option<&[Box<str>]> {
         let file = find(files, path)?;
         self.by_path.get(&file.path).map(|(_, links)| &*links.ids)
     }
@@ -197,35 +231,45 @@ pub fn check_pages(
         Scope::All => true,
         Scope::Changed(changed) => changed.contains(path),
     };
-    let found: Vec<(PageKind, Vec<Broken>)> = pages
-        .by_path
-        .par_iter()
-        .map(|(path, (kind, links))| {
-            let mut out = Vec::new();
-            let whole = in_scope(path);
-            if whole {
-                for t in links.targets.iter() {
-                    if find(files, t).is_none() && !reported.contains(&(t.to_string(), None)) {
-                        out.push(Broken::Missing(t.to_string()));
-                    }
-                }
-                out.extend(links.outside.iter().map(|o| Broken::Outside(o.to_string())));
-            }
-            for (t, f) in links.anchors.iter() {
-                if needs_no_id(f) || reported.contains(&(t.to_string(), Some(f.to_string()))) {
-                    continue;
-                }
-                let Some(file) = find(files, t) else { continue };
-                if !whole && !in_scope(&file.path) {
-                    continue;
-                }
-                if pages.ids(files, t).is_some_and(|ids| !ids.iter().any(|id| **id == **f)) {
-                    out.push(Broken::Anchor(t.to_string(), f.to_string()));
+    let check = |(path, (kind, links)): (&String, &(PageKind, Arc<PageLinks>))| {
+        let mut out = Vec::new();
+        let whole = in_scope(path);
+        if whole {
+            for t in links.targets.iter() {
+                if find(files, t).is_none() && !reported.contains(&(t.to_string(), None)) {
+                    out.push(Broken::Missing(t.to_string()));
                 }
             }
-            (*kind, out)
-        })
-        .collect();
+            out.extend(links.outside.iter().map(|o| Broken::Outside(o.to_string())));
+            let page = routes::site_path(path);
+            for f in links.own.iter().filter(|f| !needs_no_id(f)) {
+                if !links.ids.iter().any(|id| id == f) && !reported.contains(&(page.clone(), Some(f.to_string()))) {
+                    out.push(Broken::Anchor(page.clone(), f.to_string()));
+                }
+            }
+        }
+        for (t, f) in links.anchors.iter() {
+            if needs_no_id(f) || reported.contains(&(t.to_string(), Some(f.to_string()))) {
+                continue;
+            }
+            let Some(file) = find(files, t) else { continue };
+            if !whole && !in_scope(&file.path) {
+                continue;
+            }
+            if pages.ids(files, t).is_some_and(|ids| !ids.iter().any(|id| **id == **f)) {
+                out.push(Broken::Anchor(t.to_string(), f.to_string()));
+            }
+        }
+        (*kind, out)
+    };
+    let found: Vec<(PageKind, Vec<Broken>)> = match scope {
+        // A few pages: no threads to start.
+        Scope::Changed(changed) if changed.len() < 64 => {
+            let paths: BTreeSet<&String> = changed.iter().chain(pages.anchored.iter()).collect();
+            paths.into_iter().filter_map(|p| pages.by_path.get_key_value(p)).map(check).collect()
+        }
+        _ => pages.by_path.iter().collect::<Vec<_>>().into_par_iter().map(check).collect(),
+    };
     // Broken links by what is broken, with the pages they are on, in page order.
     let mut broken: BTreeMap<Broken, Vec<(String, PageKind)>> = BTreeMap::new();
     for (kind, list) in found {
@@ -446,8 +490,10 @@ mod tests {
         let html = r##"<a href="/x/">1</a><a href="/x/">2</a><a href="#main">skip</a><main id="main"></main>
             <link rel="preconnect" href="/nothing/"><img src="/elsewhere.png"><a href="https://example.net/">e</a>"##;
         let links = page_links("/", html, "/");
-        assert_eq!(&*links.targets, [Box::from("/"), Box::from("/elsewhere.png"), Box::from("/x/")]);
-        assert_eq!(&*links.anchors, [(Box::from("/"), Box::from("main"))]);
+        assert_eq!(&*links.targets, [Box::from("/elsewhere.png"), Box::from("/x/")]);
+        // `#main` points into the page itself.
+        assert!(links.anchors.is_empty());
+        assert_eq!(&*links.own, [Box::from("main")]);
         assert_eq!(&*links.ids, [Box::from("main")]);
         assert!(links.outside.is_empty());
         let under = page_links("/", html, "/b/");
