@@ -81,7 +81,12 @@ function watch(p, where) {
     add(`console error: ${msg.text()} (${msg.location().url})`);
   });
   p.on("pageerror", (err) => add(`uncaught error: ${err.message}`));
-  p.on("requestfailed", (req) => add(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
+  // A request the browser itself abandons when the test moves to another page (the icon of the
+  // page being left, say) is not a failure of the site; any other is.
+  p.on("requestfailed", (req) => {
+    if (req.failure()?.errorText === "net::ERR_ABORTED") return;
+    add(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`);
+  });
   p.on("response", (res) => {
     // Every request must succeed, the browser's own request for an icon included.
     if (res.status() >= 400) add(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);

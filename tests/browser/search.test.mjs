@@ -56,7 +56,15 @@ function watch(p) {
     problem(`console error: ${msg.text()} (${msg.location().url})`);
   });
   p.on("pageerror", (err) => problem(`uncaught error: ${err.message}`));
-  p.on("requestfailed", (req) => problem(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
+  // A request the browser itself abandons when the test moves to another page (the icon of the
+  // page being left, say) is not a failure of the site; any other is, and so is any error status.
+  p.on("requestfailed", (req) => {
+    if (req.failure()?.errorText === "net::ERR_ABORTED") return;
+    problem(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`);
+  });
+  p.on("response", (res) => {
+    if (res.status() >= 400) problem(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+  });
   p.on("dialog", (dialog) => {
     problem(`dialog: ${dialog.type()}: ${dialog.message()}`);
     dialog.dismiss().catch(() => {});

@@ -134,7 +134,8 @@ before(async () => {
     const error = req.failure()?.errorText;
     // A reload cancels the old page's live-reload stream: counted, and checked against the reloads.
     if (new URL(req.url()).pathname === "/__brief/events" && error === "net::ERR_ABORTED") abortedStreams += 1;
-    else problem(`request failed: ${req.method()} ${req.url()}: ${error}`);
+    // Any other request a reload abandons (the page's icon, say) is not a failure of the server.
+    else if (error !== "net::ERR_ABORTED") problem(`request failed: ${req.method()} ${req.url()}: ${error}`);
   });
   page.on("dialog", (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`);
