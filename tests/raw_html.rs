@@ -6,54 +6,11 @@ use std::path::Path;
 
 use brief::diagnostic::Diagnostic;
 
-/// A form of the corpus (the format is described at the top of the file).
-struct Form {
-    trick: String,
-    says: String,
-    at: (usize, usize),
-    text: String,
-}
+include!("fixtures/xss/corpus.rs");
 
 fn corpus() -> Vec<Form> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xss/corpus.txt");
-    let text = std::fs::read_to_string(path).expect("the corpus");
-    let mut forms: Vec<Form> = Vec::new();
-    for line in text.lines() {
-        if let Some(trick) = line.strip_prefix("== ") {
-            forms.push(Form { trick: trick.into(), says: String::new(), at: (1, 1), text: String::new() });
-        } else if let Some(form) = forms.last_mut() {
-            match line.strip_prefix("-> ") {
-                Some(expect) if form.says.is_empty() => {
-                    let (says, at) = expect.split_once(" @ ").unwrap_or((expect, "1:1"));
-                    let (l, c) = at.split_once(':').expect("@ LINE:COL");
-                    form.says = says.into();
-                    form.at = (l.parse().expect("line"), c.parse().expect("column"));
-                }
-                _ => {
-                    form.text.push_str(line);
-                    form.text.push('\n');
-                }
-            }
-        }
-    }
-    for form in &mut forms {
-        form.text = unescape(form.text.trim_end_matches('\n')) + "\n";
-    }
-    forms
-}
-
-/// `{U+0009}` is a tab.
-fn unescape(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("{U+") {
-        out.push_str(&rest[..i]);
-        let end = rest[i..].find('}').expect("closed {U+") + i;
-        let code = u32::from_str_radix(&rest[i + 3..end], 16).expect("hex");
-        out.push(char::from_u32(code).expect("a character"));
-        rest = &rest[end + 1..];
-    }
-    out + rest
+    parse_corpus(&std::fs::read_to_string(path).expect("the corpus"))
 }
 
 const OPENING_MD: &str = "content/announcements/opening.md";
