@@ -31,6 +31,9 @@ pub struct Raw {
     figures: Vec<RawFigure>,
     #[serde(default)]
     draft: bool,
+    /// `date`, read once when the file is parsed (a rebuild assembles every announcement).
+    #[serde(skip)]
+    day: Option<NaiveDate>,
 }
 
 #[derive(Deserialize)]
@@ -53,7 +56,9 @@ struct RawFigure {
 
 /// Parses `file` as an announcement; links in its body go under `base_path`.
 pub fn parse(file: SourceFile, base_path: &str) -> Result<Doc<Raw>, Diagnostic> {
-    parse_doc(file, base_path)
+    let mut doc: Doc<Raw> = parse_doc(file, base_path)?;
+    doc.meta.day = date::parse_day(&doc.meta.date).ok();
+    Ok(doc)
 }
 
 /// Whether the announcement is a draft.
@@ -63,6 +68,9 @@ pub fn is_draft(doc: &Doc<Raw>) -> bool {
 
 /// The day the announcement was made; a date that is not a real day is an error.
 pub fn day(doc: &Doc<Raw>) -> Result<NaiveDate, Diagnostic> {
+    if let Some(day) = doc.meta.day {
+        return Ok(day);
+    }
     date::parse_day(&doc.meta.date).map_err(|why| {
         doc.error(Kind::Date, "date", Some(doc.meta.date.trim()), format!("invalid date: {why}"))
             .label("not a real day")

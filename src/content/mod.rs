@@ -92,11 +92,14 @@ pub struct Inputs {
     assembled: AssembledCache,
 }
 
+/// Announcements assembled before, by slug, with the parsed file each came from; every entry was
+/// resolved against the speakers and topics named here. Updated in place: after one save, one
+/// entry changes.
 #[derive(Default)]
 struct AssembledCache {
     speakers: Vec<String>,
     topics: Vec<String>,
-    announcements: FxHashMap<usize, (Arc<Doc<announcement::Raw>>, Arc<Announcement>)>,
+    announcements: FxHashMap<String, (Arc<Doc<announcement::Raw>>, Arc<Announcement>)>,
 }
 
 impl Inputs {
@@ -306,42 +309,47 @@ impl Inputs {
                 }
             }
         }
-        // Slugs are unique, so the order is total and an unstable sort gives the same result.
-        let mut keyed: Vec<(std::cmp::Reverse<chrono::NaiveDate>, &str, usize)> =
-            dated.iter().enumerate().map(|(i, (day, d))| (std::cmp::Reverse(*day), d.slug.as_str(), i)).collect();
-        keyed.sort_unstable();
-        let dated: Vec<(chrono::NaiveDate, &Arc<Doc<announcement::Raw>>)> =
-            keyed.iter().map(|&(_, _, i)| dated[i]).collect();
+        // Newest first, and by slug within a day. The files come in path order, which within
+        // one folder is slug order, so a stable sort by date keeps it without comparing slugs
+        // (many announcements share a day).
+        debug_assert!(dated.windows(2).all(|w| w[0].1.slug < w[1].1.slug));
+        let mut dated = dated;
+        dated.sort_by_key(|&(day, _)| std::cmp::Reverse(day));
         // Resolving references and copying fields is independent per announcement, and needs
         // doing only for files that changed, unless speakers or topics did.
-        let cache = &self.assembled;
+        let cache = &mut self.assembled;
         let reuse = cache.speakers.iter().map(String::as_str).eq(speakers.iter().map(|s| s.slug.as_str()))
             && cache.topics.iter().map(String::as_str).eq(topics.iter().map(|t| t.slug.as_str()));
-        let built: Vec<(Arc<Announcement>, Diagnostics)> = dated
+        if !reuse {
+            cache.speakers = speakers.iter().map(|s| s.slug.clone()).collect();
+            cache.topics = topics.iter().map(|t| t.slug.clone()).collect();
+            cache.announcements.clear();
+        }
+        let known = &cache.announcements;
+        let built: Vec<(Arc<Announcement>, Diagnostics, bool)> = dated
             .par_iter()
             .map(|&(day, d)| {
-                let key = Arc::as_ptr(d) as usize;
-                if let Some((doc, done)) = cache.announcements.get(&key).filter(|_| reuse) {
+                if let Some((doc, done)) = known.get(&d.slug) {
                     if Arc::ptr_eq(doc, d) && done.date == day {
-                        return (Arc::clone(done), Diagnostics::default());
+                        return (Arc::clone(done), Diagnostics::default(), false);
                     }
                 }
                 let (announcement, errors) = announcement::assemble(d, day, &speaker_names, &topic_names);
-                (Arc::new(announcement), errors)
+                (Arc::new(announcement), errors, true)
             })
             .collect();
-        let mut next = AssembledCache {
-            speakers: speakers.iter().map(|s| s.slug.clone()).collect(),
-            topics: topics.iter().map(|t| t.slug.clone()).collect(),
-            announcements: FxHashMap::default(),
-        };
         let mut announcements = Vec::with_capacity(built.len());
-        for ((_, doc), (a, errs)) in dated.iter().zip(built) {
-            if errs.is_empty() {
-                next.announcements.insert(Arc::as_ptr(doc) as usize, (Arc::clone(doc), Arc::clone(&a)));
+        for ((_, doc), (a, errs, new)) in dated.iter().zip(built) {
+            if new && errs.is_empty() {
+                cache.announcements.insert(doc.slug.clone(), (Arc::clone(doc), Arc::clone(&a)));
             }
             errors.0.extend(errs.0);
             announcements.push(a);
+        }
+        // Entries of announcements that are gone.
+        if cache.announcements.len() > announcements.len() + 64 {
+            let now: std::collections::HashSet<&str> = announcements.iter().map(|a| a.slug.as_str()).collect();
+            cache.announcements.retain(|slug, _| now.contains(slug.as_str()));
         }
 
         let announcement_names = Known::new(
@@ -371,7 +379,6 @@ impl Inputs {
             return Err(errors.finish());
         }
         let Some(config) = config else { return Err(errors) };
-        self.assembled = next;
         let mut site = Site {
             config,
             announcements,
