@@ -313,7 +313,6 @@ impl Inputs {
         // one folder is slug order, so a stable sort by date keeps it without comparing slugs
         // (many announcements share a day).
         debug_assert!(dated.windows(2).all(|w| w[0].1.slug < w[1].1.slug));
-        let mut dated = dated;
         dated.sort_by_key(|&(day, _)| std::cmp::Reverse(day));
         // Resolving references and copying fields is independent per announcement, and needs
         // doing only for files that changed, unless speakers or topics did.
