@@ -55,10 +55,24 @@ impl Lookup for imbl::HashMap<String, Arc<OutputFile>> {
 /// The output file a site path names, as a static host finds it: `/speakers/` is
 /// `speakers/index.html`, and `/speakers` is that too (hosts redirect it).
 fn find<'a>(files: &'a dyn Lookup, path: &str) -> Option<&'a OutputFile> {
-    let file = routes::output_path(path);
-    files
-        .file(&file)
-        .or_else(|| (!path.ends_with('/')).then(|| files.file(&routes::output_path(&format!("{path}/"))))?)
+    thread_local! {
+        // The check looks up hundreds of thousands of paths in a large site: one buffer for the
+        // output path of each, rather than a new string.
+        static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    KEY.with_borrow_mut(|key| {
+        key.clear();
+        routes::push_output_path(key, path);
+        if let Some(f) = files.file(key) {
+            return Some(f);
+        }
+        if path.ends_with('/') {
+            return None;
+        }
+        // `/speakers` (no slash): the folder's index, as hosts redirect to it.
+        key.push_str("/index.html");
+        files.file(key)
+    })
 }
 
 /// The site paths of every file, for suggestions.

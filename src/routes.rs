@@ -123,11 +123,17 @@ pub fn permalink(base_url: &str, path: &str) -> String {
 /// The output file of a site path, as a static host finds it: `/speakers/` is
 /// `speakers/index.html`, `/style.css` is `style.css`.
 pub fn output_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 10);
+    push_output_path(&mut out, path);
+    out
+}
+
+/// Appends [`output_path`] of `path` to `out`.
+pub fn push_output_path(out: &mut String, path: &str) {
     let path = path.trim_start_matches('/');
+    out.push_str(path);
     if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
+        out.push_str("index.html");
     }
 }
 
