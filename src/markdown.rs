@@ -230,33 +230,6 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
-/// The `id` attributes in a piece of HTML, for checking `#anchor` links.
-pub fn html_ids(html: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    let bytes = html.as_bytes();
-    let mut from = 0;
-    while let Some(i) = html[from..].find("id=") {
-        let at = from + i;
-        from = at + 3;
-        let attr_start = at == 0 || bytes[at - 1].is_ascii_whitespace();
-        if !attr_start || from >= bytes.len() {
-            continue;
-        }
-        let quote = bytes[from];
-        if quote == b'"' || quote == b'\'' {
-            if let Some(end) = html[from + 1..].find(quote as char) {
-                ids.insert(unescape_attr(&html[from + 1..from + 1 + end]));
-                from += end + 1;
-            }
-        }
-    }
-    ids
-}
-
-fn unescape_attr(value: &str) -> String {
-    value.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,13 +370,6 @@ mod tests {
         // Plain markup is never read again as a whole.
         let md = render("a <sup>1</sup>\n\n<div class=\"x\">\n\n*b*\n\n</div>\n", "/");
         assert_eq!(md.unsafe_html, []);
-    }
-
-    #[test]
-    fn finds_ids_in_html() {
-        let ids = html_ids(r#"<h2 id="a">x</h2><div data-id="no" id='b'></div><p>id=c</p>"#);
-        assert!(ids.contains("a") && ids.contains("b"));
-        assert_eq!(ids.len(), 2);
     }
 
     #[test]
