@@ -533,9 +533,7 @@ mod tests {
     use super::*;
 
     fn starter() -> (tempfile::TempDir, PathBuf, DevSite) {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("s");
-        crate::starter::create(&root).unwrap();
+        let (dir, root) = crate::starter::temporary();
         let site = DevSite::open(&root, Settings::default());
         assert!(site.error().is_none(), "{:?}", site.error());
         (dir, root, site)

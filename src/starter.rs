@@ -60,6 +60,16 @@ pub fn create(dir: &Path) -> Result<usize, Error> {
     Ok(FILES.len())
 }
 
+/// A new briefing in a temporary folder, for tests: the folder (keep it while the site is used)
+/// and the site's root in it.
+#[cfg(test)]
+pub(crate) fn temporary() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("s");
+    create(&root).unwrap();
+    (dir, root)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -198,9 +198,7 @@ mod tests {
 
     #[test]
     fn a_template_mistake_met_on_many_pages_is_reported_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("s");
-        crate::starter::create(&root).unwrap();
+        let (_dir, root) = crate::starter::temporary();
         let card = root.join("templates/partials/speaker-card.html");
         let text = std::fs::read_to_string(&card).unwrap().replace("{{ s.name }}", "{{ s.nam }}");
         std::fs::write(&card, text).unwrap();
@@ -216,9 +214,7 @@ mod tests {
 
     #[test]
     fn list_pages_get_summaries_never_bodies() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("s");
-        crate::starter::create(&root).unwrap();
+        let (_dir, root) = crate::starter::temporary();
         let site = crate::content::load(&root, &crate::content::Settings::default()).unwrap();
         let shared = Shared::new(&site, true);
         let body = "Replace this text with what was announced.";

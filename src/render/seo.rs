@@ -223,9 +223,7 @@ mod tests {
 
     #[test]
     fn structured_data_is_json_with_sorted_keys_and_no_closing_tags() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("s");
-        crate::starter::create(&root).unwrap();
+        let (_dir, root) = crate::starter::temporary();
         let settings = root.join("content/site.yaml");
         let text = std::fs::read_to_string(&settings).unwrap();
         std::fs::write(
