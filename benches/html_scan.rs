@@ -214,6 +214,11 @@ fn main() {
     };
     run("scan, 1 thread (links + ids)", runs, &|| pages.iter().map(scan).sum());
     run("scan, rayon (links + ids)", runs, &|| pages.par_iter().map(scan).sum());
+    let slow = |p: &String| {
+        let s = brief::html_scan::scan_with_html5gum(p);
+        s.links.len() + s.ids.len()
+    };
+    run("scan without the fast path, 1 thread (links + ids)", runs, &|| pages.iter().map(slow).sum());
     let resolve = |p: &String| {
         let scan = brief::html_scan::scan(p);
         scan.links.iter().filter_map(|l| brief::html_scan::resolve("/announcements/a/", &l.url)).count()

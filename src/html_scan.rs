@@ -31,6 +31,8 @@
 //! (which name a namespace and are never fetched). `<noscript>` is read as markup, as a browser
 //! with scripting off reads it, so its links are checked.
 
+mod fast;
+
 use std::convert::Infallible;
 use std::ops::Range;
 
@@ -94,10 +96,27 @@ pub(crate) fn scan_places(html: &str) -> Vec<(HtmlLink, Place)> {
     scan.links.into_iter().zip(places).collect()
 }
 
-fn run(html: &str, scan: &mut Scan, places: Option<&mut Vec<Place>>) {
-    let sink = Sink::new(html, scan, places);
-    // Reading a `&str` cannot fail.
+/// The links and ids of a page read by html5gum alone, without the fast path of [`fast`]: what
+/// that path is compared with in tests and benchmarks.
+#[doc(hidden)]
+pub fn scan_with_html5gum(html: &str) -> Scan {
+    let mut scan = Scan::default();
+    let sink = Sink::new(html, &mut scan, None);
     let Ok(()) = Tokenizer::new_with_emitter(html, sink).finish();
+    scan
+}
+
+fn run(html: &str, scan: &mut Scan, places: Option<&mut Vec<Place>>) {
+    let mut sink = Sink::new(html, scan, places);
+    let from = fast::run(&mut sink, html);
+    if from == html.len() {
+        sink.emit_eof();
+        return;
+    }
+    // html5gum reads the rest, from a tag in the data state.
+    sink.pos = from;
+    // Reading a `&str` cannot fail.
+    let Ok(()) = Tokenizer::new_with_emitter(&html[from..], sink).finish();
 }
 
 /// Whether a URL leaves the site: it has a scheme (`https:`, `mailto:`, `tel:`, `data:`,
@@ -1503,6 +1522,189 @@ mod tests {
         assert!(scan(&deep).links.is_empty());
     }
 
+    /// The fast path of [`fast`] and html5gum alone find the same links, ids and spans, on markup
+    /// made of the pieces generated pages are made of and of the ones that take the fast path
+    /// off its road.
+    #[test]
+    fn the_fast_path_agrees_with_html5gum() {
+        let names = [
+            "a",
+            "A",
+            "img",
+            "link",
+            "meta",
+            "style",
+            "script",
+            "title",
+            "textarea",
+            "svg",
+            "math",
+            "use",
+            "p",
+            "foreignObject",
+            "div",
+            "source",
+            "iframe",
+            "plaintext",
+            "noscript",
+            "base",
+            "form",
+            "td",
+        ];
+        let attrs = [
+            "href",
+            "src",
+            "id",
+            "name",
+            "rel",
+            "style",
+            "content",
+            "property",
+            "http-equiv",
+            "srcset",
+            "xlink:href",
+            "fill",
+            "class",
+            "HREF",
+            "data-x",
+            "ping",
+            "action",
+            "title",
+            "lang",
+        ];
+        let values = [
+            "/a/",
+            "#x",
+            "&amp;",
+            "&#x27;",
+            "&#39;",
+            "&lt;b&gt;",
+            "&quot;",
+            "&apos;",
+            "&copy",
+            "&copy;",
+            "&",
+            "& b",
+            "url(/x.png)",
+            "1x, /b.png 2x",
+            "0;url=/r/",
+            "og:image",
+            "refresh",
+            "'",
+            "\"",
+            " ",
+            "\r\n",
+            "\0",
+            "é",
+            "&#0;",
+            "&#x80;",
+            "&#x110000;",
+            "&#xD800;",
+            "&#",
+            "&#x;",
+            "&#65",
+            "=",
+            "`",
+            "<",
+            ">",
+            "/",
+            "preconnect",
+            "a b",
+            "苏",
+            "%20",
+            "&ampx;",
+            "&lt",
+            "\t",
+        ];
+        let raw = [
+            "a{background:url(/bg.png)}",
+            "<!--",
+            "-->",
+            "</scr",
+            "</style",
+            "</title",
+            "x",
+            "\r",
+            "<",
+            "</script",
+            "</style x>",
+            "</title >",
+        ];
+        let other = [
+            "text",
+            " ",
+            "&amp;",
+            "<",
+            "< b",
+            "é",
+            "\r\n",
+            "\n",
+            "<!-- c -->",
+            "<!---->",
+            "<!-->",
+            "<!--->",
+            "<!-- a --!> b -->",
+            "<!doctype html>",
+            "<!DOCTYPE html PUBLIC \"x\">",
+            "<![CDATA[x]]>",
+            "<?x>",
+            "</>",
+            "</ a>",
+            "</a >",
+            "</a x=1>",
+            "</",
+            "<!",
+            "\0",
+            "<a",
+            "<a href",
+            "<a href=",
+            "<a href=\"x",
+        ];
+        let mut rng = Rng(7);
+        let mut fast_to_the_end = 0;
+        for _ in 0..30_000 {
+            let mut html = String::new();
+            for _ in 0..rng.below(12) {
+                match rng.below(10) {
+                    0..=3 => {
+                        html.push('<');
+                        html.push_str(names[rng.below(names.len())]);
+                        for _ in 0..rng.below(4) {
+                            html.push_str([" ", "  ", "\n", "", "/"][rng.below(5)]);
+                            html.push_str(attrs[rng.below(attrs.len())]);
+                            if rng.below(5) > 0 {
+                                html.push_str(["=", " = ", "="][rng.below(3)]);
+                                let quote = ["\"", "'", ""][rng.below(3)];
+                                html.push_str(quote);
+                                for _ in 0..rng.below(3) {
+                                    html.push_str(values[rng.below(values.len())]);
+                                }
+                                html.push_str(quote);
+                            }
+                        }
+                        html.push_str([">", "/>", " >", "", " />", ">"][rng.below(6)]);
+                    }
+                    4 => {
+                        html.push_str("</");
+                        html.push_str(names[rng.below(names.len())]);
+                        html.push('>');
+                    }
+                    5 => html.push_str(raw[rng.below(raw.len())]),
+                    _ => html.push_str(other[rng.below(other.len())]),
+                }
+            }
+            let mut sink_scan = Scan::default();
+            let mut sink = Sink::new(&html, &mut sink_scan, None);
+            if fast::run(&mut sink, &html) == html.len() {
+                fast_to_the_end += 1;
+            }
+            assert_eq!(scan(&html), scan_with_html5gum(&html), "{html:?}");
+        }
+        // The generated markup takes both roads.
+        assert!(fast_to_the_end > 3_000, "{fast_to_the_end}");
+        assert!(fast_to_the_end < 27_000, "{fast_to_the_end}");
+    }
+
     /// The links and ids agree with those of a full HTML5 parser (html5ever, through scraper) on
     /// every page of the starter site.
     #[test]
@@ -1526,6 +1728,7 @@ mod tests {
                 html.replace_range(start..end + "</noscript>".len(), "");
             }
             let ours = scan(&html);
+            assert_eq!(ours, scan_with_html5gum(&html), "{}", entry.path().display());
             let doc = scraper::Html::parse_document(&html);
             let selector =
                 scraper::Selector::parse("a[href], link[href], img[src], script[src], form[action]").unwrap();
