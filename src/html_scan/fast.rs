@@ -16,7 +16,7 @@
 //! on built sites (`the_fast_path_agrees_with_html5gum`).
 
 use html5gum::{Emitter, State};
-use memchr::{memchr, memchr2, memmem};
+use memchr::{memchr, memchr3, memmem};
 
 use super::Sink;
 
@@ -66,8 +66,11 @@ pub(super) fn run(sink: &mut Sink, html: &str) -> usize {
     }
 }
 
-/// The names of tags and attributes, lowercased as the tokenizer does.
-fn lowercase<'v>(bytes: &[u8], buf: &'v mut Vec<u8>) -> &'v [u8] {
+/// The names of tags and attributes, lowercased as the tokenizer does (they mostly are already).
+fn lowercase<'v>(bytes: &'v [u8], buf: &'v mut Vec<u8>) -> &'v [u8] {
+    if !bytes.iter().any(u8::is_ascii_uppercase) {
+        return bytes;
+    }
     buf.clear();
     buf.extend(bytes.iter().map(u8::to_ascii_lowercase));
     buf
@@ -145,7 +148,11 @@ fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>, value: &m
         let (start, end) = match b.get(j) {
             Some(&quote @ (b'"' | b'\'')) => {
                 let start = j + 1;
-                let end = start + memchr(quote, &b[start..])?;
+                // A CR or NUL on the way stops the fast path.
+                let end = start + memchr3(quote, b'\r', b'\0', &b[start..])?;
+                if b[end] != quote {
+                    return None;
+                }
                 // After the closing quote comes a space, `/` or `>` (else html5gum reports the
                 // missing space and goes on; so does this reader, by leaving it the tag).
                 if !b.get(end + 1).is_some_and(|&c| is_space(c) || c == b'/' || c == b'>') {
@@ -157,7 +164,7 @@ fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>, value: &m
             Some(_) => {
                 let start = j;
                 while j < n && !is_space(b[j]) && b[j] != b'>' {
-                    if matches!(b[j], b'"' | b'\'' | b'<' | b'=' | b'`') {
+                    if matches!(b[j], b'"' | b'\'' | b'<' | b'=' | b'`' | b'\r' | b'\0') {
                         return None;
                     }
                     j += 1;
@@ -169,9 +176,6 @@ fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>, value: &m
             }
         };
         let raw = &b[start..end];
-        if memchr2(b'\r', b'\0', raw).is_some() {
-            return None;
-        }
         sink.pos = start;
         sink.init_attribute_value();
         if sink.capturing && !raw.is_empty() {
