@@ -44,14 +44,40 @@ pub fn day_range(start: NaiveDate, end: NaiveDate) -> String {
     }
 }
 
-/// Up to two initials of a name, for a speaker without a photo: `Pan Gongsheng` is `PG`.
+/// Up to two initials of a name, for a speaker without a photo: the first letters of its first two
+/// words (`Pan Gongsheng` is `PG`, `Nguyễn Tấn Dũng` is `NT`). A name written without spaces, as
+/// Chinese names are, gives its first character (`潘功胜` is `潘`).
+///
+/// A letter is a grapheme cluster of the name in NFC, so that a Vietnamese `Đ` or `Ư` written
+/// with combining marks stays one letter, without the marks that do not combine with it: Thai
+/// writes its vowels as marks around the consonant, so `ศิริพร` gives `ศ`. A Thai or Lao vowel
+/// written before its consonant (`แก้วมณี`) is passed over: the initial is the consonant, `ก`.
 pub fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .filter(|c| c.is_alphanumeric())
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    let name: String = name.nfc().collect();
+    let initial = |word: &str| -> Option<String> {
+        // Thai เ แ โ ใ ไ and Lao ເ ແ ໂ ໃ ໄ come before the consonant they follow in speech.
+        let word = word.trim_start_matches(|c| matches!(c, '\u{0E40}'..='\u{0E44}' | '\u{0EC0}'..='\u{0EC4}'));
+        let first = word.graphemes(true).next()?;
+        let mut chars = first.chars();
+        let base = chars.next().filter(|c| c.is_alphanumeric())?;
+        // What NFC left uncombined is a mark of its own (a Thai vowel or tone): dropped.
+        let marks: String = chars.filter(|c| !is_nonspacing_mark(*c)).collect();
+        Some(base.to_uppercase().chain(marks.chars()).collect())
+    };
+    name.split_whitespace().filter_map(initial).take(2).collect()
+}
+
+/// Marks that sit on a letter rather than take a place of their own (Unicode's Mn category, for
+/// the scripts a briefing meets: combining diacritics, Thai and Lao vowels and tones).
+fn is_nonspacing_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}'
+        | '\u{0EB1}' | '\u{0EB4}'..='\u{0EBC}' | '\u{0EC8}'..='\u{0ECD}'
+        | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
 #[cfg(test)]
@@ -66,6 +92,20 @@ mod tests {
         assert_eq!(number(-0.0000001), "0");
         assert_eq!(initials("Pan Gongsheng"), "PG");
         assert_eq!(initials("Wen"), "W");
+    }
+
+    #[test]
+    fn initials_of_names_in_any_script() {
+        assert_eq!(initials("ศิริพร แก้วมณี"), "ศก");
+        assert_eq!(initials("ธนากร สุวรรณ"), "ธส");
+        assert_eq!(initials("Nguyễn Tấn Dũng"), "NT");
+        assert_eq!(initials("đỗ mười"), "ĐM");
+        // Decomposed (NFD) input gives the same letters as composed.
+        assert_eq!(initials("U\u{031B}\u{0301}ng Vu\u{0303}"), "ỨV");
+        assert_eq!(initials("潘功胜"), "潘");
+        assert_eq!(initials("Mary Ann Smith"), "MA");
+        assert_eq!(initials("  "), "");
+        assert_eq!(initials("- Su"), "S");
     }
 
     #[test]

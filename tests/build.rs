@@ -287,3 +287,46 @@ fn names_in_the_scripts_of_the_region_render_and_slugs_stay_ascii() {
         assert!(link.is_ascii(), "{link}");
     }
 }
+
+/// Names in any script: file names in Thai and Chinese build, at ASCII URLs that every host and
+/// link serves alike; other files name them by their file names or their slugs; a `slug:` in
+/// the front matter wins; initials are letters, not vowel signs.
+#[test]
+fn file_names_in_any_script_become_ascii_slugs() {
+    let site = Site::starter();
+    site.write(
+        "content/speakers/ธนากร-สุวรรณ.md",
+        "---\nname: ศิริพร แก้วมณี\nrole: Director\n---\nA speaker with a Thai name.\n",
+    )
+    .write("content/speakers/潘功胜.md", "---\nname: 潘功胜\nslug: pan-gongsheng\n---\nGovernor.\n")
+    .write("content/speakers/Nguyễn Tấn Dũng.md", "---\nname: Nguyễn Tấn Dũng\n---\nPrime Minister.\n")
+    .edit(
+        "content/announcements/opening.md",
+        "speakers: [jane-doe]",
+        "speakers: [jane-doe, 潘功胜, ธนากร-สุวรรณ, nguyen-tan-dung]",
+    )
+    .write("content/announcements/开幕式.md", "---\ntitle: 开幕\ndate: 2030-05-15\nsummary: 开幕。\nspeakers: [pan-gongsheng]\n---\n[Back](/announcements/opening/)\n");
+    site.build().ok();
+
+    let speakers = hrefs(&page(&site, "/announcements/opening"), "main .meta a");
+    assert_eq!(
+        speakers,
+        ["/speakers/jane-doe/", "/speakers/pan-gongsheng/", "/speakers/thnaakr-suwrrn/", "/speakers/nguyen-tan-dung/"]
+    );
+    let thai = page(&site, "/speakers/thnaakr-suwrrn");
+    assert_eq!(texts(&thai, "h1"), ["ศิริพร แก้วมณี"]);
+    assert_eq!(texts(&thai, ".initials-large"), ["ศก"]);
+    assert_eq!(texts(&page(&site, "/speakers/pan-gongsheng"), ".initials-large"), ["潘"]);
+    assert_eq!(texts(&page(&site, "/speakers/nguyen-tan-dung"), ".initials-large"), ["NT"]);
+    assert_eq!(texts(&page(&site, "/announcements/kai-mu-shi"), "h1"), ["开幕"]);
+    let sitemap = std::fs::read_to_string(site.public().join("sitemap.xml")).unwrap();
+    for path in ["/speakers/thnaakr-suwrrn/", "/speakers/pan-gongsheng/", "/announcements/kai-mu-shi/"] {
+        assert!(sitemap.contains(&format!("{path}</loc>")), "{path} is not in the sitemap");
+    }
+    let feed = std::fs::read_to_string(site.public().join("feed.xml")).unwrap();
+    assert!(feed.contains("/announcements/kai-mu-shi/"));
+    // No file name in another script reaches the output.
+    for path in tree(&site.public()).keys() {
+        assert!(path.is_ascii(), "{path}");
+    }
+}

@@ -78,6 +78,16 @@ enum Edit {
         slot: usize,
         v: usize,
     },
+    /// Renames a speaker's file: `s1.md`, `ｓ1.md` (whose slug is `s1` too) or `苏1.md` with
+    /// `slug: s1` in its front matter.
+    SpeakerFile {
+        slot: usize,
+        v: usize,
+    },
+    /// Whether announcements name their speakers by the file names `ｓ1` rather than the slugs.
+    ByFileName {
+        on: bool,
+    },
     Topic {
         slot: usize,
         present: bool,
@@ -155,7 +165,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         (a.clone(), any::<bool>()).prop_map(|(slot, draft)| Edit::AnnouncementDraft { slot, draft }),
         (s.clone(), any::<bool>()).prop_map(|(slot, present)| Edit::Speaker { slot, present }),
         (s.clone(), 0..4usize).prop_map(|(slot, v)| Edit::SpeakerName { slot, v }),
-        (s, 0..3usize).prop_map(|(slot, v)| Edit::SpeakerRole { slot, v }),
+        (s.clone(), 0..3usize).prop_map(|(slot, v)| Edit::SpeakerRole { slot, v }),
+        (s, 0..3usize).prop_map(|(slot, v)| Edit::SpeakerFile { slot, v }),
+        any::<bool>().prop_map(|on| Edit::ByFileName { on }),
         (0..TOPICS, any::<bool>()).prop_map(|(slot, present)| Edit::Topic { slot, present }),
         (0..TOPICS, 0..3usize).prop_map(|(slot, v)| Edit::TopicTitle { slot, v }),
         (0..ENTRIES, any::<bool>()).prop_map(|(slot, present)| Edit::Entry { slot, present }),
@@ -226,6 +238,9 @@ const TEMPLATE_VARIANTS: [TemplateVariant; 5] = [
 struct Model {
     announcements: BTreeMap<usize, Announcement>,
     speakers: BTreeMap<usize, (usize, usize)>,
+    /// The form of each speaker's file name (see `Edit::SpeakerFile`).
+    speaker_files: [usize; SPEAKERS],
+    by_file_name: bool,
     topics: BTreeMap<usize, usize>,
     entries: BTreeMap<usize, Entry>,
     pages: BTreeMap<usize, (usize, usize)>,
@@ -269,6 +284,8 @@ impl Model {
             Edit::Speaker { slot, present } => set(&mut self.speakers, slot, present),
             Edit::SpeakerName { slot, v } => self.speakers.entry(slot).or_default().0 = v,
             Edit::SpeakerRole { slot, v } => self.speakers.entry(slot).or_default().1 = v,
+            Edit::SpeakerFile { slot, v } => self.speaker_files[slot] = v,
+            Edit::ByFileName { on } => self.by_file_name = on,
             Edit::Topic { slot, present } => set(&mut self.topics, slot, present),
             Edit::TopicTitle { slot, v } => *self.topics.entry(slot).or_default() = v,
             Edit::Entry { slot, present } => set(&mut self.entries, slot, present),
@@ -320,7 +337,7 @@ impl Model {
                     "title: {}\ndate: {}\nsummary: Summary of a{slot}.\nspeakers: {}\ntopics: {}\n",
                     ["Opening", "A later title", "Zebra headline"][a.title],
                     ["2030-05-14", "2030-05-15", "2030-05-16", "2029-12-01"][a.date],
-                    names(a.speakers, "s", SPEAKERS),
+                    names(a.speakers, if self.by_file_name { "ｓ" } else { "s" }, SPEAKERS),
                     names(a.topics, "t", TOPICS),
                 );
                 match a.source {
@@ -348,14 +365,18 @@ impl Model {
             out.insert(format!("content/announcements/a{slot}.md"), text);
         }
         for slot in 0..SPEAKERS {
+            let form = self.speaker_files[slot];
             let text = self.speakers.get(&slot).map(|(name, role)| {
                 format!(
-                    "---\nname: {}\nrole: {}\n---\nBio of s{slot}.\n",
+                    "---\nname: {}\nrole: {}\n{}---\nBio of s{slot}.\n",
                     ["Ann Smith", "Bo Su", "Zed Last", "Mia Middle"][*name],
-                    ["Director", "Minister", "Governor"][*role]
+                    ["Director", "Minister", "Governor"][*role],
+                    if form == 2 { format!("slug: s{slot}\n") } else { String::new() }
                 )
             });
-            out.insert(format!("content/speakers/s{slot}.md"), text);
+            for (f, name) in ["s", "ｓ", "苏"].iter().enumerate() {
+                out.insert(format!("content/speakers/{name}{slot}.md"), text.clone().filter(|_| f == form));
+            }
         }
         let topics: String = self
             .topics
@@ -563,6 +584,22 @@ fn a_new_announcement_updates_the_counts_shown_on_other_pages() {
         Edit::Announcement { slot: 2, present: true },
         Edit::AnnouncementSpeakers { slot: 2, mask: 0b1 },
         Edit::AnnouncementSpeakers { slot: 1, mask: 0b10 },
+    ])
+    .unwrap();
+}
+
+/// A speaker named by its file name (`ｓ1`, which gives the slug `s1`) loses that name when its
+/// file is renamed, though its slug stays: the announcements that named it by the old file name
+/// must be assembled again, and fail as a fresh build does.
+#[test]
+fn renaming_a_file_drops_the_name_others_knew_it_by() {
+    check(&[
+        Edit::SpeakerFile { slot: 1, v: 1 },
+        Edit::ByFileName { on: true },
+        Edit::AnnouncementSpeakers { slot: 0, mask: 0b10 },
+        Edit::AnnouncementSpeakers { slot: 1, mask: 0b10 },
+        Edit::SpeakerFile { slot: 1, v: 2 },
+        Edit::SpeakerFile { slot: 1, v: 1 },
     ])
     .unwrap();
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::doc::{parse_doc, Doc};
+use super::doc::{parse_doc, Doc, Slugged};
 use super::refs::{resolve, Known};
 use crate::date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
@@ -31,9 +31,18 @@ pub struct Raw {
     figures: Vec<RawFigure>,
     #[serde(default)]
     draft: bool,
+    /// The slug, when the file name should not give it.
+    #[serde(default)]
+    slug: Option<String>,
     /// `date`, read once when the file is parsed (a rebuild assembles every announcement).
     #[serde(skip)]
     day: Option<NaiveDate>,
+}
+
+impl Slugged for Raw {
+    fn slug(&self) -> Option<&str> {
+        self.slug.as_deref()
+    }
 }
 
 #[derive(Deserialize)]

@@ -76,10 +76,12 @@ impl Located {
     }
 }
 
-/// A Markdown file with front matter: its slug (the file stem), its fields and its body.
+/// A Markdown file with front matter: its slug, its fields and its body.
 pub struct Doc<T> {
-    /// The file stem.
+    /// Its slug: the front matter's `slug:`, or made from the file name.
     pub slug: String,
+    /// The file name without `.md`, as written (`潘功胜`): other files may name it so.
+    pub stem: String,
     /// The front matter, parsed, with its positions.
     pub yaml: Located,
     /// The fields.
@@ -105,20 +107,36 @@ impl<T> Doc<T> {
     }
 }
 
+/// Front matter that may name its file's slug (`slug: pan-gongsheng`), which then wins over the
+/// file name.
+pub trait Slugged {
+    /// The `slug:` field, if the front matter has one.
+    fn slug(&self) -> Option<&str>;
+}
+
 /// Parses `file` as a Markdown file with front matter of type `T`; its links to site paths go
-/// under `base_path`. The slug is the file stem and must be one (see [`check_slug`]).
-pub fn parse_doc<T: DeserializeOwned>(file: SourceFile, base_path: &str) -> Result<Doc<T>, Diagnostic> {
+/// under `base_path`. The slug is the front matter's `slug:`, which must be one (see
+/// [`check_slug`]), or else comes from the file name (see [`slug_from_name`]).
+pub fn parse_doc<T: DeserializeOwned + Slugged>(file: SourceFile, base_path: &str) -> Result<Doc<T>, Diagnostic> {
     let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-    if let Err(help) = check_slug(&stem) {
-        return Err(Diagnostic::file(
-            Kind::Slug,
-            &file.path,
-            format!("the file name `{stem}.md` cannot be used as a slug"),
-        )
-        .help(help));
-    }
     let parts = source::split_front_matter(&file)?;
     let meta: T = yaml::parse(&file.path, &file.text, parts.front_matter.clone())?;
+    let yaml = Located::new(file, parts.front_matter.clone());
+    let slug = match meta.slug() {
+        Some(slug) => {
+            if let Err(help) = check_slug(slug) {
+                return Err(yaml
+                    .error(Kind::Slug, &[Seg::Key("slug")], Some(slug), format!("`{slug}` cannot be used as a slug"))
+                    .help(help));
+            }
+            slug.to_string()
+        }
+        None => slug_from_name(&stem).ok_or_else(|| {
+            Diagnostic::file(Kind::Slug, &yaml.file().path, format!("the file name `{stem}.md` gives no slug"))
+                .help("give the file a `slug:` in its front matter, such as `slug: su-bo`: slugs become URLs, so they use only lowercase a-z, digits and single hyphens")
+        })?,
+    };
+    let file = yaml.file();
     let markdown = markdown::render(&file.text[parts.body.clone()], base_path);
     let body = Arc::new(Body {
         file: file.path.clone(),
@@ -126,7 +144,7 @@ pub fn parse_doc<T: DeserializeOwned>(file: SourceFile, base_path: &str) -> Resu
         origin: Origin::Offset(parts.body.start),
         markdown,
     });
-    Ok(Doc { slug: stem, yaml: Located::new(file, parts.front_matter), meta, body })
+    Ok(Doc { slug, stem, yaml, meta, body })
 }
 
 /// A YAML file, parsed into `T`, with its positions.
@@ -159,17 +177,58 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     if ok {
         return Ok(());
     }
-    let ascii: String = markdown::slugify(slug).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-    let ascii = ascii.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
-    let example = if ascii.is_empty() { "su-bo".to_string() } else { ascii };
+    let example = transliterated(slug).unwrap_or_else(|| "su-bo".to_string());
     Err(format!(
-        "slugs become URLs, so they may use only lowercase a-z, digits and single hyphens, for example `{example}`; names in any script go in the fields inside the file"
+        "slugs become URLs, so they may use only lowercase a-z, digits and single hyphens, for example `{example}`"
     ))
+}
+
+/// The slug a file name gives. A name that is a slug (`su-bo`) is kept. Any other (`Su Bo`,
+/// `潘功胜`, `Nguyễn Tấn Dũng`, `ธนากร-สุวรรณ`) is transliterated to ASCII by deunicode, which
+/// knows every script, and made a slug: `su-bo`, `pan-gong-sheng`, `nguyen-tan-dung`,
+/// `thnaakr-suwrrn`. URLs stay ASCII, so that every host, link checker and feed reader reads
+/// them alike; a name whose transliteration reads badly gets a `slug:` in its front matter.
+/// `None` when nothing in the name transliterates to a letter or digit.
+pub fn slug_from_name(name: &str) -> Option<String> {
+    if check_slug(name).is_ok() {
+        return Some(name.to_string());
+    }
+    transliterated(name)
+}
+
+/// `name` in ASCII, made a slug; `None` when nothing of it is left.
+fn transliterated(name: &str) -> Option<String> {
+    let ascii = deunicode::deunicode_with_tofu(name, "-");
+    let slug = ascii
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("-");
+    (!slug.is_empty()).then_some(slug)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_in_any_script_give_ascii_slugs() {
+        assert_eq!(slug_from_name("su-bo").as_deref(), Some("su-bo"));
+        assert_eq!(slug_from_name("Su Bo").as_deref(), Some("su-bo"));
+        assert_eq!(slug_from_name("潘功胜").as_deref(), Some("pan-gong-sheng"));
+        assert_eq!(slug_from_name("Nguyễn Tấn Dũng").as_deref(), Some("nguyen-tan-dung"));
+        assert_eq!(slug_from_name("Đỗ Mười").as_deref(), Some("do-muoi"));
+        assert_eq!(slug_from_name("ธนากร-สุวรรณ").as_deref(), Some("thnaakr-suwrrn"));
+        assert_eq!(slug_from_name("Thailand's plan").as_deref(), Some("thailand-s-plan"));
+        for name in ["潘功胜", "ศิริพร แก้วมณี", "서울", "Суворов", "الرياض", "a--b", "-x-"]
+        {
+            let slug = slug_from_name(name).unwrap();
+            assert!(check_slug(&slug).is_ok(), "{name} gives {slug}");
+        }
+        assert_eq!(slug_from_name("---"), None);
+        assert_eq!(slug_from_name("\u{E000}"), None);
+    }
 
     #[test]
     fn slugs_must_be_url_safe() {

@@ -97,6 +97,7 @@ pub struct Inputs {
 /// entry changes.
 #[derive(Default)]
 struct AssembledCache {
+    /// The speakers' slugs, then their file names that differ from them (which name them too).
     speakers: Vec<String>,
     topics: Vec<String>,
     announcements: FxHashMap<String, (Arc<Doc<announcement::Raw>>, Arc<Announcement>)>,
@@ -278,6 +279,11 @@ impl Inputs {
             }
         }
         let base_path = self.base_path();
+        // Slugs made from names in other scripts (or written as `slug:`) can meet; and the files
+        // then no longer come in slug order.
+        announcements_complete &= distinct_slugs(&mut announcement_docs, "announcement", &mut errors);
+        speakers_complete &= distinct_slugs(&mut speaker_docs, "speaker", &mut errors);
+        distinct_slugs(&mut page_docs, "page", &mut errors);
 
         let speakers = speaker::assemble(&speaker_docs);
         let topics = topics_file.as_ref().map(|t| topics::assemble(t, &mut errors)).unwrap_or_default();
@@ -286,7 +292,8 @@ impl Inputs {
             "content/speakers/<slug>.md",
             speakers.iter().map(|s| s.slug.as_str()),
             speakers_complete,
-        );
+        )
+        .with_aliases(speaker_docs.iter().map(|d| (d.stem.as_str(), d.slug.as_str())));
         let topic_names =
             Known::new("topic", "content/topics.yaml", topics.iter().map(|t| t.slug.as_str()), topics_complete);
 
@@ -317,10 +324,14 @@ impl Inputs {
         // Resolving references and copying fields is independent per announcement, and needs
         // doing only for files that changed, unless speakers or topics did.
         let cache = &mut self.assembled;
-        let reuse = cache.speakers.iter().map(String::as_str).eq(speakers.iter().map(|s| s.slug.as_str()))
+        let speaker_keys = || {
+            let aliases = speaker_docs.iter().filter(|d| d.stem != d.slug).map(|d| d.stem.as_str());
+            speakers.iter().map(|s| s.slug.as_str()).chain(aliases)
+        };
+        let reuse = cache.speakers.iter().map(String::as_str).eq(speaker_keys())
             && cache.topics.iter().map(String::as_str).eq(topics.iter().map(|t| t.slug.as_str()));
         if !reuse {
-            cache.speakers = speakers.iter().map(|s| s.slug.clone()).collect();
+            cache.speakers = speaker_keys().map(str::to_string).collect();
             cache.topics = topics.iter().map(|t| t.slug.clone()).collect();
             cache.announcements.clear();
         }
@@ -356,7 +367,8 @@ impl Inputs {
             "content/announcements/<slug>.md",
             announcements.iter().map(|a| a.slug.as_str()),
             announcements_complete,
-        );
+        )
+        .with_aliases(announcement_docs.iter().map(|d| (d.stem.as_str(), d.slug.as_str())));
         let left_out = |slug: &str| drafts_left_out.contains(slug) || undated.contains(slug);
         let names =
             timeline::Names { announcements: &announcement_names, left_out: &left_out, speakers: &speaker_names };
@@ -483,4 +495,36 @@ fn load_statics(root: &Path, errors: &mut Diagnostics) -> Vec<StaticFile> {
         out.push(StaticFile { path, source });
     }
     out
+}
+
+/// Keeps the first (in path order) of the documents that share a slug and reports each other one;
+/// then puts them in slug order. Whether no two shared one.
+fn distinct_slugs<T: doc::Slugged>(docs: &mut Vec<Arc<Doc<T>>>, what: &str, errors: &mut Diagnostics) -> bool {
+    let mut first: FxHashMap<String, PathBuf> = FxHashMap::default();
+    let mut distinct = true;
+    docs.retain(|d| match first.get(&d.slug) {
+        None => {
+            first.insert(d.slug.clone(), d.file().path.clone());
+            true
+        }
+        Some(other) => {
+            distinct = false;
+            let message = format!(
+                "two {what}s have the slug `{}`: {} and {}",
+                d.slug,
+                other.display(),
+                d.file().path.display()
+            );
+            let error = match d.meta.slug() {
+                Some(slug) => d.error(Kind::Slug, "slug", Some(slug), message),
+                None => Diagnostic::file(Kind::Slug, &d.file().path, message),
+            };
+            errors.push(error.help(format!(
+                "give one of them another `slug:` in its front matter: the slug makes the {what}'s URL, which must be its own"
+            )));
+            false
+        }
+    });
+    docs.sort_by(|a, b| a.slug.cmp(&b.slug));
+    distinct
 }

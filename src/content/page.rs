@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::doc::{parse_doc, Doc};
+use super::doc::{parse_doc, Doc, Slugged};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::Page;
 use crate::routes::RESERVED;
@@ -17,6 +17,15 @@ pub struct Raw {
     title: String,
     #[serde(default)]
     description: Option<String>,
+    /// The slug, when the file name should not give it.
+    #[serde(default)]
+    slug: Option<String>,
+}
+
+impl Slugged for Raw {
+    fn slug(&self) -> Option<&str> {
+        self.slug.as_deref()
+    }
 }
 
 /// Parses `file` as a free page; links in it go under `base_path`.

@@ -33,6 +33,17 @@ impl<'a> Known<'a> {
         Known { what, written_in, index: slugs.enumerate().map(|(i, s)| (s, i)).collect(), complete }
     }
 
+    /// Lets each file be named by its file name as well as by its slug (`潘功胜` for
+    /// `pan-gong-sheng`): `aliases` are (file name, slug) pairs.
+    pub fn with_aliases(mut self, aliases: impl Iterator<Item = (&'a str, &'a str)>) -> Known<'a> {
+        let extra: Vec<(&str, usize)> = aliases
+            .filter(|(name, slug)| name != slug && !self.index.contains_key(name))
+            .filter_map(|(name, slug)| Some((name, self.get(slug)?)))
+            .collect();
+        self.index.extend(extra);
+        self
+    }
+
     /// The index of `slug`, if it names one.
     pub fn get(&self, slug: &str) -> Option<usize> {
         self.index.get(slug).copied()

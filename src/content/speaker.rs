@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::doc::{parse_doc, Doc};
+use super::doc::{parse_doc, Doc, Slugged};
 use crate::diagnostic::Diagnostic;
 use crate::model::Speaker;
 use crate::source::SourceFile;
@@ -20,6 +20,15 @@ pub struct Raw {
     organization: Option<String>,
     #[serde(default)]
     country: Option<String>,
+    /// The slug, when the file name should not give it.
+    #[serde(default)]
+    slug: Option<String>,
+}
+
+impl Slugged for Raw {
+    fn slug(&self) -> Option<&str> {
+        self.slug.as_deref()
+    }
 }
 
 /// Parses `file` as a speaker; links in the bio go under `base_path`.

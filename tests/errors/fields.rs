@@ -29,7 +29,7 @@ fn unknown_field() {
         says: &["unknown field `titel`"],
         help: &[
             "did you mean `title`?",
-            "known fields: title, date, summary, speakers, topics, source, figures, draft",
+            "known fields: title, date, summary, speakers, topics, source, figures, draft, slug",
         ],
         root: Root::Relative,
         check: true,

@@ -109,33 +109,60 @@ fn unreadable_file() {
 }
 
 #[test]
-fn file_name_that_is_not_a_slug() {
+fn file_names_that_give_the_same_slug() {
     Case {
         mistake: |s| {
             let text = s.read("content/speakers/jane-doe.md");
-            s.remove("content/speakers/jane-doe.md").write("content/speakers/Jane Doe.md", text);
+            s.write("content/speakers/Jane Doe.md", text);
         },
-        at: &["content/speakers/Jane Doe.md"],
-        says: &["the file name `Jane Doe.md` cannot be used as a slug"],
-        help: &["for example `jane-doe`"],
+        at: &["content/speakers/jane-doe.md"],
+        says: &["two speakers have the slug `jane-doe`: content/speakers/Jane Doe.md and content/speakers/jane-doe.md"],
+        help: &["give one of them another `slug:` in its front matter", "URL, which must be its own"],
+        check: true,
         ..CONTENT_ERROR
     }
     .run();
 }
 
 #[test]
-fn file_name_in_a_non_latin_script() {
+fn a_slug_written_in_the_front_matter_meets_a_file_name() {
+    Case {
+        mistake: |s| {
+            let text = s.read("content/speakers/jane-doe.md").replacen("---\n", "---\nslug: jane-doe\n", 1);
+            s.write("content/speakers/简·多伊.md", text);
+        },
+        at: &["content/speakers/简·多伊.md:2:7"],
+        says: &["two speakers have the slug `jane-doe`: content/speakers/jane-doe.md and content/speakers/简·多伊.md"],
+        help: &["give one of them another `slug:`"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn a_slug_in_the_front_matter_that_is_not_one() {
+    Case {
+        mistake: |s| {
+            s.edit("content/speakers/jane-doe.md", "---\n", "---\nslug: Jane Doe\n");
+        },
+        at: &["content/speakers/jane-doe.md:2:7"],
+        says: &["`Jane Doe` cannot be used as a slug"],
+        help: &["only lowercase a-z, digits and single hyphens", "for example `jane-doe`"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn file_name_that_gives_no_slug() {
     Case {
         mistake: |s| {
             let text = s.read("content/speakers/jane-doe.md");
-            s.remove("content/speakers/jane-doe.md").write("content/speakers/苏波.md", text);
+            s.remove("content/speakers/jane-doe.md").write("content/speakers/\u{e000}.md", text);
         },
-        at: &["content/speakers/苏波.md"],
-        says: &["the file name `苏波.md` cannot be used as a slug"],
-        help: &[
-            "only lowercase a-z, digits and single hyphens",
-            "names in any script go in the fields inside the file",
-        ],
+        at: &["content/speakers/\u{e000}.md"],
+        says: &["the file name `\u{e000}.md` gives no slug"],
+        help: &["give the file a `slug:` in its front matter"],
         check: true,
         ..CONTENT_ERROR
     }
