@@ -119,6 +119,16 @@ pub trait Slugged {
 /// [`check_slug`]), or else comes from the file name (see [`slug_from_name`]).
 pub fn parse_doc<T: DeserializeOwned + Slugged>(file: SourceFile, base_path: &str) -> Result<Doc<T>, Diagnostic> {
     let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    if let Some((name, language)) = translation_name(&stem) {
+        // `name.zh.md` is how Hugo and Zola name a translation, and how brief will: such a file
+        // must not become a page of its own under another slug.
+        return Err(Diagnostic::file(
+            Kind::Slug,
+            &file.path,
+            format!("`{stem}.md` is named as a translation of `{name}.md` into `{language}`, and this version of brief publishes one language"),
+        )
+        .help(format!("keep the file out of content/ for now, or, if it is not a translation, rename it without the dot, such as `{}.md`", slug_from_name(&stem).unwrap_or_else(|| "su-bo".into()))));
+    }
     let parts = source::split_front_matter(&file)?;
     let meta: T = yaml::parse(&file.path, &file.text, parts.front_matter.clone())?;
     let yaml = Located::new(file, parts.front_matter.clone());
@@ -183,6 +193,19 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     ))
 }
 
+/// The name and language of a file stem named as a translation, `satellite.zh` or
+/// `su-bo.zh-Hans`: a language tag (two or three letters, then subtags) after the last dot.
+/// `Dr. Su Bo` is not one.
+pub fn translation_name(stem: &str) -> Option<(&str, &str)> {
+    let (name, language) = stem.rsplit_once('.')?;
+    let mut subtags = language.split('-');
+    let primary = subtags.next()?;
+    let is_tag = (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && subtags.all(|t| (1..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (is_tag && !name.is_empty()).then_some((name, language))
+}
+
 /// The slug a file name gives. A name that is a slug (`su-bo`) is kept. Any other (`Su Bo`,
 /// `潘功胜`, `Nguyễn Tấn Dũng`, `ธนากร-สุวรรณ`) is transliterated to ASCII by deunicode, which
 /// knows every script, and made a slug: `su-bo`, `pan-gong-sheng`, `nguyen-tan-dung`,
@@ -211,6 +234,17 @@ fn transliterated(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn translations_are_named_with_a_language_tag() {
+        assert_eq!(translation_name("satellite.zh"), Some(("satellite", "zh")));
+        assert_eq!(translation_name("su-bo.zh-Hans"), Some(("su-bo", "zh-Hans")));
+        assert_eq!(translation_name("a.b.vi"), Some(("a.b", "vi")));
+        for stem in ["Dr. Su Bo", "v1.2", "x.", ".zh", "su-bo", "a.toolong", "a.z"] {
+            assert_eq!(translation_name(stem), None, "{stem}");
+        }
+        assert_eq!(slug_from_name("Dr. Su Bo").as_deref(), Some("dr-su-bo"));
+    }
 
     #[test]
     fn names_in_any_script_give_ascii_slugs() {
