@@ -305,7 +305,12 @@ fn file_names_in_any_script_become_ascii_slugs() {
         "speakers: [jane-doe]",
         "speakers: [jane-doe, 潘功胜, ธนากร-สุวรรณ, nguyen-tan-dung]",
     )
-    .write("content/announcements/开幕式.md", "---\ntitle: 开幕\ndate: 2030-05-15\nsummary: 开幕。\nspeakers: [pan-gongsheng]\n---\n[Back](/announcements/opening/)\n");
+    .write("content/announcements/开幕式.md", "---\ntitle: 开幕\ndate: 2030-05-15\nsummary: 开幕。\nspeakers: [pan-gongsheng]\n---\n[Back](/announcements/opening/)\n")
+    .write("content/announcements/草稿.md", "---\ntitle: 草稿\ndate: 2030-05-16\nsummary: 未发布。\ndraft: true\n---\n")
+    .write(
+        "content/timeline.yaml",
+        "- date: \"2030-05-15\"\n  title: 开幕\n  announcement: 开幕式\n  speakers: [潘功胜]\n- date: \"2030-05-16\"\n  title: Draft\n  announcement: 草稿\n",
+    );
     site.build().ok();
 
     let speakers = hrefs(&page(&site, "/announcements/opening"), "main .meta a");
@@ -319,6 +324,11 @@ fn file_names_in_any_script_become_ascii_slugs() {
     assert_eq!(texts(&page(&site, "/speakers/pan-gongsheng"), ".initials-large"), ["潘"]);
     assert_eq!(texts(&page(&site, "/speakers/nguyen-tan-dung"), ".initials-large"), ["NT"]);
     assert_eq!(texts(&page(&site, "/announcements/kai-mu-shi"), "h1"), ["开幕"]);
+    // The timeline names an announcement and a speaker by their file names; the entry about a
+    // draft, named by its file name too, is left out with the draft.
+    let timeline = page(&site, "/timeline");
+    assert!(hrefs(&timeline, "main a").contains(&"/announcements/kai-mu-shi/".to_string()));
+    assert!(!hrefs(&timeline, "main a").iter().any(|h| h.contains("cao-gao")));
     let sitemap = std::fs::read_to_string(site.public().join("sitemap.xml")).unwrap();
     for path in ["/speakers/thnaakr-suwrrn/", "/speakers/pan-gongsheng/", "/announcements/kai-mu-shi/"] {
         assert!(sitemap.contains(&format!("{path}</loc>")), "{path} is not in the sitemap");

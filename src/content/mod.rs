@@ -304,14 +304,15 @@ impl Inputs {
         let mut undated = HashSet::new();
         let mut dated = Vec::with_capacity(announcement_docs.len());
         for d in &announcement_docs {
+            // By slug and by file name, the two names other files may use.
             if announcement::is_draft(d) && !settings.drafts {
-                drafts_left_out.insert(d.slug.clone());
+                drafts_left_out.extend([d.slug.clone(), d.stem.clone()]);
                 continue;
             }
             match announcement::day(d) {
                 Ok(day) => dated.push((day, d)),
                 Err(e) => {
-                    undated.insert(d.slug.clone());
+                    undated.extend([d.slug.clone(), d.stem.clone()]);
                     errors.push(e);
                 }
             }
