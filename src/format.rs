@@ -64,20 +64,10 @@ pub fn initials(name: &str) -> String {
         let mut chars = first.chars();
         let base = chars.next().filter(|c| c.is_alphanumeric())?;
         // What NFC left uncombined is a mark of its own (a Thai vowel or tone): dropped.
-        let marks: String = chars.filter(|c| !is_nonspacing_mark(*c)).collect();
+        let marks: String = chars.filter(|&c| !unicode_normalization::char::is_combining_mark(c)).collect();
         Some(base.to_uppercase().chain(marks.chars()).collect())
     };
     name.split_whitespace().filter_map(initial).take(2).collect()
-}
-
-/// Marks that sit on a letter rather than take a place of their own (Unicode's Mn category, for
-/// the scripts a briefing meets: combining diacritics, Thai and Lao vowels and tones).
-fn is_nonspacing_mark(c: char) -> bool {
-    matches!(c,
-        '\u{0300}'..='\u{036F}'
-        | '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}'
-        | '\u{0EB1}' | '\u{0EB4}'..='\u{0EBC}' | '\u{0EC8}'..='\u{0ECD}'
-        | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
 #[cfg(test)]

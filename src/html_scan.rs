@@ -101,8 +101,7 @@ pub(crate) fn scan_places(html: &str) -> Vec<(HtmlLink, Place)> {
 #[doc(hidden)]
 pub fn scan_with_html5gum(html: &str) -> Scan {
     let mut scan = Scan::default();
-    let sink = Sink::new(html, &mut scan, None);
-    let Ok(()) = Tokenizer::new_with_emitter(html, sink).finish();
+    read_from(Sink::new(html, &mut scan, None), html, 0);
     scan
 }
 
@@ -114,6 +113,11 @@ fn run(html: &str, scan: &mut Scan, places: Option<&mut Vec<Place>>) {
         return;
     }
     // html5gum reads the rest, from a tag in the data state.
+    read_from(sink, html, from);
+}
+
+/// html5gum reads `html` from byte `from`, where the tokenizer is in its data state, into `sink`.
+fn read_from(mut sink: Sink, html: &str, from: usize) {
     sink.pos = from;
     // Reading a `&str` cannot fail.
     let Ok(()) = Tokenizer::new_with_emitter(&html[from..], sink).finish();

@@ -317,9 +317,9 @@ impl Inputs {
                 }
             }
         }
-        // Newest first, and by slug within a day. The files come in path order, which within
-        // one folder is slug order, so a stable sort by date keeps it without comparing slugs
-        // (many announcements share a day).
+        // Newest first, and by slug within a day. The documents are in slug order already
+        // (`distinct_slugs`), so a stable sort by date keeps it without comparing slugs (many
+        // announcements share a day).
         debug_assert!(dated.windows(2).all(|w| w[0].1.slug < w[1].1.slug));
         dated.sort_by_key(|&(day, _)| std::cmp::Reverse(day));
         // Resolving references and copying fields is independent per announcement, and needs

@@ -313,6 +313,9 @@ fn markup_declaration(b: &[u8], lt: usize) -> Option<usize> {
     None
 }
 
+/// The named character references HTML escaping writes, with what they stand for.
+const NAMED: &[(&[u8], u8)] = &[(b"amp;", b'&'), (b"lt;", b'<'), (b"gt;", b'>'), (b"quot;", b'"'), (b"apos;", b'\'')];
+
 /// Decodes the character references of an attribute value written the way HTML escaping writes
 /// them; `None` for any other (a named reference other than the five below, a numeric one that
 /// the tokenizer replaces or rejects, `&#` without digits).
@@ -349,9 +352,7 @@ fn decode(raw: &[u8], out: &mut Vec<u8>) -> Option<()> {
             i += len;
             continue;
         }
-        let named: &[(&[u8], u8)] =
-            &[(b"amp;", b'&'), (b"lt;", b'<'), (b"gt;", b'>'), (b"quot;", b'"'), (b"apos;", b'\'')];
-        if let Some((entity, c)) = named.iter().find(|(e, _)| rest.starts_with(e)) {
+        if let Some((entity, c)) = NAMED.iter().find(|(e, _)| rest.starts_with(e)) {
             out.push(*c);
             i += 1 + entity.len();
         } else if rest.first().is_some_and(u8::is_ascii_alphanumeric) {
