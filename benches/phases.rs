@@ -187,11 +187,7 @@ fn phase_split(root: &Path) {
     step(&mut lap, "templates load");
     let (files, links) = brief::build::render_files(&site, &templates).unwrap_or_else(|e| panic!("{e}"));
     step(&mut lap, "render");
-    let lookup: std::collections::HashMap<&str, &brief::output::OutputFile> =
-        files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let pages = brief::links::Pages::new(&site, links.iter().map(|(k, l)| (*k, std::sync::Arc::clone(l))));
-    let broken = brief::links::check(&site, &templates, &lookup, &pages);
-    assert!(broken.is_empty(), "{broken}");
+    brief::build::check_links(&site, &templates, &files, &links).unwrap_or_else(|e| panic!("{e}"));
     step(&mut lap, "link check");
     brief::output::write(&files, &out).unwrap();
     step(&mut lap, "write");

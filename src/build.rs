@@ -147,16 +147,19 @@ pub fn render_phase(site: &Site, templates: &Templates) -> Result<Vec<OutputFile
     Ok(files)
 }
 
-/// The link check of `files`, whose pages link to what `links` says.
-pub fn check_links(
-    site: &Site,
-    templates: &Templates,
-    files: &[OutputFile],
-    links: &[(PageKind, Arc<PageLinks>)],
-) -> Result<(), Error> {
+/// What each page of each language links to: `(language, page, links)`.
+pub type Links = Vec<(usize, PageKind, Arc<PageLinks>)>;
+
+/// The link check of `files`, whose pages link to what `links` says, one language at a time.
+pub fn check_links(site: &Site, templates: &Templates, files: &[OutputFile], links: &Links) -> Result<(), Error> {
     let lookup: HashMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let pages = crate::links::Pages::new(site, links.iter().map(|(k, l)| (*k, Arc::clone(l))));
-    let broken = crate::links::check(site, templates, &lookup, &pages);
+    let mut broken = Diagnostics::default();
+    for (lang, site) in site.languages().enumerate() {
+        let of_lang = links.iter().filter(|(l, _, _)| *l == lang).map(|(_, k, l)| (*k, Arc::clone(l)));
+        let pages = crate::links::Pages::new(site, of_lang);
+        broken.0.extend(crate::links::check(site, templates, &lookup, &pages).0);
+    }
+    let broken = broken.finish();
     if broken.is_empty() {
         Ok(())
     } else {
@@ -166,16 +169,25 @@ pub fn check_links(
 
 /// Every file of the site: its pages, its machine outputs and its static files, without the
 /// link check; and what each page links to.
-#[allow(clippy::type_complexity)]
-pub fn render_files(
-    site: &Site,
-    templates: &Templates,
-) -> Result<(Vec<OutputFile>, Vec<(PageKind, Arc<PageLinks>)>), Diagnostics> {
-    let kinds = render::pages(site, templates);
-    let pages = render::render_pages(site, templates, &kinds, render::Reads::Skip)?;
-    let links = pages.iter().map(|p| (p.kind, Arc::clone(&p.links))).collect();
-    let mut files: Vec<OutputFile> = pages.into_iter().map(|p| p.file).collect();
-    files.extend(outputs::render(site, &kinds));
+pub fn render_files(site: &Site, templates: &Templates) -> Result<(Vec<OutputFile>, Links), Diagnostics> {
+    let mut files: Vec<OutputFile> = Vec::new();
+    let mut links = Vec::new();
+    let mut errors = Diagnostics::default();
+    for (lang, s, kinds) in render::languages(site, templates) {
+        match render::render_language(site, lang, templates, &kinds, render::Reads::Skip) {
+            Ok(pages) => {
+                links.extend(pages.iter().map(|p| (lang, p.kind, Arc::clone(&p.links))));
+                files.extend(pages.into_iter().map(|p| p.file));
+            }
+            // The same template mistake fails every language: reported once.
+            Err(e) if errors.is_empty() => errors = e,
+            Err(_) => {}
+        }
+        files.extend(if lang == 0 { outputs::render(s, &kinds) } else { outputs::render_language(s, &kinds) });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let written: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let collisions = static_collisions(site, |p| written.contains(p));
     if !collisions.is_empty() {

@@ -431,7 +431,7 @@ fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Anno
         return true;
     }
     // Every field, named, so that a field added to the model cannot be forgotten here.
-    let Announcement { slug, title, date, summary, speakers, topics, source, figures, draft, body } = &**a;
+    let Announcement { slug, title, date, summary, speakers, topics, source, figures, draft, body, fallback } = &**a;
     slug == &b.slug
         && title == &b.title
         && date == &b.date
@@ -441,6 +441,7 @@ fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Anno
         && figures == &b.figures
         && draft == &b.draft
         && same_body(body, &b.body)
+        && fallback == &b.fallback
 }
 
 /// Whether two lists of speakers and topics name the same slugs.
@@ -450,8 +451,9 @@ fn same_refs(old: &Site, s1: &[usize], t1: &[usize], new: &Site, s2: &[usize], t
 }
 
 fn same_speaker(a: &Speaker, b: &Speaker) -> bool {
-    let Speaker { slug, name, role, organization, country, body } = a;
+    let Speaker { slug, name, role, organization, country, body, fallback } = a;
     slug == &b.slug
+        && fallback == &b.fallback
         && name == &b.name
         && role == &b.role
         && organization == &b.organization
@@ -460,8 +462,8 @@ fn same_speaker(a: &Speaker, b: &Speaker) -> bool {
 }
 
 fn same_page(a: &Page, b: &Page) -> bool {
-    let Page { slug, title, description, body } = a;
-    slug == &b.slug && title == &b.title && description == &b.description && same_body(body, &b.body)
+    let Page { slug, title, description, body, fallback } = a;
+    slug == &b.slug && fallback == &b.fallback && title == &b.title && description == &b.description && same_body(body, &b.body)
 }
 
 fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> bool {

@@ -268,6 +268,33 @@ impl DevSite {
         let (Some(templates), pending) = (&self.templates, &self.pending) else {
             return Err(self.error.clone().unwrap_or_default());
         };
+        // A briefing in several languages (or one that was) is rebuilt whole, as `build` builds
+        // it: what a page reads is recorded for one language only so far.
+        if !site.translations.is_empty() || self.built.as_ref().is_some_and(|b| !b.site.translations.is_empty()) {
+            let (made, links) = build::render_files(&site, templates)?;
+            build::check_links(&site, templates, &made, &links).map_err(|e| match e {
+                build::Error::Content(d) => d,
+                other => Diagnostics(vec![Diagnostic::file(Kind::File, "content/", other.to_string())]),
+            })?;
+            clock.lap("render and check");
+            let rendered = made.iter().filter(|f| f.path.ends_with(".html")).count();
+            let files: Files = made.into_iter().map(|f| (f.path.clone(), Arc::new(f))).collect();
+            let old = self.built.as_ref().map(|b| b.files.clone()).unwrap_or_default();
+            let mut changed: BTreeSet<String> = pending.statics.iter().cloned().collect();
+            changed.extend(files.iter().filter(|(p, f)| old.get(*p) != Some(*f)).map(|(p, _)| p.clone()));
+            changed.extend(old.keys().filter(|p| !files.contains_key(*p)).cloned());
+            let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
+            self.built = Some(Built {
+                site,
+                kinds: Vec::new(),
+                paths: Arc::new(Vec::new()),
+                positions: Arc::default(),
+                reads: PageReads::default(),
+                files,
+                links: Pages::default(),
+            });
+            return Ok(Change { paths: changed.into_iter().collect(), css_only, rendered, phases: clock.laps, ..Change::default() });
+        }
 
         // Which pages exist now, and which of them to render.
         let old = self.built.as_ref();

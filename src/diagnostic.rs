@@ -50,6 +50,9 @@ pub enum Kind {
     Publishing,
     /// An external link that does not answer (`--check-external`).
     External,
+    /// A translation that has no original, is in a language the site does not list, or
+    /// differs from its original in what they share.
+    Translation,
 }
 
 impl Kind {
@@ -72,6 +75,7 @@ impl Kind {
             Kind::Static => "problem with a static file".into(),
             Kind::Publishing => "page not ready to publish".into(),
             Kind::External => "external link that fails".into(),
+            Kind::Translation => "translation that does not match its original".into(),
         }
     }
 }

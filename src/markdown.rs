@@ -54,6 +54,13 @@ fn options() -> Options {
 
 /// Renders `text` to HTML; site paths are put under `base_path` (which ends with `/`).
 pub fn render(text: &str, base_path: &str) -> Markdown {
+    render_in(text, base_path, "")
+}
+
+/// Renders `text`, written in the language whose pages are under `lang_prefix` (`zh/`, or
+/// nothing for the default language), to HTML: links to pages stay in that language (see
+/// [`routes::in_language`]), and site paths are put under `base_path`.
+pub fn render_in(text: &str, base_path: &str, lang_prefix: &str) -> Markdown {
     let mut events: Vec<Event> = Vec::new();
     let mut links = Vec::new();
     let mut heading_starts = Vec::new();
@@ -68,7 +75,7 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
                     unsafe_found.push((range.clone(), format!("a link to a {scheme}: URL")));
                 }
                 links.push(Link { url: dest_url.to_string(), span: range, image: false, alt: None });
-                Event::Start(Tag::Link { link_type, dest_url: site_path(dest_url, base_path), title, id })
+                Event::Start(Tag::Link { link_type, dest_url: site_path(dest_url, base_path, lang_prefix), title, id })
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 if let Some(scheme) = html_policy::refused_scheme(&dest_url) {
@@ -76,7 +83,7 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
                 }
                 links.push(Link { url: dest_url.to_string(), span: range, image: true, alt: Some(String::new()) });
                 image_open = true;
-                Event::Start(Tag::Image { link_type, dest_url: site_path(dest_url, base_path), title, id })
+                Event::Start(Tag::Image { link_type, dest_url: site_path(dest_url, base_path, lang_prefix), title, id })
             }
             Event::Text(ref t) | Event::Code(ref t) if image_open => {
                 if let Some(alt) = links.last_mut().and_then(|l| l.alt.as_mut()) {
@@ -170,9 +177,9 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
 }
 
 /// A link written as a site path (`/speakers/su-bo/`) put under the base path; others as written.
-fn site_path<'a>(url: CowStr<'a>, base_path: &str) -> CowStr<'a> {
-    if url.starts_with('/') && !url.starts_with("//") && base_path != "/" {
-        CowStr::from(routes::url(base_path, &url))
+fn site_path<'a>(url: CowStr<'a>, base_path: &str, lang_prefix: &str) -> CowStr<'a> {
+    if url.starts_with('/') && !url.starts_with("//") && (base_path != "/" || !lang_prefix.is_empty()) {
+        CowStr::from(routes::url(base_path, &routes::in_language(lang_prefix, &url)))
     } else {
         url
     }

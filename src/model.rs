@@ -52,10 +52,54 @@ pub struct SiteConfig {
     pub base_url: String,
     /// The path part of `base_url` (`/` or `/briefing/`), which every internal URL starts with.
     pub base_path: String,
-    /// The language of the content, as a BCP 47 tag (`en`).
+    /// The language of this site's pages, as a BCP 47 tag (`en`, `zh-Hans`).
     pub language: String,
     /// The event the briefing covers.
     pub event: Event,
+    /// Every language the briefing is published in, the default first; one for a site without
+    /// `languages:`.
+    pub languages: Arc<[Language]>,
+    /// Which of `languages` this site's pages are in.
+    pub lang: usize,
+}
+
+impl SiteConfig {
+    /// The language of this site's pages.
+    pub fn current(&self) -> &Language {
+        &self.languages[self.lang]
+    }
+
+    /// What the site paths of this language's pages start with, after `/`: nothing for the
+    /// default language, `zh/` for Chinese.
+    pub fn lang_prefix(&self) -> String {
+        lang_prefix(&self.languages, self.lang)
+    }
+}
+
+/// What the site paths of language `lang` of `languages` start with, after `/`.
+pub fn lang_prefix(languages: &[Language], lang: usize) -> String {
+    if lang == 0 {
+        String::new()
+    } else {
+        format!("{}/", languages[lang].code)
+    }
+}
+
+/// A language the briefing is published in (`languages:` in `site.yaml`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    /// Its code, as in file names (`su-bo.zh.md`) and paths (`/zh/`).
+    pub code: String,
+    /// Its name in itself (`中文`), for the language switcher.
+    pub name: String,
+    /// Its BCP 47 tag for `lang` and `hreflang` (`zh-Hans`); the code when not given.
+    pub tag: String,
+    /// Whether its script runs right to left.
+    pub rtl: bool,
+    /// The site's title in this language, if it differs.
+    pub title: Option<String>,
+    /// The site's description in this language, if it differs.
+    pub description: Option<String>,
 }
 
 /// The event a briefing covers.
@@ -175,6 +219,8 @@ pub struct Announcement {
     pub draft: bool,
     /// The text.
     pub body: Arc<Body>,
+    /// The language its text is in, when it is not the site's (a translation not made yet).
+    pub fallback: Option<usize>,
 }
 
 /// One speaker (`content/speakers/<slug>.md`).
@@ -192,6 +238,8 @@ pub struct Speaker {
     pub country: Option<String>,
     /// The bio.
     pub body: Arc<Body>,
+    /// The language its text is in, when it is not the site's (a translation not made yet).
+    pub fallback: Option<usize>,
 }
 
 /// One topic (an entry of `content/topics.yaml`).
@@ -235,6 +283,8 @@ pub struct Page {
     pub description: Option<String>,
     /// The text.
     pub body: Arc<Body>,
+    /// The language its text is in, when it is not the site's (a translation not made yet).
+    pub fallback: Option<usize>,
 }
 
 /// A file under `static/`, copied as is.
@@ -273,6 +323,10 @@ pub struct Site {
     pub topic_announcements: Vec<Vec<usize>>,
     /// The timeline entries that link to each announcement.
     pub announcement_timeline: Vec<Vec<usize>>,
+    /// The same briefing in each further language of `config.languages`, in that order: the
+    /// same members at the same places in every list, with their text translated where a
+    /// translation exists. Empty for a site in one language, and in the translations themselves.
+    pub translations: Vec<Site>,
 }
 
 impl Site {
@@ -298,6 +352,11 @@ impl Site {
                 self.announcement_timeline[a].push(i);
             }
         }
+    }
+
+    /// This site and its translations: every language of the briefing, the default first.
+    pub fn languages(&self) -> impl Iterator<Item = &Site> {
+        std::iter::once(self).chain(self.translations.iter())
     }
 
     /// Index of each announcement by slug.

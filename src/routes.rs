@@ -58,8 +58,17 @@ impl PageKind {
         }
     }
 
-    /// The page's site path, without the base path (`/speakers/su-bo/`).
+    /// The page's site path, without the base path (`/speakers/su-bo/`), under its language's
+    /// folder for a language other than the default (`/zh/speakers/su-bo/`).
     pub fn path(self, site: &Site) -> String {
+        let path = self.path_in_default(site);
+        match site.config.lang {
+            0 => path,
+            _ => format!("/{}{path}", site.config.current().code),
+        }
+    }
+
+    fn path_in_default(self, site: &Site) -> String {
         match self {
             PageKind::Index => "/".into(),
             PageKind::Announcements => "/announcements/".into(),
@@ -103,6 +112,23 @@ pub fn pages(site: &Site, has_template: impl Fn(&str) -> bool) -> Vec<PageKind> 
     out.extend((0..site.pages.len()).map(PageKind::Page));
     out.extend(OPTIONAL.into_iter().filter(|k| has_template(k.template())));
     out
+}
+
+/// A site path written in the content of language `lang_prefix` (`zh/`), as it is published: a
+/// page's path (`/speakers/su-bo/`, whose last segment has no `.`) goes to the page in that
+/// language (`/zh/speakers/su-bo/`), and a file's (`/map.png`, `/feed.xml`) stays as written.
+/// Markdown links and the link check both go through here.
+pub fn in_language<'a>(lang_prefix: &str, path: &'a str) -> std::borrow::Cow<'a, str> {
+    let is_site_path = path.starts_with('/') && !path.starts_with("//");
+    if lang_prefix.is_empty() || !is_site_path {
+        return path.into();
+    }
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    let last = path[..end].rsplit('/').next().unwrap_or_default();
+    if last.contains('.') {
+        return path.into();
+    }
+    format!("/{lang_prefix}{}", &path[1..]).into()
 }
 
 /// A site path (`/speakers/`, `style.css`, `/a/#b`) under the base path (`/briefing/`), for
@@ -156,6 +182,17 @@ mod tests {
         assert_eq!(url("/b/", "https://x.org/"), "https://x.org/");
         assert_eq!(url("/b/", "//cdn.x.org/a.js"), "//cdn.x.org/a.js");
         assert_eq!(permalink("https://example.org/b/", "/speakers/su-bo/"), "https://example.org/b/speakers/su-bo/");
+    }
+
+    #[test]
+    fn content_links_stay_in_their_language() {
+        assert_eq!(in_language("zh/", "/speakers/su-bo/"), "/zh/speakers/su-bo/");
+        assert_eq!(in_language("zh/", "/timeline/#y2012"), "/zh/timeline/#y2012");
+        assert_eq!(in_language("zh/", "/"), "/zh/");
+        assert_eq!(in_language("zh/", "/map.png"), "/map.png");
+        assert_eq!(in_language("zh/", "https://example.org/a/"), "https://example.org/a/");
+        assert_eq!(in_language("zh/", "../su-bo/"), "../su-bo/");
+        assert_eq!(in_language("", "/speakers/"), "/speakers/");
     }
 
     #[test]

@@ -131,9 +131,17 @@ impl Templates {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
         let base = base_path.to_string();
-        tera.register_function("url", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+        // A path goes under the folder of the page's language (`lang_prefix`, which brief puts in
+        // every page's context): the Chinese pages' links lead to Chinese pages and feeds.
+        tera.register_function("url", move |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
-            Ok(crate::routes::url(&base, path))
+            let prefix: Option<String> = state.get("lang_prefix").ok().flatten();
+            match prefix.filter(|p| !p.is_empty()) {
+                Some(p) if !(path.contains("://") || path.starts_with("//")) => {
+                    Ok(crate::routes::url(&base, &format!("/{p}{}", path.trim_start_matches('/'))))
+                }
+                _ => Ok(crate::routes::url(&base, path)),
+            }
         });
         let base = base_path.to_string();
         let published = assets.clone();

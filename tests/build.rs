@@ -340,3 +340,129 @@ fn file_names_in_any_script_become_ascii_slugs() {
         assert!(path.is_ascii(), "{path}");
     }
 }
+
+/// The starter in English, Chinese and Vietnamese: the announcement and the speaker translated
+/// into Chinese, the free page into nothing, Vietnamese with no translation at all.
+fn three_languages() -> Site {
+    let site = Site::starter();
+    let yaml = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        format!("{yaml}languages:\n  en: {{name: English}}\n  zh: {{name: 中文, tag: zh-Hans}}\n  vi: {{name: Tiếng Việt}}\n"),
+    )
+    .write(
+        "content/announcements/opening.zh.md",
+        "---\ntitle: 博览会开幕\nsummary: 主办方宣布博览会开幕。\n---\n\n见[简·多伊](/speakers/jane-doe/)和[地图](/favicon.svg)。\n",
+    )
+    .write("content/speakers/jane-doe.zh.md", "---\nname: 简·多伊\nrole: 主任\n---\n\n简介。\n");
+    site
+}
+
+#[test]
+fn every_language_has_every_page_with_its_lang_and_reciprocal_alternates() {
+    let site = three_languages();
+    site.build().ok();
+    let out = site.public();
+    let files = tree(&out);
+    let pages: Vec<&String> = files.keys().filter(|p| p.ends_with(".html") && !p.ends_with("404.html")).collect();
+    let in_default: Vec<&&String> = pages.iter().filter(|p| !p.starts_with("zh/") && !p.starts_with("vi/")).collect();
+    for p in &in_default {
+        for code in ["zh", "vi"] {
+            assert!(files.contains_key(&format!("{code}/{p}")), "{p} has no {code} page");
+        }
+    }
+    let parse = |p: &str| Html::parse_document(&String::from_utf8_lossy(&files[p]));
+    let path_of = |url: &str| url.strip_prefix("https://example.org").unwrap_or(url).to_string();
+    let file_of = |path: &str| format!("{}index.html", path.trim_start_matches('/'));
+    let alternates = |doc: &Html| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = doc
+            .select(&sel("link[rel=alternate][hreflang]"))
+            .map(|l| (l.attr("hreflang").unwrap().to_string(), path_of(l.attr("href").unwrap())))
+            .collect();
+        v.sort();
+        v
+    };
+    for p in &pages {
+        let doc = parse(p);
+        let lang = doc.select(&sel("html")).next().unwrap().attr("lang").unwrap_or_default().to_string();
+        let expected = if p.starts_with("zh/") {
+            "zh-Hans"
+        } else if p.starts_with("vi/") {
+            "vi"
+        } else {
+            "en"
+        };
+        assert_eq!(lang, expected, "{p}");
+        // The switcher leads to the same page in every other language.
+        let switch = hrefs(&doc, "nav.languages a");
+        assert_eq!(switch.len(), 2, "{p}: {switch:?}");
+        // Every page it names as a translation names the same set back.
+        let mine = alternates(&doc);
+        for (tag, path) in mine.iter().filter(|(t, _)| t != "x-default") {
+            let other = file_of(path);
+            assert_eq!(alternates(&parse(&other)), mine, "{p} lists {tag} {path}, which does not list the same back");
+        }
+        // Links stay in the page's language, but for the switcher, the alternates and text
+        // shown in another language (a translation not made yet).
+        let prefix = match expected {
+            "zh-Hans" => "/zh/",
+            "vi" => "/vi/",
+            _ => "/",
+        };
+        for a in doc.select(&sel("main a[href], header a[href], footer a[href]")) {
+            let href = a.attr("href").unwrap();
+            let is_page = href.starts_with('/') && !href.rsplit('/').next().unwrap().contains('.');
+            let in_switcher = a.ancestors().filter_map(scraper::ElementRef::wrap).any(|e| e.value().classes().any(|c| c == "languages"));
+            let shown_in = a
+                .ancestors()
+                .filter_map(scraper::ElementRef::wrap)
+                .find_map(|e| e.attr("lang"))
+                .unwrap_or(expected);
+            if is_page && !in_switcher && shown_in == expected {
+                let other = ["/zh/", "/vi/"].iter().any(|o| href.starts_with(o) && *o != prefix);
+                assert!(href.starts_with(prefix) && !other, "{p} links to {href} in another language");
+            }
+        }
+    }
+    // The translated announcement, in Chinese, with its links in Chinese but for files.
+    let zh = parse("zh/announcements/opening/index.html");
+    assert_eq!(texts(&zh, "h1"), ["博览会开幕"]);
+    assert_eq!(hrefs(&zh, ".prose a"), ["/zh/speakers/jane-doe/", "/favicon.svg"]);
+    assert_eq!(alternates(&zh).len(), 3, "en, zh and x-default: {:?}", alternates(&zh));
+    // Not translated into Vietnamese: shown in English, marked so, with the original as its
+    // canonical page and no alternates of its own.
+    let vi = parse("vi/announcements/opening/index.html");
+    assert_eq!(vi.select(&sel("article.announcement")).next().unwrap().attr("lang"), Some("en"));
+    assert_eq!(texts(&vi, "h1"), ["The Example Expo opens"]);
+    let canonical = vi.select(&sel("link[rel=canonical]")).next().unwrap().attr("href").unwrap().to_string();
+    assert_eq!(path_of(&canonical), "/announcements/opening/");
+    assert!(alternates(&vi).is_empty());
+    // Each language has its feed, calendar and search index; one sitemap lists the pages of
+    // every language, but those not translated yet.
+    for f in ["zh/feed.xml", "vi/feed.xml", "zh/timeline.ics", "zh/search.json"] {
+        assert!(files.contains_key(f), "no {f}");
+    }
+    let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]).into_owned();
+    assert!(sitemap.contains("/zh/announcements/opening/</loc>"));
+    assert!(!sitemap.contains("/vi/announcements/opening/</loc>"));
+    let feed = String::from_utf8_lossy(&files["zh/feed.xml"]).into_owned();
+    assert!(feed.contains("博览会开幕") && feed.contains("https://example.org/zh/feed.xml"), "{feed}");
+}
+
+#[test]
+fn the_synthetic_multilingual_briefing_builds() {
+    // The form ../shared/bench/gen_site.py --languages writes: translations of announcements with
+    // their title and summary only, and of speakers restating every field.
+    let site = Site::starter();
+    let yaml = site.read("content/site.yaml");
+    site.write("content/site.yaml", format!("{yaml}languages:\n  en: {{name: English}}\n  vi: {{name: Tiếng Việt}}\n"))
+        .write(
+            "content/speakers/jane-doe.vi.md",
+            "---\nname: \"Jane Doe\"\nrole: \"Giám đốc\"\norganization: \"Example Expo\"\ncountry: Exampleland\n---\nTiểu sử.\n",
+        )
+        .write("content/announcements/opening.vi.md", "---\ntitle: \"Khai mạc\"\nsummary: \"Hội chợ khai mạc.\"\n---\nNội dung.\n");
+    site.build().ok();
+    let vi = page(&site, "/vi/speakers/jane-doe");
+    assert_eq!(texts(&vi, "h1"), ["Jane Doe"]);
+    assert!(texts(&page(&site, "/vi/announcements/opening"), "h1").contains(&"Khai mạc".to_string()));
+}

@@ -148,6 +148,22 @@ enum Edit {
     BaseUrl {
         v: usize,
     },
+    /// Whether `site.yaml` lists Chinese beside English.
+    Languages {
+        on: bool,
+    },
+    /// The Chinese translation of announcement `a{slot}` (`a{slot}.zh.md`): none, one with a
+    /// title, one with a title and a body linking to a speaker, one restating another date (an
+    /// error).
+    AnnouncementTranslation {
+        slot: usize,
+        v: usize,
+    },
+    /// The Chinese translation of speaker `s{slot}`: none, or one of two names.
+    SpeakerTranslation {
+        slot: usize,
+        v: usize,
+    },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -183,6 +199,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         (0..STATICS, 0..3usize).prop_map(|(slot, v)| Edit::Static { slot, v }),
         (0..3usize).prop_map(|v| Edit::SiteTitle { v }),
         (0..2usize).prop_map(|v| Edit::BaseUrl { v }),
+        any::<bool>().prop_map(|on| Edit::Languages { on }),
+        (0..ANNOUNCEMENTS, 0..4usize).prop_map(|(slot, v)| Edit::AnnouncementTranslation { slot, v }),
+        (0..SPEAKERS, 0..3usize).prop_map(|(slot, v)| Edit::SpeakerTranslation { slot, v }),
     ]
 }
 
@@ -248,6 +267,9 @@ struct Model {
     statics: BTreeMap<usize, usize>,
     title: usize,
     base: usize,
+    languages: bool,
+    announcement_translations: [usize; ANNOUNCEMENTS],
+    speaker_translations: [usize; SPEAKERS],
 }
 
 impl Model {
@@ -307,6 +329,9 @@ impl Model {
             }
             Edit::SiteTitle { v } => self.title = v,
             Edit::BaseUrl { v } => self.base = v,
+            Edit::Languages { on } => self.languages = on,
+            Edit::AnnouncementTranslation { slot, v } => self.announcement_translations[slot] = v,
+            Edit::SpeakerTranslation { slot, v } => self.speaker_translations[slot] = v,
         }
     }
 
@@ -327,10 +352,34 @@ impl Model {
         out.insert(
             "content/site.yaml".into(),
             Some(format!(
-                "title: {}\ndescription: D.\nbase_url: {base}\nlanguage: en\nevent:\n  name: Expo\n  city: City\n  start: 2030-05-14\n  end: 2030-05-16\n",
-                ["Briefing", "Another briefing", "Third title"][self.title]
+                "title: {}\ndescription: D.\nbase_url: {base}\nlanguage: en\nevent:\n  name: Expo\n  city: City\n  start: 2030-05-14\n  end: 2030-05-16\n{}",
+                ["Briefing", "Another briefing", "Third title"][self.title],
+                if self.languages { "languages:\n  en: {name: English}\n  zh: {name: 中文}\n" } else { "" }
             )),
         );
+        for slot in 0..ANNOUNCEMENTS {
+            // A translation of an announcement that is gone is an error, as is one in a site
+            // without languages: both are edits an author makes.
+            let text = match self.announcement_translations[slot] {
+                1 => Some("---\ntitle: 开幕\n---\n\n开幕。\n".to_string()),
+                2 => Some("---\ntitle: 新标题\nsummary: 摘要。\n---\n\n见[讲者](/speakers/s1/)。\n".to_string()),
+                3 => Some("---\ntitle: 日期\ndate: 2031-01-01\n---\n\n文字。\n".to_string()),
+                _ => None,
+            };
+            out.insert(format!("content/announcements/a{slot}.zh.md"), text);
+        }
+        for slot in 0..SPEAKERS {
+            let form = self.speaker_files[slot];
+            let text = match self.speaker_translations[slot] {
+                1 => Some("---\nname: 安\n---\n\n简介。\n".to_string()),
+                2 => Some("---\nname: 苏波\nrole: 部长\n---\n\n另一简介。\n".to_string()),
+                _ => None,
+            };
+            // Named after the speaker's file, whichever form it has now.
+            for (f, name) in ["s", "ｓ", "苏"].iter().enumerate() {
+                out.insert(format!("content/speakers/{name}{slot}.zh.md"), text.clone().filter(|_| f == form));
+            }
+        }
         for slot in 0..ANNOUNCEMENTS {
             let text = self.announcements.get(&slot).map(|a| {
                 let mut fm = format!(
@@ -600,6 +649,29 @@ fn renaming_a_file_drops_the_name_others_knew_it_by() {
         Edit::AnnouncementSpeakers { slot: 1, mask: 0b10 },
         Edit::SpeakerFile { slot: 1, v: 2 },
         Edit::SpeakerFile { slot: 1, v: 1 },
+    ])
+    .unwrap();
+}
+
+/// A briefing that gains a language, translations that come, change, break and go, and a
+/// language that goes again: each step as a fresh build gives it.
+#[test]
+fn translations_come_change_and_go() {
+    check(&[
+        Edit::AnnouncementTranslation { slot: 0, v: 1 },
+        Edit::Languages { on: true },
+        Edit::AnnouncementTranslation { slot: 0, v: 2 },
+        Edit::SpeakerTranslation { slot: 1, v: 1 },
+        Edit::SpeakerName { slot: 1, v: 2 },
+        Edit::SpeakerFile { slot: 1, v: 2 },
+        Edit::AnnouncementTranslation { slot: 1, v: 3 },
+        Edit::AnnouncementTranslation { slot: 1, v: 0 },
+        Edit::Announcement { slot: 0, present: false },
+        Edit::Announcement { slot: 0, present: true },
+        Edit::Template { which: 2, on: true },
+        Edit::Languages { on: false },
+        Edit::AnnouncementTranslation { slot: 0, v: 0 },
+        Edit::SpeakerTranslation { slot: 1, v: 0 },
     ])
     .unwrap();
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::doc::{parse_doc, Doc, Slugged};
+use super::translate::Shared;
 use super::refs::{resolve, Known};
 use crate::date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
@@ -42,6 +43,102 @@ pub struct Raw {
 impl Slugged for Raw {
     fn slug(&self) -> Option<&str> {
         self.slug.as_deref()
+    }
+}
+
+/// The fields of a translation's front matter (`x.zh.md`): what it translates (title, summary,
+/// the source's name, the figures' labels and units), and what it shares with its original
+/// (date, speakers, topics, the source's address, the figures' values and years, draft), which
+/// it may leave out or restate with the same values.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tr {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    speakers: Option<Vec<String>>,
+    #[serde(default)]
+    topics: Option<Vec<String>>,
+    #[serde(default)]
+    source: Option<RawSource>,
+    #[serde(default)]
+    figures: Option<Vec<RawFigure>>,
+    #[serde(default)]
+    draft: Option<bool>,
+    #[serde(default)]
+    slug: Option<String>,
+}
+
+impl Slugged for Tr {
+    fn slug(&self) -> Option<&str> {
+        self.slug.as_deref()
+    }
+}
+
+/// Parses `file` as the translation of an announcement.
+pub fn parse_translation(file: SourceFile, base_path: &str) -> Result<Doc<Tr>, Diagnostic> {
+    parse_doc(file, base_path)
+}
+
+/// `original` (from `doc`) in the words of its translation `tr`; what they share must agree.
+pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: &mut Diagnostics) -> Announcement {
+    let (m, t) = (&doc.meta, &tr.meta);
+    let mut same = Shared { original: &doc.yaml, translation: &tr.yaml, errors };
+    if let Some(date) = &t.date {
+        if date::parse_day(date).ok() != Some(original.date) {
+            same.differ(&[Seg::Key("date")], Some(date.trim()), Some(m.date.trim()), "date");
+        }
+    }
+    if let Some(list) = &t.speakers {
+        if *list != m.speakers {
+            same.differ(&[Seg::Key("speakers")], None, None, "speakers");
+        }
+    }
+    if let Some(list) = &t.topics {
+        if *list != m.topics {
+            same.differ(&[Seg::Key("topics")], None, None, "topics");
+        }
+    }
+    if let Some(draft) = t.draft {
+        if draft != m.draft {
+            same.differ(&[Seg::Key("draft")], None, None, "draft status");
+        }
+    }
+    let mut source = original.source.clone();
+    if let Some(s) = &t.source {
+        let url = |r: &Option<RawSource>| r.as_ref().and_then(|s| s.url.clone());
+        if s.url.is_some() && s.url != url(&m.source) {
+            same.differ(&[Seg::Key("source"), Seg::Key("url")], None, None, "source address");
+        } else if let Some(src) = &mut source {
+            src.name = s.name.clone();
+        }
+    }
+    let mut figures = original.figures.clone();
+    if let Some(list) = &t.figures {
+        if list.len() != m.figures.len() {
+            same.differ(&[Seg::Key("figures")], None, None, "figures (as many, in the same order)");
+        } else {
+            for (i, (f, o)) in list.iter().zip(&m.figures).enumerate() {
+                if f.value != o.value || f.year.is_some() && f.year != o.year {
+                    same.differ(&[Seg::Key("figures"), Seg::Index(i)], None, None, "figure values and years");
+                }
+                figures[i].label = f.label.clone();
+                figures[i].unit = f.unit.clone();
+            }
+        }
+    }
+    Announcement {
+        title: t.title.clone().unwrap_or_else(|| original.title.clone()),
+        summary: t.summary.clone().unwrap_or_else(|| original.summary.clone()),
+        source,
+        figures,
+        body: Arc::clone(&tr.body),
+        fallback: None,
+        ..original.clone()
     }
 }
 
@@ -113,6 +210,7 @@ pub fn assemble(doc: &Doc<Raw>, day: NaiveDate, speakers: &Known, topics: &Known
             .collect(),
         draft: m.draft,
         body: Arc::clone(&doc.body),
+        fallback: None,
     };
     (announcement, errors)
 }

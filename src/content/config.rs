@@ -6,7 +6,7 @@ use super::doc::parse_yaml;
 use super::Settings;
 use crate::date;
 use crate::diagnostic::{Diagnostic, Kind};
-use crate::model::{Event, SiteConfig};
+use crate::model::{Event, Language, SiteConfig};
 use crate::source::SourceFile;
 use crate::yaml::Seg;
 
@@ -16,13 +16,139 @@ struct RawSite {
     title: String,
     description: String,
     base_url: String,
-    #[serde(default = "default_language")]
-    language: String,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    languages: Option<RawLanguages>,
     event: RawEvent,
 }
 
-fn default_language() -> String {
-    "en".into()
+/// `languages:`, in the order written, each key kept (a code written twice is an error).
+struct RawLanguages(Vec<(String, RawLanguage)>);
+
+impl<'de> Deserialize<'de> for RawLanguages {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = RawLanguages;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping of language codes to their settings, such as `zh: {name: 中文}`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawLanguages, A::Error> {
+                let mut out = Vec::new();
+                while let Some((code, language)) = map.next_entry::<String, RawLanguage>()? {
+                    if out.iter().any(|(c, _)| *c == code) {
+                        // The YAML module places this at the second key.
+                        return Err(serde::de::Error::custom(format_args!("duplicate entry with key `{code}`")));
+                    }
+                    out.push((code, language));
+                }
+                Ok(RawLanguages(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    name: String,
+    #[serde(default)]
+    tag: Option<String>,
+    #[serde(default)]
+    dir: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// A language code as file names and paths use it: two or three lowercase letters, then
+/// subtags of letters and digits (`zh`, `vi`, `pt-br`).
+pub fn is_language_code(code: &str) -> bool {
+    let mut subtags = code.split('-');
+    let primary = subtags.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && subtags.all(|t| (1..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// A BCP 47 tag as `lang` and `hreflang` take it: subtags of letters and digits joined by
+/// hyphens, the first of two to eight letters (`zh-Hans`, `vi`, `sr-Latn-RS`).
+fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let primary = subtags.next().unwrap_or_default();
+    (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && subtags.all(|t| (1..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The languages of `raw`, the default first, each checked.
+fn languages(raw: &RawSite, yaml: &crate::content::doc::Located) -> Result<Vec<Language>, Diagnostic> {
+    let Some(RawLanguages(list)) = &raw.languages else {
+        let code = raw.language.clone().unwrap_or_else(|| "en".to_string());
+        if !is_language_tag(&code) {
+            return Err(yaml
+                .error(Kind::Setting, &[Seg::Key("language")], Some(code.trim()), format!("`{code}` is not a language tag"))
+                .label("not a BCP 47 language tag")
+                .help("write the language of the content as a BCP 47 tag, such as en, vi or zh-Hans"));
+        }
+        return Ok(vec![Language { code: code.clone(), name: code.clone(), tag: code, rtl: false, title: None, description: None }]);
+    };
+    fn key(code: &str) -> [Seg<'_>; 2] {
+        [Seg::Key("languages"), Seg::Key(code)]
+    }
+    if list.is_empty() {
+        return Err(yaml
+            .error(Kind::Setting, &[Seg::Key("languages")], None, "`languages:` lists no language")
+            .help("list each language with its name, the default first, such as `en: {name: English}`; or remove `languages:` for a site in one language"));
+    }
+    let mut out: Vec<Language> = Vec::with_capacity(list.len());
+    for (code, l) in list {
+        if !is_language_code(code) {
+            return Err(yaml
+                .error(Kind::Setting, &[Seg::Key("languages")], Some(code), format!("`{code}` cannot be a language code"))
+                .label("not a language code")
+                .help("language codes name translation files (su-bo.zh.md) and folders (/zh/): two or three lowercase letters, such as en, zh or vi, then subtags such as pt-br; put the full BCP 47 tag in `tag:`"));
+        }
+        let tag = l.tag.clone().unwrap_or_else(|| code.clone());
+        if !is_language_tag(&tag) {
+            return Err(yaml
+                .error(Kind::Setting, &[&key(code)[..], &[Seg::Key("tag")]].concat(), Some(tag.trim()), format!("`{tag}` is not a language tag"))
+                .label("not a BCP 47 language tag")
+                .help("write a BCP 47 tag such as zh-Hans, zh-Hant or vi"));
+        }
+        let rtl = match l.dir.as_deref().map(str::trim) {
+            None | Some("ltr") => false,
+            Some("rtl") => true,
+            Some(other) => {
+                return Err(yaml
+                    .error(Kind::Setting, &[&key(code)[..], &[Seg::Key("dir")]].concat(), Some(other), format!("`{other}` is not a text direction"))
+                    .help("write `dir: rtl` for a language written right to left (Arabic, Hebrew), or leave `dir` out"));
+            }
+        };
+        out.push(Language { code: code.clone(), name: l.name.clone(), tag, rtl, title: l.title.clone(), description: l.description.clone() });
+    }
+    let default = match &raw.language {
+        None => 0,
+        Some(language) => out.iter().position(|l| l.code == *language || l.tag == *language).ok_or_else(|| {
+            yaml.error(
+                Kind::Setting,
+                &[Seg::Key("language")],
+                Some(language.trim()),
+                format!("the default language `{language}` is not among `languages:`"),
+            )
+            .label("not listed")
+            .help(format!(
+                "name one of the listed languages ({}), or add `{language}` to `languages:`",
+                out.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", ")
+            ))
+        })?,
+    };
+    let first = out.remove(default);
+    out.insert(0, first);
+    Ok(out)
 }
 
 #[derive(Deserialize)]
@@ -81,13 +207,16 @@ pub fn parse(file: SourceFile, settings: &Settings) -> Result<SiteConfig, Diagno
             .label("before `start`")
             .help("swap `start` and `end`, or correct one of them"));
     }
+    let languages = languages(&raw, yaml)?;
     Ok(SiteConfig {
         title: raw.title,
         description: raw.description,
         base_url,
         base_path,
-        language: raw.language,
+        language: languages[0].tag.clone(),
         event: Event { name: raw.event.name, city: raw.event.city, venue: raw.event.venue, start, end },
+        languages: languages.into(),
+        lang: 0,
     })
 }
 

@@ -80,8 +80,11 @@ impl Located {
 pub struct Doc<T> {
     /// Its slug: the front matter's `slug:`, or made from the file name.
     pub slug: String,
-    /// The file name without `.md`, as written (`潘功胜`): other files may name it so.
+    /// The file name without `.md`, as written (`潘功胜`): other files may name it so. For a
+    /// translation, without its language (`su-bo` for `su-bo.zh.md`): its original's.
     pub stem: String,
+    /// For a translation (`su-bo.zh.md`), the language code in its name.
+    pub language: Option<String>,
     /// The front matter, parsed, with its positions.
     pub yaml: Located,
     /// The fields.
@@ -118,17 +121,14 @@ pub trait Slugged {
 /// under `base_path`. The slug is the front matter's `slug:`, which must be one (see
 /// [`check_slug`]), or else comes from the file name (see [`slug_from_name`]).
 pub fn parse_doc<T: DeserializeOwned + Slugged>(file: SourceFile, base_path: &str) -> Result<Doc<T>, Diagnostic> {
-    let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-    if let Some((name, language)) = translation_name(&stem) {
-        // `name.zh.md` is how Hugo and Zola name a translation, and how brief will: such a file
-        // must not become a page of its own under another slug.
-        return Err(Diagnostic::file(
-            Kind::Slug,
-            &file.path,
-            format!("`{stem}.md` is named as a translation of `{name}.md` into `{language}`, and this version of brief publishes one language"),
-        )
-        .help(format!("keep the file out of content/ for now, or, if it is not a translation, rename it without the dot, such as `{}.md`", slug_from_name(&stem).unwrap_or_else(|| "su-bo".into()))));
-    }
+    let file_stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    // `name.zh.md` is the translation of `name.md` into `zh` (the convention of Hugo and Zola):
+    // it takes its original's slug, and its links to pages stay in its language.
+    let (stem, language) = match translation_name(&file_stem) {
+        Some((name, code)) => (name.to_string(), Some(code.to_string())),
+        None => (file_stem, None),
+    };
+    let lang_prefix = language.as_ref().map_or(String::new(), |code| format!("{code}/"));
     let parts = source::split_front_matter(&file)?;
     let meta: T = yaml::parse(&file.path, &file.text, parts.front_matter.clone())?;
     let yaml = Located::new(file, parts.front_matter.clone());
@@ -147,14 +147,14 @@ pub fn parse_doc<T: DeserializeOwned + Slugged>(file: SourceFile, base_path: &st
         })?,
     };
     let file = yaml.file();
-    let markdown = markdown::render(&file.text[parts.body.clone()], base_path);
+    let markdown = markdown::render_in(&file.text[parts.body.clone()], base_path, &lang_prefix);
     let body = Arc::new(Body {
         file: file.path.clone(),
         source: Arc::clone(&file.text),
         origin: Origin::Offset(parts.body.start),
         markdown,
     });
-    Ok(Doc { slug, stem, yaml, meta, body })
+    Ok(Doc { slug, stem, language, yaml, meta, body })
 }
 
 /// A YAML file, parsed into `T`, with its positions.

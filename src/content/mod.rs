@@ -15,6 +15,7 @@ pub mod refs;
 pub mod speaker;
 pub mod timeline;
 pub mod topics;
+mod translate;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -57,6 +58,9 @@ enum Input {
     Announcement(Parsed<Doc<announcement::Raw>>),
     Speaker(Parsed<Doc<speaker::Raw>>),
     Page(Parsed<Doc<page::Raw>>),
+    AnnouncementTr(Parsed<Doc<announcement::Tr>>),
+    SpeakerTr(Parsed<Doc<speaker::Tr>>),
+    PageTr(Parsed<Doc<page::Tr>>),
     Topics(Parsed<topics::File>),
     Timeline(Parsed<timeline::File>),
 }
@@ -64,6 +68,23 @@ enum Input {
 /// Reads `root/rel`, a file of kind `kind`, and parses it with its kind's `parse`.
 fn parse_input(root: &Path, rel: &Path, kind: ContentKind, base_path: &str) -> Input {
     let file = doc::read(root, rel);
+    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    if doc::translation_name(stem).is_some() {
+        match kind {
+            ContentKind::Announcement => {
+                return Input::AnnouncementTr(
+                    file.and_then(|f| announcement::parse_translation(f, base_path)).map(Arc::new),
+                )
+            }
+            ContentKind::Speaker => {
+                return Input::SpeakerTr(file.and_then(|f| speaker::parse_translation(f, base_path)).map(Arc::new))
+            }
+            ContentKind::Page => {
+                return Input::PageTr(file.and_then(|f| page::parse_translation(f, base_path)).map(Arc::new))
+            }
+            _ => {}
+        }
+    }
     match kind {
         ContentKind::Config => Input::Config,
         ContentKind::Announcement => {
@@ -257,6 +278,7 @@ impl Inputs {
         let mut announcement_docs = Vec::new();
         let mut speaker_docs = Vec::new();
         let mut page_docs = Vec::new();
+        let mut translations = translate::Translations::default();
         let (mut topics_file, mut timeline_file) = (None, None);
         let (mut speakers_complete, mut topics_complete, mut announcements_complete) = (true, true, true);
         for input in self.files.values() {
@@ -274,6 +296,13 @@ impl Inputs {
                 }
                 Input::Speaker(r) => take(r.as_ref().map(|d| speaker_docs.push(Arc::clone(d))), &mut speakers_complete),
                 Input::Page(r) => take(r.as_ref().map(|d| page_docs.push(Arc::clone(d))), &mut ignored),
+                Input::AnnouncementTr(r) => {
+                    take(r.as_ref().map(|d| translations.announcements.push(Arc::clone(d))), &mut ignored)
+                }
+                Input::SpeakerTr(r) => {
+                    take(r.as_ref().map(|d| translations.speakers.push(Arc::clone(d))), &mut ignored)
+                }
+                Input::PageTr(r) => take(r.as_ref().map(|d| translations.pages.push(Arc::clone(d))), &mut ignored),
                 Input::Topics(r) => take(r.as_ref().map(|t| topics_file = Some(Arc::clone(t))), &mut topics_complete),
                 Input::Timeline(r) => take(r.as_ref().map(|t| timeline_file = Some(Arc::clone(t))), &mut ignored),
             }
@@ -376,6 +405,18 @@ impl Inputs {
         let timeline =
             timeline_file.as_ref().map(|t| timeline::assemble(t, &names, &base_path, &mut errors)).unwrap_or_default();
         let pages = page::assemble(&page_docs, &mut errors);
+        // A free page may not take the folder of a language.
+        let codes = config.as_ref().map(|c| c.languages[1..].iter().map(|l| l.code.as_str()).collect::<Vec<_>>());
+        for p in pages.iter().filter(|p| codes.as_ref().is_some_and(|c| c.contains(&p.slug.as_str()))) {
+            errors.push(
+                Diagnostic::file(
+                    Kind::Slug,
+                    &p.body.file,
+                    format!("the page slug `{}` is the folder of the site's language `{}`", p.slug, p.slug),
+                )
+                .help("give the page another `slug:` in its front matter, or rename the file"),
+            );
+        }
 
         let bodies = announcements
             .iter()
@@ -404,8 +445,23 @@ impl Inputs {
             speaker_timeline: Vec::new(),
             topic_announcements: Vec::new(),
             announcement_timeline: Vec::new(),
+            translations: Vec::new(),
         };
         site.link_back();
+        let has_translations =
+            !(translations.announcements.is_empty() && translations.speakers.is_empty() && translations.pages.is_empty());
+        if site.config.languages.len() > 1 || has_translations {
+            let originals = translate::Originals {
+                announcements: announcement_docs.iter().map(|d| (d.stem.as_str(), &**d)).collect(),
+                speakers: speaker_docs.iter().map(|d| (d.stem.as_str(), &**d)).collect(),
+                pages: page_docs.iter().map(|d| (d.stem.as_str(), &**d)).collect(),
+                left_out: &site.drafts_left_out,
+            };
+            site.translations = translate::translated(&site, &translations, &originals, &mut errors);
+            if !errors.is_empty() {
+                return Err(errors.finish());
+            }
+        }
         Ok(site)
     }
 }

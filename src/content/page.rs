@@ -28,6 +28,41 @@ impl Slugged for Raw {
     }
 }
 
+/// The fields of a free page's translation (`about.zh.md`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tr {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    slug: Option<String>,
+}
+
+impl Slugged for Tr {
+    fn slug(&self) -> Option<&str> {
+        self.slug.as_deref()
+    }
+}
+
+/// Parses `file` as the translation of a free page.
+pub fn parse_translation(file: SourceFile, base_path: &str) -> Result<Doc<Tr>, Diagnostic> {
+    parse_doc(file, base_path)
+}
+
+/// `original` in the words of its translation `tr`.
+pub fn translate(original: &Page, tr: &Doc<Tr>) -> Page {
+    let t = &tr.meta;
+    Page {
+        title: t.title.clone().unwrap_or_else(|| original.title.clone()),
+        description: t.description.clone().or_else(|| original.description.clone()),
+        body: Arc::clone(&tr.body),
+        fallback: None,
+        ..original.clone()
+    }
+}
+
 /// Parses `file` as a free page; links in it go under `base_path`.
 pub fn parse(file: SourceFile, base_path: &str) -> Result<Doc<Raw>, Diagnostic> {
     parse_doc(file, base_path)
@@ -53,6 +88,7 @@ pub fn assemble(docs: &[Arc<Doc<Raw>>], errors: &mut Diagnostics) -> Vec<Page> {
             title: d.meta.title.clone(),
             description: d.meta.description.clone(),
             body: Arc::clone(&d.body),
+            fallback: None,
         });
     }
     pages

@@ -31,6 +31,49 @@ impl Slugged for Raw {
     }
 }
 
+/// The fields of a speaker's translation (`su-bo.zh.md`): all translated; the slug, shared, may
+/// be restated.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tr {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    organization: Option<String>,
+    #[serde(default)]
+    country: Option<String>,
+    #[serde(default)]
+    slug: Option<String>,
+}
+
+impl Slugged for Tr {
+    fn slug(&self) -> Option<&str> {
+        self.slug.as_deref()
+    }
+}
+
+/// Parses `file` as the translation of a speaker.
+pub fn parse_translation(file: SourceFile, base_path: &str) -> Result<Doc<Tr>, Diagnostic> {
+    parse_doc(file, base_path)
+}
+
+/// `original` in the words of its translation `tr`; a field the translation leaves out keeps
+/// the original's text.
+pub fn translate(original: &Speaker, tr: &Doc<Tr>) -> Speaker {
+    let t = &tr.meta;
+    Speaker {
+        name: t.name.clone().unwrap_or_else(|| original.name.clone()),
+        role: t.role.clone().or_else(|| original.role.clone()),
+        organization: t.organization.clone().or_else(|| original.organization.clone()),
+        country: t.country.clone().or_else(|| original.country.clone()),
+        body: Arc::clone(&tr.body),
+        fallback: None,
+        ..original.clone()
+    }
+}
+
 /// Parses `file` as a speaker; links in the bio go under `base_path`.
 pub fn parse(file: SourceFile, base_path: &str) -> Result<Doc<Raw>, Diagnostic> {
     parse_doc(file, base_path)
@@ -47,6 +90,7 @@ pub fn assemble(docs: &[Arc<Doc<Raw>>]) -> Vec<Speaker> {
             organization: d.meta.organization.clone(),
             country: d.meta.country.clone(),
             body: Arc::clone(&d.body),
+            fallback: None,
         })
         .collect();
     speakers.sort_by(|a, b| (&a.name, &a.slug).cmp(&(&b.name, &b.slug)));

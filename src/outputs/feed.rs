@@ -31,20 +31,22 @@ pub fn atom(site: &Site) -> String {
         site.announcements.iter().enumerate().map(|(i, a)| (i, a.as_ref())).filter(|(_, a)| !a.draft).collect();
     announcements.sort_by_key(|(_, a)| std::cmp::Reverse(a.date));
     let newest = announcements.first().map_or(config.event.end, |(_, a)| a.date);
+    // The home page of the feed's language: the site's, or its language's folder (`/zh/`).
+    let home = PageKind::Index.permalink(site);
     let feed = Feed {
         title: Text::plain(xml_text(&config.title)),
-        id: config.base_url.clone(),
+        id: home.clone(),
         updated: midnight(newest),
         authors: vec![person(&config.title)],
         links: vec![
             Link {
-                href: permalink(&config.base_url, "/feed.xml"),
+                href: permalink(&config.base_url, &format!("/{}feed.xml", config.lang_prefix())),
                 rel: "self".into(),
                 mime_type: Some("application/atom+xml".into()),
                 ..Link::default()
             },
             Link {
-                href: config.base_url.clone(),
+                href: home,
                 rel: "alternate".into(),
                 mime_type: Some("text/html".into()),
                 ..Link::default()

@@ -29,7 +29,17 @@ impl Output for Sitemap {
         &["sitemap.xml", "robots.txt"]
     }
     fn render(&self, site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
-        let paths: Vec<String> = pages.iter().filter(|k| **k != PageKind::NotFound).map(|k| k.path(site)).collect();
+        // Every language's pages, but those whose member is not translated yet: they name the
+        // original as their canonical page.
+        let paths: Vec<String> = site
+            .languages()
+            .flat_map(|s| {
+                pages
+                    .iter()
+                    .filter(move |k| **k != PageKind::NotFound && crate::render::is_translated(s, **k))
+                    .map(move |k| k.path(s))
+            })
+            .collect();
         vec![
             OutputFile::text("sitemap.xml", sitemap::sitemap(site, &paths)),
             OutputFile::text("robots.txt", sitemap::robots(site)),
@@ -88,9 +98,32 @@ pub fn render(site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
     files
 }
 
-/// Whether an output path is one that an [`Output`] may write.
+/// The outputs each language of a briefing has of its own, under its folder (`zh/feed.xml`).
+const PER_LANGUAGE: [&dyn Output; 3] = [&Feed, &Calendar, &SearchIndex];
+
+/// The files of the outputs of `site`, a further language of a briefing (not the default): its
+/// feed, calendar and search index, under its folder (`zh/feed.xml`).
+pub fn render_language(site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
+    let prefix = site.config.lang_prefix();
+    PER_LANGUAGE
+        .iter()
+        .flat_map(|o| o.render(site, pages))
+        .map(|f| OutputFile { path: format!("{prefix}{}", f.path), ..f })
+        .collect()
+}
+
+/// Whether an output path is one that an [`Output`] may write, for the default language or
+/// under a language's folder (`zh/feed.xml`).
 pub fn is_output_path(path: &str) -> bool {
-    ALL.iter().any(|o| o.paths().contains(&path))
+    if ALL.iter().any(|o| o.paths().contains(&path)) {
+        return true;
+    }
+    match path.split_once('/') {
+        Some((code, rest)) => {
+            crate::content::config::is_language_code(code) && PER_LANGUAGE.iter().any(|o| o.paths().contains(&rest))
+        }
+        None => false,
+    }
 }
 
 /// Sites to test the publishing files with.

@@ -54,18 +54,40 @@ pub enum Reads {
     Skip,
 }
 
-/// Renders the pages `kinds` of `site`, in parallel, reporting every error.
+/// Renders the pages `kinds` of `site` (in its default language), in parallel, reporting every
+/// error.
 pub fn render_pages(
     site: &Site,
     templates: &Templates,
     kinds: &[PageKind],
     reads: Reads,
 ) -> Result<Vec<Page>, Diagnostics> {
+    render_language(site, 0, templates, kinds, reads)
+}
+
+/// Every language of `root` with the pages it has: `(language, its site, its pages)`.
+pub fn languages<'s>(root: &'s Site, templates: &Templates) -> Vec<(usize, &'s Site, Vec<PageKind>)> {
+    root.languages().enumerate().map(|(lang, site)| (lang, site, pages(site, templates))).collect()
+}
+
+/// Renders the pages `kinds` of language `lang` of `root` (0 for the default), in parallel,
+/// reporting every error.
+pub fn render_language(
+    root: &Site,
+    lang: usize,
+    templates: &Templates,
+    kinds: &[PageKind],
+    reads: Reads,
+) -> Result<Vec<Page>, Diagnostics> {
+    let site = root.languages().nth(lang).unwrap_or(root);
     let shared = Shared::new(site, reads == Reads::Record);
     let results: Vec<Result<Page, (PageKind, Vec<Diagnostic>)>> = kinds
         .par_iter()
         .map(|&kind| {
-            let (context, reads) = context_for(&shared, kind);
+            let (mut context, reads) = context_for(&shared, kind);
+            if !root.translations.is_empty() {
+                translations(&mut context, root, lang, kind);
+            }
             let path = kind.path(site);
             let c = &site.config;
             templates
@@ -111,6 +133,44 @@ pub fn render_pages(
     Err(errors.finish())
 }
 
+/// Whether page `kind` of `site` is in the site's language: its member is translated (or the
+/// page is a list, whose words are the templates').
+pub fn is_translated(site: &Site, kind: PageKind) -> bool {
+    match kind {
+        PageKind::Announcement(i) => site.announcements[i].fallback.is_none(),
+        PageKind::Speaker(i) => site.speakers[i].fallback.is_none(),
+        PageKind::Page(i) => site.pages[i].fallback.is_none(),
+        _ => true,
+    }
+}
+
+/// The same page in every language of `root`, for `hreflang` links and the language switcher:
+/// `translations` in the context, and `page_translated`. A page whose member is not translated
+/// yet names the original as its canonical URL.
+fn translations(ctx: &mut Context, root: &Site, lang: usize, kind: PageKind) {
+    let mut list = Vec::new();
+    for (j, site) in root.languages().enumerate() {
+        let l = &site.config.languages[j];
+        let path = kind.path(site);
+        let mut map = ContextMap::default();
+        map.insert("code", Value::from(l.code.as_str()));
+        map.insert("tag", Value::from(l.tag.as_str()));
+        map.insert("name", Value::from(l.name.as_str()));
+        map.insert("url", Value::from(routes::url(&site.config.base_path, &path)));
+        map.insert("permalink", Value::from(routes::permalink(&site.config.base_url, &path)));
+        map.insert("current", Value::from(j == lang));
+        map.insert("translated", Value::from(is_translated(site, kind)));
+        list.push(map.into_value());
+    }
+    let site = root.languages().nth(lang).unwrap_or(root);
+    let translated = is_translated(site, kind);
+    ctx.insert("page_translated", &translated);
+    if !translated {
+        ctx.insert("canonical_url", &kind.permalink(root));
+    }
+    ctx.insert_value("translations", Value::from(list));
+}
+
 /// The template context of page `kind`, and what building it read.
 fn context_for(shared: &Shared, kind: PageKind) -> (Context, Arc<[Key]>) {
     let r = shared.reader();
@@ -118,6 +178,8 @@ fn context_for(shared: &Shared, kind: PageKind) -> (Context, Arc<[Key]>) {
     let path = r.path(kind);
     let config = r.config();
     ctx.insert_value("site", shared.site(&r));
+    // What `url()` puts after the base path: the folder of the page's language.
+    ctx.insert("lang_prefix", &config.lang_prefix());
     ctx.insert("current_path", &path);
     ctx.insert("current_url", &routes::url(&config.base_path, &path));
     let canonical = routes::permalink(&config.base_url, &path);
@@ -185,6 +247,7 @@ fn context_for(shared: &Shared, kind: PageKind) -> (Context, Arc<[Key]>) {
             map.insert("title", Value::from(p.title.as_str()));
             map.insert("description", Value::from(p.description.as_deref()));
             map.insert("content", Value::safe_string(&p.body.markdown.html));
+            map.insert("lang", Value::from(views::fallback(&r, p.fallback)));
             ctx.insert_value("page", map.into_value());
         }
         PageKind::NotFound | PageKind::Search => {}

@@ -47,6 +47,10 @@ struct SiteView<'a> {
     base_url: &'a str,
     base_path: &'a str,
     language: &'a str,
+    /// The code of the pages' language (`zh`).
+    lang: &'a str,
+    /// `rtl` for a language written right to left.
+    dir: Option<&'static str>,
     event: EventView<'a>,
 }
 
@@ -70,6 +74,8 @@ struct SpeakerRef<'a> {
     country: Option<&'a str>,
     initials: String,
     announcement_count: usize,
+    /// The language of the text, when it is not the page's (no translation yet).
+    lang: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -79,6 +85,7 @@ struct TopicRef<'a> {
     title: &'a str,
     description: Option<&'a str>,
     announcement_count: usize,
+    lang: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -117,6 +124,7 @@ struct TimelineView<'a> {
     announcement: Option<AnnouncementRef<'a>>,
     speakers: Vec<Value>,
     figure: Option<PointView<'a>>,
+    lang: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -210,6 +218,8 @@ impl<'a> Shared<'a> {
                 base_url: &c.base_url,
                 base_path: &c.base_path,
                 language: &c.language,
+                lang: &c.current().code,
+                dir: c.current().rtl.then_some("rtl"),
                 event: EventView {
                     name: &c.event.name,
                     city: &c.event.city,
@@ -290,6 +300,7 @@ impl<'a> Shared<'a> {
         map.insert("date_display", Value::from(format::day(a.date)));
         map.insert("summary", Value::from(a.summary.as_str()));
         map.insert("draft", Value::from(a.draft));
+        map.insert("lang", Value::from(fallback(r, a.fallback)));
         map.insert("speakers", Value::from(a.speakers.iter().map(|&s| self.speaker(r, s)).collect::<Vec<_>>()));
         map.insert("topics", Value::from(a.topics.iter().map(|&t| self.topic(r, t)).collect::<Vec<_>>()));
         map
@@ -330,6 +341,7 @@ impl<'a> Shared<'a> {
                     unit: &f.unit,
                     series: &f.series,
                 }),
+                lang: untranslated(r),
             })
         })
     }
@@ -387,6 +399,7 @@ fn speaker_ref(r: &Reader, i: usize) -> Value {
         country: s.country.as_deref(),
         initials: format::initials(&s.name),
         announcement_count: r.speaker_announcements(i).len(),
+        lang: fallback(r, s.fallback),
     })
 }
 
@@ -399,7 +412,21 @@ fn topic_ref(r: &Reader, i: usize) -> Value {
         title: &t.title,
         description: t.description.as_deref(),
         announcement_count: r.topic_announcements(i).len(),
+        lang: untranslated(r),
     })
+}
+
+/// The tag of the language a text is in when it is not the page's: `fallback` is the language
+/// of a member whose translation is not made yet.
+pub(super) fn fallback<'a>(r: &Reader<'a>, fallback: Option<usize>) -> Option<&'a str> {
+    let c = r.config();
+    fallback.filter(|&l| l != c.lang).map(|l| c.languages[l].tag.as_str())
+}
+
+/// The default language's tag on the pages of other languages: for what is not translated yet
+/// (topics and the timeline).
+pub(super) fn untranslated<'a>(r: &Reader<'a>) -> Option<&'a str> {
+    fallback(r, Some(0))
 }
 
 /// A figure of announcement `i`, with a reference to it.

@@ -170,22 +170,6 @@ fn file_name_that_gives_no_slug() {
 }
 
 #[test]
-fn file_named_as_a_translation() {
-    Case {
-        mistake: |s| {
-            let text = s.read("content/speakers/jane-doe.md");
-            s.write("content/speakers/jane-doe.zh.md", text);
-        },
-        at: &["content/speakers/jane-doe.zh.md"],
-        says: &["`jane-doe.zh.md` is named as a translation of `jane-doe.md` into `zh`"],
-        help: &["rename it without the dot, such as `jane-doe-zh.md`"],
-        check: true,
-        ..CONTENT_ERROR
-    }
-    .run();
-}
-
-#[test]
 fn missing_site_yaml() {
     Case {
         mistake: |s| {

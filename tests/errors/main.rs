@@ -12,6 +12,7 @@ mod common;
 mod dates;
 mod fields;
 mod files;
+mod languages;
 mod large;
 mod links;
 mod output;

@@ -1,0 +1,252 @@
+//! Translations: `x.zh.md` beside `x.md` says in Chinese what `x.md` says. Each is matched to its
+//! original by file name, checked against it (what they share must agree), and the briefing is
+//! assembled once per language: the same members at the same places in every list, in the
+//! words of their translation where there is one, and in the default language's words, marked
+//! as such, where there is not yet.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::doc::{Doc, Located, Slugged};
+use super::{announcement, page, speaker};
+use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
+use crate::model::{Site, SiteConfig};
+use crate::yaml::Seg;
+
+/// The translations of a site, as parsed, by kind.
+#[derive(Default)]
+pub(super) struct Translations {
+    pub announcements: Vec<Arc<Doc<announcement::Tr>>>,
+    pub speakers: Vec<Arc<Doc<speaker::Tr>>>,
+    pub pages: Vec<Arc<Doc<page::Tr>>>,
+}
+
+/// The original files of a site's members, by file name (without `.md`), as translations name
+/// them.
+pub(super) struct Originals<'a> {
+    pub announcements: HashMap<&'a str, &'a Doc<announcement::Raw>>,
+    pub speakers: HashMap<&'a str, &'a Doc<speaker::Raw>>,
+    pub pages: HashMap<&'a str, &'a Doc<page::Raw>>,
+    /// File names of announcements left out of this build (drafts), whose translations are left
+    /// out with them.
+    pub left_out: &'a std::collections::HashSet<String>,
+}
+
+/// Where a translation and its original disagree on what they share.
+pub(super) struct Shared<'a> {
+    pub original: &'a Located,
+    pub translation: &'a Located,
+    pub errors: &'a mut Diagnostics,
+}
+
+impl Shared<'_> {
+    /// Reports that the translation's `path` differs from the original's: `what` they share.
+    pub fn differ(&mut self, path: &[Seg], value: Option<&str>, original_value: Option<&str>, what: &str) {
+        let original = &self.original.file().path;
+        let line = self.original.line(path, original_value);
+        let key = match path.first() {
+            Some(Seg::Key(key)) => *key,
+            _ => "",
+        };
+        self.errors.push(
+            self.translation
+                .error(
+                    Kind::Translation,
+                    path,
+                    value,
+                    format!(
+                        "this translation does not share its original's {what} ({}:{line})",
+                        original.display()
+                    ),
+                )
+                .label("not as in the original")
+                .help(format!(
+                    "a translation shares its original's {what}: leave `{key}` out of the translation, or write it as in {}",
+                    original.display()
+                )),
+        );
+    }
+}
+
+/// The language index of translation `doc` among the site's languages, or the error that it
+/// names no further language of the site.
+fn language_of<T>(doc: &Doc<T>, config: &SiteConfig) -> Result<usize, Diagnostic> {
+    let code = doc.language.as_deref().unwrap_or_default();
+    let path = &doc.file().path;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let langs = &config.languages;
+    if let Some(i) = langs.iter().position(|l| l.code == code) {
+        if i > 0 {
+            return Ok(i);
+        }
+        return Err(Diagnostic::file(
+            Kind::Translation,
+            path,
+            format!("`{name}` is named as a translation into `{code}`, which is the default language"),
+        )
+        .help(format!("the text in the default language goes in `{}.md` itself; translations are named with the other languages' codes", doc.stem)));
+    }
+    let others: Vec<&str> = langs.iter().skip(1).map(|l| l.code.as_str()).collect();
+    let help = if others.is_empty() {
+        format!(
+            "the site lists no other language: add `languages:` to content/site.yaml (such as `{}: {{name: ...}}`), or, if the file is not a translation, rename it without the dot, such as `{}.md`",
+            code,
+            super::doc::slug_from_name(&format!("{}-{code}", doc.stem)).unwrap_or_else(|| "su-bo".into())
+        )
+    } else {
+        format!(
+            "the site's other languages are {}: rename the file with one of their codes, or add `{code}` to `languages:` in content/site.yaml",
+            others.join(", ")
+        )
+    };
+    Err(Diagnostic::file(
+        Kind::Translation,
+        path,
+        format!("`{name}` is named as a translation into `{code}`, which is not among the site's languages"),
+    )
+    .help(help))
+}
+
+/// The error for a translation with no original beside it.
+fn no_original<T>(doc: &Doc<T>, folder: &str) -> Diagnostic {
+    let path = &doc.file().path;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Diagnostic::file(
+        Kind::Translation,
+        path,
+        format!("`{name}` translates `{}.md`, and there is no such file in content/{folder}/", doc.stem),
+    )
+    .help("a translation sits beside its original and is named after it (su-bo.zh.md beside su-bo.md): add the original, or rename the translation")
+}
+
+/// An announcement's original file and its translation.
+type AnnouncementPair<'a> = (&'a Doc<announcement::Raw>, &'a Doc<announcement::Tr>);
+
+/// The translation of each member into each further language, matched and checked: for each
+/// language (from 1), each kind's translations by original slug.
+struct Matched<'a> {
+    announcements: Vec<HashMap<&'a str, AnnouncementPair<'a>>>,
+    speakers: Vec<HashMap<&'a str, &'a Doc<speaker::Tr>>>,
+    pages: Vec<HashMap<&'a str, &'a Doc<page::Tr>>>,
+}
+
+fn matched<'a>(
+    site: &Site,
+    tr: &'a Translations,
+    originals: &Originals<'a>,
+    errors: &mut Diagnostics,
+) -> Matched<'a> {
+    let n = site.config.languages.len();
+    let mut out = Matched {
+        announcements: vec![HashMap::new(); n],
+        speakers: vec![HashMap::new(); n],
+        pages: vec![HashMap::new(); n],
+    };
+    let check_slug = |restated: Option<&str>, slug: &str, located: &Located, errors: &mut Diagnostics| {
+        if let Some(s) = restated {
+            if s != slug {
+                errors.push(
+                    located
+                        .error(Kind::Translation, &[Seg::Key("slug")], Some(s), format!("this translation's slug `{s}` differs from its original's, `{slug}`"))
+                        .help("a translation shares its original's slug: leave `slug` out of the translation"),
+                );
+            }
+        }
+    };
+    for d in &tr.announcements {
+        if originals.left_out.contains(&d.stem) {
+            continue;
+        }
+        let lang = match language_of(d, &site.config) {
+            Ok(l) => l,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        match originals.announcements.get(d.stem.as_str()) {
+            Some(o) => {
+                check_slug(d.meta.slug(), &o.slug, &d.yaml, errors);
+                out.announcements[lang].insert(o.slug.as_str(), (*o, &**d));
+            }
+            None => errors.push(no_original(d, "announcements")),
+        }
+    }
+    for d in &tr.speakers {
+        let lang = match language_of(d, &site.config) {
+            Ok(l) => l,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        match originals.speakers.get(d.stem.as_str()) {
+            Some(o) => {
+                check_slug(d.meta.slug(), &o.slug, &d.yaml, errors);
+                out.speakers[lang].insert(o.slug.as_str(), &**d);
+            }
+            None => errors.push(no_original(d, "speakers")),
+        }
+    }
+    for d in &tr.pages {
+        let lang = match language_of(d, &site.config) {
+            Ok(l) => l,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        match originals.pages.get(d.stem.as_str()) {
+            Some(o) => {
+                check_slug(d.meta.slug(), &o.slug, &d.yaml, errors);
+                out.pages[lang].insert(o.slug.as_str(), &**d);
+            }
+            None => errors.push(no_original(d, "pages")),
+        }
+    }
+    out
+}
+
+/// The briefing `site` (in its default language) in each further language of its settings, with
+/// the translations `tr` of the members of `originals`.
+pub(super) fn translated(
+    site: &Site,
+    tr: &Translations,
+    originals: &Originals,
+    errors: &mut Diagnostics,
+) -> Vec<Site> {
+    let all = matched(site, tr, originals, errors);
+    let mut out = Vec::with_capacity(site.config.languages.len().saturating_sub(1));
+    for lang in 1..site.config.languages.len() {
+        let mut s = Site { translations: Vec::new(), ..site.clone() };
+        let language = &site.config.languages[lang];
+        s.config.lang = lang;
+        s.config.language = language.tag.clone();
+        if let Some(title) = &language.title {
+            s.config.title = title.clone();
+        }
+        if let Some(description) = &language.description {
+            s.config.description = description.clone();
+        }
+        for a in s.announcements.iter_mut() {
+            *a = match all.announcements[lang].get(a.slug.as_str()) {
+                Some((doc, t)) => Arc::new(announcement::translate(a, doc, t, errors)),
+                None => Arc::new(crate::model::Announcement { fallback: Some(0), ..(**a).clone() }),
+            };
+        }
+        for sp in s.speakers.iter_mut() {
+            *sp = match all.speakers[lang].get(sp.slug.as_str()) {
+                Some(t) => speaker::translate(sp, t),
+                None => crate::model::Speaker { fallback: Some(0), ..sp.clone() },
+            };
+        }
+        for p in s.pages.iter_mut() {
+            *p = match all.pages[lang].get(p.slug.as_str()) {
+                Some(t) => page::translate(p, t),
+                None => crate::model::Page { fallback: Some(0), ..p.clone() },
+            };
+        }
+        out.push(s);
+    }
+    out
+}

@@ -1,0 +1,125 @@
+//! Mistakes in a briefing in several languages: the languages of `site.yaml`, and translation
+//! files that name no language of the site, translate nothing, or say differently what they share
+//! with their original.
+
+use super::*;
+
+/// `site.yaml` of the cases, with English (the default) and Chinese.
+const LANGUAGES: &str = "languages:\n  en: {name: English}\n  zh: {name: 中文, tag: zh-Hans}\n";
+
+fn two_languages(site: &Site) {
+    site.write(SITE_YAML, format!("{SITE}{LANGUAGES}"));
+}
+
+#[test]
+fn translation_in_a_site_of_one_language() {
+    Case {
+        mistake: |s| {
+            let text = s.read("content/speakers/jane-doe.md");
+            s.write("content/speakers/jane-doe.zh.md", text);
+        },
+        at: &["content/speakers/jane-doe.zh.md"],
+        says: &["`jane-doe.zh.md` is named as a translation into `zh`, which is not among the site's languages"],
+        help: &["add `languages:` to content/site.yaml", "rename it without the dot, such as `jane-doe-zh.md`"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn unknown_language_code_in_a_file_name() {
+    Case {
+        mistake: |s| {
+            two_languages(s);
+            s.write("content/announcements/opening.fr.md", "---\ntitle: L'Expo ouvre\n---\n\nTexte.\n");
+        },
+        at: &["content/announcements/opening.fr.md"],
+        says: &["`opening.fr.md` is named as a translation into `fr`, which is not among the site's languages"],
+        help: &["the site's other languages are zh"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn translation_without_an_original() {
+    Case {
+        mistake: |s| {
+            two_languages(s);
+            s.write("content/speakers/john-roe.zh.md", "---\nname: 约翰\n---\n\n简介。\n");
+        },
+        at: &["content/speakers/john-roe.zh.md"],
+        says: &["`john-roe.zh.md` translates `john-roe.md`, and there is no such file in content/speakers/"],
+        help: &["a translation sits beside its original and is named after it"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn translation_with_another_date() {
+    Case {
+        mistake: |s| {
+            two_languages(s);
+            s.write(
+                "content/announcements/opening.zh.md",
+                "---\ntitle: 博览会开幕\ndate: 2030-05-15\nsummary: 主办方宣布博览会开幕。\n---\n\n主办方宣布博览会开幕。\n",
+            );
+        },
+        at: &["content/announcements/opening.zh.md:3:7"],
+        says: &["this translation does not share its original's date (content/announcements/opening.md:3)"],
+        help: &["leave `date` out of the translation"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn translation_with_other_speakers() {
+    Case {
+        mistake: |s| {
+            two_languages(s);
+            s.write(
+                "content/announcements/opening.zh.md",
+                "---\ntitle: 博览会开幕\nsummary: 主办方宣布博览会开幕。\nspeakers: []\n---\n\n主办方宣布博览会开幕。\n",
+            );
+        },
+        at: &["content/announcements/opening.zh.md:4:1"],
+        says: &["this translation does not share its original's speakers (content/announcements/opening.md:5)"],
+        help: &["leave `speakers` out of the translation"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn language_listed_twice() {
+    Case {
+        mistake: |s| {
+            s.write(SITE_YAML, format!("{SITE}{LANGUAGES}  zh: {{name: 汉语}}\n"));
+        },
+        at: &["content/site.yaml:13:3"],
+        says: &["duplicate entry with key `zh`"],
+        help: &["keep only one `zh:` line"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn default_language_not_listed() {
+    Case {
+        mistake: |s| {
+            s.write(SITE_YAML, format!("{}languages:\n  zh: {{name: 中文}}\n", SITE));
+        },
+        at: &["content/site.yaml:4:11"],
+        says: &["the default language `en` is not among `languages:`"],
+        help: &["add `en` to `languages:`"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
