@@ -37,13 +37,13 @@ pub struct ChartPoint {
 }
 
 /// Every series of the timeline that has at least two points, by slug.
-pub fn charts(timeline: &[TimelineEntry]) -> Vec<Chart> {
+pub fn charts(timeline: &[TimelineEntry], formats: &format::Formats) -> Vec<Chart> {
     let mut series: BTreeMap<&str, Vec<(String, f64, &str)>> = BTreeMap::new();
     let mut labels: BTreeMap<&str, &str> = BTreeMap::new();
     for e in timeline {
         if let Some(f) = &e.figure {
             series.entry(f.series.as_str()).or_default().push((
-                format::partial_date(&e.date),
+                formats.partial_date(&e.date),
                 f.value,
                 f.unit.as_str(),
             ));
@@ -60,7 +60,7 @@ pub fn charts(timeline: &[TimelineEntry]) -> Vec<Chart> {
             let unit = points[0].2.to_string();
             let points: Vec<ChartPoint> = points
                 .into_iter()
-                .map(|(label, value, _)| ChartPoint { label, value, value_display: format::number(value) })
+                .map(|(label, value, _)| ChartPoint { label, value, value_display: formats.number(value) })
                 .collect();
             let summary = summary(&title, &unit, &points);
             let svg = svg(slug, &title, &summary, &unit, &points);
@@ -141,7 +141,7 @@ mod tests {
     #[test]
     fn the_real_briefing_charts_two_way_trade() {
         let site = crate::content::load(Path::new(env!("CARGO_MANIFEST_DIR")), &Default::default()).unwrap();
-        let charts = charts(&site.timeline);
+        let charts = charts(&site.timeline, &format::formats("en"));
         assert_eq!(charts.len(), 1);
         let c = &charts[0];
         assert_eq!(c.title, "Two-way China–ASEAN trade");

@@ -154,7 +154,7 @@ mod tests {
         ];
         for (text, shown, precision) in cases {
             let d = PartialDate::parse(text).unwrap();
-            assert_eq!(crate::format::partial_date(&d), shown);
+            assert_eq!(crate::format::formats("en").partial_date(&d), shown);
             assert_eq!(d.iso(), text);
             assert_eq!(d.precision(), precision);
         }

@@ -1,11 +1,104 @@
 //! How numbers, dates and names are written for readers. Pages, charts, the search index and the
 //! calendar all format through these functions, so a figure or a date reads the same everywhere.
 
-use chrono::{Datelike, NaiveDate};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
-use crate::date::{month_name, PartialDate};
+use chrono::NaiveDate;
+use icu_calendar::{Date, Gregorian};
+use icu_datetime::{fieldsets, FixedCalendarDateTimeFormatter};
+use icu_decimal::DecimalFormatter;
+use icu_locale_core::Locale;
 
-/// A number as readers expect it: `54.8`, `1200`, never `54.800000001`.
+use crate::date::PartialDate;
+
+/// How one language writes dates and numbers, from the Unicode CLDR data that ICU4X compiles in:
+/// `22 September 2012`, `2012年9月22日`, `22 tháng 9 2012`; `1,234.5` or `1.234,5`.
+pub struct Formats {
+    day: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YMD>,
+    month: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YM>,
+    year: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::Y>,
+    number: DecimalFormatter,
+}
+
+impl Formats {
+    /// The formats of the language with BCP 47 tag `tag`. English without a region writes the day
+    /// before the month (`22 September 2012`), as international briefings do; `en-US` puts the
+    /// month first. A tag ICU4X does not know falls back to the root locale's forms.
+    pub fn new(tag: &str) -> Formats {
+        let tag = if tag.eq_ignore_ascii_case("en") { "en-GB" } else { tag };
+        let locale: Locale = tag.parse().unwrap_or(Locale::UNKNOWN);
+        let root = || Locale::UNKNOWN;
+        // Compiled data covers every locale, falling back to a parent; the root always loads.
+        let day = FixedCalendarDateTimeFormatter::try_new(locale.clone().into(), fieldsets::YMD::long())
+            .or_else(|_| FixedCalendarDateTimeFormatter::try_new(root().into(), fieldsets::YMD::long()));
+        let month = FixedCalendarDateTimeFormatter::try_new(locale.clone().into(), fieldsets::YM::long())
+            .or_else(|_| FixedCalendarDateTimeFormatter::try_new(root().into(), fieldsets::YM::long()));
+        let year = FixedCalendarDateTimeFormatter::try_new(locale.clone().into(), fieldsets::Y::long())
+            .or_else(|_| FixedCalendarDateTimeFormatter::try_new(root().into(), fieldsets::Y::long()));
+        let number = DecimalFormatter::try_new(locale.into(), Default::default())
+            .or_else(|_| DecimalFormatter::try_new(root().into(), Default::default()));
+        match (day, month, year, number) {
+            (Ok(day), Ok(month), Ok(year), Ok(number)) => Formats { day, month, year, number },
+            // The root locale's data is compiled in: it cannot be missing.
+            _ => unreachable!("ICU4X's compiled data has the root locale"),
+        }
+    }
+
+    /// A number as readers of the language expect it: `54.8`, `1,200`, `362,8`, never
+    /// `54.800000001`.
+    pub fn number(&self, value: f64) -> String {
+        let plain = number(value);
+        match plain.parse::<icu_decimal::input::Decimal>() {
+            Ok(decimal) => self.number.format(&decimal).to_string(),
+            Err(_) => plain,
+        }
+    }
+
+    /// A date of any precision as the language writes it: `2002`, `January 2010`,
+    /// `22 September 2012`.
+    pub fn partial_date(&self, date: &PartialDate) -> String {
+        let (month, day) = (date.month.unwrap_or(1), date.day.unwrap_or(1));
+        let Ok(d) = Date::try_new_gregorian(date.year, month as u8, day as u8) else {
+            return date.iso();
+        };
+        match (date.month, date.day) {
+            (Some(_), Some(_)) => self.day.format(&d).to_string(),
+            (Some(_), None) => self.month.format(&d).to_string(),
+            _ => self.year.format(&d).to_string(),
+        }
+    }
+
+    /// A day as the language writes it: `22 September 2012`.
+    pub fn day(&self, date: NaiveDate) -> String {
+        self.partial_date(&PartialDate::from(date))
+    }
+
+    /// A range of days: `21 September 2012 – 25 September 2012`, or one day.
+    pub fn day_range(&self, start: NaiveDate, end: NaiveDate) -> String {
+        if start == end {
+            self.day(start)
+        } else {
+            format!("{} – {}", self.day(start), self.day(end))
+        }
+    }
+}
+
+/// The formats of the language with tag `tag`, made once per tag and thread: the render threads
+/// each keep their own, with no lock between them.
+pub fn formats(tag: &str) -> Rc<Formats> {
+    thread_local! {
+        static MADE: RefCell<HashMap<String, Rc<Formats>>> = RefCell::new(HashMap::new());
+    }
+    MADE.with_borrow_mut(|made| match made.get(tag) {
+        Some(f) => Rc::clone(f),
+        None => Rc::clone(made.entry(tag.to_string()).or_insert_with(|| Rc::new(Formats::new(tag)))),
+    })
+}
+
+/// A number as machines and English read it, with no grouping: `54.8`, `1200`, never
+/// `54.800000001`.
 pub fn number(value: f64) -> String {
     let rounded = (value * 1e6).round() / 1e6;
     let text = format!("{rounded}");
@@ -13,34 +106,6 @@ pub fn number(value: f64) -> String {
         "0".into()
     } else {
         text
-    }
-}
-
-/// A date of any precision as written for readers: `2002`, `January 2010` or
-/// `22 September 2012`.
-pub fn partial_date(date: &PartialDate) -> String {
-    match (date.month, date.day) {
-        (Some(m), Some(d)) => format!("{d} {} {}", month_name(m), date.year),
-        (Some(m), None) => format!("{} {}", month_name(m), date.year),
-        _ => date.year.to_string(),
-    }
-}
-
-/// A day as readers see it: `22 September 2012`.
-pub fn day(date: NaiveDate) -> String {
-    partial_date(&PartialDate::from(date))
-}
-
-/// A range of days as readers see it: `21–25 September 2012`, `30 September – 2 October 2012`.
-pub fn day_range(start: NaiveDate, end: NaiveDate) -> String {
-    if start == end {
-        day(start)
-    } else if start.year() == end.year() && start.month() == end.month() {
-        format!("{}–{}", start.day(), day(end))
-    } else if start.year() == end.year() {
-        format!("{} {} – {}", start.day(), month_name(start.month()), day(end))
-    } else {
-        format!("{} – {}", day(start), day(end))
     }
 }
 
@@ -99,18 +164,31 @@ mod tests {
     }
 
     #[test]
-    fn dates_keep_their_precision() {
-        let shown = |text: &str| partial_date(&PartialDate::parse(text).unwrap());
-        assert_eq!(shown("2002"), "2002");
-        assert_eq!(shown("2010-01"), "January 2010");
-        assert_eq!(shown("2012-09-22"), "22 September 2012");
+    fn dates_keep_their_precision_in_every_language() {
+        let shown = |tag: &str, text: &str| formats(tag).partial_date(&PartialDate::parse(text).unwrap());
+        assert_eq!(shown("en", "2002"), "2002");
+        assert_eq!(shown("en", "2010-01"), "January 2010");
+        assert_eq!(shown("en", "2012-09-22"), "22 September 2012");
+        assert_eq!(shown("en-US", "2012-09-22"), "September 22, 2012");
+        assert_eq!(shown("zh-Hans", "2012-09-22"), "2012年9月22日");
+        assert_eq!(shown("zh-Hans", "2010-01"), "2010年1月");
+        assert_eq!(shown("zh", "2002"), "2002年");
+        assert_eq!(shown("vi", "2012-09-22"), "22 tháng 9 2012");
+        assert_eq!(shown("vi", "2010-01"), "tháng 1 năm 2010");
     }
 
     #[test]
-    fn ranges_read_naturally() {
+    fn numbers_use_each_languages_separators() {
+        assert_eq!(formats("en").number(1234567.5), "1,234,567.5");
+        assert_eq!(formats("vi").number(362.8), "362,8");
+        assert_eq!(formats("zh-Hans").number(54.8), "54.8");
+        assert_eq!(formats("en").number(-0.0000001), "0");
+    }
+
+    #[test]
+    fn ranges_name_both_days() {
         let d = |s| crate::date::parse_day(s).unwrap();
-        assert_eq!(day_range(d("2012-09-21"), d("2012-09-25")), "21–25 September 2012");
-        assert_eq!(day_range(d("2012-09-30"), d("2012-10-02")), "30 September – 2 October 2012");
-        assert_eq!(day_range(d("2012-12-30"), d("2013-01-02")), "30 December 2012 – 2 January 2013");
+        assert_eq!(formats("en").day_range(d("2012-09-21"), d("2012-09-25")), "21 September 2012 – 25 September 2012");
+        assert_eq!(formats("zh").day_range(d("2012-09-21"), d("2012-09-21")), "2012年9月21日");
     }
 }

@@ -43,10 +43,11 @@ enum Item<'a> {
 /// The search index of `site` as JSON.
 pub fn index(site: &Site) -> String {
     let url = |kind: PageKind| kind.url(site);
+    let formats = format::formats(&site.config.language);
     let announcements = site.announcements.iter().enumerate().map(|(i, a)| Item::Announcement {
         title: &a.title,
         summary: &a.summary,
-        date_display: format::day(a.date),
+        date_display: formats.day(a.date),
         url: url(PageKind::Announcement(i)),
         keywords: a
             .speakers
@@ -63,7 +64,7 @@ pub fn index(site: &Site) -> String {
     });
     let timeline = site.timeline.iter().map(|e| Item::Timeline {
         title: &e.title,
-        date_display: format::partial_date(&e.date),
+        date_display: formats.partial_date(&e.date),
         url: url(e.announcement.map_or(PageKind::Timeline, PageKind::Announcement)),
     });
     let items: Vec<Item> = announcements.chain(speakers).chain(timeline).collect();

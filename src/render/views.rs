@@ -226,7 +226,7 @@ impl<'a> Shared<'a> {
                     venue: c.event.venue.as_deref(),
                     start: c.event.start.to_string(),
                     end: c.event.end.to_string(),
-                    dates: format::day_range(c.event.start, c.event.end),
+                    dates: format::formats(&c.language).day_range(c.event.start, c.event.end),
                 },
             })
         })
@@ -297,7 +297,7 @@ impl<'a> Shared<'a> {
         map.insert("url", Value::from(r.url(PageKind::Announcement(i))));
         map.insert("title", Value::from(a.title.as_str()));
         map.insert("date", Value::from(a.date.to_string()));
-        map.insert("date_display", Value::from(format::day(a.date)));
+        map.insert("date_display", Value::from(format::formats(&r.config().language).day(a.date)));
         map.insert("summary", Value::from(a.summary.as_str()));
         map.insert("draft", Value::from(a.draft));
         map.insert("lang", Value::from(fallback(r, a.fallback)));
@@ -328,7 +328,7 @@ impl<'a> Shared<'a> {
         self.use_view(r, &self.timeline[i], |r| {
             Value::from_serializable(&TimelineView {
                 date: e.date.iso(),
-                date_display: format::partial_date(&e.date),
+                date_display: format::formats(&r.config().language).partial_date(&e.date),
                 precision: e.date.precision(),
                 year: e.date.year,
                 title: &e.title,
@@ -337,7 +337,7 @@ impl<'a> Shared<'a> {
                 speakers: e.speakers.iter().map(|&s| self.speaker(r, s)).collect(),
                 figure: e.figure.as_ref().map(|f| PointView {
                     value: f.value,
-                    value_display: format::number(f.value),
+                    value_display: format::formats(&r.config().language).number(f.value),
                     unit: &f.unit,
                     series: &f.series,
                 }),
@@ -373,7 +373,7 @@ impl<'a> Shared<'a> {
     pub fn charts(&self, r: &Reader) -> Value {
         self.use_view(r, &self.charts, |r| {
             Value::from(
-                crate::chart::charts(r.timeline())
+                crate::chart::charts(r.timeline(), &crate::format::formats(&r.config().language))
                     .into_iter()
                     .map(|c| {
                         let svg = Value::safe_string(&c.svg);
@@ -434,7 +434,7 @@ pub(super) fn figure_view<'a>(r: &Reader<'a>, i: usize, f: &'a Figure) -> Figure
     FigureView {
         label: &f.label,
         value: f.value,
-        value_display: format::number(f.value),
+        value_display: format::formats(&r.config().language).number(f.value),
         unit: &f.unit,
         year: f.year,
         announcement: announcement_ref(r, i),
