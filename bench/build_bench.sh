@@ -13,6 +13,9 @@
 #   --no-build      do not run `cargo build --release` (use target/release/brief as it is)
 #   --no-install    do not try to install hugo and /usr/bin/time
 #   --quiet-load L  before each size, wait (up to 30 min) until the 1-minute load average is below L
+#   --languages L   the briefing in these languages, the default first (en,zh,vi): gen_site.py writes a
+#                   translation of every announcement and speaker into each further language, for both
+#                   tools, and the sites and results go under WORK/LANGS/
 #
 # For each size it generates the site with ../shared/bench/gen_site.py (brief and Hugo flavours;
 # the brief flavour gets this project's templates/ copied in) and times cold builds of both with
@@ -39,6 +42,7 @@ regen=0
 build=1
 install=1
 quiet_load=""
+languages=""
 sizes=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -49,12 +53,15 @@ while [ $# -gt 0 ]; do
         --no-build) build=0; shift ;;
         --no-install) install=0; shift ;;
         --quiet-load) quiet_load="$2"; shift 2 ;;
-        -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --languages) languages="$2"; shift 2 ;;
+        -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         [0-9]*) sizes+=("$1"); shift ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 50000)
+# A briefing in several languages is a site of its own: its sites and results go apart.
+[ -z "$languages" ] || work="$work/${languages//,/-}"
 [ -n "$out_dir" ] || out_dir="$work/out"
 mkdir -p "$work" "$out_dir"
 out_fs="$(df --output=fstype "$out_dir" | tail -1 | tr -d ' ')"
@@ -106,12 +113,14 @@ for n in "${sizes[@]}"; do
     if [ "$regen" = 1 ] || [ ! -f "$site/.complete" ]; then
         echo "== generating $n announcements into $site"
         rm -rf "$site"
-        python3 "$gen" --pages "$n" --out "$site" --only brief --only hugo
+        python3 "$gen" --pages "$n" --out "$site" --only brief --only hugo ${languages:+--languages "$languages"}
         touch "$site/.complete"
     fi
     # Always the current templates. The templates refer to the stylesheet, the script and the icon of static/: those go too.
     rm -rf "$site/brief/templates"
     cp -r "$project/templates" "$site/brief/templates"
+    rm -rf "$site/brief/messages"
+    cp -r "$project/messages" "$site/brief/messages"
     cp "$project"/static/* "$site/brief/static/"
 
     if [ -n "$quiet_load" ]; then

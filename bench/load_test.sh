@@ -14,7 +14,7 @@ cargo build --release --quiet
 
 site="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$site"' EXIT
-cp -r content templates static "$site/"
+cp -r content templates static messages "$site/"
 target/release/brief serve --root "$site" --port 0 >"$site/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 50); do grep -q "Serving at" "$site/serve.log" 2>/dev/null && break; sleep 0.1; done

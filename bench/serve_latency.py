@@ -66,6 +66,8 @@ def main():
     root = os.path.join(a.work, "brief")
     shutil.rmtree(os.path.join(root, "templates"), ignore_errors=True)
     shutil.copytree(os.path.join(REPO, "templates"), os.path.join(root, "templates"))
+    shutil.rmtree(os.path.join(root, "messages"), ignore_errors=True)
+    shutil.copytree(os.path.join(REPO, "messages"), os.path.join(root, "messages"))
     # The static files the templates refer to (stylesheet, search script, icon).
     shutil.copytree(os.path.join(REPO, "static"), os.path.join(root, "static"), dirs_exist_ok=True)
 

@@ -88,6 +88,8 @@ for n in "${sizes[@]}"; do
     # The templates refer to the stylesheet, the script and the icon of static/: those go too.
     rm -rf "$site/brief/templates"
     cp -r "$project/templates" "$site/brief/templates"
+    rm -rf "$site/brief/messages"
+    cp -r "$project/messages" "$site/brief/messages"
     cp "$project"/static/* "$site/brief/static/"
     r="$runs"
     [ -n "$r" ] || { if [ "$n" -le 10000 ]; then r=5; else r=3; fi; }

@@ -82,6 +82,8 @@ fn fixture() -> Fixture {
     assert!(status.success(), "{} failed", script.display());
     let root = dir.path().join("brief");
     copy_dir(&manifest.join("templates"), &root.join("templates"));
+    // The templates' words.
+    copy_dir(&manifest.join("messages"), &root.join("messages"));
     // The static files the templates refer to (stylesheet, search script, icon).
     copy_dir(&manifest.join("static"), &root.join("static"));
     let out = dir.path().join("out");

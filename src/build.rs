@@ -97,6 +97,8 @@ pub struct Report {
     pub out: Option<PathBuf>,
     /// How long the run took.
     pub elapsed: Duration,
+    /// How far each further language is translated (`check` reports it).
+    pub coverage: Vec<Coverage>,
 }
 
 /// A site rendered in memory, ready to be written.
@@ -105,6 +107,94 @@ pub struct Rendered {
     pub site: Site,
     /// Every output file.
     pub files: Vec<OutputFile>,
+    /// How far each further language is translated.
+    pub coverage: Vec<Coverage>,
+}
+
+/// How far one language of a briefing is translated: what `brief check` reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    /// The language's code and name.
+    pub code: String,
+    pub name: String,
+    /// Announcements, speakers and free pages with a translation, of how many.
+    pub translated: usize,
+    pub total: usize,
+    /// The files of the members not translated yet.
+    pub untranslated: Vec<PathBuf>,
+    /// The messages of the default language's file that this language's lacks; `None` when it
+    /// has no message file at all (every message then comes from the default language).
+    pub messages_missing: Option<Vec<String>>,
+}
+
+/// How far each further language of `site` is translated, its members and the templates'
+/// messages.
+pub fn coverage(site: &Site, templates: &Templates) -> Vec<Coverage> {
+    let default = &site.config.languages[0].code;
+    site.translations
+        .iter()
+        .map(|s| {
+            let l = s.config.current();
+            let members = (s.announcements.iter().map(|a| (a.fallback, &a.body.file)))
+                .chain(s.speakers.iter().map(|m| (m.fallback, &m.body.file)))
+                .chain(s.pages.iter().map(|p| (p.fallback, &p.body.file)));
+            let (mut translated, mut total, mut untranslated) = (0, 0, Vec::new());
+            for (fallback, file) in members {
+                total += 1;
+                match fallback {
+                    None => translated += 1,
+                    Some(_) => untranslated.push(file.clone()),
+                }
+            }
+            let messages_missing =
+                if templates.messages.is_empty() { Some(Vec::new()) } else { templates.messages.missing(default, &l.code) };
+            Coverage { code: l.code.clone(), name: l.name.clone(), translated, total, untranslated, messages_missing }
+        })
+        .collect()
+}
+
+/// Refuses a site whose `site.yaml` requires complete translations and which has gaps.
+pub fn require_complete(site: &Site, coverage: &[Coverage]) -> Result<(), Error> {
+    let gaps = required(site, coverage);
+    if gaps.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Content(gaps))
+    }
+}
+
+/// The gaps of `coverage` as errors, for a site whose `site.yaml` requires its translations to
+/// be complete.
+fn required(site: &Site, coverage: &[Coverage]) -> Diagnostics {
+    let mut errors = Diagnostics::default();
+    if !site.config.require_translations {
+        return errors;
+    }
+    let help = "translate it, or remove `require_translations: true` from content/site.yaml";
+    for c in coverage {
+        for file in &c.untranslated {
+            let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            errors.push(
+                Diagnostic::file(Kind::Translation, file, format!("{} has no translation into {} ({stem}.{}.md)", file.display(), c.name, c.code))
+                    .help(help),
+            );
+        }
+        match &c.messages_missing {
+            None => errors.push(
+                Diagnostic::file(Kind::Translation, format!("messages/{}.ftl", c.code), format!("there is no message file for {}", c.name))
+                    .help(format!("copy messages/{}.ftl to messages/{}.ftl and translate it", site.config.languages[0].code, c.code)),
+            ),
+            Some(keys) => {
+                for key in keys {
+                    errors.push(
+                        Diagnostic::file(Kind::Translation, format!("messages/{}.ftl", c.code), format!("the message `{key}` is not translated into {}", c.name))
+                            .help(help),
+                    );
+                }
+            }
+        }
+    }
+    errors.finish()
 }
 
 /// The load phase of every command: the content, validated, and the compiled templates.
@@ -222,15 +312,19 @@ pub fn static_collisions(site: &Site, written: impl Fn(&str) -> bool) -> Diagnos
 /// Loads, validates, renders and checks links; writes nothing.
 pub fn render_site(root: &Path, settings: &Settings) -> Result<Rendered, Error> {
     let (site, templates, ()) = load_phase(root, settings, |_| Ok(()), |_| HashMap::new())?;
+    let coverage = coverage(&site, &templates);
+    require_complete(&site, &coverage)?;
     let files = render_phase(&site, &templates)?;
-    Ok(Rendered { site, files })
+    Ok(Rendered { site, files, coverage })
 }
 
 /// Everything `build` checks, without writing anything.
 pub fn check(options: &Options) -> Result<Report, Error> {
     let started = Instant::now();
     let rendered = render_site(&options.root, &options.settings)?;
-    Ok(report(&rendered.site, &rendered.files, None, started))
+    let mut report = report(&rendered.site, &rendered.files, None, started);
+    report.coverage = rendered.coverage;
+    Ok(report)
 }
 
 /// Builds the site into the output directory, replacing it only when everything succeeded.
@@ -250,5 +344,5 @@ pub fn report(site: &Site, files: &[OutputFile], out: Option<PathBuf>, started: 
     // Every file of static/ is published once, as it is or (publish) minified and renamed.
     let statics = site.statics.len();
     let data = files.len().saturating_sub(pages + compressed + statics);
-    Report { pages, data, statics, compressed, out, elapsed: started.elapsed() }
+    Report { pages, data, statics, compressed, out, elapsed: started.elapsed(), coverage: Vec::new() }
 }

@@ -78,11 +78,13 @@ fn title_of(slug: &str) -> String {
     }
 }
 
+/// The first and the last point in words any language reads, since the chart's language is the
+/// page's: `Two-way trade: 2002, 54.8 billion USD; 2011, 362.8 billion USD.`
 fn summary(title: &str, unit: &str, points: &[ChartPoint]) -> String {
     let (first, last) = (&points[0], &points[points.len() - 1]);
     format!(
-        "{title}: {} {unit} in {}, {} {unit} in {}.",
-        first.value_display, first.label, last.value_display, last.label
+        "{title}: {}, {} {unit}; {}, {} {unit}.",
+        first.label, first.value_display, last.label, last.value_display
     )
 }
 
@@ -148,7 +150,7 @@ mod tests {
         assert_eq!(c.unit, "billion USD");
         let values: Vec<&str> = c.points.iter().map(|p| p.value_display.as_str()).collect();
         assert_eq!(values, ["54.8", "362.8"]);
-        assert_eq!(c.summary, "Two-way China–ASEAN trade: 54.8 billion USD in 2002, 362.8 billion USD in 2011.");
+        assert_eq!(c.summary, "Two-way China–ASEAN trade: 2002, 54.8 billion USD; 2011, 362.8 billion USD.");
         // The SVG parses as XML, says what it shows, and draws one bar per point, the larger higher.
         let doc = roxmltree::Document::parse(&c.svg).unwrap();
         let root = doc.root_element();

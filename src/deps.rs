@@ -467,9 +467,11 @@ fn same_page(a: &Page, b: &Page) -> bool {
 }
 
 fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> bool {
-    let TimelineEntry { position: _, date, title, body, announcement, speakers, figure } = a;
+    let TimelineEntry { position: _, id, date, title, body, announcement, speakers, figure, fallback } = a;
     let announcement_slug = |s: &Site, i: &Option<usize>| i.map(|i| s.announcements[i].slug.clone());
-    date == &b.date
+    id == &b.id
+        && fallback == &b.fallback
+        && date == &b.date
         && title == &b.title
         && match (body, &b.body) {
             (Some(x), Some(y)) => same_body(x, y),

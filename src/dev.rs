@@ -198,7 +198,7 @@ impl DevSite {
                         self.pending.all_templates = true;
                     }
                 }
-                Class::SourceDir("templates") => {
+                Class::SourceDir("templates" | "messages") | Class::Messages(_) => {
                     templates_changed = true;
                     self.pending.all_templates = true;
                 }
@@ -271,11 +271,13 @@ impl DevSite {
         // A briefing in several languages (or one that was) is rebuilt whole, as `build` builds
         // it: what a page reads is recorded for one language only so far.
         if !site.translations.is_empty() || self.built.as_ref().is_some_and(|b| !b.site.translations.is_empty()) {
-            let (made, links) = build::render_files(&site, templates)?;
-            build::check_links(&site, templates, &made, &links).map_err(|e| match e {
+            let content = |e: build::Error| match e {
                 build::Error::Content(d) => d,
                 other => Diagnostics(vec![Diagnostic::file(Kind::File, "content/", other.to_string())]),
-            })?;
+            };
+            build::require_complete(&site, &build::coverage(&site, templates)).map_err(content)?;
+            let (made, links) = build::render_files(&site, templates)?;
+            build::check_links(&site, templates, &made, &links).map_err(content)?;
             clock.lap("render and check");
             let rendered = made.iter().filter(|f| f.path.ends_with(".html")).count();
             let files: Files = made.into_iter().map(|f| (f.path.clone(), Arc::new(f))).collect();

@@ -18,6 +18,7 @@ pub mod html_policy;
 pub mod html_scan;
 pub mod links;
 pub mod markdown;
+pub mod messages;
 pub mod model;
 pub mod output;
 pub mod outputs;

@@ -61,6 +61,9 @@ pub struct SiteConfig {
     pub languages: Arc<[Language]>,
     /// Which of `languages` this site's pages are in.
     pub lang: usize,
+    /// Whether every member and message must be translated into every language: a gap is then
+    /// an error rather than a line of `brief check`'s report.
+    pub require_translations: bool,
 }
 
 impl SiteConfig {
@@ -100,6 +103,10 @@ pub struct Language {
     pub title: Option<String>,
     /// The site's description in this language, if it differs.
     pub description: Option<String>,
+    /// The event's name, city and venue in this language, if they differ.
+    pub event_name: Option<String>,
+    pub event_city: Option<String>,
+    pub event_venue: Option<String>,
 }
 
 /// The event a briefing covers.
@@ -251,6 +258,8 @@ pub struct Topic {
     pub title: String,
     /// One sentence about it.
     pub description: Option<String>,
+    /// The language its text is in, when it is not the site's (a translation not made yet).
+    pub fallback: Option<usize>,
 }
 
 /// One entry of `content/timeline.yaml`.
@@ -258,6 +267,8 @@ pub struct Topic {
 pub struct TimelineEntry {
     /// Its position in `timeline.yaml` (0-based), for messages.
     pub position: usize,
+    /// Its `id`, which translations name it by.
+    pub id: Option<String>,
     /// When, with its precision.
     pub date: PartialDate,
     /// What happened.
@@ -270,6 +281,8 @@ pub struct TimelineEntry {
     pub speakers: Vec<usize>,
     /// A number for a chart.
     pub figure: Option<Point>,
+    /// The language its text is in, when it is not the site's (a translation not made yet).
+    pub fallback: Option<usize>,
 }
 
 /// A free page (`content/pages/<slug>.md`), published at `/<slug>/`.

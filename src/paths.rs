@@ -27,7 +27,7 @@ pub enum ContentKind {
 }
 
 /// The three folders of a site that brief reads.
-pub const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
+pub const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "messages"];
 
 /// The site settings file, relative to the root.
 pub const CONFIG_FILE: &str = "content/site.yaml";
@@ -43,6 +43,8 @@ pub enum Class {
     Template(String),
     /// A file under `static/`, by its path there with `/` separators.
     Static(String),
+    /// A file of the templates' words under `messages/` (`zh.ftl`).
+    Messages(String),
     /// One of the folders `content/`, `templates/` or `static/` itself.
     SourceDir(&'static str),
     /// Not read by brief: outside the source folders, or an editor's leftover.
@@ -61,13 +63,30 @@ pub fn is_editor_file(name: &str) -> bool {
         || (name.starts_with('#') && name.ends_with('#'))
 }
 
+/// The name and language of a file stem named as a translation, `satellite.zh` or
+/// `su-bo.zh-Hans`: a language tag (two or three letters, then subtags) after the last dot.
+/// `Dr. Su Bo` is not one.
+pub fn translation_name(stem: &str) -> Option<(&str, &str)> {
+    let (name, language) = stem.rsplit_once('.')?;
+    let mut subtags = language.split('-');
+    let primary = subtags.next()?;
+    let is_tag = (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && subtags.all(|t| (1..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (is_tag && !name.is_empty()).then_some((name, language))
+}
+
 /// The kind of a file by its path inside `content/` (`announcements/a.md`).
 pub fn content_kind(inner: &Path) -> Option<ContentKind> {
     let parts: Vec<&str> = inner.iter().filter_map(|p| p.to_str()).collect();
+    // `topics.zh.yaml` is the translation of `topics.yaml`, of the same kind.
+    let yaml = |file: &str, name: &str| {
+        file.strip_suffix(".yaml").is_some_and(|stem| stem == name || translation_name(stem).is_some_and(|(n, _)| n == name))
+    };
     match parts.as_slice() {
         ["site.yaml"] => Some(ContentKind::Config),
-        ["topics.yaml"] => Some(ContentKind::Topics),
-        ["timeline.yaml"] => Some(ContentKind::Timeline),
+        [file] if yaml(file, "topics") => Some(ContentKind::Topics),
+        [file] if yaml(file, "timeline") => Some(ContentKind::Timeline),
         [dir, file] if file.ends_with(".md") => match *dir {
             "announcements" => Some(ContentKind::Announcement),
             "speakers" => Some(ContentKind::Speaker),
@@ -99,6 +118,7 @@ pub fn classify(rel: &Path) -> Class {
             None => Class::UnknownContent,
         },
         "templates" => Class::Template(joined),
+        "messages" => Class::Messages(joined),
         _ => Class::Static(joined),
     }
 }

@@ -16,6 +16,9 @@ pub const FILES: &[(&str, &str)] = &[
     ("content/speakers/jane-doe.md", include_str!("../starter/content/speakers/jane-doe.md")),
     ("content/timeline.yaml", include_str!("../starter/content/timeline.yaml")),
     ("content/topics.yaml", include_str!("../starter/content/topics.yaml")),
+    ("messages/en.ftl", include_str!("../messages/en.ftl")),
+    ("messages/vi.ftl", include_str!("../messages/vi.ftl")),
+    ("messages/zh.ftl", include_str!("../messages/zh.ftl")),
     ("static/favicon.svg", include_str!("../static/favicon.svg")),
     ("static/search.js", include_str!("../static/search.js")),
     ("static/style.css", include_str!("../static/style.css")),
@@ -87,7 +90,8 @@ mod tests {
     fn embeds_every_template_static_and_starter_file() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let embedded: Vec<&str> = FILES.iter().map(|(p, _)| *p).collect();
-        for f in files_under(root, "templates").into_iter().chain(files_under(root, "static")) {
+        let theme = ["templates", "static", "messages"].into_iter().flat_map(|d| files_under(root, d));
+        for f in theme {
             assert!(embedded.contains(&f.as_str()), "{f} is not embedded in src/starter.rs");
         }
         for f in files_under(&root.join("starter"), "content") {

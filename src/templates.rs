@@ -23,6 +23,8 @@ pub struct Templates {
     closure: HashMap<String, BTreeSet<String>>,
     /// What `asset()` maps a static file's path to.
     assets: HashMap<String, String>,
+    /// The templates' words in each language (`messages/<code>.ftl`), for `t()`.
+    pub messages: crate::messages::Messages,
 }
 
 /// The templates every briefing needs, one per page kind.
@@ -110,6 +112,13 @@ impl Templates {
                 );
             }
         }
+        let messages = match crate::messages::Messages::load(root) {
+            Ok(m) => m,
+            Err(e) => {
+                errors.0.extend(e.0);
+                crate::messages::Messages::default()
+            }
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -150,14 +159,36 @@ impl Templates {
             let published = published.get(path.trim_start_matches('/')).map_or(path, String::as_str);
             Ok(crate::routes::url(&base, published))
         });
+        // `t(key=..., count=...)`: a message of messages/<code>.ftl in the page's language (`lang`
+        // in the context), else in the default language (`default_lang`); the other arguments
+        // go to the message, numbers as numbers for plural rules.
+        let words = messages.clone();
+        tera.register_function("t", move |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
+            let key: &str = kwargs.must_get("key")?;
+            let lang: String = state.get("lang").ok().flatten().unwrap_or_default();
+            let default: String = state.get("default_lang").ok().flatten().unwrap_or_else(|| lang.clone());
+            let pairs = kwargs.iter().filter_map(|(k, v)| {
+                let name = k.as_str()?;
+                if name == "key" {
+                    return None;
+                }
+                let arg = match v.as_f64() {
+                    Some(n) if v.is_number() => crate::messages::Arg::Number(n),
+                    _ => crate::messages::Arg::Text(v.as_str().map_or_else(|| v.to_string(), str::to_string)),
+                };
+                Some((name, arg))
+            });
+            let args = crate::messages::args(pairs);
+            words.format(&lang, &default, key, &args).map_err(tera::Error::message)
+        });
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
         let batch: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), &*sources[*n].text)).collect();
         if let Err(err) = tera.add_raw_templates(batch) {
-            let templates = Templates { tera: Tera::new(), sources, links, closure, assets };
+            let templates = Templates { tera: Tera::new(), sources, links, closure, assets, messages };
             return Err(Diagnostics(templates.diagnose(&err)).finish());
         }
-        Ok(Templates { tera, sources, links, closure, assets })
+        Ok(Templates { tera, sources, links, closure, assets, messages })
     }
 
     /// Turns a Tera error into diagnostics. A rendering error does not name its page, so that
@@ -394,10 +425,12 @@ fn help_for(message: &str) -> String {
             Some(name) => format!("did you mean `{name}`? The {general}"),
             None => format!("check the spelling; the {general}"),
         }
+    } else if m.contains("there is no message") || m.contains("no message file") {
+        "add the message to the default language's file in messages/ (each language's file has the same keys), or correct the key".into()
     } else if m.contains("unknown filter") {
         "check the filter's name; brief has Tera's built-in filters (https://keats.github.io/tera/docs/)".into()
     } else if m.contains("unknown function") {
-        "check the function's name; brief adds `url(path=...)` and `asset(path=...)` to Tera's built-in functions"
+        "check the function's name; brief adds `url(path=...)`, `asset(path=...)` and `t(key=...)` to Tera's built-in functions"
             .into()
     } else if m.contains("unknown template") {
         "check the template's name: names are paths under templates/, such as \"partials/card.html\"".into()

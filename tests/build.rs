@@ -26,11 +26,13 @@ fn hrefs(doc: &Html, selector: &str) -> Vec<String> {
     doc.select(&sel(selector)).filter_map(|e| e.value().attr("href").map(str::to_string)).collect()
 }
 
+/// The file stems of the originals in `content/<dir>/` (not their translations, `x.zh.md`).
 fn slugs(site: &Site, dir: &str) -> Vec<String> {
     let mut out: Vec<String> = std::fs::read_dir(site.root().join("content").join(dir))
         .unwrap()
         .flatten()
         .map(|e| e.path().file_stem().unwrap().to_string_lossy().into_owned())
+        .filter(|stem| !stem.contains('.'))
         .collect();
     out.sort();
     out
@@ -42,9 +44,9 @@ fn real_briefing_has_every_page_kind() {
     let run = site.build().ok();
     // What was written, counted as a reader of the output would: the stylesheet, the script and
     // the icon are static files, and the sitemap, robots.txt, feed, calendar and search index
-    // are data files.
+    // are data files; Chinese and Vietnamese have a feed, a calendar and a search index each.
     let pages = site.output().keys().filter(|p| p.ends_with(".html")).count();
-    let summary = format!("Built {pages} pages, 5 data files and 3 static files into ");
+    let summary = format!("Built {pages} pages, 11 data files and 3 static files into ");
     assert!(run.stdout.starts_with(&summary), "{}", run.stdout);
     let home = page(&site, "/");
     assert_eq!(texts(&home, "h1"), ["9th China–ASEAN Expo"]);
@@ -118,7 +120,7 @@ fn timeline_is_chronological_and_keeps_each_dates_precision() {
         assert_eq!(texts(doc, ".chart-figure figcaption"), ["Two-way China–ASEAN trade (billion USD)"]);
         assert_eq!(texts(doc, ".chart-figure tbody td"), ["54.8", "362.8"]);
         let caption = texts(doc, ".chart-figure table caption");
-        assert_eq!(caption, ["Two-way China–ASEAN trade: 54.8 billion USD in 2002, 362.8 billion USD in 2011."]);
+        assert_eq!(caption, ["Two-way China–ASEAN trade: 2002, 54.8 billion USD; 2011, 362.8 billion USD."]);
     }
 }
 
@@ -354,7 +356,10 @@ fn three_languages() -> Site {
         "content/announcements/opening.zh.md",
         "---\ntitle: 博览会开幕\nsummary: 主办方宣布博览会开幕。\n---\n\n见[简·多伊](/speakers/jane-doe/)和[地图](/favicon.svg)。\n",
     )
-    .write("content/speakers/jane-doe.zh.md", "---\nname: 简·多伊\nrole: 主任\n---\n\n简介。\n");
+    .write("content/speakers/jane-doe.zh.md", "---\nname: 简·多伊\nrole: 主任\n---\n\n简介。\n")
+    .edit("content/timeline.yaml", "- date: \"2030-05-14\"", "- id: opening\n  date: \"2030-05-14\"")
+    .write("content/topics.zh.yaml", "trade:\n  title: 贸易\n")
+    .write("content/timeline.zh.yaml", "opening:\n  title: 博览会开幕\n  body: 见[发言人](/speakers/)。\n");
     site
 }
 
@@ -447,6 +452,30 @@ fn every_language_has_every_page_with_its_lang_and_reciprocal_alternates() {
     assert!(!sitemap.contains("/vi/announcements/opening/</loc>"));
     let feed = String::from_utf8_lossy(&files["zh/feed.xml"]).into_owned();
     assert!(feed.contains("博览会开幕") && feed.contains("https://example.org/zh/feed.xml"), "{feed}");
+    // The templates' words come from each language's messages, dates from its own forms.
+    assert_eq!(texts(&zh, ".site-nav a"), ["公告", "时间线", "发言人", "主题", "搜索"]);
+    assert_eq!(texts(&parse("vi/index.html"), ".site-nav a")[0], "Thông báo");
+    assert_eq!(texts(&zh, "main .meta time")[0], "2030年5月14日");
+    // Topics and timeline entries are translated by their key; the others are marked.
+    let topic = parse("zh/topics/trade/index.html");
+    assert_eq!(texts(&topic, "h1"), ["贸易"]);
+    assert_eq!(topic.select(&sel("h1")).next().unwrap().attr("lang"), None);
+    let timeline = parse("zh/timeline/index.html");
+    let entries: Vec<(Option<String>, String)> = timeline
+        .select(&sel(".timeline-entry"))
+        .map(|e| (e.attr("lang").map(String::from), e.select(&sel("h3")).next().unwrap().text().collect()))
+        .collect();
+    assert_eq!(
+        entries,
+        [(Some("en".into()), "The expo is first proposed".into()), (None, "博览会开幕".into())]
+    );
+    assert!(hrefs(&timeline, ".timeline-body a").contains(&"/zh/speakers/".to_string()));
+    assert_eq!(texts(&parse("vi/topics/trade/index.html"), "h1[lang=en]"), ["Trade"]);
+    // `brief check` says what each language lacks.
+    let check = site.run(&["check"]).ok();
+    assert!(check.stdout.contains("中文 (zh): 2 of 3 announcements, speakers and pages translated"), "{}", check.stdout);
+    assert!(check.stdout.contains("Tiếng Việt (vi): 0 of 3"), "{}", check.stdout);
+    assert!(check.stdout.contains("not translated yet: content/pages/about.md"), "{}", check.stdout);
 }
 
 #[test]
@@ -465,4 +494,48 @@ fn the_synthetic_multilingual_briefing_builds() {
     let vi = page(&site, "/vi/speakers/jane-doe");
     assert_eq!(texts(&vi, "h1"), ["Jane Doe"]);
     assert!(texts(&page(&site, "/vi/announcements/opening"), "h1").contains(&"Khai mạc".to_string()));
+}
+
+#[test]
+fn the_real_briefing_reads_in_english_chinese_and_vietnamese() {
+    let site = Site::real();
+    site.build().ok();
+    // The three people under their established names in each language.
+    for (prefix, names) in [
+        ("", ["Pan Gongsheng", "Su Bo", "Wen Jiabao"]),
+        ("/zh", ["潘功胜", "苏波", "温家宝"]),
+        ("/vi", ["Phan Công Thắng", "Tô Ba", "Ôn Gia Bảo"]),
+    ] {
+        let speakers = texts(&page(&site, &format!("{prefix}/speakers")), ".speaker-name");
+        for name in names {
+            assert!(speakers.iter().any(|s| s == name), "{prefix}: {name} missing from {speakers:?}");
+        }
+        // Every page of every language is translated: no text marked as another language's.
+        for path in ["/", "/announcements/satellite-data-platform", "/timeline", "/about", "/topics/finance"] {
+            let doc = page(&site, &format!("{prefix}{path}"));
+            let foreign: Vec<String> = doc
+                .select(&sel("main [lang]"))
+                .map(|e| e.attr("lang").unwrap().to_string())
+                .collect();
+            assert!(foreign.is_empty(), "{prefix}{path} shows text in {foreign:?}");
+        }
+        // The note that the expo's dates come from public record, in every language.
+        let about = texts(&page(&site, &format!("{prefix}/about")), ".prose p").join(" ");
+        let note = match prefix {
+            "" => "they come from public record",
+            "/zh" => "来自公开记录",
+            _ => "hồ sơ công khai",
+        };
+        assert!(about.contains(note), "{prefix}/about: {about}");
+    }
+    let zh = page(&site, "/zh/announcements/science-technology-cooperation-plan");
+    assert_eq!(texts(&zh, "h1"), ["中国与东盟启动科技合作计划"]);
+    assert_eq!(texts(&zh, "main .meta time"), ["2012年9月22日"]);
+    // Anchors into a translated page keep their ids: the same `#key-areas` in every language.
+    let satellite = page(&site, "/vi/announcements/satellite-data-platform");
+    assert!(hrefs(&satellite, ".prose a")
+        .contains(&"/caexpo-2012/vi/announcements/science-technology-cooperation-plan/#key-areas".to_string()));
+    let check = site.run(&["check"]).ok();
+    assert!(check.stdout.contains("中文 (zh): 8 of 8"), "{}", check.stdout);
+    assert!(!check.stdout.contains("lacks"), "{}", check.stdout);
 }

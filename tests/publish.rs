@@ -261,12 +261,19 @@ fn front_matter(path: &Path) -> serde_yaml::Value {
 }
 
 /// The titles of the published (non-draft) announcements of the repository's content/.
-fn announcement_titles() -> BTreeSet<String> {
+/// The titles of the announcements in the default language (`lang` `None`), or of their
+/// translations into `lang` (`x.zh.md`).
+fn announcement_titles(lang: Option<&str>) -> BTreeSet<String> {
     let dir = common::repo().join("content/announcements");
     let mut titles = BTreeSet::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "md") {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let in_lang = match lang {
+            None => !stem.contains('.'),
+            Some(code) => stem.ends_with(&format!(".{code}")),
+        };
+        if path.extension().is_some_and(|e| e == "md") && in_lang {
             let meta = front_matter(&path);
             if meta.get("draft").and_then(serde_yaml::Value::as_bool) == Some(true) {
                 continue;
@@ -438,9 +445,19 @@ fn sitemap_feed_and_calendar_match_the_content() {
     assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
     let titles: Vec<String> =
         feed.entries.iter().map(|e| e.title.as_ref().expect("an entry without a title").content.clone()).collect();
-    let expected = announcement_titles();
+    let expected = announcement_titles(None);
     assert_eq!(titles.len(), expected.len(), "feed.xml entries: {titles:?}");
     assert_eq!(titles.iter().cloned().collect::<BTreeSet<_>>(), expected);
+    // Each further language has its own feed, with the titles of its translations.
+    for code in ["zh", "vi"] {
+        let feed = feed_rs::parser::parse(text(&format!("{code}/feed.xml")).as_bytes())
+            .unwrap_or_else(|e| panic!("{code}/feed.xml does not parse: {e}"));
+        let titles: BTreeSet<String> = feed.entries.iter().map(|e| e.title.as_ref().unwrap().content.clone()).collect();
+        assert_eq!(titles, announcement_titles(Some(code)), "{code}/feed.xml");
+        for entry in &feed.entries {
+            assert!(entry.links[0].href.starts_with(&format!("{base}{code}/announcements/")), "{}", entry.links[0].href);
+        }
+    }
     for entry in &feed.entries {
         let link = entry.links.first().expect("an entry without a link");
         assert!(link.href.starts_with(&format!("{base}announcements/")), "{}", link.href);

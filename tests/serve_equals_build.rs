@@ -164,6 +164,11 @@ enum Edit {
         slot: usize,
         v: usize,
     },
+    /// `topics.zh.yaml` and `timeline.zh.yaml`: none, translations of `t0` and of the entry
+    /// with id `e0`, or of a topic that does not exist (an error).
+    YamlTranslations {
+        v: usize,
+    },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -202,6 +207,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         any::<bool>().prop_map(|on| Edit::Languages { on }),
         (0..ANNOUNCEMENTS, 0..4usize).prop_map(|(slot, v)| Edit::AnnouncementTranslation { slot, v }),
         (0..SPEAKERS, 0..3usize).prop_map(|(slot, v)| Edit::SpeakerTranslation { slot, v }),
+        (0..3usize).prop_map(|v| Edit::YamlTranslations { v }),
     ]
 }
 
@@ -270,6 +276,7 @@ struct Model {
     languages: bool,
     announcement_translations: [usize; ANNOUNCEMENTS],
     speaker_translations: [usize; SPEAKERS],
+    yaml_translations: usize,
 }
 
 impl Model {
@@ -332,6 +339,7 @@ impl Model {
             Edit::Languages { on } => self.languages = on,
             Edit::AnnouncementTranslation { slot, v } => self.announcement_translations[slot] = v,
             Edit::SpeakerTranslation { slot, v } => self.speaker_translations[slot] = v,
+            Edit::YamlTranslations { v } => self.yaml_translations = v,
         }
     }
 
@@ -368,6 +376,13 @@ impl Model {
             };
             out.insert(format!("content/announcements/a{slot}.zh.md"), text);
         }
+        let (topics_zh, timeline_zh) = match self.yaml_translations {
+            1 => (Some("t0:\n  title: 贸易\n"), Some("e0:\n  title: 开幕日\n  body: 见[时间线](/timeline/)。\n")),
+            2 => (Some("t9:\n  title: 无\n"), None),
+            _ => (None, None),
+        };
+        out.insert("content/topics.zh.yaml".into(), topics_zh.map(String::from));
+        out.insert("content/timeline.zh.yaml".into(), timeline_zh.map(String::from));
         for slot in 0..SPEAKERS {
             let form = self.speaker_files[slot];
             let text = match self.speaker_translations[slot] {
@@ -435,10 +450,10 @@ impl Model {
         out.insert("content/topics.yaml".into(), Some(if topics.is_empty() { "{}\n".into() } else { topics }));
         let entries: String = self
             .entries
-            .values()
-            .map(|e| {
+            .iter()
+            .map(|(slot, e)| {
                 let mut text = format!(
-                    "- date: \"{}\"\n  title: {}\n",
+                    "- id: e{slot}\n  date: \"{}\"\n  title: {}\n",
                     ["2030-05-14", "2028", "2030-05", "2031-01-01"][e.date],
                     ["Opening day", "A proposal", "Late news"][e.title]
                 );
@@ -669,6 +684,10 @@ fn translations_come_change_and_go() {
         Edit::Announcement { slot: 0, present: false },
         Edit::Announcement { slot: 0, present: true },
         Edit::Template { which: 2, on: true },
+        Edit::YamlTranslations { v: 1 },
+        Edit::EntryTitle { slot: 0, v: 2 },
+        Edit::YamlTranslations { v: 2 },
+        Edit::YamlTranslations { v: 1 },
         Edit::Languages { on: false },
         Edit::AnnouncementTranslation { slot: 0, v: 0 },
         Edit::SpeakerTranslation { slot: 1, v: 0 },

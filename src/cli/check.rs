@@ -21,6 +21,26 @@ impl CheckArgs {
         };
         let report = brief::check(&options)?;
         println!("Checked {}: no problems found in {} ms", count(report.pages, "page"), report.elapsed.as_millis());
+        for c in &report.coverage {
+            println!(
+                "{} ({}): {} of {} announcements, speakers and pages translated",
+                c.name, c.code, c.translated, c.total
+            );
+            const SHOWN: usize = 10;
+            for file in c.untranslated.iter().take(SHOWN) {
+                println!("  not translated yet: {}", file.display());
+            }
+            if c.untranslated.len() > SHOWN {
+                println!("  and {} more", c.untranslated.len() - SHOWN);
+            }
+            match &c.messages_missing {
+                None => println!("  no messages/{}.ftl: the templates' words are in the default language", c.code),
+                Some(keys) if !keys.is_empty() => {
+                    println!("  messages/{}.ftl lacks {}: {}", c.code, count(keys.len(), "message"), keys.join(", "))
+                }
+                Some(_) => {}
+            }
+        }
         Ok(())
     }
 }

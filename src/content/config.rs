@@ -20,6 +20,8 @@ struct RawSite {
     language: Option<String>,
     #[serde(default)]
     languages: Option<RawLanguages>,
+    #[serde(default)]
+    require_translations: bool,
     event: RawEvent,
 }
 
@@ -62,6 +64,20 @@ struct RawLanguage {
     title: Option<String>,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    event: Option<RawLanguageEvent>,
+}
+
+/// The event's name, city and venue in one language.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguageEvent {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    city: Option<String>,
+    #[serde(default)]
+    venue: Option<String>,
 }
 
 /// A language code as file names and paths use it: two or three lowercase letters, then
@@ -94,7 +110,17 @@ fn languages(raw: &RawSite, yaml: &crate::content::doc::Located) -> Result<Vec<L
                 .label("not a BCP 47 language tag")
                 .help("write the language of the content as a BCP 47 tag, such as en, vi or zh-Hans"));
         }
-        return Ok(vec![Language { code: code.clone(), name: code.clone(), tag: code, rtl: false, title: None, description: None }]);
+        return Ok(vec![Language {
+            code: code.clone(),
+            name: code.clone(),
+            tag: code,
+            rtl: false,
+            title: None,
+            description: None,
+            event_name: None,
+            event_city: None,
+            event_venue: None,
+        }]);
     };
     fn key(code: &str) -> [Seg<'_>; 2] {
         [Seg::Key("languages"), Seg::Key(code)]
@@ -128,7 +154,18 @@ fn languages(raw: &RawSite, yaml: &crate::content::doc::Located) -> Result<Vec<L
                     .help("write `dir: rtl` for a language written right to left (Arabic, Hebrew), or leave `dir` out"));
             }
         };
-        out.push(Language { code: code.clone(), name: l.name.clone(), tag, rtl, title: l.title.clone(), description: l.description.clone() });
+        let event = l.event.as_ref();
+        out.push(Language {
+            code: code.clone(),
+            name: l.name.clone(),
+            tag,
+            rtl,
+            title: l.title.clone(),
+            description: l.description.clone(),
+            event_name: event.and_then(|e| e.name.clone()),
+            event_city: event.and_then(|e| e.city.clone()),
+            event_venue: event.and_then(|e| e.venue.clone()),
+        });
     }
     let default = match &raw.language {
         None => 0,
@@ -217,6 +254,7 @@ pub fn parse(file: SourceFile, settings: &Settings) -> Result<SiteConfig, Diagno
         event: Event { name: raw.event.name, city: raw.event.city, venue: raw.event.venue, start, end },
         languages: languages.into(),
         lang: 0,
+        require_translations: raw.require_translations,
     })
 }
 

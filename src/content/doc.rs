@@ -172,6 +172,13 @@ pub fn parse_yaml<T: DeserializeOwned>(file: SourceFile) -> Result<YamlFile<T>, 
     Ok(YamlFile { yaml: Arc::new(Located::new(file, whole)), value })
 }
 
+/// Parses the whole of `file` as a YAML mapping of keys to `T`, each key once (`topics.yaml`, and
+/// the translations that name entries by key).
+pub fn parse_keyed<T: DeserializeOwned>(file: SourceFile) -> Result<YamlFile<std::collections::BTreeMap<String, T>>, Diagnostic> {
+    let YamlFile { yaml, value } = parse_yaml::<yaml::UniqueMap<T>>(file)?;
+    Ok(YamlFile { yaml, value: value.0 })
+}
+
 /// Reads `root/rel`: the file as text, for a kind's `parse`.
 pub fn read(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
     source::read(root, rel)
@@ -193,18 +200,7 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     ))
 }
 
-/// The name and language of a file stem named as a translation, `satellite.zh` or
-/// `su-bo.zh-Hans`: a language tag (two or three letters, then subtags) after the last dot.
-/// `Dr. Su Bo` is not one.
-pub fn translation_name(stem: &str) -> Option<(&str, &str)> {
-    let (name, language) = stem.rsplit_once('.')?;
-    let mut subtags = language.split('-');
-    let primary = subtags.next()?;
-    let is_tag = (2..=3).contains(&primary.len())
-        && primary.bytes().all(|b| b.is_ascii_alphabetic())
-        && subtags.all(|t| (1..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric()));
-    (is_tag && !name.is_empty()).then_some((name, language))
-}
+pub use crate::paths::translation_name;
 
 /// The slug a file name gives. A name that is a slug (`su-bo`) is kept. Any other (`Su Bo`,
 /// `潘功胜`, `Nguyễn Tấn Dũng`, `ธนากร-สุวรรณ`) is transliterated to ASCII by deunicode, which

@@ -61,6 +61,8 @@ enum Input {
     AnnouncementTr(Parsed<Doc<announcement::Tr>>),
     SpeakerTr(Parsed<Doc<speaker::Tr>>),
     PageTr(Parsed<Doc<page::Tr>>),
+    TopicsTr(Parsed<topics::TrFile>),
+    TimelineTr(Parsed<timeline::TrFile>),
     Topics(Parsed<topics::File>),
     Timeline(Parsed<timeline::File>),
 }
@@ -82,7 +84,11 @@ fn parse_input(root: &Path, rel: &Path, kind: ContentKind, base_path: &str) -> I
             ContentKind::Page => {
                 return Input::PageTr(file.and_then(|f| page::parse_translation(f, base_path)).map(Arc::new))
             }
-            _ => {}
+            ContentKind::Topics => return Input::TopicsTr(file.and_then(topics::parse_translation).map(Arc::new)),
+            ContentKind::Timeline => {
+                return Input::TimelineTr(file.and_then(timeline::parse_translation).map(Arc::new))
+            }
+            ContentKind::Config => {}
         }
     }
     match kind {
@@ -303,6 +309,10 @@ impl Inputs {
                     take(r.as_ref().map(|d| translations.speakers.push(Arc::clone(d))), &mut ignored)
                 }
                 Input::PageTr(r) => take(r.as_ref().map(|d| translations.pages.push(Arc::clone(d))), &mut ignored),
+                Input::TopicsTr(r) => take(r.as_ref().map(|t| translations.topics.push(Arc::clone(t))), &mut ignored),
+                Input::TimelineTr(r) => {
+                    take(r.as_ref().map(|t| translations.timeline.push(Arc::clone(t))), &mut ignored)
+                }
                 Input::Topics(r) => take(r.as_ref().map(|t| topics_file = Some(Arc::clone(t))), &mut topics_complete),
                 Input::Timeline(r) => take(r.as_ref().map(|t| timeline_file = Some(Arc::clone(t))), &mut ignored),
             }
@@ -424,7 +434,11 @@ impl Inputs {
             .chain(speakers.iter().map(|s| &*s.body))
             .chain(pages.iter().map(|p| &*p.body))
             .chain(timeline.iter().filter_map(|e| e.body.as_deref()));
-        for body in bodies {
+        // Translations are Markdown like any other: the same policy for their raw HTML.
+        let translated_bodies = (translations.announcements.iter().map(|d| &*d.body))
+            .chain(translations.speakers.iter().map(|d| &*d.body))
+            .chain(translations.pages.iter().map(|d| &*d.body));
+        for body in bodies.chain(translated_bodies) {
             unsafe_html(body, &mut errors);
         }
         drop((speaker_names, topic_names, announcement_names));
@@ -448,8 +462,7 @@ impl Inputs {
             translations: Vec::new(),
         };
         site.link_back();
-        let has_translations =
-            !(translations.announcements.is_empty() && translations.speakers.is_empty() && translations.pages.is_empty());
+        let has_translations = !translations.is_empty();
         if site.config.languages.len() > 1 || has_translations {
             let originals = translate::Originals {
                 announcements: announcement_docs.iter().map(|d| (d.stem.as_str(), &**d)).collect(),

@@ -19,6 +19,9 @@ use crate::yaml::Seg;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
+    /// The key translations name the entry by.
+    #[serde(default)]
+    id: Option<String>,
     date: String,
     title: String,
     #[serde(default)]
@@ -43,6 +46,44 @@ struct RawPoint {
 
 /// The parsed file: its entries in the order written.
 pub type File = YamlFile<Vec<Raw>>;
+
+/// One entry's translation (in `timeline.zh.yaml`), by the entry's `id`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tr {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    /// The label of the chart series of the entry's figure.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// The unit of the entry's figure.
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// A translation of the timeline: translations by entry id.
+pub type TrFile = YamlFile<std::collections::BTreeMap<String, Tr>>;
+
+/// Parses `file` as a translation of the timeline (`timeline.zh.yaml`).
+pub fn parse_translation(file: SourceFile) -> Result<TrFile, Diagnostic> {
+    super::doc::parse_keyed(file)
+}
+
+/// The body of entry `key` of translation `file`, rendered for the language under
+/// `lang_prefix`, with positions in the translation file.
+pub fn translated_body(file: &TrFile, key: &str, text: &str, base_path: &str, lang_prefix: &str) -> Arc<Body> {
+    let located = Arc::clone(&file.yaml);
+    let source = file.yaml.file();
+    let key = key.to_string();
+    Arc::new(Body {
+        file: source.path.clone(),
+        source: Arc::clone(&source.text),
+        origin: Origin::Mapped(Arc::new(move |range| located.scalar_span(&[Seg::Key(&key), Seg::Key("body")], range))),
+        markdown: markdown::render_in(text, base_path, lang_prefix),
+    })
+}
 
 /// Parses `file` as the timeline.
 pub fn parse(file: SourceFile) -> Result<File, Diagnostic> {
@@ -102,8 +143,23 @@ pub fn assemble(file: &File, names: &Names, base_path: &str, errors: &mut Diagno
                 markdown: markdown::render(text, base_path),
             })
         });
+        if let Some(id) = &e.id {
+            if let Err(help) = super::doc::check_slug(id) {
+                errors.push(
+                    yaml.error(Kind::Slug, &path("id"), Some(id), format!("`{id}` cannot be a timeline entry's id"))
+                        .help(help),
+                );
+            } else if let Some(j) = file.value[..i].iter().position(|o| o.id.as_deref() == Some(id.as_str())) {
+                errors.push(
+                    yaml.error(Kind::Repeated("timeline id"), &path("id"), Some(id), format!("the id `{id}` is given twice"))
+                        .label(format!("line {} gives it too", yaml.line(&[Seg::Index(j), Seg::Key("id")], Some(id))))
+                        .help("give each entry its own id: translations name entries by it"),
+                );
+            }
+        }
         timeline.push(TimelineEntry {
             position: i,
+            id: e.id.clone(),
             date,
             title: e.title.clone(),
             body,
@@ -115,6 +171,7 @@ pub fn assemble(file: &File, names: &Names, base_path: &str, errors: &mut Diagno
                 series: f.series.clone(),
                 label: f.label.clone(),
             }),
+            fallback: None,
         });
     }
     check_series(file, errors);

@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::doc::{check_slug, parse_yaml, YamlFile};
+use super::doc::{check_slug, parse_keyed, YamlFile};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::Topic;
 use crate::source::SourceFile;
-use crate::yaml::{Seg, UniqueMap};
+use crate::yaml::Seg;
 
 /// One topic as written.
 #[derive(Deserialize)]
@@ -22,10 +22,27 @@ pub struct Raw {
 /// The parsed file: topics by slug.
 pub type File = YamlFile<BTreeMap<String, Raw>>;
 
+/// One topic's translation (in `topics.zh.yaml`), by the topic's slug.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tr {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A translation of the topics: translations by topic slug.
+pub type TrFile = YamlFile<BTreeMap<String, Tr>>;
+
+/// Parses `file` as a translation of the topics (`topics.zh.yaml`).
+pub fn parse_translation(file: SourceFile) -> Result<TrFile, Diagnostic> {
+    parse_keyed(file)
+}
+
 /// Parses `file` as the topics.
 pub fn parse(file: SourceFile) -> Result<File, Diagnostic> {
-    let YamlFile { yaml, value } = parse_yaml::<UniqueMap<Raw>>(file)?;
-    Ok(YamlFile { yaml, value: value.0 })
+    parse_keyed(file)
 }
 
 /// The topics of `file`, by slug; a key that cannot be a slug is an error.
@@ -41,7 +58,12 @@ pub fn assemble(file: &File, errors: &mut Diagnostics) -> Vec<Topic> {
                     .help(help),
             );
         }
-        topics.push(Topic { slug: slug.clone(), title: t.title.clone(), description: t.description.clone() });
+        topics.push(Topic {
+            slug: slug.clone(),
+            title: t.title.clone(),
+            description: t.description.clone(),
+            fallback: None,
+        });
     }
     topics
 }

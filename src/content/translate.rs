@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::doc::{Doc, Located, Slugged};
-use super::{announcement, page, speaker};
+use super::{announcement, page, speaker, timeline, topics};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::{Site, SiteConfig};
 use crate::yaml::Seg;
@@ -19,6 +19,19 @@ pub(super) struct Translations {
     pub announcements: Vec<Arc<Doc<announcement::Tr>>>,
     pub speakers: Vec<Arc<Doc<speaker::Tr>>>,
     pub pages: Vec<Arc<Doc<page::Tr>>>,
+    pub topics: Vec<Arc<topics::TrFile>>,
+    pub timeline: Vec<Arc<timeline::TrFile>>,
+}
+
+impl Translations {
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.announcements.is_empty()
+            && self.speakers.is_empty()
+            && self.pages.is_empty()
+            && self.topics.is_empty()
+            && self.timeline.is_empty()
+    }
 }
 
 /// The original files of a site's members, by file name (without `.md`), as translations name
@@ -71,8 +84,11 @@ impl Shared<'_> {
 /// The language index of translation `doc` among the site's languages, or the error that it
 /// names no further language of the site.
 fn language_of<T>(doc: &Doc<T>, config: &SiteConfig) -> Result<usize, Diagnostic> {
-    let code = doc.language.as_deref().unwrap_or_default();
-    let path = &doc.file().path;
+    language_of_file(&doc.file().path, &doc.stem, doc.language.as_deref().unwrap_or_default(), config)
+}
+
+/// The language index of the translation at `path`, the translation of `stem` into `code`.
+fn language_of_file(path: &std::path::Path, stem: &str, code: &str, config: &SiteConfig) -> Result<usize, Diagnostic> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let langs = &config.languages;
     if let Some(i) = langs.iter().position(|l| l.code == code) {
@@ -84,14 +100,14 @@ fn language_of<T>(doc: &Doc<T>, config: &SiteConfig) -> Result<usize, Diagnostic
             path,
             format!("`{name}` is named as a translation into `{code}`, which is the default language"),
         )
-        .help(format!("the text in the default language goes in `{}.md` itself; translations are named with the other languages' codes", doc.stem)));
+        .help(format!("the text in the default language goes in `{}.md` itself; translations are named with the other languages' codes", stem)));
     }
     let others: Vec<&str> = langs.iter().skip(1).map(|l| l.code.as_str()).collect();
     let help = if others.is_empty() {
         format!(
             "the site lists no other language: add `languages:` to content/site.yaml (such as `{}: {{name: ...}}`), or, if the file is not a translation, rename it without the dot, such as `{}.md`",
             code,
-            super::doc::slug_from_name(&format!("{}-{code}", doc.stem)).unwrap_or_else(|| "su-bo".into())
+            super::doc::slug_from_name(&format!("{}-{code}", stem)).unwrap_or_else(|| "su-bo".into())
         )
     } else {
         format!(
@@ -105,6 +121,25 @@ fn language_of<T>(doc: &Doc<T>, config: &SiteConfig) -> Result<usize, Diagnostic
         format!("`{name}` is named as a translation into `{code}`, which is not among the site's languages"),
     )
     .help(help))
+}
+
+/// The error for key `key` of a YAML translation, which names no `what` of the original.
+fn unknown_key<'k>(yaml: &Located, key: &str, known: impl Iterator<Item = &'k str>, what: &str, written_in: &str) -> Diagnostic {
+    let known: Vec<&str> = known.collect();
+    let help = match crate::diagnostic::closest(key, known.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`? A translation names each {what} as {written_in} does"),
+        None if known.is_empty() => format!("there is no {what} to translate: a translation names each {what} as {written_in} does"),
+        None => format!("known: {}", known.iter().take(12).copied().collect::<Vec<_>>().join(", ")),
+    };
+    Diagnostic::at(
+        Kind::Translation,
+        &yaml.file().path,
+        &yaml.file().text,
+        yaml.key(&[Seg::Key(key)]),
+        format!("`{key}` translates no {what}"),
+    )
+    .label("not in the original")
+    .help(help)
 }
 
 /// The error for a translation with no original beside it.
@@ -128,6 +163,8 @@ struct Matched<'a> {
     announcements: Vec<HashMap<&'a str, AnnouncementPair<'a>>>,
     speakers: Vec<HashMap<&'a str, &'a Doc<speaker::Tr>>>,
     pages: Vec<HashMap<&'a str, &'a Doc<page::Tr>>>,
+    topics: Vec<Option<&'a topics::TrFile>>,
+    timeline: Vec<Option<&'a timeline::TrFile>>,
 }
 
 fn matched<'a>(
@@ -141,7 +178,37 @@ fn matched<'a>(
         announcements: vec![HashMap::new(); n],
         speakers: vec![HashMap::new(); n],
         pages: vec![HashMap::new(); n],
+        topics: vec![None; n],
+        timeline: vec![None; n],
     };
+    // `topics.zh.yaml` and `timeline.zh.yaml`: each key must name a topic, or an entry's `id`.
+    for f in &tr.topics {
+        let path = &f.yaml.file().path;
+        let code = path.file_stem().and_then(|s| s.to_str()).and_then(crate::paths::translation_name).map(|(_, c)| c);
+        match language_of_file(path, "topics", code.unwrap_or_default(), &site.config) {
+            Ok(lang) => {
+                for key in f.value.keys().filter(|k| !site.topics.iter().any(|t| t.slug == **k)) {
+                    errors.push(unknown_key(&f.yaml, key, site.topics.iter().map(|t| t.slug.as_str()), "topic", "content/topics.yaml"));
+                }
+                out.topics[lang] = Some(&**f);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    for f in &tr.timeline {
+        let path = &f.yaml.file().path;
+        let code = path.file_stem().and_then(|s| s.to_str()).and_then(crate::paths::translation_name).map(|(_, c)| c);
+        match language_of_file(path, "timeline", code.unwrap_or_default(), &site.config) {
+            Ok(lang) => {
+                let ids = || site.timeline.iter().filter_map(|e| e.id.as_deref());
+                for key in f.value.keys().filter(|k| !ids().any(|id| id == k.as_str())) {
+                    errors.push(unknown_key(&f.yaml, key, ids(), "timeline entry", "an `id:` of content/timeline.yaml"));
+                }
+                out.timeline[lang] = Some(&**f);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
     let check_slug = |restated: Option<&str>, slug: &str, located: &Located, errors: &mut Diagnostics| {
         if let Some(s) = restated {
             if s != slug {
@@ -228,6 +295,17 @@ pub(super) fn translated(
         if let Some(description) = &language.description {
             s.config.description = description.clone();
         }
+        let event = &mut s.config.event;
+        for (field, value) in
+            [(&mut event.name, &language.event_name), (&mut event.city, &language.event_city)]
+        {
+            if let Some(v) = value {
+                *field = v.clone();
+            }
+        }
+        if language.event_venue.is_some() {
+            event.venue = language.event_venue.clone();
+        }
         for a in s.announcements.iter_mut() {
             *a = match all.announcements[lang].get(a.slug.as_str()) {
                 Some((doc, t)) => Arc::new(announcement::translate(a, doc, t, errors)),
@@ -245,6 +323,40 @@ pub(super) fn translated(
                 Some(t) => page::translate(p, t),
                 None => crate::model::Page { fallback: Some(0), ..p.clone() },
             };
+        }
+        let topics_tr = all.topics[lang];
+        for t in s.topics.iter_mut() {
+            match topics_tr.and_then(|f| f.value.get(&t.slug)) {
+                Some(tr) => {
+                    t.title = tr.title.clone().unwrap_or_else(|| t.title.clone());
+                    t.description = tr.description.clone().or_else(|| t.description.clone());
+                }
+                None => t.fallback = Some(0),
+            }
+        }
+        let timeline_tr = all.timeline[lang];
+        let prefix = s.config.lang_prefix();
+        for e in s.timeline.iter_mut() {
+            let found = timeline_tr.and_then(|f| Some((f, e.id.as_deref()?))).and_then(|(f, id)| Some((f, id, f.value.get(id)?)));
+            match found {
+                Some((file, id, tr)) => {
+                    if let Some(title) = &tr.title {
+                        e.title = title.clone();
+                    }
+                    if let Some(body) = &tr.body {
+                        e.body = Some(timeline::translated_body(file, id, body, &site.config.base_path, &prefix));
+                    }
+                    if let Some(f) = &mut e.figure {
+                        if let Some(label) = &tr.label {
+                            f.label = Some(label.clone());
+                        }
+                        if let Some(unit) = &tr.unit {
+                            f.unit = unit.clone();
+                        }
+                    }
+                }
+                None => e.fallback = Some(0),
+            }
         }
         out.push(s);
     }

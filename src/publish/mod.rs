@@ -28,6 +28,8 @@ pub struct PublishOptions {
 pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     let (site, templates, assets) =
         crate::build::load_phase(&options.build.root, &options.build.settings, assets::prepare, assets::Assets::urls)?;
+    let coverage = crate::build::coverage(&site, &templates);
+    crate::build::require_complete(&site, &coverage)?;
     let (mut files, links) = crate::build::render_files(&site, &templates).map_err(Error::Content)?;
     // Pages link to the fingerprinted names of stylesheets and scripts: the files to check them
     // against are those published.
@@ -50,7 +52,7 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     let mut files = assets::compress(files);
     files.push(manifest::manifest(&files).map_err(|e| Error::io("cannot read a static file", e))?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendered { site, files })
+    Ok(Rendered { site, files, coverage })
 }
 
 /// Publishes the site into the output directory, replacing it only when everything succeeded.

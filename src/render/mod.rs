@@ -178,8 +178,11 @@ fn context_for(shared: &Shared, kind: PageKind) -> (Context, Arc<[Key]>) {
     let path = r.path(kind);
     let config = r.config();
     ctx.insert_value("site", shared.site(&r));
-    // What `url()` puts after the base path: the folder of the page's language.
+    // What `url()` puts after the base path: the folder of the page's language; and the
+    // languages `t()` takes its words from.
     ctx.insert("lang_prefix", &config.lang_prefix());
+    ctx.insert("lang", &config.current().code);
+    ctx.insert("default_lang", &config.languages[0].code);
     ctx.insert("current_path", &path);
     ctx.insert("current_url", &routes::url(&config.base_path, &path));
     let canonical = routes::permalink(&config.base_url, &path);

@@ -341,7 +341,7 @@ impl<'a> Shared<'a> {
                     unit: &f.unit,
                     series: &f.series,
                 }),
-                lang: untranslated(r),
+                lang: fallback(r, e.fallback),
             })
         })
     }
@@ -412,7 +412,7 @@ fn topic_ref(r: &Reader, i: usize) -> Value {
         title: &t.title,
         description: t.description.as_deref(),
         announcement_count: r.topic_announcements(i).len(),
-        lang: untranslated(r),
+        lang: fallback(r, t.fallback),
     })
 }
 
@@ -421,12 +421,6 @@ fn topic_ref(r: &Reader, i: usize) -> Value {
 pub(super) fn fallback<'a>(r: &Reader<'a>, fallback: Option<usize>) -> Option<&'a str> {
     let c = r.config();
     fallback.filter(|&l| l != c.lang).map(|l| c.languages[l].tag.as_str())
-}
-
-/// The default language's tag on the pages of other languages: for what is not translated yet
-/// (topics and the timeline).
-pub(super) fn untranslated<'a>(r: &Reader<'a>) -> Option<&'a str> {
-    fallback(r, Some(0))
 }
 
 /// A figure of announcement `i`, with a reference to it.

@@ -44,6 +44,13 @@ const KINDS = [
   ["about", "about/"],
   ["search", "search/?q=cooperation"],
   ["404", "404.html"],
+  // The same briefing in Chinese and in Vietnamese.
+  ["home-zh", "zh/"],
+  ["announcement-zh", "zh/announcements/science-technology-cooperation-plan/"],
+  ["timeline-zh", "zh/timeline/"],
+  ["home-vi", "vi/"],
+  ["speaker-vi", "vi/speakers/pan-gongsheng/"],
+  ["topic-vi", "vi/topics/science-technology/"],
 ];
 /** The widths screenshots are taken at, and the extra widths only checked for horizontal scrolling. */
 const WIDTHS = [375, 1280];
@@ -217,13 +224,18 @@ describe("every page kind in Chromium", { timeout: 240_000 }, () => {
             lang: document.documentElement.lang,
             title: document.title,
             banner: document.querySelectorAll("body > header").length,
-            nav: document.querySelectorAll("header nav").length,
+            nav: document.querySelectorAll("header nav.site-nav").length,
+            languages: document.querySelectorAll("header nav.languages").length,
             main: document.querySelectorAll("main").length,
             contentinfo: document.querySelectorAll("body > footer").length,
             skip: document.querySelector("body > a.skip-link")?.getAttribute("href") ?? null,
             scripts: [...document.querySelectorAll("script")].filter((s) => s.type !== "application/ld+json").length,
           }));
           assert.ok(page.lang, `${where}: <html> has no lang`);
+          // The briefing is in three languages: every page has the switcher.
+          assert.equal(page.languages, 1, `${where}: no language switcher`);
+          const expectedLang = rel.startsWith("zh/") ? "zh-Hans" : rel.startsWith("vi/") ? "vi" : "en";
+          assert.equal(page.lang, expectedLang, `${where}: <html lang>`);
           assert.ok(page.title, `${where}: no <title>`);
           assert.deepEqual(
             { banner: page.banner, nav: page.nav, main: page.main, contentinfo: page.contentinfo, skip: page.skip },

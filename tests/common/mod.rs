@@ -45,10 +45,10 @@ impl Site {
         Site { dir }
     }
 
-    /// A copy of the repository's real briefing (content/, templates/, static/).
+    /// A copy of the repository's real briefing (content/, templates/, static/, messages/).
     pub fn real() -> Site {
         let dir = tempfile::tempdir().unwrap();
-        for sub in ["content", "templates", "static"] {
+        for sub in ["content", "templates", "static", "messages"] {
             copy_tree(&repo().join(sub), &dir.path().join("site").join(sub));
         }
         Site { dir }

@@ -123,3 +123,81 @@ fn default_language_not_listed() {
     }
     .run();
 }
+
+#[test]
+fn message_file_that_is_not_fluent() {
+    Case {
+        mistake: |s| {
+            two_languages(s);
+            s.write("messages/zh.ftl", "nav-announcements = 公告\nnav-topics 主题\n");
+        },
+        at: &["messages/zh.ftl:2:12"],
+        says: &["this is not Fluent"],
+        help: &["write each message as `key = text`"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn unknown_message_in_a_template() {
+    Case {
+        mistake: |s| {
+            s.edit("templates/topics.html", "{{ t(key='topics-lead') }}", "{{ t(key='topic-lead') }}");
+        },
+        at: &["templates/topics.html:4:20"],
+        says: &["there is no message `topic-lead` in messages/en.ftl: did you mean `topics-lead`?"],
+        help: &["add the message to the default language's file in messages/"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn translations_required_and_missing() {
+    Case {
+        mistake: |s| {
+            s.write(SITE_YAML, format!("{SITE}{LANGUAGES}require_translations: true\n"));
+            s.write("content/speakers/jane-doe.zh.md", "---\nname: 简·多伊\n---\n\n简介。\n");
+        },
+        at: &["content/announcements/opening.md", "content/pages/about.md"],
+        says: &["content/announcements/opening.md has no translation into 中文 (opening.zh.md)"],
+        help: &["translate it, or remove `require_translations: true`"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn translated_topic_that_does_not_exist() {
+    Case {
+        mistake: |s| {
+            two_languages(s);
+            s.write("content/topics.zh.yaml", "# 主题\ntarde:\n  title: 贸易\n");
+        },
+        at: &["content/topics.zh.yaml:2:1"],
+        says: &["`tarde` translates no topic"],
+        help: &["did you mean `trade`?"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn translated_timeline_entry_that_does_not_exist() {
+    Case {
+        mistake: |s| {
+            two_languages(s);
+            s.write("content/timeline.zh.yaml", "opening:\n  title: 博览会开幕\n");
+        },
+        at: &["content/timeline.zh.yaml:1:1"],
+        says: &["`opening` translates no timeline entry"],
+        help: &["there is no timeline entry to translate", "an `id:` of content/timeline.yaml"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}

@@ -1,0 +1,105 @@
+# The templates' own words in English. Each language has a file like this one (zh.ftl, vi.ftl),
+# in Project Fluent's format: https://projectfluent.org/fluent/guide/
+# Templates print a message with {{ t(key="nav-announcements") }}; values are passed by name,
+# {{ t(key="count-announcements", count=3) }}, and numbers choose the plural form.
+
+## The layout (base.html)
+skip-to-content = Skip to content
+nav-sections = Sections
+nav-announcements = Announcements
+nav-timeline = Timeline
+nav-speakers = Speakers
+nav-topics = Topics
+nav-search = Search
+nav-languages = Languages
+not-translated-yet = (not translated yet)
+feed-title = { $site }: announcements
+sources = Sources
+source = Source:
+feed-link = Announcements feed (Atom)
+calendar-link = Timeline calendar (iCalendar)
+
+# Between the names of a list (speakers, a role and an organisation).
+list-separator = { ", " }
+
+## Not translated yet
+untranslated-announcement = This announcement is not translated yet: it is shown in its original language.
+untranslated-profile = This profile is not translated yet: it is shown in its original language.
+untranslated-page = This page is not translated yet: it is shown in its original language.
+
+## Home
+briefing = Briefing
+at-a-glance = At a glance
+glance-announcements = { $count ->
+    [one] announcement
+   *[other] announcements
+}
+glance-speakers = { $count ->
+    [one] speaker
+   *[other] speakers
+}
+glance-topics = { $count ->
+    [one] topic
+   *[other] topics
+}
+glance-dates = { $count ->
+    [one] date on the timeline
+   *[other] dates on the timeline
+}
+key-announcements = Key announcements
+all-announcements = { $count ->
+    [one] All { $count } announcement
+   *[other] All { $count } announcements
+}
+key-figures = Key figures
+whole-timeline = The whole timeline
+
+## Lists
+announcements-lead = Everything announced at the { $event }, newest first.
+speakers-lead = Who spoke, or is named, in this briefing.
+topics-lead = The announcements by subject.
+announcement-count = { $count ->
+    [one] announcement
+   *[other] announcements
+}
+topic-announcements = { $count ->
+    [one] { $count } announcement
+   *[other] { $count } announcements
+}
+
+## Timeline
+timeline-lead = { $count ->
+    [one] { $count } date, oldest first.
+   *[other] { $count } dates, oldest first.
+}
+precision-legend = Dates are as precise as the sources allow: <span class="precision">year</span> marks a date known only to the year, <span class="precision">month</span> one known only to the month; the other dates are exact days.
+years = Years
+in-figures = In figures
+date-known-to = date known to the
+precision-year = year
+precision-month = month
+
+## An announcement
+figures = Figures
+figure = Figure
+year = Year
+value = Value
+on-the-timeline = On the timeline
+draft = Draft
+speaker-label = { $count ->
+    [one] Speaker:
+   *[other] Speakers:
+}
+topics-label = Topics
+date = Date
+
+## Not found
+error-404 = Error 404
+not-found = Page not found
+not-found-lead = There is no page at this address. It may have moved, or the address may be mistyped.
+not-found-try = Try the <a href="{ $home }">home page</a> or the <a href="{ $announcements }">list of announcements</a>, or <a href="{ $search }">search the briefing</a>.
+
+## Search
+search-label = Search the announcements, speakers and timeline
+search-button = Search
+search-needs-javascript = Search needs JavaScript, which is turned off in this browser. Everything it finds is also on the lists of <a href="{ $announcements }">announcements</a> and <a href="{ $speakers }">speakers</a> and on the <a href="{ $timeline }">timeline</a>.

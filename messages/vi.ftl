@@ -1,0 +1,76 @@
+# Các từ ngữ cố định của mẫu trang, bằng tiếng Việt. Định dạng: https://projectfluent.org/fluent/guide/
+# The templates' own words in Vietnamese; the keys are those of en.ftl.
+
+## The layout (base.html)
+skip-to-content = Chuyển đến nội dung
+nav-sections = Chuyên mục
+nav-announcements = Thông báo
+nav-timeline = Dòng thời gian
+nav-speakers = Người phát biểu
+nav-topics = Chủ đề
+nav-search = Tìm kiếm
+nav-languages = Ngôn ngữ
+not-translated-yet = (chưa được dịch)
+feed-title = { $site }: thông báo
+sources = Nguồn
+source = Nguồn:
+feed-link = Nguồn cấp thông báo (Atom)
+calendar-link = Lịch dòng thời gian (iCalendar)
+
+# Between the names of a list (speakers, a role and an organisation).
+list-separator = { ", " }
+
+## Not translated yet
+untranslated-announcement = Thông báo này chưa được dịch: nội dung được hiển thị bằng ngôn ngữ gốc.
+untranslated-profile = Hồ sơ này chưa được dịch: nội dung được hiển thị bằng ngôn ngữ gốc.
+untranslated-page = Trang này chưa được dịch: nội dung được hiển thị bằng ngôn ngữ gốc.
+
+## Home
+briefing = Bản tin
+at-a-glance = Tóm lược
+glance-announcements = thông báo
+glance-speakers = người phát biểu
+glance-topics = chủ đề
+glance-dates = mốc trên dòng thời gian
+key-announcements = Thông báo chính
+all-announcements = Tất cả { $count } thông báo
+key-figures = Số liệu chính
+whole-timeline = Toàn bộ dòng thời gian
+
+## Lists
+announcements-lead = Mọi điều đã được công bố tại { $event }, mới nhất trước.
+speakers-lead = Những người đã phát biểu, hoặc được nhắc đến, trong bản tin này.
+topics-lead = Các thông báo theo chủ đề.
+announcement-count = thông báo
+topic-announcements = { $count } thông báo
+
+## Timeline
+timeline-lead = { $count } mốc thời gian, cũ nhất trước.
+precision-legend = Ngày tháng chính xác đến mức nguồn cho phép: <span class="precision">năm</span> đánh dấu một mốc chỉ biết năm, <span class="precision">tháng</span> một mốc chỉ biết tháng; các mốc còn lại là ngày cụ thể.
+years = Năm
+in-figures = Qua số liệu
+date-known-to = mốc chỉ biết đến
+precision-year = năm
+precision-month = tháng
+
+## An announcement
+figures = Số liệu
+figure = Chỉ số
+year = Năm
+value = Giá trị
+on-the-timeline = Trên dòng thời gian
+draft = Bản nháp
+speaker-label = Người phát biểu:
+topics-label = Chủ đề
+date = Ngày
+
+## Not found
+error-404 = Lỗi 404
+not-found = Không tìm thấy trang
+not-found-lead = Không có trang nào ở địa chỉ này. Trang có thể đã được chuyển đi, hoặc địa chỉ bị gõ sai.
+not-found-try = Hãy thử <a href="{ $home }">trang chủ</a> hoặc <a href="{ $announcements }">danh sách thông báo</a>, hoặc <a href="{ $search }">tìm kiếm trong bản tin</a>.
+
+## Search
+search-label = Tìm trong các thông báo, người phát biểu và dòng thời gian
+search-button = Tìm kiếm
+search-needs-javascript = Tìm kiếm cần JavaScript, vốn đang bị tắt trong trình duyệt này. Mọi nội dung tìm được cũng có trong danh sách <a href="{ $announcements }">thông báo</a> và <a href="{ $speakers }">người phát biểu</a> và trên <a href="{ $timeline }">dòng thời gian</a>.

@@ -1,0 +1,76 @@
+# 模板中的固定文字（简体中文）。格式见 https://projectfluent.org/fluent/guide/
+# The templates' own words in Simplified Chinese; the keys are those of en.ftl.
+
+## The layout (base.html)
+skip-to-content = 跳到正文
+nav-sections = 栏目
+nav-announcements = 公告
+nav-timeline = 时间线
+nav-speakers = 发言人
+nav-topics = 主题
+nav-search = 搜索
+nav-languages = 语言
+not-translated-yet = （尚未翻译）
+feed-title = { $site }：公告
+sources = 来源
+source = 来源：
+feed-link = 公告订阅（Atom）
+calendar-link = 时间线日历（iCalendar）
+
+# Between the names of a list (speakers, a role and an organisation).
+list-separator = { "、" }
+
+## Not translated yet
+untranslated-announcement = 本公告尚未翻译，以下为原文。
+untranslated-profile = 本简介尚未翻译，以下为原文。
+untranslated-page = 本页尚未翻译，以下为原文。
+
+## Home
+briefing = 简报
+at-a-glance = 概览
+glance-announcements = 项公告
+glance-speakers = 位发言人
+glance-topics = 个主题
+glance-dates = 个时间线日期
+key-announcements = 主要公告
+all-announcements = 全部 { $count } 项公告
+key-figures = 关键数据
+whole-timeline = 完整时间线
+
+## Lists
+announcements-lead = { $event }上宣布的全部内容，最新的在前。
+speakers-lead = 本简报中发言或提及的人物。
+topics-lead = 按主题分类的公告。
+announcement-count = 项公告
+topic-announcements = { $count } 项公告
+
+## Timeline
+timeline-lead = { $count } 个日期，按时间先后排列。
+precision-legend = 日期的精确程度以来源为准：标有<span class="precision">年</span>的日期只知道年份，标有<span class="precision">月</span>的只知道月份；其余日期精确到日。
+years = 年份
+in-figures = 数据
+date-known-to = 日期精确到
+precision-year = 年
+precision-month = 月
+
+## An announcement
+figures = 数据
+figure = 数据项
+year = 年份
+value = 数值
+on-the-timeline = 在时间线上
+draft = 草稿
+speaker-label = 发言人：
+topics-label = 主题
+date = 日期
+
+## Not found
+error-404 = 错误 404
+not-found = 找不到页面
+not-found-lead = 此地址没有页面。页面可能已移动，或地址有误。
+not-found-try = 请前往<a href="{ $home }">首页</a>或<a href="{ $announcements }">公告列表</a>，或<a href="{ $search }">搜索本简报</a>。
+
+## Search
+search-label = 搜索公告、发言人和时间线
+search-button = 搜索
+search-needs-javascript = 搜索需要 JavaScript，而本浏览器已将其关闭。搜索能找到的内容也都在<a href="{ $announcements }">公告</a>和<a href="{ $speakers }">发言人</a>列表以及<a href="{ $timeline }">时间线</a>上。

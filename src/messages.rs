@@ -1,0 +1,226 @@
+//! The templates' own words in each language ("Announcements", "3 dates on the timeline"):
+//! `messages/<code>.ftl` beside `templates/`, in Project Fluent's format, which gives each
+//! language its own plural rules and word order. Templates print a message with
+//! `{{ t(key="announcements-count", count=3) }}`; a page gets its language's message, or the
+//! default language's where its language has none yet, and `brief check` reports what each
+//! language lacks.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+use crate::diagnostic::{closest, Diagnostic, Diagnostics, Kind};
+use crate::source::SourceFile;
+
+/// The folder of the message files, beside `templates/`.
+pub const DIR: &str = "messages";
+
+/// The messages of one language.
+struct Language {
+    bundle: FluentBundle<FluentResource>,
+    /// Its message ids, in order.
+    keys: BTreeSet<String>,
+}
+
+/// Every message file of a site, by language code.
+#[derive(Clone, Default)]
+pub struct Messages {
+    languages: Arc<BTreeMap<String, Language>>,
+}
+
+impl std::fmt::Debug for Messages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.languages.keys()).finish()
+    }
+}
+
+impl Messages {
+    /// Reads `root/messages/*.ftl`; a file that does not parse is an error at its line and column.
+    /// A site without the folder has no messages.
+    pub fn load(root: &Path) -> Result<Messages, Diagnostics> {
+        let dir = root.join(DIR);
+        let mut errors = Diagnostics::default();
+        let mut languages = BTreeMap::new();
+        let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(Messages::default()) };
+        let mut names: Vec<String> =
+            entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        for name in names {
+            if crate::paths::is_editor_file(&name) {
+                continue;
+            }
+            let rel = Path::new(DIR).join(&name);
+            let Some(code) = name.strip_suffix(".ftl") else {
+                errors.push(
+                    Diagnostic::file(Kind::File, &rel, "brief does not know what this file is")
+                        .help("messages/ holds one Fluent file per language, named by its code: en.ftl, zh.ftl"),
+                );
+                continue;
+            };
+            match crate::source::read(root, &rel) {
+                Ok(file) => match parse(code, &file) {
+                    Ok(language) => {
+                        languages.insert(code.to_string(), language);
+                    }
+                    Err(e) => errors.0.extend(e.0),
+                },
+                Err(d) => errors.push(d),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Messages { languages: Arc::new(languages) })
+        } else {
+            Err(errors.finish())
+        }
+    }
+
+    /// Whether the site has no message files.
+    pub fn is_empty(&self) -> bool {
+        self.languages.is_empty()
+    }
+
+    /// Message `key` in language `lang`, or else in `fallback`, with `args`.
+    pub fn format(&self, lang: &str, fallback: &str, key: &str, args: &FluentArgs) -> Result<String, String> {
+        for code in [lang, fallback] {
+            let Some(language) = self.languages.get(code) else { continue };
+            let Some(pattern) = language.bundle.get_message(key).and_then(|m| m.value()) else { continue };
+            let mut problems = Vec::new();
+            let text = language.bundle.format_pattern(pattern, Some(args), &mut problems);
+            if let Some(problem) = problems.first() {
+                return Err(format!("the message `{key}` of messages/{code}.ftl cannot be written: {problem}"));
+            }
+            return Ok(text.into_owned());
+        }
+        let known = self.languages.get(fallback).or_else(|| self.languages.get(lang));
+        let mut message = match known {
+            Some(_) => format!("there is no message `{key}` in messages/{fallback}.ftl"),
+            None => format!("there is no message file messages/{fallback}.ftl for the message `{key}`"),
+        };
+        if let Some(best) = known.and_then(|l| closest(key, l.keys.iter().map(String::as_str))) {
+            message.push_str(&format!(": did you mean `{best}`?"));
+        }
+        Err(message)
+    }
+
+    /// The message ids of language `code`'s file that language `lang` lacks: what its
+    /// translators have left to do, in order. `None` when `lang` has no file at all.
+    pub fn missing(&self, default: &str, lang: &str) -> Option<Vec<String>> {
+        let theirs = &self.languages.get(lang)?.keys;
+        let ours = self.languages.get(default).map(|l| &l.keys);
+        Some(ours.into_iter().flatten().filter(|k| !theirs.contains(*k)).cloned().collect())
+    }
+
+    /// The codes of the languages that have a message file.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.languages.keys().map(String::as_str)
+    }
+}
+
+/// Parses `file` as the messages of language `code`.
+fn parse(code: &str, file: &SourceFile) -> Result<Language, Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let resource = match FluentResource::try_new(file.text.to_string()) {
+        Ok(r) => r,
+        Err((r, problems)) => {
+            for p in problems {
+                errors.push(
+                    Diagnostic::at(Kind::Syntax, &file.path, &file.text, p.pos.clone(), format!("this is not Fluent: {}", p.kind))
+                        .label("the message file stops making sense here")
+                        .help("write each message as `key = text` on its own line; see https://projectfluent.org/fluent/guide/"),
+                );
+            }
+            r
+        }
+    };
+    let langid: unic_langid::LanguageIdentifier = code.parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    // Pages are HTML: no Unicode isolation marks around the values put in a message.
+    bundle.set_use_isolating(false);
+    let keys = message_ids(&resource);
+    if let Err(problems) = bundle.add_resource(resource) {
+        for p in problems {
+            errors.push(
+                Diagnostic::file(Kind::Syntax, &file.path, format!("{p}")).help("give each message its own key"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(Language { bundle, keys })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The ids of the messages of `resource`.
+fn message_ids(resource: &FluentResource) -> BTreeSet<String> {
+    resource
+        .entries()
+        .filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The arguments of a `t()` call: numbers stay numbers, so that plural rules apply.
+pub fn args<'a>(pairs: impl Iterator<Item = (&'a str, Arg)>) -> FluentArgs<'a> {
+    let mut out = FluentArgs::new();
+    for (name, value) in pairs {
+        match value {
+            Arg::Number(n) => out.set(name, FluentValue::from(n)),
+            Arg::Text(s) => out.set(name, FluentValue::from(s)),
+        }
+    }
+    out
+}
+
+/// A value passed to a message.
+pub enum Arg {
+    Number(f64),
+    Text(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(files: &[(&str, &str)]) -> (tempfile::TempDir, Messages) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(DIR)).unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(DIR).join(name), text).unwrap();
+        }
+        let m = Messages::load(dir.path()).unwrap();
+        (dir, m)
+    }
+
+    fn count(n: f64) -> FluentArgs<'static> {
+        args([("count", Arg::Number(n))].into_iter())
+    }
+
+    #[test]
+    fn each_language_has_its_plural_rules_and_falls_back_to_the_default() {
+        let en = "n = { $count ->\n    [one] { $count } speaker\n   *[other] { $count } speakers\n}\nonly-en = Only here\n";
+        let zh = "n = { $count } 位发言人\n";
+        let (_d, m) = messages(&[("en.ftl", en), ("zh.ftl", zh)]);
+        assert_eq!(m.format("en", "en", "n", &count(1.0)).unwrap(), "1 speaker");
+        assert_eq!(m.format("en", "en", "n", &count(0.0)).unwrap(), "0 speakers");
+        assert_eq!(m.format("zh", "en", "n", &count(1.0)).unwrap(), "1 位发言人");
+        // A message the language lacks comes from the default language.
+        assert_eq!(m.format("zh", "en", "only-en", &FluentArgs::new()).unwrap(), "Only here");
+        let err = m.format("zh", "en", "onlyen", &FluentArgs::new()).unwrap_err();
+        assert!(err.contains("there is no message `onlyen` in messages/en.ftl: did you mean `only-en`?"), "{err}");
+        assert_eq!(m.missing("en", "zh"), Some(vec!["only-en".to_string()]));
+        assert_eq!(m.missing("en", "vi"), None);
+    }
+
+    #[test]
+    fn values_are_not_wrapped_in_isolation_marks() {
+        let (_d, m) = messages(&[("en.ftl", "t = { $site }: announcements\n")]);
+        let args = args([("site", Arg::Text("Expo".into()))].into_iter());
+        assert_eq!(m.format("en", "en", "t", &args).unwrap(), "Expo: announcements");
+    }
+}
