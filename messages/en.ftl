@@ -1,7 +1,8 @@
 # The templates' own words in English. Each language has a file like this one (zh.ftl, vi.ftl),
 # in Project Fluent's format: https://projectfluent.org/fluent/guide/
-# Templates print a message with {{ t(key="nav-announcements") }}; values are passed by name,
-# {{ t(key="count-announcements", count=3) }}, and numbers choose the plural form.
+# Templates print a message with {{ msg['nav-announcements'] }}, or, when it takes values, with
+# {{ t(key="glance-announcements", count=3) }}: values are passed by name, and numbers choose the
+# plural form.
 
 ## The layout (base.html)
 skip-to-content = Skip to content

@@ -260,24 +260,31 @@ pub fn check_links(site: &Site, templates: &Templates, files: &[OutputFile], lin
 /// Every file of the site: its pages, its machine outputs and its static files, without the
 /// link check; and what each page links to.
 pub fn render_files(site: &Site, templates: &Templates) -> Result<(Vec<OutputFile>, Links), Diagnostics> {
-    let mut files: Vec<OutputFile> = Vec::new();
-    let mut links = Vec::new();
-    let mut errors = Diagnostics::default();
-    for (lang, s, kinds) in render::languages(site, templates) {
-        match render::render_language(site, lang, templates, &kinds, render::Reads::Skip) {
-            Ok(pages) => {
-                links.extend(pages.iter().map(|p| (lang, p.kind, Arc::clone(&p.links))));
-                files.extend(pages.into_iter().map(|p| p.file));
-            }
-            // The same template mistake fails every language: reported once.
-            Err(e) if errors.is_empty() => errors = e,
-            Err(_) => {}
-        }
-        files.extend(if lang == 0 { outputs::render(s, &kinds) } else { outputs::render_language(s, &kinds) });
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let languages = render::languages(site, templates);
+    // Every page of every language in one parallel pass, the long list pages first so that no
+    // core waits at the end; the machine outputs meanwhile.
+    let mut jobs: Vec<(usize, PageKind)> =
+        languages.iter().flat_map(|(lang, _, kinds)| kinds.iter().map(move |k| (*lang, *k))).collect();
+    jobs.sort_by_key(|(_, kind)| !render::is_list(*kind));
+    let (pages, data) = rayon::join(
+        || render::render_all(site, templates, &jobs, render::Reads::Skip),
+        || {
+            languages
+                .iter()
+                .flat_map(|(lang, s, kinds)| {
+                    if *lang == 0 {
+                        outputs::render(s, kinds)
+                    } else {
+                        outputs::render_language(s, kinds)
+                    }
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    let pages = pages?;
+    let links = pages.iter().map(|(lang, p)| (*lang, p.kind, Arc::clone(&p.links))).collect();
+    let mut files: Vec<OutputFile> = pages.into_iter().map(|(_, p)| p.file).collect();
+    files.extend(data);
     let written: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let collisions = static_collisions(site, |p| written.contains(p));
     if !collisions.is_empty() {

@@ -385,17 +385,7 @@ impl DevSite {
         drop(statics);
 
         // Pages that show few inputs first, then the lists, which on a large site take longest.
-        let is_list = |k: &PageKind| {
-            matches!(
-                k,
-                PageKind::Index
-                    | PageKind::Announcements
-                    | PageKind::Timeline
-                    | PageKind::Speakers
-                    | PageKind::Topics
-                    | PageKind::Topic(_)
-            )
-        };
+        let is_list = |k: &PageKind| render::is_list(*k);
         let (lists, single): (Vec<PageKind>, Vec<PageKind>) = to_render.iter().partition(|k| is_list(k));
         let two_phases = old.is_some() && !single.is_empty() && !lists.is_empty();
         let no_lists = lists.is_empty();

@@ -23,6 +23,9 @@ struct Language {
     bundle: FluentBundle<FluentResource>,
     /// Its message ids, in order.
     keys: BTreeSet<String>,
+    /// Its messages that take no value, written once: most of what templates print, many times
+    /// per page (`Announcements`, `, `).
+    plain: std::collections::HashMap<String, String>,
 }
 
 /// Every message file of a site, by language code.
@@ -80,6 +83,37 @@ impl Messages {
     /// Whether the site has no message files.
     pub fn is_empty(&self) -> bool {
         self.languages.is_empty()
+    }
+
+    /// Message `key`, which takes no value, in language `lang`, or else in `fallback`: `None`
+    /// when neither has it as such (it may take values, or be missing).
+    pub fn plain(&self, lang: &str, fallback: &str, key: &str) -> Option<&str> {
+        let has = |code: &str| self.languages.get(code).map(|l| l.keys.contains(key));
+        match has(lang) {
+            Some(true) => self.languages.get(lang)?.plain.get(key).map(String::as_str),
+            _ => self.languages.get(fallback)?.plain.get(key).map(String::as_str),
+        }
+    }
+
+    /// Every message that takes no value, in language `lang` or else in `fallback`, as one map for
+    /// templates (`msg`): printing `{{ msg['nav-search'] }}` is a look-up, where a `t()` call
+    /// costs a function call on every page.
+    pub fn plain_map(&self, lang: &str, fallback: &str) -> tera::Value {
+        let mut map = tera::Map::new();
+        for code in [fallback, lang] {
+            if let Some(l) = self.languages.get(code) {
+                for (key, text) in &l.plain {
+                    map.insert(tera::value::Key::from(key.clone()), tera::Value::from(text.as_str()));
+                }
+                // A message of `lang` that takes values hides the fallback's plain one.
+                if code == lang && code != fallback {
+                    for key in l.keys.iter().filter(|k| !l.plain.contains_key(*k)) {
+                        map.shift_remove(&tera::value::Key::from(key.clone()));
+                    }
+                }
+            }
+        }
+        tera::Value::from(map)
     }
 
     /// Message `key` in language `lang`, or else in `fallback`, with `args`.
@@ -147,8 +181,19 @@ fn parse(code: &str, file: &SourceFile) -> Result<Language, Diagnostics> {
             );
         }
     }
+    // Written once, the messages whose text needs no value: with no arguments, formatting reports
+    // a problem for any that does, and those are left to `format`.
+    let mut plain = std::collections::HashMap::new();
+    for key in &keys {
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else { continue };
+        let mut problems = Vec::new();
+        let text = bundle.format_pattern(pattern, None, &mut problems);
+        if problems.is_empty() {
+            plain.insert(key.clone(), text.into_owned());
+        }
+    }
     if errors.is_empty() {
-        Ok(Language { bundle, keys })
+        Ok(Language { bundle, keys, plain })
     } else {
         Err(errors)
     }
@@ -215,6 +260,19 @@ mod tests {
         assert!(err.contains("there is no message `onlyen` in messages/en.ftl: did you mean `only-en`?"), "{err}");
         assert_eq!(m.missing("en", "zh"), Some(vec!["only-en".to_string()]));
         assert_eq!(m.missing("en", "vi"), None);
+    }
+
+    #[test]
+    fn the_plain_messages_of_a_language_fill_in_from_the_default() {
+        let en = "a = A\nb = B\nn = { $count } things\n";
+        let zh = "a = 甲\n";
+        let (_d, m) = messages(&[("en.ftl", en), ("zh.ftl", zh)]);
+        let map = m.plain_map("zh", "en");
+        let get = |k: &str| map.as_map().and_then(|m| m.get(&tera::value::Key::from(k.to_string()))).map(|v| v.to_string());
+        assert_eq!(get("a").as_deref(), Some("甲"));
+        assert_eq!(get("b").as_deref(), Some("B"));
+        // A message that takes a value is for `t()`.
+        assert_eq!(get("n"), None);
     }
 
     #[test]

@@ -165,8 +165,16 @@ impl Templates {
         let words = messages.clone();
         tera.register_function("t", move |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
             let key: &str = kwargs.must_get("key")?;
-            let lang: String = state.get("lang").ok().flatten().unwrap_or_default();
-            let default: String = state.get("default_lang").ok().flatten().unwrap_or_else(|| lang.clone());
+            // The codes as the context holds them: short strings, cloned without allocating.
+            let code = |name: &str| state.get::<tera::Value>(name).ok().flatten();
+            let (lang, default) = (code("lang"), code("default_lang"));
+            let lang = lang.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
+            let default = default.as_ref().and_then(|v| v.as_str()).unwrap_or(lang);
+            if kwargs.iter().count() == 1 {
+                if let Some(text) = words.plain(lang, default, key) {
+                    return Ok(text.to_string());
+                }
+            }
             let pairs = kwargs.iter().filter_map(|(k, v)| {
                 let name = k.as_str()?;
                 if name == "key" {
@@ -179,7 +187,7 @@ impl Templates {
                 Some((name, arg))
             });
             let args = crate::messages::args(pairs);
-            words.format(&lang, &default, key, &args).map_err(tera::Error::message)
+            words.format(lang, default, key, &args).map_err(tera::Error::message)
         });
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();

@@ -79,12 +79,31 @@ pub fn render_language(
     kinds: &[PageKind],
     reads: Reads,
 ) -> Result<Vec<Page>, Diagnostics> {
-    let site = root.languages().nth(lang).unwrap_or(root);
-    let shared = Shared::new(site, reads == Reads::Record);
-    let results: Vec<Result<Page, (PageKind, Vec<Diagnostic>)>> = kinds
+    let jobs: Vec<(usize, PageKind)> = kinds.iter().map(|&k| (lang, k)).collect();
+    Ok(render_all(root, templates, &jobs, reads)?.into_iter().map(|(_, page)| page).collect())
+}
+
+/// Renders the pages `jobs` (each a language of `root` and a page), all in one parallel pass, so
+/// that the languages' long list pages overlap; reports every error. Each page comes with its
+/// language.
+pub fn render_all(
+    root: &Site,
+    templates: &Templates,
+    jobs: &[(usize, PageKind)],
+    reads: Reads,
+) -> Result<Vec<(usize, Page)>, Diagnostics> {
+    let sites: Vec<&Site> = root.languages().collect();
+    let shared: Vec<Shared> = sites.iter().map(|s| Shared::new(s, reads == Reads::Record)).collect();
+    // The templates' words that take no value, per language (`msg` in every context).
+    let default = &root.config.languages[0].code;
+    let words: Vec<Value> =
+        sites.iter().map(|s| templates.messages.plain_map(&s.config.current().code, default)).collect();
+    let results: Vec<Result<(usize, Page), ((usize, PageKind), Vec<Diagnostic>)>> = jobs
         .par_iter()
-        .map(|&kind| {
-            let (mut context, reads) = context_for(&shared, kind);
+        .map(|&(lang, kind)| {
+            let (site, shared) = (sites[lang], &shared[lang]);
+            let (mut context, reads) = context_for(shared, kind);
+            context.insert_value("msg", words[lang].clone());
             if !root.translations.is_empty() {
                 translations(&mut context, root, lang, kind);
             }
@@ -96,12 +115,12 @@ pub fn render_language(
                 .map(|html| {
                     // Read while the page is fresh in the cache; the check itself is look-ups.
                     let links = Arc::new(links::page_links(&path, &html, &c.base_path));
-                    Page { kind, file: OutputFile::text(routes::output_path(&path), html), reads, links }
+                    (lang, Page { kind, file: OutputFile::text(routes::output_path(&path), html), reads, links })
                 })
-                .map_err(|err| (kind, templates.diagnose(&err)))
+                .map_err(|err| ((lang, kind), templates.diagnose(&err)))
         })
         .collect();
-    let mut failed: Vec<(Diagnostic, Vec<PageKind>)> = Vec::new();
+    let mut failed: Vec<(Diagnostic, Vec<(usize, PageKind)>)> = Vec::new();
     let mut pages = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -123,7 +142,8 @@ pub fn render_language(
     // once, with the number of pages it fails and the first of them.
     let mut errors = Diagnostics::default();
     for (mut d, kinds) in failed {
-        let first = kinds[0].path(site);
+        let (lang, kind) = kinds[0];
+        let first = kind.path(sites[lang]);
         d.message = match kinds.len() {
             1 => format!("{} (while rendering {first})", d.message),
             n => format!("{} (on {n} pages, such as {first})", d.message),
@@ -131,6 +151,20 @@ pub fn render_language(
         errors.push(d);
     }
     Err(errors.finish())
+}
+
+/// Whether page `kind` lists many members (the home page, the lists, a topic): the pages that
+/// take longest to render.
+pub fn is_list(kind: PageKind) -> bool {
+    matches!(
+        kind,
+        PageKind::Index
+            | PageKind::Announcements
+            | PageKind::Timeline
+            | PageKind::Speakers
+            | PageKind::Topics
+            | PageKind::Topic(_)
+    )
 }
 
 /// Whether page `kind` of `site` is in the site's language: its member is translated (or the

@@ -144,10 +144,10 @@ fn message_file_that_is_not_fluent() {
 fn unknown_message_in_a_template() {
     Case {
         mistake: |s| {
-            s.edit("templates/topics.html", "{{ t(key='topics-lead') }}", "{{ t(key='topic-lead') }}");
+            s.edit("templates/announcements.html", "t(key='announcements-lead',", "t(key='announcement-lead',");
         },
-        at: &["templates/topics.html:4:20"],
-        says: &["there is no message `topic-lead` in messages/en.ftl: did you mean `topics-lead`?"],
+        at: &["templates/announcements.html:4:20"],
+        says: &["there is no message `announcement-lead` in messages/en.ftl: did you mean `announcements-lead`?"],
         help: &["add the message to the default language's file in messages/"],
         check: true,
         ..CONTENT_ERROR
