@@ -85,6 +85,20 @@ impl Formats {
     }
 }
 
+/// The Open Graph locale of the language with tag `tag`: language and region joined by `_`, the
+/// region the likeliest one for the language when the tag names none (CLDR's likely subtags):
+/// `en_US`, `zh_CN` for `zh-Hans`, `vi_VN`.
+pub fn og_locale(tag: &str) -> String {
+    let Ok(mut id) = tag.parse::<icu_locale_core::LanguageIdentifier>() else {
+        return tag.replace('-', "_");
+    };
+    icu_locale::LocaleExpander::new_common().maximize(&mut id);
+    match id.region {
+        Some(region) => format!("{}_{}", id.language, region),
+        None => id.language.to_string(),
+    }
+}
+
 /// The formats of the language with tag `tag`, made once per tag and thread: the render threads
 /// each keep their own, with no lock between them.
 pub fn formats(tag: &str) -> Rc<Formats> {
@@ -175,6 +189,15 @@ mod tests {
         assert_eq!(shown("zh", "2002"), "2002年");
         assert_eq!(shown("vi", "2012-09-22"), "22 tháng 9 2012");
         assert_eq!(shown("vi", "2010-01"), "tháng 1 năm 2010");
+    }
+
+    #[test]
+    fn open_graph_locales_have_a_region() {
+        assert_eq!(og_locale("en"), "en_US");
+        assert_eq!(og_locale("zh-Hans"), "zh_CN");
+        assert_eq!(og_locale("zh-Hant"), "zh_TW");
+        assert_eq!(og_locale("vi"), "vi_VN");
+        assert_eq!(og_locale("en-GB"), "en_GB");
     }
 
     #[test]

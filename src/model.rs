@@ -97,6 +97,8 @@ pub struct Language {
     pub name: String,
     /// Its BCP 47 tag for `lang` and `hreflang` (`zh-Hans`); the code when not given.
     pub tag: String,
+    /// The tag as Open Graph writes it, with a region (`zh_CN`).
+    pub og_locale: String,
     /// Whether its script runs right to left.
     pub rtl: bool,
     /// The site's title in this language, if it differs.

@@ -434,6 +434,12 @@ fn every_language_has_every_page_with_its_lang_and_reciprocal_alternates() {
     assert_eq!(texts(&zh, "h1"), ["博览会开幕"]);
     assert_eq!(hrefs(&zh, ".prose a"), ["/zh/speakers/jane-doe/", "/favicon.svg"]);
     assert_eq!(alternates(&zh).len(), 3, "en, zh and x-default: {:?}", alternates(&zh));
+    // Open Graph names the locale with a region, and the translated versions as alternates.
+    let og = |doc: &Html, property: &str| -> Vec<String> {
+        doc.select(&sel(&format!("meta[property='{property}']"))).map(|m| m.attr("content").unwrap().to_string()).collect()
+    };
+    assert_eq!(og(&zh, "og:locale"), ["zh_CN"]);
+    assert_eq!(og(&zh, "og:locale:alternate"), ["en_US"]);
     // Not translated into Vietnamese: shown in English, marked so, with the original as its
     // canonical page and no alternates of its own.
     let vi = parse("vi/announcements/opening/index.html");

@@ -113,6 +113,7 @@ fn languages(raw: &RawSite, yaml: &crate::content::doc::Located) -> Result<Vec<L
         return Ok(vec![Language {
             code: code.clone(),
             name: code.clone(),
+            og_locale: crate::format::og_locale(&code),
             tag: code,
             rtl: false,
             title: None,
@@ -158,6 +159,7 @@ fn languages(raw: &RawSite, yaml: &crate::content::doc::Located) -> Result<Vec<L
         out.push(Language {
             code: code.clone(),
             name: l.name.clone(),
+            og_locale: crate::format::og_locale(&tag),
             tag,
             rtl,
             title: l.title.clone(),

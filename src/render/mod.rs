@@ -189,6 +189,7 @@ fn translations(ctx: &mut Context, root: &Site, lang: usize, kind: PageKind) {
         let mut map = ContextMap::default();
         map.insert("code", Value::from(l.code.as_str()));
         map.insert("tag", Value::from(l.tag.as_str()));
+        map.insert("og_locale", Value::from(l.og_locale.as_str()));
         map.insert("name", Value::from(l.name.as_str()));
         map.insert("url", Value::from(routes::url(&site.config.base_path, &path)));
         map.insert("permalink", Value::from(routes::permalink(&site.config.base_url, &path)));

@@ -51,6 +51,8 @@ struct SiteView<'a> {
     lang: &'a str,
     /// `rtl` for a language written right to left.
     dir: Option<&'static str>,
+    /// The language as Open Graph writes it (`zh_CN`).
+    og_locale: &'a str,
     event: EventView<'a>,
 }
 
@@ -220,6 +222,7 @@ impl<'a> Shared<'a> {
                 language: &c.language,
                 lang: &c.current().code,
                 dir: c.current().rtl.then_some("rtl"),
+                og_locale: &c.current().og_locale,
                 event: EventView {
                     name: &c.event.name,
                     city: &c.event.city,
