@@ -147,10 +147,6 @@ impl Messages {
         Some(ours.into_iter().flatten().filter(|k| !theirs.contains(*k)).cloned().collect())
     }
 
-    /// The codes of the languages that have a message file.
-    pub fn codes(&self) -> impl Iterator<Item = &str> {
-        self.languages.keys().map(String::as_str)
-    }
 }
 
 /// Parses `file` as the messages of language `code`.

@@ -75,16 +75,10 @@ impl SiteConfig {
     /// What the site paths of this language's pages start with, after `/`: nothing for the
     /// default language, `zh/` for Chinese.
     pub fn lang_prefix(&self) -> String {
-        lang_prefix(&self.languages, self.lang)
-    }
-}
-
-/// What the site paths of language `lang` of `languages` start with, after `/`.
-pub fn lang_prefix(languages: &[Language], lang: usize) -> String {
-    if lang == 0 {
-        String::new()
-    } else {
-        format!("{}/", languages[lang].code)
+        match self.lang {
+            0 => String::new(),
+            _ => format!("{}/", self.current().code),
+        }
     }
 }
 

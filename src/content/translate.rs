@@ -154,17 +154,80 @@ fn no_original<T>(doc: &Doc<T>, folder: &str) -> Diagnostic {
     .help("a translation sits beside its original and is named after it (su-bo.zh.md beside su-bo.md): add the original, or rename the translation")
 }
 
-/// An announcement's original file and its translation.
-type AnnouncementPair<'a> = (&'a Doc<announcement::Raw>, &'a Doc<announcement::Tr>);
+/// Each original (by slug) with its translation, for each language (by index; none at 0).
+type ByLanguage<'a, O, T> = Vec<HashMap<&'a str, (&'a Doc<O>, &'a Doc<T>)>>;
 
-/// The translation of each member into each further language, matched and checked: for each
-/// language (from 1), each kind's translations by original slug.
+/// The translation of each member into each further language, matched and checked.
 struct Matched<'a> {
-    announcements: Vec<HashMap<&'a str, AnnouncementPair<'a>>>,
-    speakers: Vec<HashMap<&'a str, &'a Doc<speaker::Tr>>>,
-    pages: Vec<HashMap<&'a str, &'a Doc<page::Tr>>>,
+    announcements: ByLanguage<'a, announcement::Raw, announcement::Tr>,
+    speakers: ByLanguage<'a, speaker::Raw, speaker::Tr>,
+    pages: ByLanguage<'a, page::Raw, page::Tr>,
     topics: Vec<Option<&'a topics::TrFile>>,
     timeline: Vec<Option<&'a timeline::TrFile>>,
+}
+
+/// The Markdown translations `docs` of the originals in `content/<folder>/`, each matched to its
+/// original by file name and given to its language; a translation into a language the site
+/// does not list, with no original, or restating another slug is an error. Translations of the
+/// files in `left_out` (drafts not built) are left out with them.
+fn match_docs<'a, O, T: Slugged>(
+    docs: &'a [Arc<Doc<T>>],
+    originals: &HashMap<&'a str, &'a Doc<O>>,
+    folder: &str,
+    left_out: &std::collections::HashSet<String>,
+    config: &SiteConfig,
+    errors: &mut Diagnostics,
+) -> ByLanguage<'a, O, T> {
+    let mut out = vec![HashMap::new(); config.languages.len()];
+    for d in docs.iter().filter(|d| !left_out.contains(&d.stem)) {
+        let lang = match language_of(d, config) {
+            Ok(l) => l,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let Some(o) = originals.get(d.stem.as_str()) else {
+            errors.push(no_original(d, folder));
+            continue;
+        };
+        if let Some(s) = d.meta.slug().filter(|s| *s != o.slug) {
+            errors.push(
+                d.yaml
+                    .error(Kind::Translation, &[Seg::Key("slug")], Some(s), format!("this translation's slug `{s}` differs from its original's, `{}`", o.slug))
+                    .help("a translation shares its original's slug: leave `slug` out of the translation"),
+            );
+        }
+        out[lang].insert(o.slug.as_str(), (*o, &**d));
+    }
+    out
+}
+
+/// The language of the YAML translation `file` of `name.yaml` (`topics.zh.yaml`), after
+/// reporting each of its keys that `known` does not hold.
+fn yaml_language<T>(
+    file: &super::doc::YamlFile<std::collections::BTreeMap<String, T>>,
+    name: &str,
+    known: &[&str],
+    what: &str,
+    written_in: &str,
+    config: &SiteConfig,
+    errors: &mut Diagnostics,
+) -> Option<usize> {
+    let path = &file.yaml.file().path;
+    let code = path.file_stem().and_then(|s| s.to_str()).and_then(crate::paths::translation_name).map(|(_, c)| c);
+    match language_of_file(path, name, code.unwrap_or_default(), config) {
+        Ok(lang) => {
+            for key in file.value.keys().filter(|k| !known.contains(&k.as_str())) {
+                errors.push(unknown_key(&file.yaml, key, known.iter().copied(), what, written_in));
+            }
+            Some(lang)
+        }
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
 }
 
 fn matched<'a>(
@@ -173,102 +236,27 @@ fn matched<'a>(
     originals: &Originals<'a>,
     errors: &mut Diagnostics,
 ) -> Matched<'a> {
-    let n = site.config.languages.len();
+    let (config, none) = (&site.config, std::collections::HashSet::new());
+    let n = config.languages.len();
     let mut out = Matched {
-        announcements: vec![HashMap::new(); n],
-        speakers: vec![HashMap::new(); n],
-        pages: vec![HashMap::new(); n],
+        announcements: match_docs(&tr.announcements, &originals.announcements, "announcements", originals.left_out, config, errors),
+        speakers: match_docs(&tr.speakers, &originals.speakers, "speakers", &none, config, errors),
+        pages: match_docs(&tr.pages, &originals.pages, "pages", &none, config, errors),
         topics: vec![None; n],
         timeline: vec![None; n],
     };
     // `topics.zh.yaml` and `timeline.zh.yaml`: each key must name a topic, or an entry's `id`.
+    let topics: Vec<&str> = site.topics.iter().map(|t| t.slug.as_str()).collect();
     for f in &tr.topics {
-        let path = &f.yaml.file().path;
-        let code = path.file_stem().and_then(|s| s.to_str()).and_then(crate::paths::translation_name).map(|(_, c)| c);
-        match language_of_file(path, "topics", code.unwrap_or_default(), &site.config) {
-            Ok(lang) => {
-                for key in f.value.keys().filter(|k| !site.topics.iter().any(|t| t.slug == **k)) {
-                    errors.push(unknown_key(&f.yaml, key, site.topics.iter().map(|t| t.slug.as_str()), "topic", "content/topics.yaml"));
-                }
-                out.topics[lang] = Some(&**f);
-            }
-            Err(e) => errors.push(e),
+        if let Some(lang) = yaml_language(f, "topics", &topics, "topic", "content/topics.yaml", config, errors) {
+            out.topics[lang] = Some(&**f);
         }
     }
+    let ids: Vec<&str> = site.timeline.iter().filter_map(|e| e.id.as_deref()).collect();
     for f in &tr.timeline {
-        let path = &f.yaml.file().path;
-        let code = path.file_stem().and_then(|s| s.to_str()).and_then(crate::paths::translation_name).map(|(_, c)| c);
-        match language_of_file(path, "timeline", code.unwrap_or_default(), &site.config) {
-            Ok(lang) => {
-                let ids = || site.timeline.iter().filter_map(|e| e.id.as_deref());
-                for key in f.value.keys().filter(|k| !ids().any(|id| id == k.as_str())) {
-                    errors.push(unknown_key(&f.yaml, key, ids(), "timeline entry", "an `id:` of content/timeline.yaml"));
-                }
-                out.timeline[lang] = Some(&**f);
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-    let check_slug = |restated: Option<&str>, slug: &str, located: &Located, errors: &mut Diagnostics| {
-        if let Some(s) = restated {
-            if s != slug {
-                errors.push(
-                    located
-                        .error(Kind::Translation, &[Seg::Key("slug")], Some(s), format!("this translation's slug `{s}` differs from its original's, `{slug}`"))
-                        .help("a translation shares its original's slug: leave `slug` out of the translation"),
-                );
-            }
-        }
-    };
-    for d in &tr.announcements {
-        if originals.left_out.contains(&d.stem) {
-            continue;
-        }
-        let lang = match language_of(d, &site.config) {
-            Ok(l) => l,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        match originals.announcements.get(d.stem.as_str()) {
-            Some(o) => {
-                check_slug(d.meta.slug(), &o.slug, &d.yaml, errors);
-                out.announcements[lang].insert(o.slug.as_str(), (*o, &**d));
-            }
-            None => errors.push(no_original(d, "announcements")),
-        }
-    }
-    for d in &tr.speakers {
-        let lang = match language_of(d, &site.config) {
-            Ok(l) => l,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        match originals.speakers.get(d.stem.as_str()) {
-            Some(o) => {
-                check_slug(d.meta.slug(), &o.slug, &d.yaml, errors);
-                out.speakers[lang].insert(o.slug.as_str(), &**d);
-            }
-            None => errors.push(no_original(d, "speakers")),
-        }
-    }
-    for d in &tr.pages {
-        let lang = match language_of(d, &site.config) {
-            Ok(l) => l,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        match originals.pages.get(d.stem.as_str()) {
-            Some(o) => {
-                check_slug(d.meta.slug(), &o.slug, &d.yaml, errors);
-                out.pages[lang].insert(o.slug.as_str(), &**d);
-            }
-            None => errors.push(no_original(d, "pages")),
+        let written_in = "an `id:` of content/timeline.yaml";
+        if let Some(lang) = yaml_language(f, "timeline", &ids, "timeline entry", written_in, config, errors) {
+            out.timeline[lang] = Some(&**f);
         }
     }
     out
@@ -314,13 +302,13 @@ pub(super) fn translated(
         }
         for sp in s.speakers.iter_mut() {
             *sp = match all.speakers[lang].get(sp.slug.as_str()) {
-                Some(t) => speaker::translate(sp, t),
+                Some((_, t)) => speaker::translate(sp, t),
                 None => crate::model::Speaker { fallback: Some(0), ..sp.clone() },
             };
         }
         for p in s.pages.iter_mut() {
             *p = match all.pages[lang].get(p.slug.as_str()) {
-                Some(t) => page::translate(p, t),
+                Some((_, t)) => page::translate(p, t),
                 None => crate::model::Page { fallback: Some(0), ..p.clone() },
             };
         }

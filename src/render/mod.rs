@@ -62,7 +62,8 @@ pub fn render_pages(
     kinds: &[PageKind],
     reads: Reads,
 ) -> Result<Vec<Page>, Diagnostics> {
-    render_language(site, 0, templates, kinds, reads)
+    let jobs: Vec<(usize, PageKind)> = kinds.iter().map(|&k| (0, k)).collect();
+    Ok(render_all(site, templates, &jobs, reads)?.into_iter().map(|(_, page)| page).collect())
 }
 
 /// Every language of `root` with the pages it has: `(language, its site, its pages)`.
@@ -70,18 +71,8 @@ pub fn languages<'s>(root: &'s Site, templates: &Templates) -> Vec<(usize, &'s S
     root.languages().enumerate().map(|(lang, site)| (lang, site, pages(site, templates))).collect()
 }
 
-/// Renders the pages `kinds` of language `lang` of `root` (0 for the default), in parallel,
-/// reporting every error.
-pub fn render_language(
-    root: &Site,
-    lang: usize,
-    templates: &Templates,
-    kinds: &[PageKind],
-    reads: Reads,
-) -> Result<Vec<Page>, Diagnostics> {
-    let jobs: Vec<(usize, PageKind)> = kinds.iter().map(|&k| (lang, k)).collect();
-    Ok(render_all(root, templates, &jobs, reads)?.into_iter().map(|(_, page)| page).collect())
-}
+/// A page of a language rendered, or what failed it.
+type Rendered = Result<(usize, Page), ((usize, PageKind), Vec<Diagnostic>)>;
 
 /// Renders the pages `jobs` (each a language of `root` and a page), all in one parallel pass, so
 /// that the languages' long list pages overlap; reports every error. Each page comes with its
@@ -98,7 +89,7 @@ pub fn render_all(
     let default = &root.config.languages[0].code;
     let words: Vec<Value> =
         sites.iter().map(|s| templates.messages.plain_map(&s.config.current().code, default)).collect();
-    let results: Vec<Result<(usize, Page), ((usize, PageKind), Vec<Diagnostic>)>> = jobs
+    let results: Vec<Rendered> = jobs
         .par_iter()
         .map(|&(lang, kind)| {
             let (site, shared) = (sites[lang], &shared[lang]);
