@@ -30,18 +30,27 @@ impl Output for Sitemap {
     }
     fn render(&self, site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
         // Every language's pages, but those whose member is not translated yet: they name the
-        // original as their canonical page.
-        let paths: Vec<String> = site
-            .languages()
-            .flat_map(|s| {
-                pages
-                    .iter()
-                    .filter(move |k| **k != PageKind::NotFound && crate::render::is_translated(s, **k))
-                    .map(move |k| k.path(s))
-            })
-            .collect();
+        // original as their canonical page. Each lists the languages it is written in, and the
+        // default language's page as `x-default`.
+        let several = !site.translations.is_empty();
+        let mut entries = Vec::new();
+        for kind in pages.iter().filter(|k| **k != PageKind::NotFound) {
+            let versions: Vec<(String, String)> = site
+                .languages()
+                .filter(|s| crate::render::is_translated(s, *kind))
+                .map(|s| (s.config.current().tag.clone(), kind.path(s)))
+                .collect();
+            let mut alternates = versions.clone();
+            if several {
+                alternates.push(("x-default".to_string(), kind.path(site)));
+            }
+            entries.extend(versions.into_iter().map(|(_, path)| sitemap::Entry {
+                path,
+                alternates: if several { alternates.clone() } else { Vec::new() },
+            }));
+        }
         vec![
-            OutputFile::text("sitemap.xml", sitemap::sitemap(site, &paths)),
+            OutputFile::text("sitemap.xml", sitemap::sitemap(site, &entries)),
             OutputFile::text("robots.txt", sitemap::robots(site)),
         ]
     }

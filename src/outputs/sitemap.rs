@@ -13,15 +13,38 @@ use crate::routes::{permalink, PageKind};
 /// The XML namespace of the sitemaps.org protocol, version 0.9.
 pub const NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
-/// The sitemap of `site`, listing the absolute URLs of `pages` (site paths such as `/speakers/`).
+/// The XML namespace of XHTML, whose `link` element names a page's translations in a sitemap.
+pub const XHTML: &str = "http://www.w3.org/1999/xhtml";
+
+/// One page of the sitemap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its site path (`/zh/speakers/su-bo/`).
+    pub path: String,
+    /// The same page in every language it is written in, this one included, as `(hreflang,
+    /// site path)`, with `x-default` last; empty on a site of one language.
+    pub alternates: Vec<(String, String)>,
+}
+
+impl Entry {
+    /// A page with no translations.
+    pub fn plain(path: impl Into<String>) -> Entry {
+        Entry { path: path.into(), alternates: Vec::new() }
+    }
+}
+
+/// The sitemap of `site` (every language of it), listing the absolute URLs of `pages`.
 ///
 /// One `<url>` per page, in the order given; URLs are percent-encoded where RFC 3986 requires it
 /// (non-ASCII letters in the path) and XML-escaped. An announcement's page also gets a
-/// `<lastmod>`: the announcement's date. Nothing depends on the clock, so two runs give the same
-/// bytes.
-pub fn sitemap(site: &Site, pages: &[String]) -> String {
-    let dates: HashMap<String, NaiveDate> =
-        site.announcements.iter().enumerate().map(|(i, a)| (PageKind::Announcement(i).path(site), a.date)).collect();
+/// `<lastmod>`: the announcement's date. A page with translations lists them all, itself
+/// included, as `<xhtml:link rel="alternate" hreflang>`, the form search engines read. Nothing
+/// depends on the clock, so two runs give the same bytes.
+pub fn sitemap(site: &Site, pages: &[Entry]) -> String {
+    let dates: HashMap<String, NaiveDate> = site
+        .languages()
+        .flat_map(|s| s.announcements.iter().enumerate().map(|(i, a)| (PageKind::Announcement(i).path(s), a.date)))
+        .collect();
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     write_urlset(&mut writer, site, pages, &dates).expect("writing XML into memory cannot fail");
     let mut xml = String::from_utf8(writer.into_inner()).expect("the sitemap is built from UTF-8 text");
@@ -32,18 +55,29 @@ pub fn sitemap(site: &Site, pages: &[String]) -> String {
 fn write_urlset(
     writer: &mut Writer<Vec<u8>>,
     site: &Site,
-    pages: &[String],
+    pages: &[Entry],
     dates: &HashMap<String, NaiveDate>,
 ) -> io::Result<()> {
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-    writer.create_element("urlset").with_attribute(("xmlns", NAMESPACE)).write_inner_content(|w| {
+    let mut urlset = writer.create_element("urlset").with_attribute(("xmlns", NAMESPACE));
+    if pages.iter().any(|p| !p.alternates.is_empty()) {
+        urlset = urlset.with_attribute(("xmlns:xhtml", XHTML));
+    }
+    let absolute = |path: &str| uri_escape(&permalink(&site.config.base_url, path));
+    urlset.write_inner_content(|w| {
         for page in pages {
-            let loc = uri_escape(&permalink(&site.config.base_url, page));
             w.create_element("url").write_inner_content(|w| {
-                w.create_element("loc").write_text_content(BytesText::new(&loc))?;
-                if let Some(date) = dates.get(page) {
+                w.create_element("loc").write_text_content(BytesText::new(&absolute(&page.path)))?;
+                if let Some(date) = dates.get(&page.path) {
                     let day = date.format("%Y-%m-%d").to_string();
                     w.create_element("lastmod").write_text_content(BytesText::new(&day))?;
+                }
+                for (hreflang, path) in &page.alternates {
+                    w.create_element("xhtml:link")
+                        .with_attribute(("rel", "alternate"))
+                        .with_attribute(("hreflang", hreflang.as_str()))
+                        .with_attribute(("href", absolute(path).as_str()))
+                        .write_empty()?;
                 }
                 Ok(())
             })?;
@@ -113,7 +147,7 @@ mod tests {
     #[test]
     fn lists_every_page_with_absolute_urls_and_announcement_dates() {
         let site = fixtures::real();
-        let pages = fixtures::pages(&site);
+        let pages: Vec<Entry> = fixtures::pages(&site).into_iter().map(Entry::plain).collect();
         let xml = sitemap(&site, &pages);
         assert!(xml.starts_with(r#"<?xml version="1.0" encoding="UTF-8"?>"#), "{xml}");
         let urls = parse(&xml);
@@ -121,7 +155,7 @@ mod tests {
         let base = "https://example.org/caexpo-2012/";
         for (url, page) in urls.iter().zip(&pages) {
             assert!(url.loc.starts_with(base), "{} is not under {base}", url.loc);
-            assert_eq!(url.loc, format!("{base}{}", &page[1..]));
+            assert_eq!(url.loc, format!("{base}{}", &page.path[1..]));
         }
         assert_eq!(urls[0].loc, base);
         let dated: Vec<&Url> = urls.iter().filter(|u| u.lastmod.is_some()).collect();
@@ -137,7 +171,7 @@ mod tests {
     #[test]
     fn keeps_the_order_given() {
         let site = fixtures::real();
-        let pages = vec!["/topics/".to_string(), "/".to_string(), "/speakers/su-bo/".to_string()];
+        let pages = ["/topics/", "/", "/speakers/su-bo/"].map(Entry::plain);
         let locs: Vec<String> = parse(&sitemap(&site, &pages)).into_iter().map(|u| u.loc).collect();
         assert_eq!(
             locs,
@@ -153,7 +187,7 @@ mod tests {
     #[test]
     fn escapes_urls() {
         let (_dir, site) = fixtures::tricky(Some("https://example.org/r&d/简报"));
-        let pages = vec!["/".to_string(), "/announcements/opening/".to_string(), "/a b/\"x\"/".to_string()];
+        let pages = ["/", "/announcements/opening/", "/a b/\"x\"/"].map(Entry::plain);
         let xml = sitemap(&site, &pages);
         assert!(xml.contains("<loc>https://example.org/r&amp;d/%E7%AE%80%E6%8A%A5/</loc>"), "{xml}");
         let urls = parse(&xml);
