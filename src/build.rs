@@ -99,6 +99,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// How far each further language is translated (`check` reports it).
     pub coverage: Vec<Coverage>,
+    /// What is worth fixing but did not stop the run (messages not translated yet).
+    pub warnings: Diagnostics,
 }
 
 /// A site rendered in memory, ready to be written.
@@ -109,6 +111,8 @@ pub struct Rendered {
     pub files: Vec<OutputFile>,
     /// How far each further language is translated.
     pub coverage: Vec<Coverage>,
+    /// What is worth fixing but did not stop the run.
+    pub warnings: Diagnostics,
 }
 
 /// How far one language of a briefing is translated: what `brief check` reports.
@@ -153,48 +157,72 @@ pub fn coverage(site: &Site, templates: &Templates) -> Vec<Coverage> {
         .collect()
 }
 
-/// Refuses a site whose `site.yaml` requires complete translations and which has gaps.
-pub fn require_complete(site: &Site, coverage: &[Coverage]) -> Result<(), Error> {
-    let gaps = required(site, coverage);
-    if gaps.is_empty() {
-        Ok(())
-    } else {
+/// The gaps in the translations of `site`: errors when its `site.yaml` requires complete
+/// translations; otherwise the messages that a language lacks come back as warnings (its pages
+/// show those words in the default language), and members not translated yet are left to
+/// `brief check`'s report.
+pub fn require_complete(site: &Site, templates: &Templates, coverage: &[Coverage]) -> Result<Diagnostics, Error> {
+    let gaps = gaps(site, templates, coverage);
+    if site.config.require_translations && !gaps.is_empty() {
         Err(Error::Content(gaps))
+    } else {
+        Ok(gaps)
     }
 }
 
-/// The gaps of `coverage` as errors, for a site whose `site.yaml` requires its translations to
-/// be complete.
-fn required(site: &Site, coverage: &[Coverage]) -> Diagnostics {
-    let mut errors = Diagnostics::default();
-    if !site.config.require_translations {
-        return errors;
-    }
+fn gaps(site: &Site, templates: &Templates, coverage: &[Coverage]) -> Diagnostics {
+    let mut found = Diagnostics::default();
+    let required = site.config.require_translations;
+    let default = &site.config.languages[0];
     let help = "translate it, or remove `require_translations: true` from content/site.yaml";
     for c in coverage {
-        for file in &c.untranslated {
-            let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            errors.push(
-                Diagnostic::file(Kind::Translation, file, format!("{} has no translation into {} ({stem}.{}.md)", file.display(), c.name, c.code))
-                    .help(help),
-            );
-        }
-        match &c.messages_missing {
-            None => errors.push(
-                Diagnostic::file(Kind::Translation, format!("messages/{}.ftl", c.code), format!("there is no message file for {}", c.name))
-                    .help(format!("copy messages/{}.ftl to messages/{}.ftl and translate it", site.config.languages[0].code, c.code)),
-            ),
-            Some(keys) => {
-                for key in keys {
-                    errors.push(
-                        Diagnostic::file(Kind::Translation, format!("messages/{}.ftl", c.code), format!("the message `{key}` is not translated into {}", c.name))
-                            .help(help),
-                    );
-                }
+        let file = format!("messages/{}.ftl", c.code);
+        if required {
+            for member in &c.untranslated {
+                let stem = member.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                found.push(
+                    Diagnostic::file(Kind::Translation, member, format!("{} has no translation into {} ({stem}.{}.md)", member.display(), c.name, c.code))
+                        .help(help),
+                );
             }
         }
+        match &c.messages_missing {
+            None => {
+                let d = Diagnostic::file(Kind::Translation, &file, format!("there is no message file for {}: its pages show the templates' words in {}", c.name, default.name))
+                    .help(format!("copy messages/{}.ftl to {file} and translate it", default.code));
+                found.push(if required { d } else { d.warning() });
+            }
+            Some(keys) if required => {
+                for key in keys {
+                    let message = format!("the message `{key}` is not translated into {} ({file})", c.name);
+                    let d = templates.messages.at(Kind::Translation, &default.code, key, &message)
+                        .unwrap_or_else(|| Diagnostic::file(Kind::Translation, &file, &message));
+                    found.push(d.label(format!("written in {} only", default.name)).help(format!("add `{key} = …` to {file}, or remove `require_translations: true` from content/site.yaml")));
+                }
+            }
+            Some(keys) if !keys.is_empty() => {
+                let n = keys.len();
+                found.push(
+                    Diagnostic::file(
+                        Kind::Translation,
+                        &file,
+                        format!(
+                            "{file} lacks {n} message{} of messages/{}.ftl, which {} pages show in {}: {}",
+                            if n == 1 { "" } else { "s" },
+                            default.code,
+                            c.name,
+                            default.name,
+                            keys.join(", ")
+                        ),
+                    )
+                    .help(format!("translate {} into {file}", if n == 1 { "it" } else { "them" }))
+                    .warning(),
+                );
+            }
+            Some(_) => {}
+        }
     }
-    errors.finish()
+    found.finish()
 }
 
 /// The load phase of every command: the content, validated, and the compiled templates.
@@ -320,9 +348,9 @@ pub fn static_collisions(site: &Site, written: impl Fn(&str) -> bool) -> Diagnos
 pub fn render_site(root: &Path, settings: &Settings) -> Result<Rendered, Error> {
     let (site, templates, ()) = load_phase(root, settings, |_| Ok(()), |_| HashMap::new())?;
     let coverage = coverage(&site, &templates);
-    require_complete(&site, &coverage)?;
+    let warnings = require_complete(&site, &templates, &coverage)?;
     let files = render_phase(&site, &templates)?;
-    Ok(Rendered { site, files, coverage })
+    Ok(Rendered { site, files, coverage, warnings })
 }
 
 /// Everything `build` checks, without writing anything.
@@ -331,6 +359,7 @@ pub fn check(options: &Options) -> Result<Report, Error> {
     let rendered = render_site(&options.root, &options.settings)?;
     let mut report = report(&rendered.site, &rendered.files, None, started);
     report.coverage = rendered.coverage;
+    report.warnings = rendered.warnings;
     Ok(report)
 }
 
@@ -341,7 +370,9 @@ pub fn build(options: &Options) -> Result<Report, Error> {
     output::check_out_dir(&options.root, &out).map_err(Error::Usage)?;
     let rendered = render_site(&options.root, &options.settings)?;
     output::write(&rendered.files, &out).map_err(|e| Error::io("could not write the site", e))?;
-    Ok(report(&rendered.site, &rendered.files, Some(out), started))
+    let mut report = report(&rendered.site, &rendered.files, Some(out), started);
+    report.warnings = rendered.warnings;
+    Ok(report)
 }
 
 /// What a run wrote: `files` for `site`, in `out`.
@@ -351,5 +382,14 @@ pub fn report(site: &Site, files: &[OutputFile], out: Option<PathBuf>, started: 
     // Every file of static/ is published once, as it is or (publish) minified and renamed.
     let statics = site.statics.len();
     let data = files.len().saturating_sub(pages + compressed + statics);
-    Report { pages, data, statics, compressed, out, elapsed: started.elapsed(), coverage: Vec::new() }
+    Report {
+        pages,
+        data,
+        statics,
+        compressed,
+        out,
+        elapsed: started.elapsed(),
+        coverage: Vec::new(),
+        warnings: Diagnostics::default(),
+    }
 }

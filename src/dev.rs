@@ -275,7 +275,7 @@ impl DevSite {
                 build::Error::Content(d) => d,
                 other => Diagnostics(vec![Diagnostic::file(Kind::File, "content/", other.to_string())]),
             };
-            build::require_complete(&site, &build::coverage(&site, templates)).map_err(content)?;
+            build::require_complete(&site, templates, &build::coverage(&site, templates)).map_err(content)?;
             let (made, links) = build::render_files(&site, templates)?;
             build::check_links(&site, templates, &made, &links).map_err(content)?;
             clock.lap("render and check");

@@ -97,6 +97,8 @@ pub struct Diagnostic {
     pub label: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// Whether it is a warning: reported, but the site is still written.
+    pub warning: bool,
 }
 
 impl Diagnostic {
@@ -110,6 +112,7 @@ impl Diagnostic {
             message: message.into(),
             label: String::new(),
             help: None,
+            warning: false,
         }
     }
 
@@ -132,12 +135,19 @@ impl Diagnostic {
             message: message.into(),
             label: String::new(),
             help: None,
+            warning: false,
         }
     }
 
     /// Sets the note shown under the caret.
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = label.into();
+        self
+    }
+
+    /// Makes it a warning: reported, but it does not stop the build.
+    pub fn warning(mut self) -> Self {
+        self.warning = true;
         self
     }
 
@@ -165,7 +175,8 @@ impl Diagnostic {
     pub fn render(&self, color: bool) -> String {
         let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
         let name = self.file.display().to_string();
-        let mut report = Report::error().with_message(&self.message);
+        let mut report =
+            if self.warning { Report::warning() } else { Report::error() }.with_message(&self.message);
         let mut excerpt = None;
         if let (Some(source), Some(span)) = (&self.source, &self.span) {
             // A line of thousands of characters (`[[[[...`) would bury the message: show a piece.
@@ -196,7 +207,8 @@ impl Diagnostic {
                 return String::from_utf8_lossy(buffer.as_slice()).into_owned();
             }
         }
-        let mut text = format!("error: {}\n  --> {}\n", self.message, self.location());
+        let severity = if self.warning { "warning" } else { "error" };
+        let mut text = format!("{severity}: {}\n  --> {}\n", self.message, self.location());
         if let Some(excerpt) = excerpt {
             let label = if self.label.is_empty() { String::new() } else { format!(" ({})", self.label) };
             let col = self.line_col().map_or(1, |(_, c)| c);

@@ -23,6 +23,9 @@ struct Language {
     bundle: FluentBundle<FluentResource>,
     /// Its message ids, in order.
     keys: BTreeSet<String>,
+    /// Its file, and where in it each message's id is written (from the parser).
+    file: SourceFile,
+    at: std::collections::HashMap<String, usize>,
     /// Its messages that take no value, written once: most of what templates print, many times
     /// per page (`Announcements`, `, `).
     plain: std::collections::HashMap<String, String>,
@@ -147,6 +150,13 @@ impl Messages {
         Some(ours.into_iter().flatten().filter(|k| !theirs.contains(*k)).cloned().collect())
     }
 
+    /// A problem about message `key` of language `code`, at the line that defines it.
+    pub fn at(&self, kind: Kind, code: &str, key: &str, message: impl Into<String>) -> Option<Diagnostic> {
+        let l = self.languages.get(code)?;
+        let offset = *l.at.get(key)?;
+        Some(Diagnostic::at(kind, &l.file.path, &l.file.text, offset..offset + key.len(), message))
+    }
+
 }
 
 /// Parses `file` as the messages of language `code`.
@@ -169,7 +179,8 @@ fn parse(code: &str, file: &SourceFile) -> Result<Language, Diagnostics> {
     let mut bundle = FluentBundle::new_concurrent(vec![langid]);
     // Pages are HTML: no Unicode isolation marks around the values put in a message.
     bundle.set_use_isolating(false);
-    let keys = message_ids(&resource);
+    let at = message_ids(&resource);
+    let keys: BTreeSet<String> = at.keys().cloned().collect();
     if let Err(problems) = bundle.add_resource(resource) {
         for p in problems {
             errors.push(
@@ -189,18 +200,22 @@ fn parse(code: &str, file: &SourceFile) -> Result<Language, Diagnostics> {
         }
     }
     if errors.is_empty() {
-        Ok(Language { bundle, keys, plain })
+        Ok(Language { bundle, keys, file: file.clone(), at, plain })
     } else {
         Err(errors)
     }
 }
 
-/// The ids of the messages of `resource`.
-fn message_ids(resource: &FluentResource) -> BTreeSet<String> {
+/// The ids of the messages of `resource`, each with its byte offset in the resource's text: the
+/// parser's identifier is a slice of that text, so where it starts is where the id is written.
+fn message_ids(resource: &FluentResource) -> std::collections::HashMap<String, usize> {
+    let start = resource.source().as_ptr() as usize;
     resource
         .entries()
         .filter_map(|e| match e {
-            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            fluent_syntax::ast::Entry::Message(m) => {
+                Some((m.id.name.to_string(), (m.id.name.as_ptr() as usize).saturating_sub(start)))
+            }
             _ => None,
         })
         .collect()

@@ -83,6 +83,7 @@ impl OutputArgs {
 /// 3 static files into public in 80 ms`, and the compressed copies when there are some.
 #[allow(clippy::print_stdout)]
 pub fn print_written(verb: &str, report: &brief::Report) {
+    print_warnings(report);
     let out = report.out.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
     let mut parts =
         vec![count(report.pages, "page"), count(report.data, "data file"), count(report.statics, "static file")];
@@ -92,6 +93,16 @@ pub fn print_written(verb: &str, report: &brief::Report) {
     }
     let last = parts.pop().unwrap_or_default();
     println!("{verb} {} and {last} into {out} in {} ms", parts.join(", "), report.elapsed.as_millis());
+}
+
+/// The warnings of a run, on standard error.
+#[allow(clippy::print_stderr)]
+pub fn print_warnings(report: &brief::Report) {
+    use std::io::IsTerminal;
+    if !report.warnings.is_empty() {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        eprint!("{}", report.warnings.render(color));
+    }
 }
 
 /// A number with a word that agrees with it: `1 page`, `2 pages`.

@@ -29,7 +29,7 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     let (site, templates, assets) =
         crate::build::load_phase(&options.build.root, &options.build.settings, assets::prepare, assets::Assets::urls)?;
     let coverage = crate::build::coverage(&site, &templates);
-    crate::build::require_complete(&site, &coverage)?;
+    let warnings = crate::build::require_complete(&site, &templates, &coverage)?;
     let (mut files, links) = crate::build::render_files(&site, &templates).map_err(Error::Content)?;
     // Pages link to the fingerprinted names of stylesheets and scripts: the files to check them
     // against are those published.
@@ -52,7 +52,7 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     let mut files = assets::compress(files);
     files.push(manifest::manifest(&files).map_err(|e| Error::io("cannot read a static file", e))?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendered { site, files, coverage })
+    Ok(Rendered { site, files, coverage, warnings })
 }
 
 /// Publishes the site into the output directory, replacing it only when everything succeeded.
@@ -62,5 +62,7 @@ pub fn publish(options: &PublishOptions) -> Result<Report, Error> {
     output::check_out_dir(&options.build.root, &out).map_err(Error::Usage)?;
     let rendered = render_site(options)?;
     output::write(&rendered.files, &out).map_err(|e| Error::io("could not write the site", e))?;
-    Ok(crate::build::report(&rendered.site, &rendered.files, Some(out), started))
+    let mut report = crate::build::report(&rendered.site, &rendered.files, Some(out), started);
+    report.warnings = rendered.warnings;
+    Ok(report)
 }

@@ -201,3 +201,65 @@ fn translated_timeline_entry_that_does_not_exist() {
     }
     .run();
 }
+
+/// Every member translated into Chinese, so that only the messages can be missing.
+fn all_translated(site: &Site) {
+    site.write("content/announcements/opening.zh.md", "---\ntitle: 博览会开幕\nsummary: 主办方宣布博览会开幕。\n---\n")
+        .write("content/speakers/jane-doe.zh.md", "---\nname: 简·多伊\n---\n\n简介。\n")
+        .write("content/pages/about.zh.md", "---\ntitle: 关于本简报\n---\n\n本简报由 brief 制作。\n");
+}
+
+/// Removes message `key` from the Chinese messages.
+fn without_message(site: &Site, key: &str) {
+    let text = site.read("messages/zh.ftl");
+    let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with(&format!("{key} ="))).collect();
+    assert!(kept.len() < text.lines().count(), "messages/zh.ftl has no {key}");
+    site.write("messages/zh.ftl", kept.join("\n") + "\n");
+}
+
+#[test]
+fn message_not_translated_where_translations_are_required() {
+    // The error points at the message in the default language's file, the line to translate.
+    Case {
+        mistake: |s| {
+            s.write(SITE_YAML, format!("{SITE}{LANGUAGES}require_translations: true\n"));
+            all_translated(s);
+            without_message(s, "nav-search");
+        },
+        at: &["messages/en.ftl:14:1"],
+        says: &["the message `nav-search` is not translated into 中文 (messages/zh.ftl)"],
+        help: &["add `nav-search = …` to messages/zh.ftl"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+/// Where translations are not required, a message a language lacks is a warning: the site is
+/// built, its pages show the default language's word, and `brief check` lists the key.
+#[test]
+fn message_not_translated_is_a_warning() {
+    let site = base();
+    two_languages(&site);
+    without_message(&site, "nav-search");
+    let run = run_within(&site, Root::Here, &["build"]);
+    no_crash(&run);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: messages/zh.ftl lacks 1 message of messages/en.ftl, which 中文 pages show in English: nav-search"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(locations(&run.stderr), ["messages/zh.ftl"]);
+    assert!(run.stderr.contains("= help: translate it into messages/zh.ftl"), "{}", run.stderr);
+    let page = String::from_utf8(site.output()["zh/index.html"].clone()).unwrap();
+    let doc = scraper::Html::parse_document(&page);
+    let nav: Vec<String> = doc
+        .select(&scraper::Selector::parse(".site-nav a").unwrap())
+        .map(|a| a.text().collect::<String>())
+        .collect();
+    assert_eq!(nav, ["公告", "时间线", "发言人", "主题", "Search"]);
+    let check = run_within(&site, Root::Here, &["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(check.stdout.contains("messages/zh.ftl lacks 1 message: nav-search"), "{}", check.stdout);
+}
