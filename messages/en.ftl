@@ -94,6 +94,16 @@ speaker-label = { $count ->
 topics-label = Topics
 date = Date
 
+## Page titles and descriptions (the <title>, and what search engines and link previews show)
+meta-announcements = Every announcement made at the { $event }.
+meta-timeline = How the announcements of the { $event } fit in time.
+meta-speakers = Who spoke at the { $event }, and what they announced.
+meta-speaker = { $name } at the { $event }: announcements and timeline.
+meta-speaker-role = { $name }, { $role }, at the { $event }: announcements and timeline.
+meta-topics = The topics of the announcements at the { $event }.
+meta-topic = Announcements about { $topic } at the { $event }.
+meta-search = Search the announcements, speakers and timeline of the { $event }.
+
 ## Not found
 error-404 = Error 404
 not-found = Page not found

@@ -64,6 +64,16 @@ speaker-label = Người phát biểu:
 topics-label = Chủ đề
 date = Ngày
 
+## Page titles and descriptions (the <title>, and what search engines and link previews show)
+meta-announcements = Mọi thông báo được đưa ra tại { $event }.
+meta-timeline = Các thông báo tại { $event } theo trình tự thời gian.
+meta-speakers = Những người phát biểu tại { $event } và những gì họ công bố.
+meta-speaker = { $name } tại { $event }: thông báo và dòng thời gian.
+meta-speaker-role = { $name }, { $role }, tại { $event }: thông báo và dòng thời gian.
+meta-topics = Các chủ đề của những thông báo tại { $event }.
+meta-topic = Các thông báo về { $topic } tại { $event }.
+meta-search = Tìm kiếm thông báo, người phát biểu và dòng thời gian của { $event }.
+
 ## Not found
 error-404 = Lỗi 404
 not-found = Không tìm thấy trang

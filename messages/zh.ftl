@@ -64,6 +64,16 @@ speaker-label = 发言人：
 topics-label = 主题
 date = 日期
 
+## Page titles and descriptions (the <title>, and what search engines and link previews show)
+meta-announcements = { $event }发布的全部公告。
+meta-timeline = { $event }各项公告在时间上的先后。
+meta-speakers = { $event }的发言人及其宣布的内容。
+meta-speaker = { $name }：在{ $event }的公告与时间线。
+meta-speaker-role = { $name }（{ $role }）：在{ $event }的公告与时间线。
+meta-topics = { $event }各项公告的主题。
+meta-topic = { $event }上有关“{ $topic }”的公告。
+meta-search = 搜索{ $event }的公告、发言人和时间线。
+
 ## Not found
 error-404 = 错误 404
 not-found = 找不到页面

@@ -150,6 +150,17 @@ impl Messages {
         Some(ours.into_iter().flatten().filter(|k| !theirs.contains(*k)).cloned().collect())
     }
 
+    /// Message `key` with text values `args`, in language `lang`, or else in `fallback`, or else
+    /// in brief's own English (`messages/en.ftl` as `brief new` writes it): for the words brief
+    /// writes itself (page titles and descriptions), which a site whose message files predate
+    /// them may lack.
+    pub fn text(&self, lang: &str, fallback: &str, key: &str, args: &[(&str, &str)]) -> String {
+        let args = self::args(args.iter().map(|(k, v)| (*k, Arg::Text(v.to_string()))));
+        self.format(lang, fallback, key, &args)
+            .or_else(|_| builtin().format("en", "en", key, &args))
+            .unwrap_or_else(|_| key.to_string())
+    }
+
     /// A problem about message `key` of language `code`, at the line that defines it.
     pub fn at(&self, kind: Kind, code: &str, key: &str, message: impl Into<String>) -> Option<Diagnostic> {
         let l = self.languages.get(code)?;
@@ -157,6 +168,17 @@ impl Messages {
         Some(Diagnostic::at(kind, &l.file.path, &l.file.text, offset..offset + key.len(), message))
     }
 
+}
+
+/// brief's own English messages, those `brief new` writes.
+fn builtin() -> &'static Messages {
+    static BUILTIN: std::sync::LazyLock<Messages> = std::sync::LazyLock::new(|| {
+        let file = SourceFile { path: Path::new(DIR).join("en.ftl"), text: Arc::from(include_str!("../messages/en.ftl")) };
+        // It parses (a test says so); were it not to, brief's words would be their keys.
+        let languages = parse("en", &file).map(|l| BTreeMap::from([("en".to_string(), l)])).unwrap_or_default();
+        Messages { languages: Arc::new(languages) }
+    });
+    &BUILTIN
 }
 
 /// Parses `file` as the messages of language `code`.
@@ -271,6 +293,20 @@ mod tests {
         assert!(err.contains("there is no message `onlyen` in messages/en.ftl: did you mean `only-en`?"), "{err}");
         assert_eq!(m.missing("en", "zh"), Some(vec!["only-en".to_string()]));
         assert_eq!(m.missing("en", "vi"), None);
+    }
+
+    #[test]
+    fn the_words_brief_writes_itself_fall_back_to_its_own_english() {
+        let (_d, m) = messages(&[("en.ftl", "nav-search = Find\n"), ("zh.ftl", "meta-topic = 关于{ $topic }\n")]);
+        let args = [("topic", "贸易"), ("event", "Expo")];
+        assert_eq!(m.text("zh", "en", "meta-topic", &args), "关于贸易");
+        // Neither file has it: brief's own English.
+        assert_eq!(m.text("zh", "en", "meta-search", &[("event", "Expo")]), "Search the announcements, speakers and timeline of the Expo.");
+        assert_eq!(m.text("en", "en", "nav-search", &[]), "Find");
+        assert_eq!(Messages::default().text("zh", "en", "meta-topic", &args), "Announcements about 贸易 at the Expo.");
+        assert_eq!(m.text("en", "en", "no-such-key", &[]), "no-such-key");
+        // brief's own file parses, with every key the starter's templates use.
+        assert!(builtin().languages["en"].keys.len() > 50);
     }
 
     #[test]

@@ -549,6 +549,26 @@ fn the_real_briefing_reads_in_english_chinese_and_vietnamese() {
             _ => "hồ sơ công khai",
         };
         assert!(about.contains(note), "{prefix}/about: {about}");
+        // The titles and descriptions brief writes itself are in the page's language too.
+        let (title, description, site_title) = match prefix {
+            "" => ("Announcements", "Every announcement made at the 9th China–ASEAN Expo.", "China–ASEAN Expo 2012 briefing"),
+            "/zh" => ("公告", "第九届中国—东盟博览会发布的全部公告。", "2012年中国—东盟博览会简报"),
+            _ => ("Thông báo", "Mọi thông báo được đưa ra tại Hội chợ Trung Quốc – ASEAN lần thứ 9.", "Bản tin Hội chợ Trung Quốc – ASEAN 2012"),
+        };
+        let list = page(&site, &format!("{prefix}/announcements"));
+        assert_eq!(texts(&list, "title"), [format!("{title} · {site_title}")]);
+        let meta = list.select(&sel("meta[name=description]")).next().unwrap().attr("content").unwrap().to_string();
+        assert_eq!(meta, description);
+        // The article's data names the language it is written in.
+        let article = page(&site, &format!("{prefix}/announcements/satellite-data-platform"));
+        let ld: String = article.select(&sel("script[type='application/ld+json']")).next().unwrap().text().collect();
+        let ld: serde_json::Value = serde_json::from_str(&ld).unwrap();
+        let tag = match prefix {
+            "" => "en",
+            "/zh" => "zh-Hans",
+            _ => "vi",
+        };
+        assert_eq!(ld["inLanguage"], tag, "{prefix}");
     }
     let zh = page(&site, "/zh/announcements/science-technology-cooperation-plan");
     assert_eq!(texts(&zh, "h1"), ["中国与东盟启动科技合作计划"]);
@@ -560,4 +580,45 @@ fn the_real_briefing_reads_in_english_chinese_and_vietnamese() {
     let check = site.run(&["check"]).ok();
     assert!(check.stdout.contains("中文 (zh): 8 of 8"), "{}", check.stdout);
     assert!(!check.stdout.contains("lacks"), "{}", check.stdout);
+}
+
+/// A language written right to left, with its own title and description, and no message file
+/// nor any translation yet: its pages say `dir="rtl"` and carry its title; the article not
+/// translated yet names its original's language in its data; it has its own 404 page.
+#[test]
+fn a_language_of_its_own_title_written_right_to_left() {
+    let site = Site::starter();
+    let yaml = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        format!(
+            "{yaml}languages:\n  en: {{name: English}}\n  ar:\n    name: العربية\n    dir: rtl\n    title: موجز المعرض\n    description: ما أُعلن في المعرض.\n"
+        ),
+    );
+    let run = site.build().ok();
+    // No messages/ar.ftl: a warning, and the templates' words in English.
+    assert!(run.stderr.contains("warning: there is no message file for العربية"), "{}", run.stderr);
+    let html = |doc: &Html, attr: &str| doc.select(&sel("html")).next().unwrap().attr(attr).map(String::from);
+    let home = page(&site, "/ar");
+    assert_eq!(html(&home, "lang").as_deref(), Some("ar"));
+    assert_eq!(html(&home, "dir").as_deref(), Some("rtl"));
+    assert_eq!(texts(&home, "title"), ["موجز المعرض"]);
+    let description = home.select(&sel("meta[name=description]")).next().unwrap().attr("content").unwrap().to_string();
+    assert_eq!(description, "ما أُعلن في المعرض.");
+    assert_eq!(texts(&page(&site, "/ar/speakers"), "title")[0], "Speakers · موجز المعرض");
+    // The default language keeps its own title and no direction.
+    let en = page(&site, "/");
+    assert_eq!(html(&en, "dir"), None);
+    assert_eq!(texts(&en, "title"), ["Example Expo Briefing"]);
+    // Not translated: the article is in English, and its data says so.
+    let article = page(&site, "/ar/announcements/opening");
+    let ld: String = article.select(&sel("script[type='application/ld+json']")).next().unwrap().text().collect();
+    let ld: serde_json::Value = serde_json::from_str(&ld).unwrap();
+    assert_eq!(ld["inLanguage"], "en");
+    // Its own 404 page, in its language and direction, linking into its own pages.
+    let bytes = std::fs::read(site.public().join("ar/404.html")).unwrap();
+    let missing = Html::parse_document(&String::from_utf8(bytes).unwrap());
+    assert_eq!(html(&missing, "lang").as_deref(), Some("ar"));
+    assert_eq!(html(&missing, "dir").as_deref(), Some("rtl"));
+    assert!(hrefs(&missing, "main a").iter().any(|h| h == "/ar/"), "{:?}", hrefs(&missing, "main a"));
 }

@@ -45,6 +45,21 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<Page>, Diagnosti
     render_pages(site, templates, &pages(site, templates), Reads::Skip)
 }
 
+/// The templates' words in one language, for the words the render writes itself (page titles
+/// and descriptions).
+pub(crate) struct Words<'a> {
+    messages: &'a crate::messages::Messages,
+    lang: &'a str,
+    default: &'a str,
+}
+
+impl Words<'_> {
+    /// Message `key` with text values `args`.
+    pub(crate) fn text(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.messages.text(self.lang, self.default, key, args)
+    }
+}
+
 /// Whether a render records what each page reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reads {
@@ -87,14 +102,15 @@ pub fn render_all(
     let shared: Vec<Shared> = sites.iter().map(|s| Shared::new(s, reads == Reads::Record)).collect();
     // The templates' words that take no value, per language (`msg` in every context).
     let default = &root.config.languages[0].code;
-    let words: Vec<Value> =
+    let plain: Vec<Value> =
         sites.iter().map(|s| templates.messages.plain_map(&s.config.current().code, default)).collect();
     let results: Vec<Rendered> = jobs
         .par_iter()
         .map(|&(lang, kind)| {
             let (site, shared) = (sites[lang], &shared[lang]);
-            let (mut context, reads) = context_for(shared, kind);
-            context.insert_value("msg", words[lang].clone());
+            let words = Words { messages: &templates.messages, lang: &site.config.current().code, default };
+            let (mut context, reads) = context_for(shared, kind, &words);
+            context.insert_value("msg", plain[lang].clone());
             if !root.translations.is_empty() {
                 translations(&mut context, root, lang, kind);
             }
@@ -198,7 +214,7 @@ fn translations(ctx: &mut Context, root: &Site, lang: usize, kind: PageKind) {
 }
 
 /// The template context of page `kind`, and what building it read.
-fn context_for(shared: &Shared, kind: PageKind) -> (Context, Arc<[Key]>) {
+fn context_for(shared: &Shared, kind: PageKind, words: &Words) -> (Context, Arc<[Key]>) {
     let r = shared.reader();
     let mut ctx = Context::new();
     let path = r.path(kind);
@@ -213,7 +229,7 @@ fn context_for(shared: &Shared, kind: PageKind) -> (Context, Arc<[Key]>) {
     ctx.insert("current_url", &routes::url(&config.base_path, &path));
     let canonical = routes::permalink(&config.base_url, &path);
     ctx.insert("canonical_url", &canonical);
-    ctx.insert("meta", &seo::meta(&r, kind));
+    ctx.insert("meta", &seo::meta(&r, kind, words));
     ctx.insert_value("pages", shared.pages(&r));
     if let Some(data) = seo::structured_data(&r, kind, &canonical) {
         ctx.insert_value("jsonld", Value::safe_string(&data));
@@ -312,7 +328,9 @@ mod tests {
         let body = "Replace this text with what was announced.";
         assert!(site.announcements[0].body.markdown.html.contains(body));
         let shown = |kind: PageKind, key: &str| {
-            let (ctx, _) = context_for(&shared, kind);
+            let messages = crate::messages::Messages::default();
+            let words = Words { messages: &messages, lang: "en", default: "en" };
+            let (ctx, _) = context_for(&shared, kind, &words);
             ctx.get(key).unwrap_or_else(|| panic!("{kind:?} has no {key}")).to_string()
         };
         // The announcement's own page has its body; the list pages that show it do not.

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::Words;
 use crate::deps::Reader;
 use crate::model::SiteConfig;
 use crate::routes::PageKind;
@@ -17,51 +18,48 @@ pub(super) struct Meta {
     kind: &'static str,
 }
 
-pub(super) fn meta(r: &Reader, kind: PageKind) -> Meta {
+pub(super) fn meta(r: &Reader, kind: PageKind, words: &Words) -> Meta {
     let c = r.config();
-    let event = &c.event.name;
+    let event = c.event.name.as_str();
     let titled = |t: &str| format!("{t} · {}", c.title);
+    let about_event = |key: &str| words.text(key, &[("event", event)]);
     let (title, description, kind) = match kind {
         PageKind::Index => (c.title.clone(), c.description.clone(), "website"),
         PageKind::Announcements => {
-            (titled("Announcements"), format!("Every announcement made at the {event}."), "website")
+            (titled(&words.text("nav-announcements", &[])), about_event("meta-announcements"), "website")
         }
         PageKind::Announcement(i) => {
             let a = r.announcement(i);
             (titled(&a.title), a.summary.clone(), "article")
         }
-        PageKind::Timeline => {
-            (titled("Timeline"), format!("How the announcements of the {event} fit in time."), "website")
-        }
-        PageKind::Speakers => {
-            (titled("Speakers"), format!("Who spoke at the {event}, and what they announced."), "website")
-        }
+        PageKind::Timeline => (titled(&words.text("nav-timeline", &[])), about_event("meta-timeline"), "website"),
+        PageKind::Speakers => (titled(&words.text("nav-speakers", &[])), about_event("meta-speakers"), "website"),
         PageKind::Speaker(i) => {
             let s = r.speaker(i);
-            let who =
-                [s.role.as_deref(), s.organization.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
-            let description = if who.is_empty() {
-                format!("{} at the {event}: announcements and timeline.", s.name)
+            let separator = words.text("list-separator", &[]);
+            let role = [s.role.as_deref(), s.organization.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(&separator);
+            let description = if role.is_empty() {
+                words.text("meta-speaker", &[("name", &s.name), ("event", event)])
             } else {
-                format!("{}, {who}, at the {event}: announcements and timeline.", s.name)
+                words.text("meta-speaker-role", &[("name", &s.name), ("role", &role), ("event", event)])
             };
             (titled(&s.name), description, "profile")
         }
-        PageKind::Topics => (titled("Topics"), format!("The topics of the announcements at the {event}."), "website"),
+        PageKind::Topics => (titled(&words.text("nav-topics", &[])), about_event("meta-topics"), "website"),
         PageKind::Topic(i) => {
             let t = r.topic(i);
-            let description =
-                t.description.clone().unwrap_or_else(|| format!("Announcements about {} at the {event}.", t.title));
+            let description = t
+                .description
+                .clone()
+                .unwrap_or_else(|| words.text("meta-topic", &[("topic", &t.title), ("event", event)]));
             (titled(&t.title), description, "website")
         }
         PageKind::Page(i) => {
             let p = r.page(i);
             (titled(&p.title), p.description.clone().unwrap_or_else(|| c.description.clone()), "article")
         }
-        PageKind::NotFound => (titled("Page not found"), c.description.clone(), "website"),
-        PageKind::Search => {
-            (titled("Search"), format!("Search the announcements, speakers and timeline of the {event}."), "website")
-        }
+        PageKind::NotFound => (titled(&words.text("not-found", &[])), c.description.clone(), "website"),
+        PageKind::Search => (titled(&words.text("nav-search", &[])), about_event("meta-search"), "website"),
     };
     Meta { title, description, kind }
 }
@@ -202,7 +200,8 @@ pub(super) fn structured_data(r: &Reader, kind: PageKind, canonical: &str) -> Op
                 date_published: a.date.to_string(),
                 description: &a.summary,
                 headline: &a.title,
-                in_language: &c.language,
+                // An announcement not translated yet is in its original's language.
+                in_language: super::views::fallback(r, a.fallback).unwrap_or(&c.language),
                 main_entity_of_page: canonical,
                 mentions: a.speakers.iter().map(|&s| person(None, s)).collect(),
                 url: canonical,

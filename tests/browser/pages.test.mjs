@@ -237,6 +237,20 @@ describe("every page kind in Chromium", { timeout: 240_000 }, () => {
           const expectedLang = rel.startsWith("zh/") ? "zh-Hans" : rel.startsWith("vi/") ? "vi" : "en";
           assert.equal(page.lang, expectedLang, `${where}: <html lang>`);
           assert.ok(page.title, `${where}: no <title>`);
+          if (expectedLang === "zh-Hans") {
+            // Chinese text is never set in italics nor letter-spaced (CSS `:lang(zh)`).
+            const styled = await p.evaluate(() =>
+              [...document.querySelectorAll("body *")]
+                .filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+                .filter((e) => e.closest("[lang]")?.lang.startsWith("zh"))
+                .map((e) => {
+                  const s = getComputedStyle(e);
+                  return { text: e.textContent.trim().slice(0, 20), italic: s.fontStyle, spacing: s.letterSpacing };
+                })
+                .filter((s) => s.italic !== "normal" || (s.spacing !== "normal" && parseFloat(s.spacing) !== 0)),
+            );
+            assert.deepEqual(styled, [], `${where}: Chinese text in italics or letter-spaced`);
+          }
           assert.deepEqual(
             { banner: page.banner, nav: page.nav, main: page.main, contentinfo: page.contentinfo, skip: page.skip },
             { banner: 1, nav: 1, main: 1, contentinfo: 1, skip: "#main" },
