@@ -294,20 +294,10 @@ pub fn render_files(site: &Site, templates: &Templates) -> Result<(Vec<OutputFil
     let mut jobs: Vec<(usize, PageKind)> =
         languages.iter().flat_map(|(lang, _, kinds)| kinds.iter().map(move |k| (*lang, *k))).collect();
     jobs.sort_by_key(|(_, kind)| !render::is_list(*kind));
+    let kinds: Vec<Vec<PageKind>> = languages.into_iter().map(|(_, _, kinds)| kinds).collect();
     let (pages, data) = rayon::join(
         || render::render_all(site, templates, &jobs, render::Reads::Skip),
-        || {
-            languages
-                .iter()
-                .flat_map(|(lang, s, kinds)| {
-                    if *lang == 0 {
-                        outputs::render(s, kinds)
-                    } else {
-                        outputs::render_language(s, kinds)
-                    }
-                })
-                .collect::<Vec<_>>()
-        },
+        || outputs::render_languages(site, &kinds),
     );
     let pages = pages?;
     let links = pages.iter().map(|(lang, p)| (*lang, p.kind, Arc::clone(&p.links))).collect();

@@ -56,6 +56,10 @@ pub enum Key {
     One(Family, Arc<str>),
     /// Every fact of a family, and the order of its members (a list page).
     All(Family),
+    /// Which languages a member (an announcement, a speaker or a free page, by its family and
+    /// slug) is translated into: what the language switcher and the `hreflang` links of its page
+    /// say, in every language.
+    Translated(Family, Arc<str>),
 }
 
 /// The keys one rendering read.
@@ -402,6 +406,38 @@ pub fn diff(old: &Site, new: &Site) -> Changed {
         }
     }
     changed
+}
+
+/// What differs between `old` and `new`, two briefings in the same languages, for each language:
+/// [`diff`] of that language's site, and, in every language, the members whose translations
+/// came or went ([`Key::Translated`]).
+pub fn diff_languages(old: &Site, new: &Site) -> Vec<Changed> {
+    let mut changes: Vec<Changed> = old.languages().zip(new.languages()).map(|(a, b)| diff(a, b)).collect();
+    let mut translated = BTreeSet::new();
+    for (a, b) in old.translations.iter().zip(&new.translations) {
+        let (before, after) = (translation_status(a), translation_status(b));
+        if before == after {
+            continue;
+        }
+        let was: FxHashMap<(Family, &str), bool> = before.iter().map(|&(f, slug, t)| ((f, slug), t)).collect();
+        for (family, slug, now) in after {
+            if was.get(&(family, slug)).is_some_and(|&then| then != now) {
+                translated.insert(Key::Translated(family, Arc::from(slug)));
+            }
+        }
+    }
+    for change in &mut changes {
+        change.keys.extend(translated.iter().cloned());
+    }
+    changes
+}
+
+/// Whether each member of `site` is translated into its language, in order.
+fn translation_status(s: &Site) -> Vec<(Family, &str, bool)> {
+    (s.announcements.iter().map(|m| (Family::Announcement, &*m.slug, m.fallback.is_none())))
+        .chain(s.speakers.iter().map(|m| (Family::Speaker, &*m.slug, m.fallback.is_none())))
+        .chain(s.pages.iter().map(|m| (Family::Page, &*m.slug, m.fallback.is_none())))
+        .collect()
 }
 
 /// The members of a family in one site: their slugs in order, and (made when first needed:

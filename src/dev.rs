@@ -31,13 +31,22 @@ pub type Files = imbl::HashMap<String, Arc<OutputFile>>;
 
 struct Built {
     site: Site,
+    /// Each language's pages, the default first.
+    languages: Vec<Language>,
+    files: Files,
+}
+
+/// The pages of one language of the last good build.
+#[derive(Clone, Default)]
+struct Language {
+    /// Its code: a rebuild is incremental while the briefing has the same languages.
+    code: String,
     /// The pages, and the output path of each, in the same order.
     kinds: Vec<PageKind>,
     paths: Arc<Vec<String>>,
     /// Where each output path is in `paths`.
     positions: Arc<std::collections::HashMap<String, usize>>,
     reads: PageReads,
-    files: Files,
     /// What each page links to, by output path.
     links: Pages,
 }
@@ -268,98 +277,94 @@ impl DevSite {
         let (Some(templates), pending) = (&self.templates, &self.pending) else {
             return Err(self.error.clone().unwrap_or_default());
         };
-        // A briefing in several languages (or one that was) is rebuilt whole, as `build` builds
-        // it: what a page reads is recorded for one language only so far.
-        if !site.translations.is_empty() || self.built.as_ref().is_some_and(|b| !b.site.translations.is_empty()) {
-            let content = |e: build::Error| match e {
-                build::Error::Content(d) => d,
-                other => Diagnostics(vec![Diagnostic::file(Kind::File, "content/", other.to_string())]),
-            };
-            build::require_complete(&site, templates, &build::coverage(&site, templates)).map_err(content)?;
-            let (made, links) = build::render_files(&site, templates)?;
-            build::check_links(&site, templates, &made, &links).map_err(content)?;
-            clock.lap("render and check");
-            let rendered = made.iter().filter(|f| f.path.ends_with(".html")).count();
-            let files: Files = made.into_iter().map(|f| (f.path.clone(), Arc::new(f))).collect();
-            let old = self.built.as_ref().map(|b| b.files.clone()).unwrap_or_default();
-            let mut changed: BTreeSet<String> = pending.statics.iter().cloned().collect();
-            changed.extend(files.iter().filter(|(p, f)| old.get(*p) != Some(*f)).map(|(p, _)| p.clone()));
-            changed.extend(old.keys().filter(|p| !files.contains_key(*p)).cloned());
-            let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
-            self.built = Some(Built {
-                site,
-                kinds: Vec::new(),
-                paths: Arc::new(Vec::new()),
-                positions: Arc::default(),
-                reads: PageReads::default(),
-                files,
-                links: Pages::default(),
-            });
-            return Ok(Change { paths: changed.into_iter().collect(), css_only, rendered, phases: clock.laps, ..Change::default() });
-        }
+        // A language whose translations a site.yaml requires is checked as `build` checks it.
+        build::require_complete(&site, templates, &build::coverage(&site, templates)).map_err(|e| match e {
+            build::Error::Content(d) => d,
+            other => Diagnostics(vec![Diagnostic::file(Kind::File, "content/", other.to_string())]),
+        })?;
+        let sites: Vec<&Site> = site.languages().collect();
 
-        // Which pages exist now, and which of them to render.
-        let old = self.built.as_ref();
-        let changed = old.map(|b| deps::diff(&b.site, &site));
-        let kinds = render::pages(&site, templates);
-        let (paths, positions, same_pages) = match (old, &changed) {
-            (Some(b), Some(c)) if c.same_lists() && b.kinds == kinds => {
-                (Arc::clone(&b.paths), Arc::clone(&b.positions), true)
-            }
-            _ => {
-                let paths: Vec<String> = kinds.iter().map(|k| k.output_path(&site)).collect();
-                let positions = paths.iter().enumerate().map(|(i, p)| (p.clone(), i)).collect();
-                (Arc::new(paths), Arc::new(positions), false)
-            }
-        };
-        let to_render: Vec<PageKind> = match (old, &changed) {
-            (Some(b), Some(c)) if !pending.all_templates => {
-                let mut wanted = b.reads.affected(c);
-                wanted.extend(b.reads.using_templates(&pending.templates, templates.closure()));
-                if same_pages {
-                    // The same pages at the same places: only the wanted ones, found by path.
-                    let mut at: Vec<usize> = wanted.iter().filter_map(|p| b.positions.get(p).copied()).collect();
-                    at.sort_unstable();
-                    at.into_iter().map(|i| kinds[i]).collect()
-                } else {
-                    kinds
-                        .iter()
-                        .zip(paths.iter())
-                        .filter(|(_, p)| wanted.contains(*p) || !b.reads.contains(p))
-                        .map(|(k, _)| *k)
-                        .collect()
+        // Which pages exist now in each language, and which of them to render. A rebuild is
+        // incremental while the briefing has the same languages; each language's pages are
+        // compared with its own last build.
+        let prev = self.built.as_ref();
+        let codes: Vec<&str> = site.config.languages.iter().map(|l| l.code.as_str()).collect();
+        let old = prev.filter(|b| b.languages.iter().map(|l| l.code.as_str()).eq(codes.iter().copied()));
+        let changes: Option<Vec<deps::Changed>> = old.map(|b| deps::diff_languages(&b.site, &site));
+        let mut languages: Vec<Language> = Vec::with_capacity(sites.len());
+        let mut to_render: Vec<(usize, PageKind)> = Vec::new();
+        let mut same_pages = old.is_some();
+        for (lang, s) in sites.iter().enumerate() {
+            let kinds = render::pages(s, templates);
+            let before = old.map(|b| &b.languages[lang]);
+            let change = changes.as_ref().map(|c| &c[lang]);
+            let (paths, positions, same) = match (before, change) {
+                (Some(b), Some(c)) if c.same_lists() && b.kinds == kinds => {
+                    (Arc::clone(&b.paths), Arc::clone(&b.positions), true)
                 }
+                _ => {
+                    let paths: Vec<String> = kinds.iter().map(|k| k.output_path(s)).collect();
+                    let positions = paths.iter().enumerate().map(|(i, p)| (p.clone(), i)).collect();
+                    (Arc::new(paths), Arc::new(positions), false)
+                }
+            };
+            same_pages &= same;
+            match (before, change) {
+                (Some(b), Some(c)) if !pending.all_templates => {
+                    let mut wanted = b.reads.affected(c);
+                    wanted.extend(b.reads.using_templates(&pending.templates, templates.closure()));
+                    if same {
+                        // The same pages at the same places: only the wanted ones, found by path.
+                        let mut at: Vec<usize> = wanted.iter().filter_map(|p| b.positions.get(p).copied()).collect();
+                        at.sort_unstable();
+                        to_render.extend(at.into_iter().map(|i| (lang, kinds[i])));
+                    } else {
+                        to_render.extend(
+                            kinds
+                                .iter()
+                                .zip(paths.iter())
+                                .filter(|(_, p)| wanted.contains(*p) || !b.reads.contains(p))
+                                .map(|(k, _)| (lang, *k)),
+                        );
+                    }
+                }
+                _ => to_render.extend(kinds.iter().map(|k| (lang, *k))),
             }
-            _ => kinds.clone(),
-        };
+            let (reads, links) = before.map(|b| (b.reads.clone(), b.links.clone())).unwrap_or_default();
+            languages.push(Language { code: codes[lang].to_string(), kinds, paths, positions, reads, links });
+        }
+        let same_kinds = old.is_some_and(|b| b.languages.iter().zip(&languages).all(|(a, b)| a.kinds == b.kinds));
         clock.lap("dependencies");
 
         // The previous files, less the pages that are gone, with the static files of now. When
         // the same pages exist and static/ holds the same files, nothing came or went, and the
         // scans of every file below are skipped: on a large site they cost more than rendering
         // the changed pages.
-        let old_files = old.map(|b| b.files.clone()).unwrap_or_default();
+        let old_files = prev.map(|b| b.files.clone()).unwrap_or_default();
         let same_paths = same_pages && old.is_some_and(|b| same_static_paths(&b.site.statics, &site.statics));
         let mut files = old_files.clone();
-        let mut reads = old.map(|b| b.reads.clone()).unwrap_or_default();
-        let mut links = old.map(|b| b.links.clone()).unwrap_or_default();
         if !same_pages {
             // Pages came, went or moved in the lists: each kept page gets its new kind.
-            let kind_of: std::collections::HashMap<&str, PageKind> =
-                paths.iter().map(String::as_str).zip(kinds.iter().copied()).collect();
-            links.update(|p| kind_of.get(p).copied());
+            for l in &mut languages {
+                let kind_of: std::collections::HashMap<&str, PageKind> =
+                    l.paths.iter().map(String::as_str).zip(l.kinds.iter().copied()).collect();
+                l.links.update(|p| kind_of.get(p).copied());
+            }
         }
         let statics: HashSet<&str> = site.statics.iter().map(|s| s.path.as_str()).collect();
+        let all_paths: Vec<Arc<Vec<String>>> = languages.iter().map(|l| Arc::clone(&l.paths)).collect();
+        let page_paths: HashSet<&str> =
+            if same_paths { HashSet::new() } else { all_paths.iter().flat_map(|p| p.iter().map(String::as_str)).collect() };
         if !same_paths {
-            let pages: HashSet<&str> = paths.iter().map(String::as_str).collect();
             files.retain(|path, f| match f.contents {
                 Contents::Copy(_) => statics.contains(path.as_str()),
-                _ => pages.contains(path.as_str()) || outputs::is_output_path(path),
+                _ => page_paths.contains(path.as_str()) || outputs::is_output_path(path),
             });
-            reads.retain(|p| pages.contains(p));
+            for l in &mut languages {
+                let pages: HashSet<&str> = l.paths.iter().map(String::as_str).collect();
+                l.reads.retain(|p| pages.contains(p));
+            }
         }
-        let page_paths: HashSet<&str> =
-            if same_paths { HashSet::new() } else { paths.iter().map(String::as_str).collect() };
         let collisions = build::static_collisions(&site, |p| {
             if same_paths {
                 old_files.get(p).is_some_and(|f| !matches!(f.contents, Contents::Copy(_)))
@@ -370,13 +375,14 @@ impl DevSite {
         if !collisions.is_empty() {
             return Err(collisions);
         }
+        drop(page_paths);
         for s in build::static_files(&site) {
             if old_files.get(&s.path).is_none_or(|old| old.contents != s.contents) {
                 files.insert(s.path.clone(), Arc::new(s));
             }
         }
         let mut changed_paths: BTreeSet<String> = BTreeSet::new();
-        if old.is_some() && !same_paths {
+        if prev.is_some() && !same_paths {
             changed_paths.extend(old_files.keys().filter(|p| !files.contains_key(*p)).cloned());
             changed_paths.extend(files.keys().filter(|p| !old_files.contains_key(*p)).cloned());
         }
@@ -385,60 +391,74 @@ impl DevSite {
         drop(statics);
 
         // Pages that show few inputs first, then the lists, which on a large site take longest.
-        let is_list = |k: &PageKind| render::is_list(*k);
-        let (lists, single): (Vec<PageKind>, Vec<PageKind>) = to_render.iter().partition(|k| is_list(k));
+        let (lists, single): (Vec<(usize, PageKind)>, Vec<(usize, PageKind)>) =
+            to_render.iter().partition(|(_, k)| render::is_list(*k));
         let two_phases = old.is_some() && !single.is_empty() && !lists.is_empty();
         let no_lists = lists.is_empty();
         let mut checked = false;
         let touched = &pending.content;
         let mut rendered_paths: HashSet<String> = HashSet::new();
-        // The link check of `crate::links`: when no file came or went, only the links that the
-        // rebuild can have broken; if that finds a problem, everything, so that the report is the
-        // one a fresh build gives.
+        // The link check of `crate::links`, one language at a time: when no file came or went,
+        // only the links that the rebuild can have broken; if that finds a problem, everything,
+        // so that the report is the one a fresh build gives.
         // Before the long lists are rendered again (`early`), only the pages rendered so far are
         // checked, and a problem only holds them back: the lists may still link to pages that are
         // gone, until they too are rendered again.
         let check_links =
-            |files: &Files, pages: &Pages, rendered: &HashSet<String>, early: bool| -> Result<(), Diagnostics> {
+            |files: &Files, languages: &[Language], rendered: &HashSet<String>, early: bool| -> Result<(), Diagnostics> {
                 if only_statics_moved || early {
                     let wanted =
                         |body: &crate::model::Body| touched.iter().any(|t| t.as_os_str() == body.file.as_os_str());
-                    let (mut errors, reported) = crate::links::check_content_some(&site, files, &wanted);
-                    let pages_errors = crate::links::check_pages(
-                        &site,
-                        templates,
-                        files,
-                        pages,
-                        crate::links::Scope::Changed(rendered),
-                        &reported,
-                    );
-                    errors.0.extend(pages_errors.0);
+                    let mut errors = Diagnostics::default();
+                    for (s, l) in sites.iter().zip(languages) {
+                        let (found, reported) = crate::links::check_content_some(s, files, &wanted);
+                        errors.0.extend(found.0);
+                        let pages_errors = crate::links::check_pages(
+                            s,
+                            templates,
+                            files,
+                            &l.links,
+                            crate::links::Scope::Changed(rendered),
+                            &reported,
+                        );
+                        errors.0.extend(pages_errors.0);
+                    }
                     if errors.is_empty() || early {
-                        return if errors.is_empty() { Ok(()) } else { Err(errors) };
+                        return if errors.is_empty() { Ok(()) } else { Err(errors.finish()) };
                     }
                 }
-                let broken = crate::links::check(&site, templates, files, pages);
+                let mut broken = Diagnostics::default();
+                for (s, l) in sites.iter().zip(languages) {
+                    broken.0.extend(crate::links::check(s, templates, files, &l.links).0);
+                }
+                let broken = broken.finish();
                 if broken.is_empty() {
                     Ok(())
                 } else {
                     Err(broken)
                 }
             };
-        // The feed, the sitemap, the calendar and the search index read all the content and the
-        // list of pages; links may point at them, so they are made before links are checked. When
-        // the same pages exist, the previous ones have the same paths, and the new ones can wait
-        // until the changed pages have been handed over.
-        let outputs_stale = match (old, &changed) {
-            (Some(b), Some(c)) => !c.is_empty() || b.kinds != kinds || !same_paths,
-            _ => true,
+        // The feed, the sitemap, the calendar and the search index of every language read all
+        // the content and the list of pages; links may point at them, so they are made before
+        // links are checked. When the same pages exist, the previous ones have the same paths,
+        // and the new ones can wait until the changed pages have been handed over.
+        let outputs_stale = match &changes {
+            Some(c) => c.iter().any(|c| !c.is_empty()) || !same_kinds || !same_paths,
+            None => true,
         };
         let mut outputs_done = !outputs_stale;
-        let update_outputs = |files: &mut Files, changed_paths: &mut BTreeSet<String>, clock: &mut Clock| {
-            let made = outputs::render(&site, &kinds);
-            for name in outputs::ALL.iter().flat_map(|o| o.paths()) {
-                let made_before = files.get(*name).is_some_and(|f| !matches!(f.contents, Contents::Copy(_)));
+        let possible: Vec<String> = {
+            let mut p = outputs::paths(&site);
+            p.extend(prev.map(|b| outputs::paths(&b.site)).unwrap_or_default());
+            p
+        };
+        let update_outputs = |files: &mut Files, changed_paths: &mut BTreeSet<String>, languages: &[Language], clock: &mut Clock| {
+            let kinds: Vec<Vec<PageKind>> = languages.iter().map(|l| l.kinds.clone()).collect();
+            let made = outputs::render_languages(&site, &kinds);
+            for name in &possible {
+                let made_before = files.get(name).is_some_and(|f| !matches!(f.contents, Contents::Copy(_)));
                 if made_before && !made.iter().any(|f| f.path == *name) {
-                    files.remove(*name);
+                    files.remove(name);
                     changed_paths.insert(name.to_string());
                 }
             }
@@ -450,24 +470,25 @@ impl DevSite {
             }
             clock.lap("data files");
         };
-        if !(outputs_done || same_paths && old.is_some_and(|b| b.kinds == kinds)) {
-            update_outputs(&mut files, &mut changed_paths, &mut clock);
+        if !(outputs_done || same_paths && same_kinds) {
+            update_outputs(&mut files, &mut changed_paths, &languages, &mut clock);
             outputs_done = true;
         }
         let mut rendered_count = 0;
         let mut early_paths = Vec::new();
-        for (phase, kinds) in [single, lists].into_iter().enumerate() {
-            if kinds.is_empty() {
+        for (phase, jobs) in [single, lists].into_iter().enumerate() {
+            if jobs.is_empty() {
                 continue;
             }
-            let rendered = render::render_pages(&site, templates, &kinds, render::Reads::Record)?;
+            let rendered = render::render_all(&site, templates, &jobs, render::Reads::Record)?;
             clock.lap(if phase == 0 { "render pages" } else { "render lists" });
             rendered_count += rendered.len();
             let mut now_changed = Vec::new();
-            for page in rendered {
+            for (lang, page) in rendered {
                 let f = page.file;
-                reads.set(&f.path, page.kind.template(), page.reads);
-                links.set(&f.path, page.kind, page.links);
+                let l = &mut languages[lang];
+                l.reads.set(&f.path, page.kind.template(), page.reads);
+                l.links.set(&f.path, page.kind, page.links);
                 rendered_paths.insert(f.path.clone());
                 if old_files.get(&f.path).is_none_or(|old| old.contents != f.contents) {
                     now_changed.push(f.path.clone());
@@ -480,14 +501,14 @@ impl DevSite {
             let early_phase = phase == 0 && two_phases;
             let mut early_ok = false;
             if early_phase {
-                early_ok = check_links(&files, &links, &rendered_paths, true).is_ok();
+                early_ok = check_links(&files, &languages, &rendered_paths, true).is_ok();
                 clock.lap("links");
             } else if phase == 1 || no_lists {
                 if !outputs_done {
-                    update_outputs(&mut files, &mut changed_paths, &mut clock);
+                    update_outputs(&mut files, &mut changed_paths, &languages, &mut clock);
                     outputs_done = true;
                 }
-                check_links(&files, &links, &rendered_paths, false)?;
+                check_links(&files, &languages, &rendered_paths, false)?;
                 checked = true;
                 clock.lap("links");
             }
@@ -505,14 +526,15 @@ impl DevSite {
             }
         }
         if !outputs_done {
-            update_outputs(&mut files, &mut changed_paths, &mut clock);
+            update_outputs(&mut files, &mut changed_paths, &languages, &mut clock);
         }
         if !checked {
             // Nothing was rendered, but pages may have gone that links point to.
-            check_links(&files, &links, &rendered_paths, false)?;
+            check_links(&files, &languages, &rendered_paths, false)?;
         }
         let css_only = !changed_paths.is_empty() && changed_paths.iter().all(|p| p.ends_with(".css"));
-        self.built = Some(Built { site, kinds, paths, positions, reads, files, links });
+        drop(sites);
+        self.built = Some(Built { site, languages, files });
         Ok(Change {
             paths: changed_paths.into_iter().collect(),
             css_only,
@@ -584,6 +606,39 @@ mod tests {
         assert!(html(&site, "announcements/opening/index.html").contains("Brand new text"));
         // Saving the same bytes again changes nothing.
         assert_eq!(site.apply(&[file]), Outcome::Unchanged);
+    }
+
+    #[test]
+    fn a_saved_translation_rerenders_pages_of_its_language_only() {
+        let (_d, root) = crate::starter::temporary();
+        let yaml = root.join("content/site.yaml");
+        let text = std::fs::read_to_string(&yaml).unwrap();
+        std::fs::write(&yaml, format!("{text}languages:\n  en: {{name: English}}\n  zh: {{name: 中文}}\n  vi: {{name: Tiếng Việt}}\n")).unwrap();
+        let zh = root.join("content/announcements/opening.zh.md");
+        std::fs::write(&zh, "---\ntitle: 开幕\nsummary: 开幕了。\n---\n\n正文。\n").unwrap();
+        let mut site = DevSite::open(&root, Settings::default());
+        assert!(site.error().is_none(), "{:?}", site.error());
+        let per_language = site.built.as_ref().unwrap().languages[1].kinds.len();
+
+        // A new title: the Chinese pages that show it, and no page of another language.
+        std::fs::write(&zh, "---\ntitle: 博览会开幕\nsummary: 开幕了。\n---\n\n正文。\n").unwrap();
+        let Outcome::Changed(change) = site.apply(std::slice::from_ref(&zh)) else { panic!("expected a change") };
+        assert!(change.rendered < per_language, "rendered {} pages of {per_language}", change.rendered);
+        assert!(change.paths.iter().all(|p| p.starts_with("zh/")), "{:?}", change.paths);
+        assert!(pages(&change).contains(&"zh/announcements/opening/index.html"));
+        assert!(html(&site, "zh/announcements/opening/index.html").contains("博览会开幕"));
+
+        // A new translation into Vietnamese: that page in every language names it, and the
+        // sitemap lists it; the other Vietnamese pages that show the announcement change too.
+        let vi = root.join("content/announcements/opening.vi.md");
+        std::fs::write(&vi, "---\ntitle: Khai mạc\nsummary: Đã khai mạc.\n---\n\nNội dung.\n").unwrap();
+        let Outcome::Changed(change) = site.apply(std::slice::from_ref(&vi)) else { panic!("expected a change") };
+        for path in ["announcements/opening/index.html", "zh/announcements/opening/index.html", "vi/announcements/opening/index.html", "sitemap.xml"] {
+            assert!(change.paths.iter().any(|p| p == path), "{path} not in {:?}", change.paths);
+        }
+        assert!(html(&site, "announcements/opening/index.html").contains("hreflang=\"vi\""));
+        assert!(!change.paths.iter().any(|p| p.starts_with("zh/") && p != "zh/announcements/opening/index.html"), "{:?}", change.paths);
+        assert!(change.rendered < 2 * per_language, "rendered {} pages", change.rendered);
     }
 
     #[test]

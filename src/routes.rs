@@ -84,6 +84,17 @@ impl PageKind {
         }
     }
 
+    /// Whether the page is written in `site`'s language: its member is translated (or the page
+    /// is a list, whose words are the templates').
+    pub fn is_translated(self, site: &Site) -> bool {
+        match self {
+            PageKind::Announcement(i) => site.announcements[i].fallback.is_none(),
+            PageKind::Speaker(i) => site.speakers[i].fallback.is_none(),
+            PageKind::Page(i) => site.pages[i].fallback.is_none(),
+            _ => true,
+        }
+    }
+
     /// Where the page is written in the output (`speakers/su-bo/index.html`).
     pub fn output_path(self, site: &Site) -> String {
         output_path(&self.path(site))

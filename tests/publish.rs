@@ -96,11 +96,14 @@ http {{
             alias {out}/;
             index index.html;
             error_page 404 {SUBPATH}404.html;
-            # mime.types calls every .xml file text/xml; the feed is Atom.
-            location = {SUBPATH}feed.xml {{
-                alias {out}/feed.xml;
+            # mime.types calls every .xml file text/xml; the feeds are Atom.
+            location ~ /feed\.xml$ {{
                 types {{ }}
                 default_type application/atom+xml;
+            }}
+            # Each further language's own 404 page.
+            location ~ ^{SUBPATH}(zh|vi)/ {{
+                error_page 404 {SUBPATH}$1/404.html;
             }}
         }}
     }}
@@ -389,6 +392,16 @@ fn nginx_serves_the_published_site_under_a_subpath() {
         assert_eq!(response.status(), 404, "{SUBPATH}{missing}");
         assert_eq!(media_type(&response), "text/html");
         assert_eq!(response.text().unwrap(), not_found, "{SUBPATH}{missing} did not answer with 404.html");
+    }
+
+    // Under a language's folder, that language's 404 page; its feed is Atom too.
+    for (code, missing) in [("zh", "zh/no-such-page/"), ("vi", "vi/announcements/gone/")] {
+        let response = client.get(start.join(missing).unwrap()).send().unwrap();
+        assert_eq!(response.status(), 404, "{SUBPATH}{missing}");
+        let expected = std::fs::read_to_string(out.join(code).join("404.html")).unwrap();
+        assert_eq!(response.text().unwrap(), expected, "{SUBPATH}{missing} did not answer with {code}/404.html");
+        let feed = client.get(start.join(&format!("{code}/feed.xml")).unwrap()).send().unwrap();
+        assert_eq!(media_type(&feed), "application/atom+xml", "{code}/feed.xml");
     }
 
     // Precompressed siblings are served as they are (gzip_static).

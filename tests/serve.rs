@@ -554,3 +554,46 @@ fn a_file_changed_during_a_rebuild_is_picked_up_by_the_next_one() {
     }
     assert!(server.text("/announcements/n-0007/").contains("data-v=\"2\""));
 }
+
+/// A briefing in English, Chinese and Vietnamese: the language switcher leads to the same page
+/// in each language, a missing page gets its language's 404 page, and a saved translation
+/// reloads the page of its language with the new text.
+#[test]
+fn languages_switch_and_a_saved_translation_reloads_its_page() {
+    let site = Site::starter();
+    let yaml = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        format!("{yaml}languages:\n  en: {{name: English}}\n  zh: {{name: 中文, tag: zh-Hans}}\n  vi: {{name: Tiếng Việt}}\n"),
+    )
+    .write("content/announcements/opening.zh.md", "---\ntitle: 博览会开幕\nsummary: 开幕了。\n---\n\n正文。\n");
+    let server = Server::start(&site, &[]);
+    let lang = |html: &str| {
+        let doc = scraper::Html::parse_document(html);
+        let sel = scraper::Selector::parse("html").unwrap();
+        doc.select(&sel).next().unwrap().attr("lang").unwrap_or_default().to_string()
+    };
+    let page = server.text("/zh/announcements/opening/");
+    assert_eq!(lang(&page), "zh-Hans");
+    let links: Vec<String> = {
+        let doc = scraper::Html::parse_document(&page);
+        let sel = scraper::Selector::parse("nav.languages a[href]").unwrap();
+        doc.select(&sel).map(|a| a.attr("href").unwrap().to_string()).collect()
+    };
+    assert_eq!(links, ["/announcements/opening/", "/vi/announcements/opening/"]);
+    for (link, tag) in links.iter().zip(["en", "vi"]) {
+        let response = server.get(link);
+        assert_eq!(response.status(), 200, "{link}");
+        assert_eq!(lang(&response.text().unwrap()), tag, "{link}");
+    }
+    for (path, tag) in [("/zh/no/such/page/", "zh-Hans"), ("/vi/gone", "vi"), ("/gone/", "en")] {
+        let response = server.get(path);
+        assert_eq!(response.status(), 404, "{path}");
+        assert_eq!(lang(&response.text().unwrap()), tag, "{path}");
+    }
+    let events = server.events();
+    site.edit("content/announcements/opening.zh.md", "博览会开幕", "博览会隆重开幕");
+    events.reloaded(&["/zh/announcements/opening/"]);
+    assert!(server.text("/zh/announcements/opening/").contains("博览会隆重开幕"));
+    assert!(!server.text("/announcements/opening/").contains("博览会隆重开幕"));
+}

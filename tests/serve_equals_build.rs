@@ -148,9 +148,15 @@ enum Edit {
     BaseUrl {
         v: usize,
     },
-    /// Whether `site.yaml` lists Chinese beside English.
+    /// The languages `site.yaml` lists: English alone, English and Chinese, or English, Chinese
+    /// and Vietnamese.
     Languages {
-        on: bool,
+        v: usize,
+    },
+    /// The translation of free page `p{slot}`: none, into Chinese, or into Vietnamese.
+    PageTranslation {
+        slot: usize,
+        v: usize,
     },
     /// The Chinese translation of announcement `a{slot}` (`a{slot}.zh.md`): none, one with a
     /// title, one with a title and a body linking to a speaker, one restating another date (an
@@ -204,7 +210,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         (0..STATICS, 0..3usize).prop_map(|(slot, v)| Edit::Static { slot, v }),
         (0..3usize).prop_map(|v| Edit::SiteTitle { v }),
         (0..2usize).prop_map(|v| Edit::BaseUrl { v }),
-        any::<bool>().prop_map(|on| Edit::Languages { on }),
+        (0..3usize).prop_map(|v| Edit::Languages { v }),
+        (0..PAGES, 0..3usize).prop_map(|(slot, v)| Edit::PageTranslation { slot, v }),
         (0..ANNOUNCEMENTS, 0..4usize).prop_map(|(slot, v)| Edit::AnnouncementTranslation { slot, v }),
         (0..SPEAKERS, 0..3usize).prop_map(|(slot, v)| Edit::SpeakerTranslation { slot, v }),
         (0..3usize).prop_map(|v| Edit::YamlTranslations { v }),
@@ -273,7 +280,8 @@ struct Model {
     statics: BTreeMap<usize, usize>,
     title: usize,
     base: usize,
-    languages: bool,
+    languages: usize,
+    page_translations: [usize; PAGES],
     announcement_translations: [usize; ANNOUNCEMENTS],
     speaker_translations: [usize; SPEAKERS],
     yaml_translations: usize,
@@ -336,7 +344,8 @@ impl Model {
             }
             Edit::SiteTitle { v } => self.title = v,
             Edit::BaseUrl { v } => self.base = v,
-            Edit::Languages { on } => self.languages = on,
+            Edit::Languages { v } => self.languages = v,
+            Edit::PageTranslation { slot, v } => self.page_translations[slot] = v,
             Edit::AnnouncementTranslation { slot, v } => self.announcement_translations[slot] = v,
             Edit::SpeakerTranslation { slot, v } => self.speaker_translations[slot] = v,
             Edit::YamlTranslations { v } => self.yaml_translations = v,
@@ -362,7 +371,11 @@ impl Model {
             Some(format!(
                 "title: {}\ndescription: D.\nbase_url: {base}\nlanguage: en\nevent:\n  name: Expo\n  city: City\n  start: 2030-05-14\n  end: 2030-05-16\n{}",
                 ["Briefing", "Another briefing", "Third title"][self.title],
-                if self.languages { "languages:\n  en: {name: English}\n  zh: {name: 中文}\n" } else { "" }
+                [
+                    "",
+                    "languages:\n  en: {name: English}\n  zh: {name: 中文}\n",
+                    "languages:\n  en: {name: English}\n  zh: {name: 中文}\n  vi: {name: Tiếng Việt}\n"
+                ][self.languages]
             )),
         );
         for slot in 0..ANNOUNCEMENTS {
@@ -375,6 +388,13 @@ impl Model {
                 _ => None,
             };
             out.insert(format!("content/announcements/a{slot}.zh.md"), text);
+        }
+        for slot in 0..PAGES {
+            // Into a language the site may not list (an error), of a page that may be gone (also).
+            let v = self.page_translations[slot];
+            let text = "---\ntitle: 译名\n---\n\n见[首页](/)。\n";
+            out.insert(format!("content/pages/p{slot}.zh.md"), (v == 1).then(|| text.to_string()));
+            out.insert(format!("content/pages/p{slot}.vi.md"), (v == 2).then(|| text.replace("译名", "Tên")));
         }
         let (topics_zh, timeline_zh) = match self.yaml_translations {
             1 => (Some("t0:\n  title: 贸易\n"), Some("e0:\n  title: 开幕日\n  body: 见[时间线](/timeline/)。\n")),
@@ -674,7 +694,7 @@ fn renaming_a_file_drops_the_name_others_knew_it_by() {
 fn translations_come_change_and_go() {
     check(&[
         Edit::AnnouncementTranslation { slot: 0, v: 1 },
-        Edit::Languages { on: true },
+        Edit::Languages { v: 1 },
         Edit::AnnouncementTranslation { slot: 0, v: 2 },
         Edit::SpeakerTranslation { slot: 1, v: 1 },
         Edit::SpeakerName { slot: 1, v: 2 },
@@ -688,7 +708,11 @@ fn translations_come_change_and_go() {
         Edit::EntryTitle { slot: 0, v: 2 },
         Edit::YamlTranslations { v: 2 },
         Edit::YamlTranslations { v: 1 },
-        Edit::Languages { on: false },
+        Edit::PageTranslation { slot: 0, v: 2 },
+        Edit::Languages { v: 2 },
+        Edit::PageTranslation { slot: 0, v: 1 },
+        Edit::AnnouncementTranslation { slot: 1, v: 1 },
+        Edit::Languages { v: 0 },
         Edit::AnnouncementTranslation { slot: 0, v: 0 },
         Edit::SpeakerTranslation { slot: 1, v: 0 },
     ])

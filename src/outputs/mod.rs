@@ -37,7 +37,7 @@ impl Output for Sitemap {
         for kind in pages.iter().filter(|k| **k != PageKind::NotFound) {
             let versions: Vec<(String, String)> = site
                 .languages()
-                .filter(|s| crate::render::is_translated(s, *kind))
+                .filter(|s| kind.is_translated(s))
                 .map(|s| (s.config.current().tag.clone(), kind.path(s)))
                 .collect();
             let mut alternates = versions.clone();
@@ -119,6 +119,26 @@ pub fn render_language(site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
         .flat_map(|o| o.render(site, pages))
         .map(|f| OutputFile { path: format!("{prefix}{}", f.path), ..f })
         .collect()
+}
+
+/// The files of every output of every language of `root`, whose pages are `pages` (by
+/// language): the default language's at the root, each further language's under its folder.
+pub fn render_languages(root: &Site, pages: &[Vec<PageKind>]) -> Vec<OutputFile> {
+    root.languages()
+        .zip(pages)
+        .enumerate()
+        .flat_map(|(lang, (site, kinds))| if lang == 0 { render(site, kinds) } else { render_language(site, kinds) })
+        .collect()
+}
+
+/// Every path an [`Output`] may write for `root` in any of its languages.
+pub fn paths(root: &Site) -> Vec<String> {
+    let mut out: Vec<String> = ALL.iter().flat_map(|o| o.paths()).map(|p| p.to_string()).collect();
+    for site in &root.translations {
+        let prefix = site.config.lang_prefix();
+        out.extend(PER_LANGUAGE.iter().flat_map(|o| o.paths()).map(|p| format!("{prefix}{p}")));
+    }
+    out
 }
 
 /// Whether an output path is one that an [`Output`] may write, for the default language or

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use crate::deps::Key;
+use crate::deps::{Family, Key};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::links::{self, PageLinks};
 use crate::model::Site;
@@ -96,10 +96,10 @@ pub fn render_all(
     root: &Site,
     templates: &Templates,
     jobs: &[(usize, PageKind)],
-    reads: Reads,
+    record: Reads,
 ) -> Result<Vec<(usize, Page)>, Diagnostics> {
     let sites: Vec<&Site> = root.languages().collect();
-    let shared: Vec<Shared> = sites.iter().map(|s| Shared::new(s, reads == Reads::Record)).collect();
+    let shared: Vec<Shared> = sites.iter().map(|s| Shared::new(s, record == Reads::Record)).collect();
     // The templates' words that take no value, per language (`msg` in every context).
     let default = &root.config.languages[0].code;
     let plain: Vec<Value> =
@@ -111,8 +111,15 @@ pub fn render_all(
             let words = Words { messages: &templates.messages, lang: &site.config.current().code, default };
             let (mut context, reads) = context_for(shared, kind, &words);
             context.insert_value("msg", plain[lang].clone());
+            let mut reads = reads;
             if !root.translations.is_empty() {
                 translations(&mut context, root, lang, kind);
+                if let (Reads::Record, Some(key)) = (record, translated_key(root, kind)) {
+                    let mut keys = reads.to_vec();
+                    keys.push(key);
+                    keys.sort_unstable();
+                    reads = keys.into();
+                }
             }
             let path = kind.path(site);
             let c = &site.config;
@@ -174,15 +181,16 @@ pub fn is_list(kind: PageKind) -> bool {
     )
 }
 
-/// Whether page `kind` of `site` is in the site's language: its member is translated (or the
-/// page is a list, whose words are the templates').
-pub fn is_translated(site: &Site, kind: PageKind) -> bool {
-    match kind {
-        PageKind::Announcement(i) => site.announcements[i].fallback.is_none(),
-        PageKind::Speaker(i) => site.speakers[i].fallback.is_none(),
-        PageKind::Page(i) => site.pages[i].fallback.is_none(),
-        _ => true,
-    }
+/// What the language switcher of page `kind` reads of the other languages: whether its member
+/// is translated into each.
+fn translated_key(root: &Site, kind: PageKind) -> Option<Key> {
+    let (family, slug) = match kind {
+        PageKind::Announcement(i) => (Family::Announcement, &root.announcements[i].slug),
+        PageKind::Speaker(i) => (Family::Speaker, &root.speakers[i].slug),
+        PageKind::Page(i) => (Family::Page, &root.pages[i].slug),
+        _ => return None,
+    };
+    Some(Key::Translated(family, Arc::from(slug.as_str())))
 }
 
 /// The same page in every language of `root`, for `hreflang` links and the language switcher:
@@ -201,11 +209,11 @@ fn translations(ctx: &mut Context, root: &Site, lang: usize, kind: PageKind) {
         map.insert("url", Value::from(routes::url(&site.config.base_path, &path)));
         map.insert("permalink", Value::from(routes::permalink(&site.config.base_url, &path)));
         map.insert("current", Value::from(j == lang));
-        map.insert("translated", Value::from(is_translated(site, kind)));
+        map.insert("translated", Value::from(kind.is_translated(site)));
         list.push(map.into_value());
     }
     let site = root.languages().nth(lang).unwrap_or(root);
-    let translated = is_translated(site, kind);
+    let translated = kind.is_translated(site);
     ctx.insert("page_translated", &translated);
     if !translated {
         ctx.insert("canonical_url", &kind.permalink(root));

@@ -86,9 +86,18 @@ fn serve_file(state: &AppState, raw: &str, key: &str, head: bool) -> Response {
         }
         return response;
     }
-    match files.get("404.html") {
-        Some(file) => file_response(StatusCode::NOT_FOUND, &file.path, &file.contents, head),
-        None => (StatusCode::NOT_FOUND, "Not found.\n").into_response(),
+    // The nearest 404 page up the path, as Cloudflare Pages finds it: `/zh/gone/` gets the
+    // Chinese one, `zh/404.html`.
+    let mut folder = key;
+    loop {
+        folder = folder.rsplit_once('/').map_or("", |(parent, _)| parent);
+        let page = if folder.is_empty() { "404.html".to_string() } else { format!("{folder}/404.html") };
+        if let Some(file) = files.get(&page) {
+            return file_response(StatusCode::NOT_FOUND, &file.path, &file.contents, head);
+        }
+        if folder.is_empty() {
+            return (StatusCode::NOT_FOUND, "Not found.\n").into_response();
+        }
     }
 }
 
