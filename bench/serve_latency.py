@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Time from saving a file to `brief serve` announcing and serving the change.
 
-    bench/serve_latency.py --pages 10000 [--runs 30] [--brief target/release/brief]
+    bench/serve_latency.py --pages 10000 [--runs 30] [--brief target/release/brief] [--languages en,zh,vi]
 
 Generates the synthetic briefing of ../shared/bench/gen_site.py (the brief flavour, with this
 project's templates), starts `brief serve --port 0` on it, listens to the live-reload stream, and
 for each run rewrites one announcement (or a template, or the stylesheet) and measures:
   event  - from the write to the `reload`/`css` event arriving at the client (debounce included)
   served - from the write to the new bytes of the changed page being served
-It prints the median and 95th percentile of each, per kind of change.
+It prints the median and 95th percentile of each, per kind of change. With --languages, the
+briefing has those languages and a saved Chinese translation is measured too.
 """
 import argparse
 import http.client
@@ -58,10 +59,12 @@ def main():
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--brief", default=os.path.join(REPO, "target", "release", "brief"))
     ap.add_argument("--work", default="/dev/shm/brief-serve-bench")
+    ap.add_argument("--languages", default="en")
     a = ap.parse_args()
 
     gen = os.path.join(REPO, "..", "shared", "bench", "gen_site.py")
-    subprocess.run([sys.executable, gen, "--pages", str(a.pages), "--out", a.work, "--only", "brief"], check=True,
+    subprocess.run([sys.executable, gen, "--pages", str(a.pages), "--out", a.work, "--only", "brief",
+                    "--languages", a.languages], check=True,
                    stdout=subprocess.DEVNULL)
     root = os.path.join(a.work, "brief")
     shutil.rmtree(os.path.join(root, "templates"), ignore_errors=True)
@@ -76,7 +79,7 @@ def main():
         started = time.perf_counter()
         line = server.stdout.readline()
         port = int(line.strip().rstrip("/").rsplit(":", 1)[1])
-        print(f"site: {a.pages} announcements; first build and serve: {time.perf_counter() - started:.2f} s")
+        print(f"site: {a.pages} announcements in {a.languages}; first build and serve: {time.perf_counter() - started:.2f} s")
         log = []
         threading.Thread(target=lambda: [log.append(l.strip()) for l in server.stdout], daemon=True).start()
         events = queue.Queue()
@@ -115,6 +118,12 @@ def main():
         measure("announcement save", ann,
                 lambda t, i: re.sub(r"^title: .*$", f'title: "Edited bench-marker-{i}"', t, count=1, flags=re.M),
                 "/announcements/announcement-000123/", "reload", must_name="/announcements/announcement-000123/")
+        for code in a.languages.split(",")[1:2]:
+            tr = os.path.join(root, "content", "announcements", f"announcement-000123.{code}.md")
+            measure(f"translation save ({code})", tr,
+                    lambda t, i: re.sub(r"^title: .*$", f'title: "Edited bench-marker-{i}"', t, count=1, flags=re.M),
+                    f"/{code}/announcements/announcement-000123/", "reload",
+                    must_name=f"/{code}/announcements/announcement-000123/")
         tpl = os.path.join(root, "templates", "speaker.html")
         measure("template (speaker.html)", tpl,
                 lambda t, i: re.sub(r"<h1>(<!--bench-marker-\d+-->)?", f"<h1><!--bench-marker-{i}-->", t, count=1),

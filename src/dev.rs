@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::build;
 use crate::content::{Inputs, Settings};
 use crate::deps::{self, PageReads};
@@ -447,14 +449,29 @@ impl DevSite {
             None => true,
         };
         let mut outputs_done = !outputs_stale;
-        let possible: Vec<String> = {
-            let mut p = outputs::paths(&site);
-            p.extend(prev.map(|b| outputs::paths(&b.site)).unwrap_or_default());
-            p
+        // The outputs of the languages that changed; all of them when pages came, went or moved,
+        // or when the languages themselves changed. The default language's include the sitemap,
+        // whose pages and alternates change in every language's `Changed` when they change.
+        let stale: Vec<bool> = match &changes {
+            Some(c) if same_kinds && same_paths => c.iter().map(|c| !c.is_empty()).collect(),
+            _ => vec![true; sites.len()],
+        };
+        let possible: Vec<String> = match old {
+            Some(_) => sites.iter().zip(&stale).filter(|(_, s)| **s).flat_map(|(site, _)| outputs::paths_of(site)).collect(),
+            None => {
+                let mut p = outputs::paths(&site);
+                p.extend(prev.map(|b| outputs::paths(&b.site)).unwrap_or_default());
+                p
+            }
         };
         let update_outputs = |files: &mut Files, changed_paths: &mut BTreeSet<String>, languages: &[Language], clock: &mut Clock| {
-            let kinds: Vec<Vec<PageKind>> = languages.iter().map(|l| l.kinds.clone()).collect();
-            let made = outputs::render_languages(&site, &kinds);
+            let made: Vec<crate::output::OutputFile> = sites
+                .par_iter()
+                .zip(languages)
+                .zip(&stale)
+                .filter(|(_, stale)| **stale)
+                .flat_map_iter(|((s, l), _)| outputs::render_one(s, &l.kinds))
+                .collect();
             for name in &possible {
                 let made_before = files.get(name).is_some_and(|f| !matches!(f.contents, Contents::Copy(_)));
                 if made_before && !made.iter().any(|f| f.path == *name) {

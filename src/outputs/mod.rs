@@ -124,21 +124,33 @@ pub fn render_language(site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
 /// The files of every output of every language of `root`, whose pages are `pages` (by
 /// language): the default language's at the root, each further language's under its folder.
 pub fn render_languages(root: &Site, pages: &[Vec<PageKind>]) -> Vec<OutputFile> {
-    root.languages()
-        .zip(pages)
-        .enumerate()
-        .flat_map(|(lang, (site, kinds))| if lang == 0 { render(site, kinds) } else { render_language(site, kinds) })
-        .collect()
+    root.languages().zip(pages).flat_map(|(site, kinds)| render_one(site, kinds)).collect()
+}
+
+/// The files of the outputs of `site`, one language of a briefing: every output for the default
+/// language (the sitemap lists every language's pages), its own feed, calendar and search index
+/// under its folder for another.
+pub fn render_one(site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
+    if site.config.lang == 0 {
+        render(site, pages)
+    } else {
+        render_language(site, pages)
+    }
+}
+
+/// Every path the outputs of `site`, one language of a briefing, may write ([`render_one`]).
+pub fn paths_of(site: &Site) -> Vec<String> {
+    if site.config.lang == 0 {
+        ALL.iter().flat_map(|o| o.paths()).map(|p| p.to_string()).collect()
+    } else {
+        let prefix = site.config.lang_prefix();
+        PER_LANGUAGE.iter().flat_map(|o| o.paths()).map(|p| format!("{prefix}{p}")).collect()
+    }
 }
 
 /// Every path an [`Output`] may write for `root` in any of its languages.
 pub fn paths(root: &Site) -> Vec<String> {
-    let mut out: Vec<String> = ALL.iter().flat_map(|o| o.paths()).map(|p| p.to_string()).collect();
-    for site in &root.translations {
-        let prefix = site.config.lang_prefix();
-        out.extend(PER_LANGUAGE.iter().flat_map(|o| o.paths()).map(|p| format!("{prefix}{p}")));
-    }
-    out
+    root.languages().flat_map(paths_of).collect()
 }
 
 /// Whether an output path is one that an [`Output`] may write, for the default language or
