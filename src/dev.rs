@@ -456,7 +456,7 @@ impl DevSite {
             Some(c) if same_kinds && same_paths => c.iter().map(|c| !c.is_empty()).collect(),
             _ => vec![true; sites.len()],
         };
-        let possible: Vec<String> = match old {
+        let mut possible: Vec<String> = match old {
             Some(_) => sites.iter().zip(&stale).filter(|(_, s)| **s).flat_map(|(site, _)| outputs::paths_of(site)).collect(),
             None => {
                 let mut p = outputs::paths(&site);
@@ -464,6 +464,10 @@ impl DevSite {
                 p
             }
         };
+        // The numbered files of a sitemap split in parts, which the default language's outputs make.
+        if stale[0] {
+            possible.extend(old_files.keys().filter(|p| outputs::sitemap::is_part(p)).cloned());
+        }
         let update_outputs = |files: &mut Files, changed_paths: &mut BTreeSet<String>, languages: &[Language], clock: &mut Clock| {
             let made: Vec<crate::output::OutputFile> = sites
                 .par_iter()

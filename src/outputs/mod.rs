@@ -21,7 +21,8 @@ pub trait Output: Sync {
     fn render(&self, site: &Site, pages: &[PageKind]) -> Vec<OutputFile>;
 }
 
-/// `sitemap.xml`, listing every page but the 404 page, and a `robots.txt` that points at it.
+/// `sitemap.xml`, listing every page but the 404 page (in numbered parts that it lists, past the
+/// protocol's limits), and a `robots.txt` that points at it.
 struct Sitemap;
 
 impl Output for Sitemap {
@@ -49,10 +50,10 @@ impl Output for Sitemap {
                 alternates: if several { alternates.clone() } else { Vec::new() },
             }));
         }
-        vec![
-            OutputFile::text("sitemap.xml", sitemap::sitemap(site, &entries)),
-            OutputFile::text("robots.txt", sitemap::robots(site)),
-        ]
+        let mut files: Vec<OutputFile> =
+            sitemap::sitemaps(site, &entries).into_iter().map(|(path, xml)| OutputFile::text(path, xml)).collect();
+        files.push(OutputFile::text("robots.txt", sitemap::robots(site)));
+        files
     }
 }
 
@@ -156,7 +157,7 @@ pub fn paths(root: &Site) -> Vec<String> {
 /// Whether an output path is one that an [`Output`] may write, for the default language or
 /// under a language's folder (`zh/feed.xml`).
 pub fn is_output_path(path: &str) -> bool {
-    if ALL.iter().any(|o| o.paths().contains(&path)) {
+    if ALL.iter().any(|o| o.paths().contains(&path)) || sitemap::is_part(path) {
         return true;
     }
     match path.split_once('/') {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io;
 
 use chrono::NaiveDate;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::BytesText;
 use quick_xml::Writer;
 
 use crate::model::Site;
@@ -33,54 +33,101 @@ impl Entry {
     }
 }
 
-/// The sitemap of `site` (every language of it), listing the absolute URLs of `pages`.
+/// How many URLs one sitemap file may list, by the protocol.
+pub const MAX_URLS: usize = 50_000;
+/// How many bytes one sitemap file may have, by the protocol (50 MiB, uncompressed).
+pub const MAX_BYTES: usize = 52_428_800;
+
+/// The sitemap of `site` (every language of it), listing the absolute URLs of `pages`, as
+/// `(output path, XML)`: `sitemap.xml` alone while the protocol's limits allow ([`MAX_URLS`],
+/// [`MAX_BYTES`]); past them, the pages in `sitemap-1.xml`, `sitemap-2.xml`... and `sitemap.xml`
+/// as the index that lists those files, which is where robots.txt points either way.
 ///
 /// One `<url>` per page, in the order given; URLs are percent-encoded where RFC 3986 requires it
 /// (non-ASCII letters in the path) and XML-escaped. An announcement's page also gets a
 /// `<lastmod>`: the announcement's date. A page with translations lists them all, itself
 /// included, as `<xhtml:link rel="alternate" hreflang>`, the form search engines read. Nothing
 /// depends on the clock, so two runs give the same bytes.
-pub fn sitemap(site: &Site, pages: &[Entry]) -> String {
+pub fn sitemaps(site: &Site, pages: &[Entry]) -> Vec<(String, String)> {
+    sitemaps_within(site, pages, MAX_URLS, MAX_BYTES)
+}
+
+fn sitemaps_within(site: &Site, pages: &[Entry], max_urls: usize, max_bytes: usize) -> Vec<(String, String)> {
     let dates: HashMap<String, NaiveDate> = site
         .languages()
         .flat_map(|s| s.announcements.iter().enumerate().map(|(i, a)| (PageKind::Announcement(i).path(s), a.date)))
         .collect();
-    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    write_urlset(&mut writer, site, pages, &dates).expect("writing XML into memory cannot fail");
-    let mut xml = String::from_utf8(writer.into_inner()).expect("the sitemap is built from UTF-8 text");
-    xml.push('\n');
-    xml
+    let xhtml = if pages.iter().any(|p| !p.alternates.is_empty()) { format!(r#" xmlns:xhtml="{XHTML}""#) } else { String::new() };
+    let open = format!("{DECLARATION}\n<urlset xmlns=\"{NAMESPACE}\"{xhtml}>\n");
+    let close = "</urlset>\n";
+    let mut parts: Vec<String> = Vec::new();
+    let (mut part, mut count) = (String::new(), 0);
+    for page in pages {
+        let block = url_block(site, page, &dates);
+        let full = count == max_urls || open.len() + part.len() + block.len() + close.len() > max_bytes;
+        if full && count > 0 {
+            parts.push(std::mem::take(&mut part));
+            count = 0;
+        }
+        part.push_str(&block);
+        count += 1;
+    }
+    parts.push(part);
+    if parts.len() == 1 {
+        return vec![("sitemap.xml".to_string(), format!("{open}{}{close}", parts[0]))];
+    }
+    let mut files: Vec<(String, String)> =
+        parts.iter().enumerate().map(|(i, p)| (format!("sitemap-{}.xml", i + 1), format!("{open}{p}{close}"))).collect();
+    let mut index = format!("{DECLARATION}\n<sitemapindex xmlns=\"{NAMESPACE}\">\n");
+    for (name, _) in &files {
+        let loc = uri_escape(&permalink(&site.config.base_url, &format!("/{name}")));
+        index.push_str(&format!("  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n", quick_xml::escape::escape(&loc)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(("sitemap.xml".to_string(), index));
+    files
 }
 
-fn write_urlset(
-    writer: &mut Writer<Vec<u8>>,
+/// Whether `path` is one of the numbered files of a sitemap split by [`sitemaps`].
+pub fn is_part(path: &str) -> bool {
+    path.strip_prefix("sitemap-").and_then(|r| r.strip_suffix(".xml")).is_some_and(|n| n.parse::<u32>().is_ok())
+}
+
+const DECLARATION: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
+
+/// The `<url>` element of `page`, indented one level, with its line break.
+fn url_block(site: &Site, page: &Entry, dates: &HashMap<String, NaiveDate>) -> String {
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+    write_url(&mut writer, site, page, dates).expect("writing XML into memory cannot fail");
+    let xml = String::from_utf8(writer.into_inner()).expect("the sitemap is built from UTF-8 text");
+    let mut out = String::with_capacity(xml.len() + 64);
+    for line in xml.lines() {
+        out.push_str("  ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn write_url(
+    w: &mut Writer<Vec<u8>>,
     site: &Site,
-    pages: &[Entry],
+    page: &Entry,
     dates: &HashMap<String, NaiveDate>,
 ) -> io::Result<()> {
-    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-    let mut urlset = writer.create_element("urlset").with_attribute(("xmlns", NAMESPACE));
-    if pages.iter().any(|p| !p.alternates.is_empty()) {
-        urlset = urlset.with_attribute(("xmlns:xhtml", XHTML));
-    }
     let absolute = |path: &str| uri_escape(&permalink(&site.config.base_url, path));
-    urlset.write_inner_content(|w| {
-        for page in pages {
-            w.create_element("url").write_inner_content(|w| {
-                w.create_element("loc").write_text_content(BytesText::new(&absolute(&page.path)))?;
-                if let Some(date) = dates.get(&page.path) {
-                    let day = date.format("%Y-%m-%d").to_string();
-                    w.create_element("lastmod").write_text_content(BytesText::new(&day))?;
-                }
-                for (hreflang, path) in &page.alternates {
-                    w.create_element("xhtml:link")
-                        .with_attribute(("rel", "alternate"))
-                        .with_attribute(("hreflang", hreflang.as_str()))
-                        .with_attribute(("href", absolute(path).as_str()))
-                        .write_empty()?;
-                }
-                Ok(())
-            })?;
+    w.create_element("url").write_inner_content(|w| {
+        w.create_element("loc").write_text_content(BytesText::new(&absolute(&page.path)))?;
+        if let Some(date) = dates.get(&page.path) {
+            let day = date.format("%Y-%m-%d").to_string();
+            w.create_element("lastmod").write_text_content(BytesText::new(&day))?;
+        }
+        for (hreflang, path) in &page.alternates {
+            w.create_element("xhtml:link")
+                .with_attribute(("rel", "alternate"))
+                .with_attribute(("hreflang", hreflang.as_str()))
+                .with_attribute(("href", absolute(path).as_str()))
+                .write_empty()?;
         }
         Ok(())
     })?;
@@ -120,6 +167,14 @@ mod tests {
     struct Url {
         loc: String,
         lastmod: Option<String>,
+    }
+
+    /// The sitemap of `pages`, which must fit in one file.
+    fn sitemap(site: &Site, pages: &[Entry]) -> String {
+        let mut files = sitemaps(site, pages);
+        assert_eq!(files.len(), 1, "split into {:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
+        assert_eq!(files[0].0, "sitemap.xml");
+        files.remove(0).1
     }
 
     /// Parses a sitemap with an independent parser, checking its root on the way.
@@ -203,6 +258,41 @@ mod tests {
         assert_eq!(urls[1].lastmod.as_deref(), Some("2030-05-14"));
         assert_eq!(uri_escape("https://example.org/%E7/"), "https://example.org/%E7/");
         assert_eq!(uri_escape("https://example.org"), "https://example.org");
+    }
+
+    #[test]
+    fn past_the_limits_the_pages_go_in_numbered_files_that_an_index_lists() {
+        let site = fixtures::real();
+        let pages: Vec<Entry> = fixtures::pages(&site).into_iter().map(Entry::plain).collect();
+        assert!(pages.len() > 10);
+        let whole: Vec<String> = parse(&sitemap(&site, &pages)).into_iter().map(|u| u.loc).collect();
+        // By count: at most 4 URLs a file.
+        let files = sitemaps_within(&site, &pages, 4, MAX_BYTES);
+        let (index, parts) = files.split_last().unwrap();
+        assert_eq!(index.0, "sitemap.xml");
+        assert_eq!(parts.len(), pages.len().div_ceil(4));
+        let doc = roxmltree::Document::parse(&index.1).unwrap();
+        assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
+        assert_eq!(doc.root_element().tag_name().namespace(), Some(NAMESPACE));
+        let listed: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).collect();
+        let names: Vec<String> = parts.iter().map(|(name, _)| format!("https://example.org/caexpo-2012/{name}")).collect();
+        assert_eq!(listed, names);
+        let mut locs = Vec::new();
+        for (name, xml) in parts {
+            assert!(is_part(name), "{name}");
+            let urls = parse(xml);
+            assert!(!urls.is_empty() && urls.len() <= 4, "{name}: {}", urls.len());
+            locs.extend(urls.into_iter().map(|u| u.loc));
+        }
+        assert_eq!(locs, whole, "every page once, in order");
+        // By size: each file within the bytes allowed, however many URLs that is.
+        let limit = 1200;
+        let files = sitemaps_within(&site, &pages, MAX_URLS, limit);
+        assert!(files.len() > 2);
+        for (name, xml) in &files[..files.len() - 1] {
+            assert!(xml.len() <= limit, "{name} has {} bytes", xml.len());
+        }
+        assert!(!is_part("sitemap.xml") && !is_part("sitemap-x.xml") && !is_part("zh/sitemap-1.xml"));
     }
 
     #[test]
