@@ -10,6 +10,7 @@ pub mod build;
 pub mod chart;
 pub mod content;
 pub mod date;
+pub mod deploy;
 pub mod deps;
 pub mod dev;
 pub mod diagnostic;

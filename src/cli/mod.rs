@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod build;
 mod check;
+mod deploy;
 mod new;
 mod publish;
 mod serve;
@@ -31,6 +32,9 @@ enum Command {
     /// The production build: build plus feeds, sitemap, calendar, search, fingerprinted and
     /// compressed assets, host headers and a deploy manifest.
     Publish(publish::PublishArgs),
+    /// Publish, then bring an object store (S3, Google Cloud Storage, Azure) or a folder to
+    /// exactly the published site, uploading only what changed.
+    Deploy(deploy::DeployArgs),
 }
 
 impl Cli {
@@ -42,6 +46,7 @@ impl Cli {
             Command::New(args) => args.run(),
             Command::Serve(args) => args.run(),
             Command::Publish(args) => args.run(),
+            Command::Deploy(args) => args.run(),
         }
     }
 }

@@ -22,8 +22,9 @@ struct Entry<'a> {
     content_encoding: Option<&'static str>,
 }
 
-/// The manifest of `files`, sorted by path.
-pub fn manifest(files: &[OutputFile]) -> std::io::Result<OutputFile> {
+/// The manifest of `files`, sorted by path, for the site `site` (its base URL: `brief deploy`
+/// refuses to replace another site's files).
+pub fn manifest(files: &[OutputFile], site: &str) -> std::io::Result<OutputFile> {
     let mut entries: Vec<Entry> = files
         .par_iter()
         .map(|f| {
@@ -34,7 +35,7 @@ pub fn manifest(files: &[OutputFile]) -> std::io::Result<OutputFile> {
         })
         .collect::<std::io::Result<_>>()?;
     entries.sort_by(|a, b| a.path.cmp(b.path));
-    let json = serde_json::to_string_pretty(&serde_json::json!({ "files": entries })).unwrap_or_default();
+    let json = serde_json::to_string_pretty(&serde_json::json!({ "site": site, "files": entries })).unwrap_or_default();
     Ok(OutputFile::text(NAME, json + "\n"))
 }
 
@@ -70,9 +71,10 @@ mod tests {
             OutputFile { path: "index.html.gz".into(), contents: Contents::Bytes(vec![1, 2, 3]) },
             OutputFile::text("timeline.ics", ""),
         ];
-        let m = manifest(&files).unwrap();
+        let m = manifest(&files, "https://example.org/").unwrap();
         let Contents::Rendered(json) = &m.contents else { panic!() };
         let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(v["site"], "https://example.org/");
         let list = v["files"].as_array().unwrap();
         assert_eq!(list.len(), 3);
         assert_eq!(list[0]["path"], "index.html");
