@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path as Key;
 use object_store::{Attribute, Attributes, ObjectStore, ObjectStoreExt, PutOptions, PutPayload};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::build::Error;
 use crate::output::OutputFile;
@@ -53,21 +53,25 @@ pub struct Options {
     pub force: bool,
     /// How many requests run at once.
     pub concurrency: usize,
+    /// For a cloud store that serves objects as stored (S3 without a CDN): store each text file
+    /// gzip-compressed under its own name, with `Content-Encoding: gzip`.
+    pub precompressed: bool,
 }
 
 /// One file of a manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Entry {
     pub path: String,
     pub size: u64,
     pub sha256: String,
     pub content_type: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_encoding: Option<String>,
 }
 
-/// A `brief-manifest.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// A `brief-manifest.json`: the one `publish` writes, or the one a deploy leaves in the target,
+/// which describes what the target holds.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Manifest {
     /// The site it belongs to (its base URL); absent in manifests written before it was recorded.
     #[serde(default)]
@@ -79,6 +83,36 @@ impl Manifest {
     /// Parses a manifest.
     pub fn parse(bytes: &[u8]) -> Result<Manifest, String> {
         serde_json::from_slice(bytes).map_err(|e| format!("{MANIFEST} does not read as a manifest: {e}"))
+    }
+
+    /// What a target that keeps headers (a cloud store) is to hold of this published output, and
+    /// for each key, the file of the output its body comes from. The copies for other hosts are
+    /// left out: the `.gz` and `.br` siblings (a store does not choose between them by the
+    /// request's `Accept-Encoding`), `_headers` and dotfiles. With `precompressed`, a file with a
+    /// `.gz` sibling is stored as that sibling's bytes under its own name, encoded `gzip`.
+    pub fn for_store(&self, precompressed: bool) -> (Manifest, BTreeMap<String, String>) {
+        let by_path: BTreeMap<&str, &Entry> = self.files.iter().map(|e| (e.path.as_str(), e)).collect();
+        let mut files = Vec::new();
+        let mut bodies = BTreeMap::new();
+        for e in &self.files {
+            let name = e.path.rsplit('/').next().unwrap_or(&e.path);
+            let sibling = e.path.ends_with(".gz") || e.path.ends_with(".br");
+            if sibling || name.starts_with('.') || e.path == "_headers" || e.path == MANIFEST {
+                continue;
+            }
+            let gz = format!("{}.gz", e.path);
+            match by_path.get(gz.as_str()).filter(|_| precompressed) {
+                Some(z) => {
+                    files.push(Entry { path: e.path.clone(), content_encoding: Some("gzip".into()), ..(*z).clone() });
+                    bodies.insert(e.path.clone(), gz);
+                }
+                None => {
+                    files.push(e.clone());
+                    bodies.insert(e.path.clone(), e.path.clone());
+                }
+            }
+        }
+        (Manifest { site: self.site.clone(), files }, bodies)
     }
 }
 
@@ -165,6 +199,24 @@ pub fn plan(local: &Manifest, remote: Option<&Manifest>, listed: &BTreeSet<Strin
 pub struct Source {
     pub manifest: Manifest,
     files: BTreeMap<String, OutputFile>,
+}
+
+/// What a target is to hold: its manifest, and for each key, the source file of its body.
+struct Wanted {
+    manifest: Manifest,
+    bodies: BTreeMap<String, String>,
+}
+
+impl Wanted {
+    fn new(source: &Source, target: &Target, precompressed: bool) -> Wanted {
+        if target.headers {
+            let (manifest, bodies) = source.manifest.for_store(precompressed);
+            Wanted { manifest, bodies }
+        } else {
+            let bodies = source.manifest.files.iter().map(|e| (e.path.clone(), e.path.clone())).collect();
+            Wanted { manifest: source.manifest.clone(), bodies }
+        }
+    }
 }
 
 impl Source {
@@ -344,7 +396,8 @@ pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(&str, u64) 
     runtime.block_on(async {
         let target = Target::open(options)?;
         let (remote, listed) = tokio::try_join!(target.manifest(), target.list())?;
-        if let (Some(theirs), Some(ours)) = (remote.as_ref().and_then(|m| m.site.as_ref()), source.manifest.site.as_ref()) {
+        if let (Some(theirs), Some(ours)) = (remote.as_ref().and_then(|m| m.site.as_ref()), source.manifest.site.as_ref())
+        {
             if theirs != ours && !options.force {
                 return Err(Error::Usage(format!(
                     "{} holds the site {theirs}, not {ours}: check the target, or add --force to replace it",
@@ -352,7 +405,8 @@ pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(&str, u64) 
                 )));
             }
         }
-        let plan = plan(&source.manifest, remote.as_ref(), &listed);
+        let wanted = Wanted::new(source, &target, options.precompressed);
+        let plan = plan(&wanted.manifest, remote.as_ref(), &listed);
         if plan.deletes.len() > options.max_deletes {
             return Err(Error::Usage(format!(
                 "the deploy would delete {} files from {}, more than --max-deletes {}: nothing was changed. Check the target, or raise --max-deletes",
@@ -369,9 +423,10 @@ pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(&str, u64) 
         let split = plan.uploads.iter().position(|(e, _)| !is_asset(&e.path)).unwrap_or(plan.uploads.len());
         for group in [&plan.uploads[..split], &plan.uploads[split..]] {
             futures::stream::iter(group.iter().map(|(entry, _)| {
-                let target = &target;
+                let (target, bodies) = (&target, &wanted.bodies);
                 async move {
-                    let body = source.bytes(&entry.path).map_err(|e| Error::io(format!("cannot read {}", entry.path), e))?;
+                    let from = bodies.get(&entry.path).unwrap_or(&entry.path);
+                    let body = source.bytes(from).map_err(|e| Error::io(format!("cannot read {from}"), e))?;
                     let size = body.len() as u64;
                     target.put(entry, body).await?;
                     progress(&entry.path, size);
@@ -383,7 +438,16 @@ pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(&str, u64) 
             .await?;
         }
         if plan.manifest {
-            let body = source.bytes(MANIFEST).map_err(|e| Error::io("cannot read the manifest", e))?;
+            // The manifest of what the target now holds: the published one in a folder, which
+            // holds every file; what was kept of it in a store.
+            let body = if target.headers {
+                let mut json = serde_json::to_vec_pretty(&wanted.manifest)
+                    .map_err(|e| Error::io("cannot write the manifest", e))?;
+                json.push(b'\n');
+                json
+            } else {
+                source.bytes(MANIFEST).map_err(|e| Error::io("cannot read the manifest", e))?
+            };
             let entry = Entry {
                 path: MANIFEST.to_string(),
                 size: body.len() as u64,

@@ -42,6 +42,10 @@ pub struct DeployArgs {
     /// How many uploads run at once.
     #[arg(long, value_name = "N", default_value_t = 16)]
     jobs: usize,
+    /// Store each text file gzip-compressed under its own name with Content-Encoding: gzip, for
+    /// a store that serves files as stored (S3 without a CDN).
+    #[arg(long)]
+    precompressed: bool,
 }
 
 impl DeployArgs {
@@ -73,6 +77,7 @@ impl DeployArgs {
             max_deletes: self.max_deletes,
             force: self.force,
             concurrency: self.jobs,
+            precompressed: self.precompressed,
         };
         let terminal = std::io::stdout().is_terminal();
         let (done, sent) = (AtomicU64::new(0), AtomicU64::new(0));
