@@ -286,7 +286,8 @@ impl Target {
         let bad = |e: object_store::Error| Error::Usage(format!("cannot use {url}: {e}"));
         match parsed.scheme() {
             "s3" | "s3a" => {
-                let mut builder = object_store::aws::AmazonS3Builder::from_env().with_url(url.as_str());
+                let mut builder =
+                    object_store::aws::AmazonS3Builder::from_env().with_url(url.as_str()).with_retry(retries());
                 let endpoint = options.endpoint.clone().or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
                 if let Some(endpoint) = endpoint {
                     builder = builder.with_allow_http(endpoint.starts_with("http://")).with_endpoint(endpoint);
@@ -295,8 +296,7 @@ impl Target {
                 if let Some(region) = region {
                     builder = builder.with_region(region);
                 }
-                let store = builder.build().map_err(bad)?;
-                Ok(Target { store: Arc::new(store), prefix: Key::from(parsed.path().trim_matches('/')), headers: true })
+                Ok(Target::cloud(Arc::new(builder.build().map_err(bad)?), &parsed))
             }
             "file" => {
                 let dir = parsed.to_file_path().map_err(|()| Error::Usage(format!("`{url}` is not a local path")))?;
@@ -304,14 +304,23 @@ impl Target {
                 let store = object_store::local::LocalFileSystem::new_with_prefix(&dir).map_err(bad)?;
                 Ok(Target { store: Arc::new(store), prefix: Key::default(), headers: false })
             }
-            "gs" | "az" | "azure" | "abfs" | "abfss" => {
-                let (store, prefix) = object_store::parse_url_opts(&parsed, std::env::vars()).map_err(bad)?;
-                Ok(Target { store: Arc::from(store), prefix, headers: true })
+            "gs" => {
+                let builder = object_store::gcp::GoogleCloudStorageBuilder::from_env().with_url(url.as_str());
+                Ok(Target::cloud(Arc::new(builder.with_retry(retries()).build().map_err(bad)?), &parsed))
+            }
+            "az" | "azure" => {
+                let builder = object_store::azure::MicrosoftAzureBuilder::from_env().with_url(url.as_str());
+                Ok(Target::cloud(Arc::new(builder.with_retry(retries()).build().map_err(bad)?), &parsed))
             }
             other => Err(Error::Usage(format!(
                 "brief cannot deploy to `{other}://`: write s3://bucket/prefix, gs://, az:// or file:///path"
             ))),
         }
+    }
+
+    /// A cloud store, with the prefix of `url`'s path.
+    fn cloud(store: Arc<dyn ObjectStore>, url: &url::Url) -> Target {
+        Target { store, prefix: Key::from(url.path().trim_matches('/')), headers: true }
     }
 
     fn key(&self, path: &str) -> Key {
@@ -372,6 +381,17 @@ impl Target {
             .await
             .map(|_| ())
             .map_err(|e| Error::io(format!("cannot upload {}", entry.path), e))
+    }
+}
+
+/// How requests to a cloud store are retried: with exponential backoff from 100 ms, up to 5 times
+/// within a minute (the default of `object_store`, 10 times within 3 minutes, is long for a
+/// person waiting at a terminal).
+fn retries() -> object_store::RetryConfig {
+    object_store::RetryConfig {
+        backoff: object_store::BackoffConfig::default(),
+        max_retries: 5,
+        retry_timeout: Duration::from_secs(60),
     }
 }
 

@@ -100,12 +100,17 @@ impl Moto {
 
     /// `brief deploy s3://briefing/site ARGS`, from inside the site folder.
     fn deploy(&self, site: &Site, args: &[&str]) -> Run {
+        self.deploy_through(&self.url(""), site, args)
+    }
+
+    /// The same, through the endpoint `endpoint` (a proxy in front of the server).
+    fn deploy_through(&self, endpoint: &str, site: &Site, args: &[&str]) -> Run {
         let out = brief()
             .arg("deploy")
             .arg(format!("s3://{BUCKET}/site"))
             .args(args)
             .current_dir(site.root())
-            .env("AWS_ENDPOINT_URL", self.url(""))
+            .env("AWS_ENDPOINT_URL", endpoint)
             .env("AWS_REGION", "us-east-1")
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "not-a-secret-1234")
@@ -121,6 +126,86 @@ impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A proxy in front of moto's server that fails requests with `503 Slow Down`, the answer a
+/// client retries: every `nth` request (none with 0), and every request whose target contains
+/// `always`. Each connection carries one request (the server closes it after its answer).
+struct Faulty {
+    port: u16,
+    failed: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Faulty {
+    fn start(upstream: u16, nth: usize, always: Option<&'static str>) -> Faulty {
+        use std::io::{Read, Write};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (count, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let seen = Arc::clone(&failed);
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(mut client) = client else { continue };
+                let (count, failed) = (Arc::clone(&count), Arc::clone(&seen));
+                std::thread::spawn(move || {
+                    // The request: its head, then as many bytes of body as it announces.
+                    let mut request = Vec::new();
+                    let mut buf = [0u8; 65536];
+                    let head_end = loop {
+                        match client.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => request.extend_from_slice(&buf[..n]),
+                        }
+                        if let Some(i) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&request[..head_end]).to_ascii_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    while request.len() < head_end + length {
+                        match client.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => request.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let target = head.lines().next().unwrap_or("").to_string();
+                    let n = count.fetch_add(1, Ordering::SeqCst) + 1;
+                    if (nth > 0 && n % nth == 0) || always.is_some_and(|a| target.contains(a)) {
+                        failed.fetch_add(1, Ordering::SeqCst);
+                        let body = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
+                        let _ = write!(
+                            client,
+                            "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                        return;
+                    }
+                    let Ok(mut server) = TcpStream::connect(("127.0.0.1", upstream)) else { return };
+                    if server.write_all(&request).is_err() {
+                        return;
+                    }
+                    let mut response = Vec::new();
+                    let _ = server.read_to_end(&mut response);
+                    let _ = client.write_all(&response);
+                });
+            }
+        });
+        Faulty { port, failed }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn failed(&self) -> usize {
+        self.failed.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -390,4 +475,32 @@ fn a_folder_target_gets_the_same_files_and_only_changes() {
     let touched: BTreeSet<String> = after.iter().filter(|(k, t)| before.get(*k) != Some(*t)).map(|(k, _)| k.clone()).collect();
     let expected: BTreeSet<String> = changed.into_iter().filter(|k| second.contains_key(k)).collect();
     assert_eq!(touched, expected);
+}
+
+/// Requests that fail now and then are retried, and the deploy succeeds; a request that keeps
+/// failing stops the deploy with the error, before anything is deleted; run again, it finishes.
+#[test]
+fn s3_failed_requests_are_retried_and_a_deploy_that_fails_deletes_nothing() {
+    let moto = Moto::start();
+    let site = Site::starter();
+    let tmp = tempfile::tempdir().unwrap();
+    let flaky = Faulty::start(moto.port, 4, None);
+    moto.deploy_through(&flaky.url(), &site, &[]).ok();
+    assert!(flaky.failed() > 3, "the proxy failed {} requests", flaky.failed());
+    let store = moto.store();
+    let first = for_store(&publish(&site, &tmp.path().join("first"), "https://example.org/"));
+    assert!(stored(&store) == first, "the store differs from the published site");
+
+    // The new page's upload keeps failing: the error, and the page that is gone still there.
+    site.edit("content/announcements/opening.md", "The Example Expo opens", "The Example Expo has opened");
+    std::fs::remove_file(site.root().join("content/pages/about.md")).unwrap();
+    let broken = Faulty::start(moto.port, 0, Some("/site/announcements/opening/index.html"));
+    let run = moto.deploy_through(&broken.url(), &site, &[]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("cannot upload announcements/opening/index.html"), "{}", run.stderr);
+    assert!(broken.failed() >= 2, "not retried: {} failures", broken.failed());
+    assert!(objects(&store).contains_key("about/index.html"), "a page was deleted after a failure");
+    moto.deploy(&site, &[]).ok();
+    let second = for_store(&publish(&site, &tmp.path().join("second"), "https://example.org/"));
+    assert!(stored(&store) == second, "the store differs from the published site");
 }
