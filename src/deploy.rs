@@ -5,15 +5,17 @@
 //! The phases, in order:
 //! 1. **Source**: the files to publish, with their manifest (`brief-manifest.json`: SHA-256, type
 //!    and encoding of every file), rendered by `publish` or read from a folder it wrote.
-//! 2. **Target**: the target's manifest, if it has one, and the list of its keys.
+//! 2. **Target**: the target's manifest, which describes what it holds; the list of its keys only
+//!    where that manifest is missing or not `complete` (a deploy stopped half-way).
 //! 3. **Plan** ([`plan`]): what to upload, replace and delete. A file is unchanged when the target
 //!    holds it and the target's manifest gives it the same hash, type and encoding; everything
-//!    else is uploaded. Keys that the source lacks are deleted, found by listing the target, so
-//!    that a deploy that stopped half-way leaves nothing behind once run again.
-//! 4. **Apply**: assets first (stylesheets, scripts, images, other static files), then pages and
-//!    data files, then the manifest, then the deletions. A reader during a deploy gets old pages
-//!    or new ones, each with its assets; a link to a page that is going still leads somewhere until
-//!    the last step. Nothing is deleted unless every upload succeeded.
+//!    else is uploaded. Keys that the source lacks are deleted.
+//! 4. **Apply**: the target's manifest marked incomplete (without the files about to change),
+//!    then assets (stylesheets, scripts, images, other static files), then pages and data files,
+//!    then the new manifest, then the deletions, then the manifest marked complete. A reader
+//!    during a deploy gets old pages or new ones, each with its assets; a link to a page that is
+//!    going still leads somewhere until the last step. Nothing is deleted unless every upload
+//!    succeeded, and a deploy stopped anywhere finishes when run again.
 //!
 //! Requests go through Apache Arrow's `object_store`, which retries failed requests to cloud
 //! stores with exponential backoff and reads credentials from the standard environment.
@@ -76,6 +78,12 @@ pub struct Manifest {
     /// The site it belongs to (its base URL); absent in manifests written before it was recorded.
     #[serde(default)]
     pub site: Option<String>,
+    /// In a target, whether it lists every key the target holds: a deploy sets it once its
+    /// uploads and deletions are done, and clears it before it starts them, so that one stopped
+    /// half-way leaves a manifest that says so (and the next deploy lists the target). A manifest
+    /// of `publish` has none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub complete: bool,
     pub files: Vec<Entry>,
 }
 
@@ -112,7 +120,7 @@ impl Manifest {
                 }
             }
         }
-        (Manifest { site: self.site.clone(), files }, bodies)
+        (Manifest { site: self.site.clone(), complete: false, files }, bodies)
     }
 }
 
@@ -173,25 +181,31 @@ pub fn is_fingerprinted(path: &str) -> bool {
     hash.is_some_and(|h| h.len() == 10 && h.bytes().all(|b| b.is_ascii_hexdigit())) && parts.next().is_some()
 }
 
-/// The plan that brings a target holding the keys `listed`, described by `remote` (its manifest,
-/// if it has one), to `local`.
-pub fn plan(local: &Manifest, remote: Option<&Manifest>, listed: &BTreeSet<String>) -> Plan {
+/// The plan that brings a target to `local`: `remote` is the target's manifest, if it has one,
+/// and `listed` its keys, when it was listed (else the manifest is taken at its word: it is
+/// complete).
+pub fn plan(local: &Manifest, remote: Option<&Manifest>, listed: Option<&BTreeSet<String>>) -> Plan {
     let known: BTreeMap<&str, &Entry> =
         remote.map(|m| m.files.iter().map(|e| (e.path.as_str(), e)).collect()).unwrap_or_default();
+    let present = |path: &str| listed.map_or_else(|| known.contains_key(path), |l| l.contains(path));
     let mut plan = Plan::default();
     for entry in local.files.iter().filter(|e| e.path != MANIFEST) {
-        let present = listed.contains(&entry.path);
-        if present && known.get(entry.path.as_str()).is_some_and(|old| *old == entry) {
+        let there = present(&entry.path);
+        if there && known.get(entry.path.as_str()).is_some_and(|old| *old == entry) {
             plan.unchanged += 1;
         } else {
-            plan.uploads.push((entry.clone(), if present { Action::Replace } else { Action::Upload }));
+            plan.uploads.push((entry.clone(), if there { Action::Replace } else { Action::Upload }));
         }
     }
     plan.uploads.sort_by(|(a, _), (b, _)| (!is_asset(&a.path), &a.path).cmp(&(!is_asset(&b.path), &b.path)));
     let wanted: BTreeSet<&str> = local.files.iter().map(|e| e.path.as_str()).collect();
-    plan.deletes =
-        listed.iter().filter(|k| k.as_str() != MANIFEST && !wanted.contains(k.as_str())).cloned().collect();
-    plan.manifest = !plan.uploads.is_empty() || !plan.deletes.is_empty() || remote != Some(local);
+    let held: BTreeSet<&str> = match listed {
+        Some(l) => l.iter().map(String::as_str).collect(),
+        None => known.keys().copied().collect(),
+    };
+    plan.deletes = held.into_iter().filter(|k| *k != MANIFEST && !wanted.contains(k)).map(String::from).collect();
+    let same_files = remote.is_some_and(|m| m.complete && m.files == local.files);
+    plan.manifest = !plan.uploads.is_empty() || !plan.deletes.is_empty() || !same_files;
     plan
 }
 
@@ -346,19 +360,30 @@ impl Target {
     /// Every key under the target's prefix, relative to it.
     async fn list(&self) -> Result<BTreeSet<String>, Error> {
         let prefix = self.prefix.as_ref().to_string();
-        let all: Vec<object_store::ObjectMeta> = self
-            .store
-            .list(if prefix.is_empty() { None } else { Some(&self.prefix) })
-            .try_collect()
-            .await
-            .map_err(|e| Error::io("cannot list the target", e))?;
-        Ok(all
+        let under = if prefix.is_empty() { None } else { Some(&self.prefix) };
+        let metas: Vec<object_store::ObjectMeta> =
+            self.store.list(under).try_collect().await.map_err(|e| Error::io("cannot list the target", e))?;
+        Ok(metas
             .into_iter()
             .map(|m| {
                 let key = m.location.as_ref();
                 key.strip_prefix(&prefix).map_or(key, |k| k.trim_start_matches('/')).to_string()
             })
             .collect())
+    }
+
+    /// Writes the target's manifest.
+    async fn put_manifest(&self, manifest: &Manifest) -> Result<(), Error> {
+        let mut body = serde_json::to_vec_pretty(manifest).map_err(|e| Error::io("cannot write the manifest", e))?;
+        body.push(b'\n');
+        let entry = Entry {
+            path: MANIFEST.to_string(),
+            size: body.len() as u64,
+            sha256: String::new(),
+            content_type: "application/json; charset=utf-8".to_string(),
+            content_encoding: None,
+        };
+        self.put(&entry, body).await
     }
 
     async fn put(&self, entry: &Entry, body: Vec<u8>) -> Result<(), Error> {
@@ -415,7 +440,12 @@ pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(&str, u64) 
         .map_err(|e| Error::io("cannot start the deploy's runtime", e))?;
     runtime.block_on(async {
         let target = Target::open(options)?;
-        let (remote, listed) = tokio::try_join!(target.manifest(), target.list())?;
+        let remote = target.manifest().await?;
+        // A target whose manifest is complete is taken at its word; any other is listed.
+        let listed = match &remote {
+            Some(m) if m.complete => None,
+            _ => Some(target.list().await?),
+        };
         if let (Some(theirs), Some(ours)) = (remote.as_ref().and_then(|m| m.site.as_ref()), source.manifest.site.as_ref())
         {
             if theirs != ours && !options.force {
@@ -426,7 +456,7 @@ pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(&str, u64) 
             }
         }
         let wanted = Wanted::new(source, &target, options.precompressed);
-        let plan = plan(&wanted.manifest, remote.as_ref(), &listed);
+        let plan = plan(&wanted.manifest, remote.as_ref(), listed.as_ref());
         if plan.deletes.len() > options.max_deletes {
             return Err(Error::Usage(format!(
                 "the deploy would delete {} files from {}, more than --max-deletes {}: nothing was changed. Check the target, or raise --max-deletes",
@@ -435,9 +465,16 @@ pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(&str, u64) 
                 options.max_deletes
             )));
         }
-        if options.dry_run {
-            return Ok(Report { plan, dry_run: true, elapsed: started.elapsed() });
+        if options.dry_run || plan.is_empty() {
+            return Ok(Report { plan, dry_run: options.dry_run, elapsed: started.elapsed() });
         }
+        // First, the target's manifest without the files about to change, and marked incomplete:
+        // should the deploy stop, the next one lists the target and uploads them again.
+        let touched: BTreeSet<&str> =
+            plan.uploads.iter().map(|(e, _)| e.path.as_str()).chain(plan.deletes.iter().map(String::as_str)).collect();
+        let before = remote.as_ref().map_or_else(Vec::new, |m| m.files.clone());
+        let kept = before.into_iter().filter(|e| !touched.contains(e.path.as_str())).collect();
+        target.put_manifest(&Manifest { site: wanted.manifest.site.clone(), complete: false, files: kept }).await?;
         let concurrency = options.concurrency.max(1);
         // Assets, then pages and data files: each group whole before the next starts.
         let split = plan.uploads.iter().position(|(e, _)| !is_asset(&e.path)).unwrap_or(plan.uploads.len());
@@ -457,35 +494,23 @@ pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(&str, u64) 
             .try_collect::<Vec<()>>()
             .await?;
         }
-        if plan.manifest {
-            // The manifest of what the target now holds: the published one in a folder, which
-            // holds every file; what was kept of it in a store.
-            let body = if target.headers {
-                let mut json = serde_json::to_vec_pretty(&wanted.manifest)
-                    .map_err(|e| Error::io("cannot write the manifest", e))?;
-                json.push(b'\n');
-                json
-            } else {
-                source.bytes(MANIFEST).map_err(|e| Error::io("cannot read the manifest", e))?
-            };
-            let entry = Entry {
-                path: MANIFEST.to_string(),
-                size: body.len() as u64,
-                sha256: String::new(),
-                content_type: "application/json; charset=utf-8".to_string(),
-                content_encoding: None,
-            };
-            target.put(&entry, body).await?;
-        }
-        // In batches, where the store has them (S3 deletes up to 1,000 keys a request).
-        let keys: Vec<object_store::Result<Key>> = plan.deletes.iter().map(|p| Ok(target.key(p))).collect();
-        let results: Vec<object_store::Result<Key>> =
-            target.store.delete_stream(futures::stream::iter(keys).boxed()).collect().await;
-        for result in results {
-            match result {
-                Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
-                Err(e) => return Err(Error::io("cannot delete a file that is gone from the site", e)),
+        // The new manifest: complete now if nothing is to be deleted, else once it is.
+        let mut after = wanted.manifest.clone();
+        after.complete = plan.deletes.is_empty();
+        target.put_manifest(&after).await?;
+        if !plan.deletes.is_empty() {
+            // In batches, where the store has them (S3 deletes up to 1,000 keys a request).
+            let keys: Vec<object_store::Result<Key>> = plan.deletes.iter().map(|p| Ok(target.key(p))).collect();
+            let results: Vec<object_store::Result<Key>> =
+                target.store.delete_stream(futures::stream::iter(keys).boxed()).collect().await;
+            for result in results {
+                match result {
+                    Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(Error::io("cannot delete a file that is gone from the site", e)),
+                }
             }
+            after.complete = true;
+            target.put_manifest(&after).await?;
         }
         Ok(Report { plan, dry_run: false, elapsed: started.elapsed() })
     })
@@ -506,7 +531,11 @@ mod tests {
     }
 
     fn manifest(files: &[(&str, &str)]) -> Manifest {
-        Manifest { site: Some("https://example.org/".into()), files: files.iter().map(|(p, h)| entry(p, h)).collect() }
+        Manifest {
+            site: Some("https://example.org/".into()),
+            complete: false,
+            files: files.iter().map(|(p, h)| entry(p, h)).collect(),
+        }
     }
 
     fn keys(list: &[&str]) -> BTreeSet<String> {
@@ -523,7 +552,7 @@ mod tests {
             ("feed.xml", "f"),
         ]);
         let listed = keys(&["index.html", "style.0123456789.css", "gone/index.html", MANIFEST]);
-        let p = plan(&new, Some(&old), &listed);
+        let p = plan(&new, Some(&old), Some(&listed));
         let order: Vec<(&str, Action)> = p.uploads.iter().map(|(e, a)| (e.path.as_str(), *a)).collect();
         assert_eq!(
             order,
@@ -538,18 +567,21 @@ mod tests {
         assert!(p.manifest);
         // Run again once it is done: nothing to do.
         let listed = keys(&["index.html", "style.abcdef0123.css", "about/index.html", "feed.xml", MANIFEST]);
-        let again = plan(&new, Some(&new), &listed);
+        let done = Manifest { complete: true, ..new.clone() };
+        let again = plan(&new, Some(&done), Some(&listed));
         assert!(again.is_empty(), "{again:?}");
+        // A complete manifest is taken at its word, without a listing.
+        assert_eq!(plan(&new, Some(&done), None), again);
         assert_eq!(again.unchanged, 4);
     }
 
     #[test]
     fn a_file_the_manifest_names_but_the_target_lacks_is_uploaded_and_without_a_manifest_everything() {
         let m = manifest(&[("index.html", "a"), ("about/index.html", "b")]);
-        let p = plan(&m, Some(&m), &keys(&["index.html", MANIFEST]));
+        let p = plan(&m, Some(&m), Some(&keys(&["index.html", MANIFEST])));
         assert_eq!(p.uploads.len(), 1);
         assert_eq!(p.uploads[0].0.path, "about/index.html");
-        let p = plan(&m, None, &keys(&["index.html", "stray.txt"]));
+        let p = plan(&m, None, Some(&keys(&["index.html", "stray.txt"])));
         assert_eq!(p.count(Action::Replace), 1);
         assert_eq!(p.count(Action::Upload), 1);
         assert_eq!(p.deletes, ["stray.txt"]);

@@ -38,9 +38,16 @@ fn report(err: &brief::Error) {
         brief::Error::Io { doing, source } => {
             eprintln!("error: {doing}");
             // The whole chain, so that the system's own words (and the path they name) show.
+            // A cause whose words its parent already said (libraries that repeat their source
+            // in their message) is left out.
             let mut cause: Option<&dyn std::error::Error> = Some(&**source);
+            let mut said = String::new();
             while let Some(e) = cause {
-                eprintln!("  caused by: {e}");
+                let text = e.to_string();
+                if !said.contains(&text) {
+                    eprintln!("  caused by: {text}");
+                }
+                said = text;
                 cause = e.source();
             }
         }
