@@ -53,6 +53,9 @@ struct Language {
     links: Pages,
 }
 
+/// A page to render: its language, and which page it is.
+type Job = (usize, PageKind);
+
 /// What a rebuild did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -294,7 +297,7 @@ impl DevSite {
         let old = prev.filter(|b| b.languages.iter().map(|l| l.code.as_str()).eq(codes.iter().copied()));
         let changes: Option<Vec<deps::Changed>> = old.map(|b| deps::diff_languages(&b.site, &site));
         let mut languages: Vec<Language> = Vec::with_capacity(sites.len());
-        let mut to_render: Vec<(usize, PageKind)> = Vec::new();
+        let mut to_render: Vec<Job> = Vec::new();
         let mut same_pages = old.is_some();
         for (lang, s) in sites.iter().enumerate() {
             let kinds = render::pages(s, templates);
@@ -393,8 +396,7 @@ impl DevSite {
         drop(statics);
 
         // Pages that show few inputs first, then the lists, which on a large site take longest.
-        let (lists, single): (Vec<(usize, PageKind)>, Vec<(usize, PageKind)>) =
-            to_render.iter().partition(|(_, k)| render::is_list(*k));
+        let (lists, single): (Vec<Job>, Vec<Job>) = to_render.iter().partition(|(_, k)| render::is_list(*k));
         let two_phases = old.is_some() && !single.is_empty() && !lists.is_empty();
         let no_lists = lists.is_empty();
         let mut checked = false;
