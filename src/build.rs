@@ -150,8 +150,11 @@ pub fn coverage(site: &Site, templates: &Templates) -> Vec<Coverage> {
                     Some(_) => untranslated.push(file.clone()),
                 }
             }
-            let messages_missing =
-                if templates.messages.is_empty() { Some(Vec::new()) } else { templates.messages.missing(default, &l.code) };
+            let messages_missing = if templates.messages.is_empty() {
+                Some(Vec::new())
+            } else {
+                templates.messages.missing(default, &l.code)
+            };
             Coverage { code: l.code.clone(), name: l.name.clone(), translated, total, untranslated, messages_missing }
         })
         .collect()
@@ -181,23 +184,38 @@ fn gaps(site: &Site, templates: &Templates, coverage: &[Coverage]) -> Diagnostic
             for member in &c.untranslated {
                 let stem = member.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 found.push(
-                    Diagnostic::file(Kind::Translation, member, format!("{} has no translation into {} ({stem}.{}.md)", member.display(), c.name, c.code))
-                        .help(help),
+                    Diagnostic::file(
+                        Kind::Translation,
+                        member,
+                        format!("{} has no translation into {} ({stem}.{}.md)", member.display(), c.name, c.code),
+                    )
+                    .help(help),
                 );
             }
         }
         match &c.messages_missing {
             None => {
-                let d = Diagnostic::file(Kind::Translation, &file, format!("there is no message file for {}: its pages show the templates' words in {}", c.name, default.name))
-                    .help(format!("copy messages/{}.ftl to {file} and translate it", default.code));
+                let d = Diagnostic::file(
+                    Kind::Translation,
+                    &file,
+                    format!(
+                        "there is no message file for {}: its pages show the templates' words in {}",
+                        c.name, default.name
+                    ),
+                )
+                .help(format!("copy messages/{}.ftl to {file} and translate it", default.code));
                 found.push(if required { d } else { d.warning() });
             }
             Some(keys) if required => {
                 for key in keys {
                     let message = format!("the message `{key}` is not translated into {} ({file})", c.name);
-                    let d = templates.messages.at(Kind::Translation, &default.code, key, &message)
+                    let d = templates
+                        .messages
+                        .at(Kind::Translation, &default.code, key, &message)
                         .unwrap_or_else(|| Diagnostic::file(Kind::Translation, &file, &message));
-                    found.push(d.label(format!("written in {} only", default.name)).help(format!("add `{key} = …` to {file}, or remove `require_translations: true` from content/site.yaml")));
+                    found.push(d.label(format!("written in {} only", default.name)).help(format!(
+                        "add `{key} = …` to {file}, or remove `require_translations: true` from content/site.yaml"
+                    )));
                 }
             }
             Some(keys) if !keys.is_empty() => {

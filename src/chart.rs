@@ -82,10 +82,7 @@ fn title_of(slug: &str) -> String {
 /// page's: `Two-way trade: 2002, 54.8 billion USD; 2011, 362.8 billion USD.`
 fn summary(title: &str, unit: &str, points: &[ChartPoint]) -> String {
     let (first, last) = (&points[0], &points[points.len() - 1]);
-    format!(
-        "{title}: {}, {} {unit}; {}, {} {unit}.",
-        first.label, first.value_display, last.label, last.value_display
-    )
+    format!("{title}: {}, {} {unit}; {}, {} {unit}.", first.label, first.value_display, last.label, last.value_display)
 }
 
 fn escape(text: &str) -> std::borrow::Cow<'_, str> {

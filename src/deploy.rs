@@ -264,7 +264,10 @@ impl Source {
                     dir.display()
                 )));
             }
-            files.insert(e.path.clone(), OutputFile { path: e.path.clone(), contents: crate::output::Contents::Copy(path) });
+            files.insert(
+                e.path.clone(),
+                OutputFile { path: e.path.clone(), contents: crate::output::Contents::Copy(path) },
+            );
         }
         files.insert(
             MANIFEST.to_string(),
@@ -295,7 +298,9 @@ impl Target {
     pub fn open(options: &Options) -> Result<Target, Error> {
         let url = &options.target;
         let parsed = url::Url::parse(url).map_err(|e| {
-            Error::Usage(format!("`{url}` is not a target URL ({e}): write s3://bucket/prefix, gs://, az:// or file:///path"))
+            Error::Usage(format!(
+                "`{url}` is not a target URL ({e}): write s3://bucket/prefix, gs://, az:// or file:///path"
+            ))
         })?;
         let bad = |e: object_store::Error| Error::Usage(format!("cannot use {url}: {e}"));
         match parsed.scheme() {

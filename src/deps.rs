@@ -499,7 +499,11 @@ fn same_speaker(a: &Speaker, b: &Speaker) -> bool {
 
 fn same_page(a: &Page, b: &Page) -> bool {
     let Page { slug, title, description, body, fallback } = a;
-    slug == &b.slug && fallback == &b.fallback && title == &b.title && description == &b.description && same_body(body, &b.body)
+    slug == &b.slug
+        && fallback == &b.fallback
+        && title == &b.title
+        && description == &b.description
+        && same_body(body, &b.body)
 }
 
 fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> bool {

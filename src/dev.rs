@@ -358,8 +358,11 @@ impl DevSite {
         }
         let statics: HashSet<&str> = site.statics.iter().map(|s| s.path.as_str()).collect();
         let all_paths: Vec<Arc<Vec<String>>> = languages.iter().map(|l| Arc::clone(&l.paths)).collect();
-        let page_paths: HashSet<&str> =
-            if same_paths { HashSet::new() } else { all_paths.iter().flat_map(|p| p.iter().map(String::as_str)).collect() };
+        let page_paths: HashSet<&str> = if same_paths {
+            HashSet::new()
+        } else {
+            all_paths.iter().flat_map(|p| p.iter().map(String::as_str)).collect()
+        };
         if !same_paths {
             files.retain(|path, f| match f.contents {
                 Contents::Copy(_) => statics.contains(path.as_str()),
@@ -408,40 +411,42 @@ impl DevSite {
         // Before the long lists are rendered again (`early`), only the pages rendered so far are
         // checked, and a problem only holds them back: the lists may still link to pages that are
         // gone, until they too are rendered again.
-        let check_links =
-            |files: &Files, languages: &[Language], rendered: &HashSet<String>, early: bool| -> Result<(), Diagnostics> {
-                if only_statics_moved || early {
-                    let wanted =
-                        |body: &crate::model::Body| touched.iter().any(|t| t.as_os_str() == body.file.as_os_str());
-                    let mut errors = Diagnostics::default();
-                    for (s, l) in sites.iter().zip(languages) {
-                        let (found, reported) = crate::links::check_content_some(s, files, &wanted);
-                        errors.0.extend(found.0);
-                        let pages_errors = crate::links::check_pages(
-                            s,
-                            templates,
-                            files,
-                            &l.links,
-                            crate::links::Scope::Changed(rendered),
-                            &reported,
-                        );
-                        errors.0.extend(pages_errors.0);
-                    }
-                    if errors.is_empty() || early {
-                        return if errors.is_empty() { Ok(()) } else { Err(errors.finish()) };
-                    }
-                }
-                let mut broken = Diagnostics::default();
+        let check_links = |files: &Files,
+                           languages: &[Language],
+                           rendered: &HashSet<String>,
+                           early: bool|
+         -> Result<(), Diagnostics> {
+            if only_statics_moved || early {
+                let wanted = |body: &crate::model::Body| touched.iter().any(|t| t.as_os_str() == body.file.as_os_str());
+                let mut errors = Diagnostics::default();
                 for (s, l) in sites.iter().zip(languages) {
-                    broken.0.extend(crate::links::check(s, templates, files, &l.links).0);
+                    let (found, reported) = crate::links::check_content_some(s, files, &wanted);
+                    errors.0.extend(found.0);
+                    let pages_errors = crate::links::check_pages(
+                        s,
+                        templates,
+                        files,
+                        &l.links,
+                        crate::links::Scope::Changed(rendered),
+                        &reported,
+                    );
+                    errors.0.extend(pages_errors.0);
                 }
-                let broken = broken.finish();
-                if broken.is_empty() {
-                    Ok(())
-                } else {
-                    Err(broken)
+                if errors.is_empty() || early {
+                    return if errors.is_empty() { Ok(()) } else { Err(errors.finish()) };
                 }
-            };
+            }
+            let mut broken = Diagnostics::default();
+            for (s, l) in sites.iter().zip(languages) {
+                broken.0.extend(crate::links::check(s, templates, files, &l.links).0);
+            }
+            let broken = broken.finish();
+            if broken.is_empty() {
+                Ok(())
+            } else {
+                Err(broken)
+            }
+        };
         // The feed, the sitemap, the calendar and the search index of every language read all
         // the content and the list of pages; links may point at them, so they are made before
         // links are checked. When the same pages exist, the previous ones have the same paths,
@@ -459,7 +464,9 @@ impl DevSite {
             _ => vec![true; sites.len()],
         };
         let mut possible: Vec<String> = match old {
-            Some(_) => sites.iter().zip(&stale).filter(|(_, s)| **s).flat_map(|(site, _)| outputs::paths_of(site)).collect(),
+            Some(_) => {
+                sites.iter().zip(&stale).filter(|(_, s)| **s).flat_map(|(site, _)| outputs::paths_of(site)).collect()
+            }
             None => {
                 let mut p = outputs::paths(&site);
                 p.extend(prev.map(|b| outputs::paths(&b.site)).unwrap_or_default());
@@ -470,29 +477,30 @@ impl DevSite {
         if stale[0] {
             possible.extend(old_files.keys().filter(|p| outputs::sitemap::is_part(p)).cloned());
         }
-        let update_outputs = |files: &mut Files, changed_paths: &mut BTreeSet<String>, languages: &[Language], clock: &mut Clock| {
-            let made: Vec<crate::output::OutputFile> = sites
-                .par_iter()
-                .zip(languages)
-                .zip(&stale)
-                .filter(|(_, stale)| **stale)
-                .flat_map_iter(|((s, l), _)| outputs::render_one(s, &l.kinds))
-                .collect();
-            for name in &possible {
-                let made_before = files.get(name).is_some_and(|f| !matches!(f.contents, Contents::Copy(_)));
-                if made_before && !made.iter().any(|f| f.path == *name) {
-                    files.remove(name);
-                    changed_paths.insert(name.to_string());
+        let update_outputs =
+            |files: &mut Files, changed_paths: &mut BTreeSet<String>, languages: &[Language], clock: &mut Clock| {
+                let made: Vec<crate::output::OutputFile> = sites
+                    .par_iter()
+                    .zip(languages)
+                    .zip(&stale)
+                    .filter(|(_, stale)| **stale)
+                    .flat_map_iter(|((s, l), _)| outputs::render_one(s, &l.kinds))
+                    .collect();
+                for name in &possible {
+                    let made_before = files.get(name).is_some_and(|f| !matches!(f.contents, Contents::Copy(_)));
+                    if made_before && !made.iter().any(|f| f.path == *name) {
+                        files.remove(name);
+                        changed_paths.insert(name.to_string());
+                    }
                 }
-            }
-            for f in made {
-                if old_files.get(&f.path).is_none_or(|old| old.contents != f.contents) {
-                    changed_paths.insert(f.path.clone());
-                    files.insert(f.path.clone(), Arc::new(f));
+                for f in made {
+                    if old_files.get(&f.path).is_none_or(|old| old.contents != f.contents) {
+                        changed_paths.insert(f.path.clone());
+                        files.insert(f.path.clone(), Arc::new(f));
+                    }
                 }
-            }
-            clock.lap("data files");
-        };
+                clock.lap("data files");
+            };
         if !(outputs_done || same_paths && same_kinds) {
             update_outputs(&mut files, &mut changed_paths, &languages, &mut clock);
             outputs_done = true;
@@ -636,7 +644,11 @@ mod tests {
         let (_d, root) = crate::starter::temporary();
         let yaml = root.join("content/site.yaml");
         let text = std::fs::read_to_string(&yaml).unwrap();
-        std::fs::write(&yaml, format!("{text}languages:\n  en: {{name: English}}\n  zh: {{name: 中文}}\n  vi: {{name: Tiếng Việt}}\n")).unwrap();
+        std::fs::write(
+            &yaml,
+            format!("{text}languages:\n  en: {{name: English}}\n  zh: {{name: 中文}}\n  vi: {{name: Tiếng Việt}}\n"),
+        )
+        .unwrap();
         let zh = root.join("content/announcements/opening.zh.md");
         std::fs::write(&zh, "---\ntitle: 开幕\nsummary: 开幕了。\n---\n\n正文。\n").unwrap();
         let mut site = DevSite::open(&root, Settings::default());
@@ -656,11 +668,20 @@ mod tests {
         let vi = root.join("content/announcements/opening.vi.md");
         std::fs::write(&vi, "---\ntitle: Khai mạc\nsummary: Đã khai mạc.\n---\n\nNội dung.\n").unwrap();
         let Outcome::Changed(change) = site.apply(std::slice::from_ref(&vi)) else { panic!("expected a change") };
-        for path in ["announcements/opening/index.html", "zh/announcements/opening/index.html", "vi/announcements/opening/index.html", "sitemap.xml"] {
+        for path in [
+            "announcements/opening/index.html",
+            "zh/announcements/opening/index.html",
+            "vi/announcements/opening/index.html",
+            "sitemap.xml",
+        ] {
             assert!(change.paths.iter().any(|p| p == path), "{path} not in {:?}", change.paths);
         }
         assert!(html(&site, "announcements/opening/index.html").contains("hreflang=\"vi\""));
-        assert!(!change.paths.iter().any(|p| p.starts_with("zh/") && p != "zh/announcements/opening/index.html"), "{:?}", change.paths);
+        assert!(
+            !change.paths.iter().any(|p| p.starts_with("zh/") && p != "zh/announcements/opening/index.html"),
+            "{:?}",
+            change.paths
+        );
         assert!(change.rendered < 2 * per_language, "rendered {} pages", change.rendered);
     }
 

@@ -175,8 +175,7 @@ impl Diagnostic {
     pub fn render(&self, color: bool) -> String {
         let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
         let name = self.file.display().to_string();
-        let mut report =
-            if self.warning { Report::warning() } else { Report::error() }.with_message(&self.message);
+        let mut report = if self.warning { Report::warning() } else { Report::error() }.with_message(&self.message);
         let mut excerpt = None;
         if let (Some(source), Some(span)) = (&self.source, &self.span) {
             // A line of thousands of characters (`[[[[...`) would bury the message: show a piece.

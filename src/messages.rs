@@ -167,13 +167,13 @@ impl Messages {
         let offset = *l.at.get(key)?;
         Some(Diagnostic::at(kind, &l.file.path, &l.file.text, offset..offset + key.len(), message))
     }
-
 }
 
 /// brief's own English messages, those `brief new` writes.
 fn builtin() -> &'static Messages {
     static BUILTIN: std::sync::LazyLock<Messages> = std::sync::LazyLock::new(|| {
-        let file = SourceFile { path: Path::new(DIR).join("en.ftl"), text: Arc::from(include_str!("../messages/en.ftl")) };
+        let file =
+            SourceFile { path: Path::new(DIR).join("en.ftl"), text: Arc::from(include_str!("../messages/en.ftl")) };
         // It parses (a test says so); were it not to, brief's words would be their keys.
         let languages = parse("en", &file).map(|l| BTreeMap::from([("en".to_string(), l)])).unwrap_or_default();
         Messages { languages: Arc::new(languages) }
@@ -205,9 +205,8 @@ fn parse(code: &str, file: &SourceFile) -> Result<Language, Diagnostics> {
     let keys: BTreeSet<String> = at.keys().cloned().collect();
     if let Err(problems) = bundle.add_resource(resource) {
         for p in problems {
-            errors.push(
-                Diagnostic::file(Kind::Syntax, &file.path, format!("{p}")).help("give each message its own key"),
-            );
+            errors
+                .push(Diagnostic::file(Kind::Syntax, &file.path, format!("{p}")).help("give each message its own key"));
         }
     }
     // Written once, the messages whose text needs no value: with no arguments, formatting reports
@@ -281,7 +280,8 @@ mod tests {
 
     #[test]
     fn each_language_has_its_plural_rules_and_falls_back_to_the_default() {
-        let en = "n = { $count ->\n    [one] { $count } speaker\n   *[other] { $count } speakers\n}\nonly-en = Only here\n";
+        let en =
+            "n = { $count ->\n    [one] { $count } speaker\n   *[other] { $count } speakers\n}\nonly-en = Only here\n";
         let zh = "n = { $count } 位发言人\n";
         let (_d, m) = messages(&[("en.ftl", en), ("zh.ftl", zh)]);
         assert_eq!(m.format("en", "en", "n", &count(1.0)).unwrap(), "1 speaker");
@@ -301,7 +301,10 @@ mod tests {
         let args = [("topic", "贸易"), ("event", "Expo")];
         assert_eq!(m.text("zh", "en", "meta-topic", &args), "关于贸易");
         // Neither file has it: brief's own English.
-        assert_eq!(m.text("zh", "en", "meta-search", &[("event", "Expo")]), "Search the announcements, speakers and timeline of the Expo.");
+        assert_eq!(
+            m.text("zh", "en", "meta-search", &[("event", "Expo")]),
+            "Search the announcements, speakers and timeline of the Expo."
+        );
         assert_eq!(m.text("en", "en", "nav-search", &[]), "Find");
         assert_eq!(Messages::default().text("zh", "en", "meta-topic", &args), "Announcements about 贸易 at the Expo.");
         assert_eq!(m.text("en", "en", "no-such-key", &[]), "no-such-key");
@@ -315,7 +318,8 @@ mod tests {
         let zh = "a = 甲\n";
         let (_d, m) = messages(&[("en.ftl", en), ("zh.ftl", zh)]);
         let map = m.plain_map("zh", "en");
-        let get = |k: &str| map.as_map().and_then(|m| m.get(&tera::value::Key::from(k.to_string()))).map(|v| v.to_string());
+        let get =
+            |k: &str| map.as_map().and_then(|m| m.get(&tera::value::Key::from(k.to_string()))).map(|v| v.to_string());
         assert_eq!(get("a").as_deref(), Some("甲"));
         assert_eq!(get("b").as_deref(), Some("B"));
         // A message that takes a value is for `t()`.

@@ -81,7 +81,8 @@ pub fn content_kind(inner: &Path) -> Option<ContentKind> {
     let parts: Vec<&str> = inner.iter().filter_map(|p| p.to_str()).collect();
     // `topics.zh.yaml` is the translation of `topics.yaml`, of the same kind.
     let yaml = |file: &str, name: &str| {
-        file.strip_suffix(".yaml").is_some_and(|stem| stem == name || translation_name(stem).is_some_and(|(n, _)| n == name))
+        file.strip_suffix(".yaml")
+            .is_some_and(|stem| stem == name || translation_name(stem).is_some_and(|(n, _)| n == name))
     };
     match parts.as_slice() {
         ["site.yaml"] => Some(ContentKind::Config),

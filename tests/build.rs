@@ -417,12 +417,12 @@ fn every_language_has_every_page_with_its_lang_and_reciprocal_alternates() {
         for a in doc.select(&sel("main a[href], header a[href], footer a[href]")) {
             let href = a.attr("href").unwrap();
             let is_page = href.starts_with('/') && !href.rsplit('/').next().unwrap().contains('.');
-            let in_switcher = a.ancestors().filter_map(scraper::ElementRef::wrap).any(|e| e.value().classes().any(|c| c == "languages"));
-            let shown_in = a
+            let in_switcher = a
                 .ancestors()
                 .filter_map(scraper::ElementRef::wrap)
-                .find_map(|e| e.attr("lang"))
-                .unwrap_or(expected);
+                .any(|e| e.value().classes().any(|c| c == "languages"));
+            let shown_in =
+                a.ancestors().filter_map(scraper::ElementRef::wrap).find_map(|e| e.attr("lang")).unwrap_or(expected);
             if is_page && !in_switcher && shown_in == expected {
                 let other = ["/zh/", "/vi/"].iter().any(|o| href.starts_with(o) && *o != prefix);
                 assert!(href.starts_with(prefix) && !other, "{p} links to {href} in another language");
@@ -436,7 +436,9 @@ fn every_language_has_every_page_with_its_lang_and_reciprocal_alternates() {
     assert_eq!(alternates(&zh).len(), 3, "en, zh and x-default: {:?}", alternates(&zh));
     // Open Graph names the locale with a region, and the translated versions as alternates.
     let og = |doc: &Html, property: &str| -> Vec<String> {
-        doc.select(&sel(&format!("meta[property='{property}']"))).map(|m| m.attr("content").unwrap().to_string()).collect()
+        doc.select(&sel(&format!("meta[property='{property}']")))
+            .map(|m| m.attr("content").unwrap().to_string())
+            .collect()
     };
     assert_eq!(og(&zh, "og:locale"), ["zh_CN"]);
     assert_eq!(og(&zh, "og:locale:alternate"), ["en_US"]);
@@ -487,15 +489,16 @@ fn every_language_has_every_page_with_its_lang_and_reciprocal_alternates() {
         .select(&sel(".timeline-entry"))
         .map(|e| (e.attr("lang").map(String::from), e.select(&sel("h3")).next().unwrap().text().collect()))
         .collect();
-    assert_eq!(
-        entries,
-        [(Some("en".into()), "The expo is first proposed".into()), (None, "博览会开幕".into())]
-    );
+    assert_eq!(entries, [(Some("en".into()), "The expo is first proposed".into()), (None, "博览会开幕".into())]);
     assert!(hrefs(&timeline, ".timeline-body a").contains(&"/zh/speakers/".to_string()));
     assert_eq!(texts(&parse("vi/topics/trade/index.html"), "h1[lang=en]"), ["Trade"]);
     // `brief check` says what each language lacks.
     let check = site.run(&["check"]).ok();
-    assert!(check.stdout.contains("中文 (zh): 2 of 3 announcements, speakers and pages translated"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains("中文 (zh): 2 of 3 announcements, speakers and pages translated"),
+        "{}",
+        check.stdout
+    );
     assert!(check.stdout.contains("Tiếng Việt (vi): 0 of 3"), "{}", check.stdout);
     assert!(check.stdout.contains("not translated yet: content/pages/about.md"), "{}", check.stdout);
 }
@@ -535,10 +538,8 @@ fn the_real_briefing_reads_in_english_chinese_and_vietnamese() {
         // Every page of every language is translated: no text marked as another language's.
         for path in ["/", "/announcements/satellite-data-platform", "/timeline", "/about", "/topics/finance"] {
             let doc = page(&site, &format!("{prefix}{path}"));
-            let foreign: Vec<String> = doc
-                .select(&sel("main [lang]"))
-                .map(|e| e.attr("lang").unwrap().to_string())
-                .collect();
+            let foreign: Vec<String> =
+                doc.select(&sel("main [lang]")).map(|e| e.attr("lang").unwrap().to_string()).collect();
             assert!(foreign.is_empty(), "{prefix}{path} shows text in {foreign:?}");
         }
         // The note that the expo's dates come from public record, in every language.
@@ -551,9 +552,17 @@ fn the_real_briefing_reads_in_english_chinese_and_vietnamese() {
         assert!(about.contains(note), "{prefix}/about: {about}");
         // The titles and descriptions brief writes itself are in the page's language too.
         let (title, description, site_title) = match prefix {
-            "" => ("Announcements", "Every announcement made at the 9th China–ASEAN Expo.", "China–ASEAN Expo 2012 briefing"),
+            "" => (
+                "Announcements",
+                "Every announcement made at the 9th China–ASEAN Expo.",
+                "China–ASEAN Expo 2012 briefing",
+            ),
             "/zh" => ("公告", "第九届中国—东盟博览会发布的全部公告。", "2012年中国—东盟博览会简报"),
-            _ => ("Thông báo", "Mọi thông báo được đưa ra tại Hội chợ Trung Quốc – ASEAN lần thứ 9.", "Bản tin Hội chợ Trung Quốc – ASEAN 2012"),
+            _ => (
+                "Thông báo",
+                "Mọi thông báo được đưa ra tại Hội chợ Trung Quốc – ASEAN lần thứ 9.",
+                "Bản tin Hội chợ Trung Quốc – ASEAN 2012",
+            ),
         };
         let list = page(&site, &format!("{prefix}/announcements"));
         assert_eq!(texts(&list, "title"), [format!("{title} · {site_title}")]);

@@ -179,7 +179,8 @@ impl Faulty {
                     let n = count.fetch_add(1, Ordering::SeqCst) + 1;
                     if (nth > 0 && n % nth == 0) || always.is_some_and(|a| target.contains(a)) {
                         failed.fetch_add(1, Ordering::SeqCst);
-                        let body = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
+                        let body =
+                            "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
                         let _ = write!(
                             client,
                             "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -308,7 +309,11 @@ fn s3_deploys_exactly_the_published_site_then_only_what_changed() {
     // manifest, and the manifest after them.
     let run = moto.deploy(&site, &["--base-url", BASE]).ok();
     let wanted = for_store(&first);
-    assert!(run.stdout.contains(&format!("{} uploaded, 0 replaced, 0 deleted, 0 unchanged", wanted.len())), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("{} uploaded, 0 replaced, 0 deleted, 0 unchanged", wanted.len())),
+        "{}",
+        run.stdout
+    );
     let store = moto.store();
     assert!(stored(&store) == wanted, "the store differs from the published site");
     let listed = manifest(&first);
@@ -317,14 +322,19 @@ fn s3_deploys_exactly_the_published_site_then_only_what_changed() {
         assert_eq!(headers["content-type"], entry["content_type"].as_str().unwrap(), "{path}");
         assert_eq!(headers.get("content-encoding"), None, "{path}");
         let fingerprinted = path.split('.').any(|p| p.len() == 10 && p.bytes().all(|b| b.is_ascii_hexdigit()));
-        let cache = if fingerprinted { "public, max-age=31536000, immutable" } else { "public, max-age=0, must-revalidate" };
+        let cache =
+            if fingerprinted { "public, max-age=31536000, immutable" } else { "public, max-age=0, must-revalidate" };
         assert_eq!(headers["cache-control"], cache, "{path}");
     }
 
     // Nothing changed: nothing is sent.
     moto.reset();
     let run = moto.deploy(&site, &["--base-url", BASE]).ok();
-    assert!(run.stdout.contains(&format!("0 uploaded, 0 replaced, 0 deleted, {} unchanged", wanted.len())), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("0 uploaded, 0 replaced, 0 deleted, {} unchanged", wanted.len())),
+        "{}",
+        run.stdout
+    );
     assert!(moto.requests("PUT").is_empty() && moto.requests("POST").is_empty());
 
     // One announcement edited: exactly the files whose bytes changed, and the manifest.
@@ -402,7 +412,11 @@ fn s3_deletes_what_is_gone_within_the_guard_and_keeps_to_its_own_site() {
     moto.reset();
     let other = moto.deploy(&site, &["--base-url", "https://other.example/"]);
     assert_eq!(other.code, 2, "{}", other.stderr);
-    assert!(other.stderr.contains("holds the site https://example.org/, not https://other.example/"), "{}", other.stderr);
+    assert!(
+        other.stderr.contains("holds the site https://example.org/, not https://other.example/"),
+        "{}",
+        other.stderr
+    );
     assert!(moto.requests("PUT").is_empty());
     moto.deploy(&site, &["--base-url", "https://other.example/", "--force"]).ok();
 }
@@ -418,7 +432,8 @@ fn s3_a_deploy_stopped_half_way_finishes_when_run_again() {
     moto.deploy(&site, &[]).ok();
     let store = moto.store();
     let complete = |store: &AmazonS3| -> bool {
-        let bytes = block_on(async { store.get(&Key::from(format!("site/{MANIFEST}"))).await.unwrap().bytes().await.unwrap() });
+        let bytes =
+            block_on(async { store.get(&Key::from(format!("site/{MANIFEST}"))).await.unwrap().bytes().await.unwrap() });
         serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["complete"] == true
     };
     assert!(complete(&store));
@@ -468,7 +483,10 @@ fn a_folder_target_gets_the_same_files_and_only_changes() {
         files
     };
     assert_eq!(tree(&target).keys().collect::<Vec<_>>(), first.keys().collect::<Vec<_>>());
-    assert!(without_manifest(tree(&target)) == without_manifest(first.clone()), "the folder differs from the published output");
+    assert!(
+        without_manifest(tree(&target)) == without_manifest(first.clone()),
+        "the folder differs from the published output"
+    );
     // Published once by hand, then deployed from that folder: the same.
     site.edit("content/announcements/opening.md", "The Example Expo opens", "The Example Expo has opened");
     std::fs::remove_file(site.root().join("content/pages/about.md")).unwrap();
@@ -483,9 +501,13 @@ fn a_folder_target_gets_the_same_files_and_only_changes() {
     let before = mtimes(&target);
     std::thread::sleep(Duration::from_millis(20));
     deploy(&["--from", tmp.path().join("second").to_str().unwrap()]).ok();
-    assert!(without_manifest(tree(&target)) == without_manifest(second.clone()), "the folder differs from the second output");
+    assert!(
+        without_manifest(tree(&target)) == without_manifest(second.clone()),
+        "the folder differs from the second output"
+    );
     let after = mtimes(&target);
-    let mut touched: BTreeSet<String> = after.iter().filter(|(k, t)| before.get(*k) != Some(*t)).map(|(k, _)| k.clone()).collect();
+    let mut touched: BTreeSet<String> =
+        after.iter().filter(|(k, t)| before.get(*k) != Some(*t)).map(|(k, _)| k.clone()).collect();
     let expected: BTreeSet<String> = changed.into_iter().filter(|k| second.contains_key(k) && k != MANIFEST).collect();
     touched.remove(MANIFEST);
     assert_eq!(touched, expected);

@@ -468,7 +468,11 @@ fn sitemap_feed_and_calendar_match_the_content() {
         let titles: BTreeSet<String> = feed.entries.iter().map(|e| e.title.as_ref().unwrap().content.clone()).collect();
         assert_eq!(titles, announcement_titles(Some(code)), "{code}/feed.xml");
         for entry in &feed.entries {
-            assert!(entry.links[0].href.starts_with(&format!("{base}{code}/announcements/")), "{}", entry.links[0].href);
+            assert!(
+                entry.links[0].href.starts_with(&format!("{base}{code}/announcements/")),
+                "{}",
+                entry.links[0].href
+            );
         }
     }
     for entry in &feed.entries {

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::doc::{parse_doc, Doc, Slugged};
-use super::translate::Shared;
 use super::refs::{resolve, Known};
+use super::translate::Shared;
 use crate::date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::{Announcement, Figure, Source};

@@ -87,7 +87,8 @@ pub fn is_language_code(code: &str) -> bool {
     let primary = subtags.next().unwrap_or_default();
     (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_lowercase())
-        && subtags.all(|t| (1..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && subtags
+            .all(|t| (1..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// A BCP 47 tag as `lang` and `hreflang` take it: subtags of letters and digits joined by
@@ -106,7 +107,12 @@ fn languages(raw: &RawSite, yaml: &crate::content::doc::Located) -> Result<Vec<L
         let code = raw.language.clone().unwrap_or_else(|| "en".to_string());
         if !is_language_tag(&code) {
             return Err(yaml
-                .error(Kind::Setting, &[Seg::Key("language")], Some(code.trim()), format!("`{code}` is not a language tag"))
+                .error(
+                    Kind::Setting,
+                    &[Seg::Key("language")],
+                    Some(code.trim()),
+                    format!("`{code}` is not a language tag"),
+                )
                 .label("not a BCP 47 language tag")
                 .help("write the language of the content as a BCP 47 tag, such as en, vi or zh-Hans"));
         }
@@ -142,7 +148,12 @@ fn languages(raw: &RawSite, yaml: &crate::content::doc::Located) -> Result<Vec<L
         let tag = l.tag.clone().unwrap_or_else(|| code.clone());
         if !is_language_tag(&tag) {
             return Err(yaml
-                .error(Kind::Setting, &[&key(code)[..], &[Seg::Key("tag")]].concat(), Some(tag.trim()), format!("`{tag}` is not a language tag"))
+                .error(
+                    Kind::Setting,
+                    &[&key(code)[..], &[Seg::Key("tag")]].concat(),
+                    Some(tag.trim()),
+                    format!("`{tag}` is not a language tag"),
+                )
                 .label("not a BCP 47 language tag")
                 .help("write a BCP 47 tag such as zh-Hans, zh-Hant or vi"));
         }
@@ -151,8 +162,15 @@ fn languages(raw: &RawSite, yaml: &crate::content::doc::Located) -> Result<Vec<L
             Some("rtl") => true,
             Some(other) => {
                 return Err(yaml
-                    .error(Kind::Setting, &[&key(code)[..], &[Seg::Key("dir")]].concat(), Some(other), format!("`{other}` is not a text direction"))
-                    .help("write `dir: rtl` for a language written right to left (Arabic, Hebrew), or leave `dir` out"));
+                    .error(
+                        Kind::Setting,
+                        &[&key(code)[..], &[Seg::Key("dir")]].concat(),
+                        Some(other),
+                        format!("`{other}` is not a text direction"),
+                    )
+                    .help(
+                        "write `dir: rtl` for a language written right to left (Arabic, Hebrew), or leave `dir` out",
+                    ));
             }
         };
         let event = l.event.as_ref();

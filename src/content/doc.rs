@@ -174,7 +174,9 @@ pub fn parse_yaml<T: DeserializeOwned>(file: SourceFile) -> Result<YamlFile<T>, 
 
 /// Parses the whole of `file` as a YAML mapping of keys to `T`, each key once (`topics.yaml`, and
 /// the translations that name entries by key).
-pub fn parse_keyed<T: DeserializeOwned>(file: SourceFile) -> Result<YamlFile<std::collections::BTreeMap<String, T>>, Diagnostic> {
+pub fn parse_keyed<T: DeserializeOwned>(
+    file: SourceFile,
+) -> Result<YamlFile<std::collections::BTreeMap<String, T>>, Diagnostic> {
     let YamlFile { yaml, value } = parse_yaml::<yaml::UniqueMap<T>>(file)?;
     Ok(YamlFile { yaml, value: value.0 })
 }

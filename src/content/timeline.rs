@@ -151,9 +151,14 @@ pub fn assemble(file: &File, names: &Names, base_path: &str, errors: &mut Diagno
                 );
             } else if let Some(j) = file.value[..i].iter().position(|o| o.id.as_deref() == Some(id.as_str())) {
                 errors.push(
-                    yaml.error(Kind::Repeated("timeline id"), &path("id"), Some(id), format!("the id `{id}` is given twice"))
-                        .label(format!("line {} gives it too", yaml.line(&[Seg::Index(j), Seg::Key("id")], Some(id))))
-                        .help("give each entry its own id: translations name entries by it"),
+                    yaml.error(
+                        Kind::Repeated("timeline id"),
+                        &path("id"),
+                        Some(id),
+                        format!("the id `{id}` is given twice"),
+                    )
+                    .label(format!("line {} gives it too", yaml.line(&[Seg::Index(j), Seg::Key("id")], Some(id))))
+                    .help("give each entry its own id: translations name entries by it"),
                 );
             }
         }

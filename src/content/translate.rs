@@ -124,11 +124,19 @@ fn language_of_file(path: &std::path::Path, stem: &str, code: &str, config: &Sit
 }
 
 /// The error for key `key` of a YAML translation, which names no `what` of the original.
-fn unknown_key<'k>(yaml: &Located, key: &str, known: impl Iterator<Item = &'k str>, what: &str, written_in: &str) -> Diagnostic {
+fn unknown_key<'k>(
+    yaml: &Located,
+    key: &str,
+    known: impl Iterator<Item = &'k str>,
+    what: &str,
+    written_in: &str,
+) -> Diagnostic {
     let known: Vec<&str> = known.collect();
     let help = match crate::diagnostic::closest(key, known.iter().copied()) {
         Some(best) => format!("did you mean `{best}`? A translation names each {what} as {written_in} does"),
-        None if known.is_empty() => format!("there is no {what} to translate: a translation names each {what} as {written_in} does"),
+        None if known.is_empty() => {
+            format!("there is no {what} to translate: a translation names each {what} as {written_in} does")
+        }
         None => format!("known: {}", known.iter().take(12).copied().collect::<Vec<_>>().join(", ")),
     };
     Diagnostic::at(
@@ -194,7 +202,12 @@ fn match_docs<'a, O, T: Slugged>(
         if let Some(s) = d.meta.slug().filter(|s| *s != o.slug) {
             errors.push(
                 d.yaml
-                    .error(Kind::Translation, &[Seg::Key("slug")], Some(s), format!("this translation's slug `{s}` differs from its original's, `{}`", o.slug))
+                    .error(
+                        Kind::Translation,
+                        &[Seg::Key("slug")],
+                        Some(s),
+                        format!("this translation's slug `{s}` differs from its original's, `{}`", o.slug),
+                    )
                     .help("a translation shares its original's slug: leave `slug` out of the translation"),
             );
         }
@@ -230,16 +243,18 @@ fn yaml_language<T>(
     }
 }
 
-fn matched<'a>(
-    site: &Site,
-    tr: &'a Translations,
-    originals: &Originals<'a>,
-    errors: &mut Diagnostics,
-) -> Matched<'a> {
+fn matched<'a>(site: &Site, tr: &'a Translations, originals: &Originals<'a>, errors: &mut Diagnostics) -> Matched<'a> {
     let (config, none) = (&site.config, std::collections::HashSet::new());
     let n = config.languages.len();
     let mut out = Matched {
-        announcements: match_docs(&tr.announcements, &originals.announcements, "announcements", originals.left_out, config, errors),
+        announcements: match_docs(
+            &tr.announcements,
+            &originals.announcements,
+            "announcements",
+            originals.left_out,
+            config,
+            errors,
+        ),
         speakers: match_docs(&tr.speakers, &originals.speakers, "speakers", &none, config, errors),
         pages: match_docs(&tr.pages, &originals.pages, "pages", &none, config, errors),
         topics: vec![None; n],
@@ -264,12 +279,7 @@ fn matched<'a>(
 
 /// The briefing `site` (in its default language) in each further language of its settings, with
 /// the translations `tr` of the members of `originals`.
-pub(super) fn translated(
-    site: &Site,
-    tr: &Translations,
-    originals: &Originals,
-    errors: &mut Diagnostics,
-) -> Vec<Site> {
+pub(super) fn translated(site: &Site, tr: &Translations, originals: &Originals, errors: &mut Diagnostics) -> Vec<Site> {
     let all = matched(site, tr, originals, errors);
     let mut out = Vec::with_capacity(site.config.languages.len().saturating_sub(1));
     for lang in 1..site.config.languages.len() {
@@ -284,9 +294,7 @@ pub(super) fn translated(
             s.config.description = description.clone();
         }
         let event = &mut s.config.event;
-        for (field, value) in
-            [(&mut event.name, &language.event_name), (&mut event.city, &language.event_city)]
-        {
+        for (field, value) in [(&mut event.name, &language.event_name), (&mut event.city, &language.event_city)] {
             if let Some(v) = value {
                 *field = v.clone();
             }
@@ -325,7 +333,9 @@ pub(super) fn translated(
         let timeline_tr = all.timeline[lang];
         let prefix = s.config.lang_prefix();
         for e in s.timeline.iter_mut() {
-            let found = timeline_tr.and_then(|f| Some((f, e.id.as_deref()?))).and_then(|(f, id)| Some((f, id, f.value.get(id)?)));
+            let found = timeline_tr
+                .and_then(|f| Some((f, e.id.as_deref()?)))
+                .and_then(|(f, id)| Some((f, id, f.value.get(id)?)));
             match found {
                 Some((file, id, tr)) => {
                     if let Some(title) = &tr.title {

@@ -45,12 +45,7 @@ pub fn atom(site: &Site) -> String {
                 mime_type: Some("application/atom+xml".into()),
                 ..Link::default()
             },
-            Link {
-                href: home,
-                rel: "alternate".into(),
-                mime_type: Some("text/html".into()),
-                ..Link::default()
-            },
+            Link { href: home, rel: "alternate".into(), mime_type: Some("text/html".into()), ..Link::default() },
         ],
         subtitle: Some(Text::plain(xml_text(&config.description))),
         entries: announcements.iter().take(FEED_LIMIT).map(|&(i, a)| entry(site, i, a)).collect(),

@@ -158,7 +158,10 @@ fn description(e: &TimelineEntry) -> Option<String> {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        text.push_str(&format!("Dated {}, not to a particular day.", crate::format::formats("en").partial_date(&e.date)));
+        text.push_str(&format!(
+            "Dated {}, not to a particular day.",
+            crate::format::formats("en").partial_date(&e.date)
+        ));
     }
     (!text.is_empty()).then_some(text)
 }

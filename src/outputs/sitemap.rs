@@ -57,7 +57,11 @@ fn sitemaps_within(site: &Site, pages: &[Entry], max_urls: usize, max_bytes: usi
         .languages()
         .flat_map(|s| s.announcements.iter().enumerate().map(|(i, a)| (PageKind::Announcement(i).path(s), a.date)))
         .collect();
-    let xhtml = if pages.iter().any(|p| !p.alternates.is_empty()) { format!(r#" xmlns:xhtml="{XHTML}""#) } else { String::new() };
+    let xhtml = if pages.iter().any(|p| !p.alternates.is_empty()) {
+        format!(r#" xmlns:xhtml="{XHTML}""#)
+    } else {
+        String::new()
+    };
     let open = format!("{DECLARATION}\n<urlset xmlns=\"{NAMESPACE}\"{xhtml}>\n");
     let close = "</urlset>\n";
     let mut parts: Vec<String> = Vec::new();
@@ -76,8 +80,11 @@ fn sitemaps_within(site: &Site, pages: &[Entry], max_urls: usize, max_bytes: usi
     if parts.len() == 1 {
         return vec![("sitemap.xml".to_string(), format!("{open}{}{close}", parts[0]))];
     }
-    let mut files: Vec<(String, String)> =
-        parts.iter().enumerate().map(|(i, p)| (format!("sitemap-{}.xml", i + 1), format!("{open}{p}{close}"))).collect();
+    let mut files: Vec<(String, String)> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("sitemap-{}.xml", i + 1), format!("{open}{p}{close}")))
+        .collect();
     let mut index = format!("{DECLARATION}\n<sitemapindex xmlns=\"{NAMESPACE}\">\n");
     for (name, _) in &files {
         let loc = uri_escape(&permalink(&site.config.base_url, &format!("/{name}")));
@@ -109,12 +116,7 @@ fn url_block(site: &Site, page: &Entry, dates: &HashMap<String, NaiveDate>) -> S
     out
 }
 
-fn write_url(
-    w: &mut Writer<Vec<u8>>,
-    site: &Site,
-    page: &Entry,
-    dates: &HashMap<String, NaiveDate>,
-) -> io::Result<()> {
+fn write_url(w: &mut Writer<Vec<u8>>, site: &Site, page: &Entry, dates: &HashMap<String, NaiveDate>) -> io::Result<()> {
     let absolute = |path: &str| uri_escape(&permalink(&site.config.base_url, path));
     w.create_element("url").write_inner_content(|w| {
         w.create_element("loc").write_text_content(BytesText::new(&absolute(&page.path)))?;
@@ -275,7 +277,8 @@ mod tests {
         assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
         assert_eq!(doc.root_element().tag_name().namespace(), Some(NAMESPACE));
         let listed: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).collect();
-        let names: Vec<String> = parts.iter().map(|(name, _)| format!("https://example.org/caexpo-2012/{name}")).collect();
+        let names: Vec<String> =
+            parts.iter().map(|(name, _)| format!("https://example.org/caexpo-2012/{name}")).collect();
         assert_eq!(listed, names);
         let mut locs = Vec::new();
         for (name, xml) in parts {

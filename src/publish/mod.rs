@@ -50,7 +50,9 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     files.push(OutputFile::text("_headers", assets::headers(&files, &assets)));
     assets::minify_html(&mut files);
     let mut files = assets::compress(files);
-    files.push(manifest::manifest(&files, &site.config.base_url).map_err(|e| Error::io("cannot read a static file", e))?);
+    files.push(
+        manifest::manifest(&files, &site.config.base_url).map_err(|e| Error::io("cannot read a static file", e))?,
+    );
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered { site, files, coverage, warnings })
 }

@@ -37,7 +37,11 @@ pub(super) fn meta(r: &Reader, kind: PageKind, words: &Words) -> Meta {
         PageKind::Speaker(i) => {
             let s = r.speaker(i);
             let separator = words.text("list-separator", &[]);
-            let role = [s.role.as_deref(), s.organization.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(&separator);
+            let role = [s.role.as_deref(), s.organization.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(&separator);
             let description = if role.is_empty() {
                 words.text("meta-speaker", &[("name", &s.name), ("event", event)])
             } else {

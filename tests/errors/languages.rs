@@ -246,7 +246,9 @@ fn message_not_translated_is_a_warning() {
     no_crash(&run);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("warning: messages/zh.ftl lacks 1 message of messages/en.ftl, which 中文 pages show in English: nav-search"),
+        run.stderr.contains(
+            "warning: messages/zh.ftl lacks 1 message of messages/en.ftl, which 中文 pages show in English: nav-search"
+        ),
         "{}",
         run.stderr
     );
@@ -254,10 +256,8 @@ fn message_not_translated_is_a_warning() {
     assert!(run.stderr.contains("= help: translate it into messages/zh.ftl"), "{}", run.stderr);
     let page = String::from_utf8(site.output()["zh/index.html"].clone()).unwrap();
     let doc = scraper::Html::parse_document(&page);
-    let nav: Vec<String> = doc
-        .select(&scraper::Selector::parse(".site-nav a").unwrap())
-        .map(|a| a.text().collect::<String>())
-        .collect();
+    let nav: Vec<String> =
+        doc.select(&scraper::Selector::parse(".site-nav a").unwrap()).map(|a| a.text().collect::<String>()).collect();
     assert_eq!(nav, ["公告", "时间线", "发言人", "主题", "Search"]);
     let check = run_within(&site, Root::Here, &["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
