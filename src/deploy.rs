@@ -69,6 +69,9 @@ pub struct Entry {
     pub content_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_encoding: Option<String>,
+    /// The `Cache-Control` to store it with (`cache:` in site.yaml, as `publish` applied it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<String>,
 }
 
 /// A `brief-manifest.json`: the one `publish` writes, or the one a deploy leaves in the target,
@@ -387,6 +390,7 @@ impl Target {
             sha256: String::new(),
             content_type: "application/json; charset=utf-8".to_string(),
             content_encoding: None,
+            cache_control: Some("no-cache".to_string()),
         };
         self.put(&entry, body).await
     }
@@ -395,11 +399,14 @@ impl Target {
         let mut attributes = Attributes::new();
         if self.headers {
             attributes.insert(Attribute::ContentType, entry.content_type.clone().into());
-            let cache = if is_fingerprinted(entry.path.trim_end_matches(".gz").trim_end_matches(".br")) {
-                format!("public, max-age={YEAR}, immutable")
-            } else {
-                "public, max-age=0, must-revalidate".to_string()
-            };
+            // As the manifest says; by the file's name for a manifest that does not say.
+            let cache = entry.cache_control.clone().unwrap_or_else(|| {
+                if is_fingerprinted(entry.path.trim_end_matches(".gz").trim_end_matches(".br")) {
+                    format!("public, max-age={YEAR}, immutable")
+                } else {
+                    "public, max-age=0, must-revalidate".to_string()
+                }
+            });
             attributes.insert(Attribute::CacheControl, cache.into());
             if let Some(encoding) = &entry.content_encoding {
                 attributes.insert(Attribute::ContentEncoding, encoding.clone().into());
@@ -532,6 +539,7 @@ mod tests {
             sha256: hash.to_string(),
             content_type: "text/html; charset=utf-8".to_string(),
             content_encoding: None,
+            cache_control: None,
         }
     }
 

@@ -64,6 +64,29 @@ pub struct SiteConfig {
     /// Whether every member and message must be translated into every language: a gap is then
     /// an error rather than a line of `brief check`'s report.
     pub require_translations: bool,
+    /// The `Cache-Control` a host sends with each published file (`cache:`).
+    pub cache: Cache,
+}
+
+/// How long hosts and browsers may keep published files: `Cache-Control` values, in `_headers`,
+/// in the deploy manifest and on the objects `brief deploy` uploads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cache {
+    /// For fingerprinted stylesheets and scripts (`style.0123456789.css`), whose content never
+    /// changes under their name: a year, `immutable`, by default.
+    pub fingerprinted: String,
+    /// For everything else, pages above all: revalidated on each visit by default, so that a
+    /// correction reaches readers at once.
+    pub other: String,
+}
+
+impl Default for Cache {
+    fn default() -> Cache {
+        Cache {
+            fingerprinted: "public, max-age=31536000, immutable".to_string(),
+            other: "public, max-age=0, must-revalidate".to_string(),
+        }
+    }
 }
 
 impl SiteConfig {

@@ -325,6 +325,7 @@ fn s3_deploys_exactly_the_published_site_then_only_what_changed() {
         let cache =
             if fingerprinted { "public, max-age=31536000, immutable" } else { "public, max-age=0, must-revalidate" };
         assert_eq!(headers["cache-control"], cache, "{path}");
+        assert_eq!(entry["cache_control"], cache, "{path}");
     }
 
     // Nothing changed: nothing is sent.
@@ -375,6 +376,15 @@ fn s3_precompressed_bodies_are_stored_with_their_encoding() {
         assert_eq!(body, &published["favicon.svg.gz"]);
         assert_eq!(headers["content-encoding"], "gzip");
     }
+    // The cache policy of site.yaml reaches the objects, and a new one replaces their headers.
+    let yaml = site.read("content/site.yaml");
+    site.write("content/site.yaml", format!("{yaml}cache:\n  other: public, max-age=60\n"));
+    moto.deploy(&site, &["--precompressed"]).ok();
+    let there = objects(&moto.store());
+    assert_eq!(there["index.html"].1["cache-control"], "public, max-age=60");
+    let css = there.keys().find(|k| k.ends_with(".css")).unwrap();
+    assert_eq!(there[css].1["cache-control"], "public, max-age=31536000, immutable");
+    site.write("content/site.yaml", yaml);
     // Without it again: the plain bodies replace them.
     let run = moto.deploy(&site, &[]).ok();
     assert!(run.stdout.contains("0 uploaded"), "{}", run.stdout);

@@ -23,6 +23,18 @@ struct RawSite {
     #[serde(default)]
     require_translations: bool,
     event: RawEvent,
+    #[serde(default)]
+    cache: Option<RawCache>,
+}
+
+/// `cache:`, the `Cache-Control` a host sends with each file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCache {
+    #[serde(default)]
+    fingerprinted: Option<String>,
+    #[serde(default)]
+    other: Option<String>,
 }
 
 /// `languages:`, in the order written, each key kept (a code written twice is an error).
@@ -265,6 +277,23 @@ pub fn parse(file: SourceFile, settings: &Settings) -> Result<SiteConfig, Diagno
             .help("swap `start` and `end`, or correct one of them"));
     }
     let languages = languages(&raw, yaml)?;
+    let mut cache = crate::model::Cache::default();
+    if let Some(raw_cache) = &raw.cache {
+        for (key, value, slot) in [
+            ("fingerprinted", &raw_cache.fingerprinted, &mut cache.fingerprinted),
+            ("other", &raw_cache.other, &mut cache.other),
+        ] {
+            let Some(value) = value else { continue };
+            // One header value: a line break would start another header in `_headers`.
+            if value.trim().is_empty() || value.contains(['\n', '\r']) || !value.is_ascii() {
+                return Err(yaml
+                    .error(Kind::Setting, &[Seg::Key("cache"), Seg::Key(key)], Some(value.trim()), format!("`cache.{key}` is not a Cache-Control value"))
+                    .label("not one line of ASCII")
+                    .help("write the header's value on one line, such as `public, max-age=3600`"));
+            }
+            *slot = value.trim().to_string();
+        }
+    }
     Ok(SiteConfig {
         title: raw.title,
         description: raw.description,
@@ -275,6 +304,7 @@ pub fn parse(file: SourceFile, settings: &Settings) -> Result<SiteConfig, Diagno
         languages: languages.into(),
         lang: 0,
         require_translations: raw.require_translations,
+        cache,
     })
 }
 

@@ -185,10 +185,10 @@ fn brotli_params(len: usize) -> brotli::enc::BrotliEncoderParams {
 /// A `_headers` file (Netlify, Cloudflare Pages): a year of caching for fingerprinted assets,
 /// revalidation for everything else. Rules are per path rather than `/*`, because both hosts
 /// combine the values of every matching rule.
-pub fn headers(files: &[OutputFile], assets: &Assets) -> String {
-    let mut out = String::from("# Written by brief publish: fingerprinted assets never change; everything else is revalidated.\n/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n");
+pub fn headers(files: &[OutputFile], assets: &Assets, cache: &crate::model::Cache) -> String {
+    let mut out = String::from("# Written by brief publish: fingerprinted assets never change; everything else is revalidated (`cache:` in content/site.yaml).\n/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n");
     for a in &assets.items {
-        out.push_str(&format!("/{}\n  Cache-Control: public, max-age=31536000, immutable\n", a.published));
+        out.push_str(&format!("/{}\n  Cache-Control: {}\n", a.published, cache.fingerprinted));
     }
     let fingerprinted: std::collections::HashSet<&str> = assets.items.iter().map(|a| a.published.as_str()).collect();
     // Top-level folders hold only pages; top-level files are listed one by one.
@@ -204,7 +204,7 @@ pub fn headers(files: &[OutputFile], assets: &Assets) -> String {
         };
     }
     for rule in rules {
-        out.push_str(&format!("{rule}\n  Cache-Control: public, max-age=0, must-revalidate\n"));
+        out.push_str(&format!("{rule}\n  Cache-Control: {}\n", cache.other));
     }
     out
 }
@@ -303,7 +303,7 @@ mod tests {
             OutputFile::text("style.0123456789.css", ""),
             OutputFile::text("feed.xml", ""),
         ];
-        let h = headers(&files, &assets);
+        let h = headers(&files, &assets, &crate::model::Cache::default());
         let rule = |path: &str| {
             let start = h.find(&format!("\n{path}\n")).unwrap_or_else(|| panic!("no rule for {path} in\n{h}"));
             h[start + path.len() + 2..].lines().next().unwrap().trim().to_string()

@@ -20,18 +20,26 @@ struct Entry<'a> {
     /// `gzip` or `br` for compressed siblings, which a host sends as `Content-Encoding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     content_encoding: Option<&'static str>,
+    /// The `Cache-Control` a host sends with it.
+    cache_control: &'a str,
 }
 
 /// The manifest of `files`, sorted by path, for the site `site` (its base URL: `brief deploy`
-/// refuses to replace another site's files).
-pub fn manifest(files: &[OutputFile], site: &str) -> std::io::Result<OutputFile> {
+/// refuses to replace another site's files), each file with the `Cache-Control` that `cache_of`
+/// gives its path.
+pub fn manifest<'c>(
+    files: &[OutputFile],
+    site: &str,
+    cache_of: &(dyn Fn(&str) -> &'c str + Sync),
+) -> std::io::Result<OutputFile> {
     let mut entries: Vec<Entry> = files
         .par_iter()
         .map(|f| {
             let bytes = f.contents.bytes()?;
             let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
             let (content_type, content_encoding) = content_type(&f.path);
-            Ok(Entry { path: &f.path, size: bytes.len(), sha256, content_type, content_encoding })
+            let cache_control = cache_of(&f.path);
+            Ok(Entry { path: &f.path, size: bytes.len(), sha256, content_type, content_encoding, cache_control })
         })
         .collect::<std::io::Result<_>>()?;
     entries.sort_by(|a, b| a.path.cmp(b.path));
@@ -71,7 +79,7 @@ mod tests {
             OutputFile { path: "index.html.gz".into(), contents: Contents::Bytes(vec![1, 2, 3]) },
             OutputFile::text("timeline.ics", ""),
         ];
-        let m = manifest(&files, "https://example.org/").unwrap();
+        let m = manifest(&files, "https://example.org/", &|_| "no-cache").unwrap();
         let Contents::Rendered(json) = &m.contents else { panic!() };
         let v: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(v["site"], "https://example.org/");

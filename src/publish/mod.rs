@@ -47,11 +47,23 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     }
 
     files.push(OutputFile::text(".nojekyll", ""));
-    files.push(OutputFile::text("_headers", assets::headers(&files, &assets)));
+    files.push(OutputFile::text("_headers", assets::headers(&files, &assets, &site.config.cache)));
     assets::minify_html(&mut files);
     let mut files = assets::compress(files);
+    // The policy of `_headers`, file by file: fingerprinted assets and their compressed copies
+    // for a year, everything else revalidated.
+    let fingerprinted: std::collections::HashSet<&str> = assets.items.iter().map(|a| a.published.as_str()).collect();
+    let cache = &site.config.cache;
+    let cache_of = |path: &str| -> &str {
+        let plain = path.strip_suffix(".gz").or_else(|| path.strip_suffix(".br")).unwrap_or(path);
+        if fingerprinted.contains(plain) {
+            &cache.fingerprinted
+        } else {
+            &cache.other
+        }
+    };
     files.push(
-        manifest::manifest(&files, &site.config.base_url).map_err(|e| Error::io("cannot read a static file", e))?,
+        manifest::manifest(&files, &site.config.base_url, &cache_of).map_err(|e| Error::io("cannot read a static file", e))?,
     );
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered { site, files, coverage, warnings })

@@ -53,6 +53,20 @@ fn unknown_field_nested_in_site_yaml() {
 }
 
 #[test]
+fn cache_value_on_two_lines() {
+    Case {
+        mistake: |s| {
+            s.write(SITE_YAML, format!("{}cache:\n  other: \"public,\\nmax-age=0\"\n", super::SITE));
+        },
+        at: &["content/site.yaml:11:10"],
+        says: &["`cache.other` is not a Cache-Control value"],
+        help: &["write the header's value on one line"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
 fn unknown_field_in_timeline_entry() {
     Case {
         mistake: |s| {
