@@ -135,17 +135,23 @@ impl Drop for Moto {
 struct Faulty {
     port: u16,
     failed: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Faulty {
     fn start(upstream: u16, nth: usize, always: Option<&'static str>) -> Faulty {
+        Faulty::start_slow(upstream, nth, always, Duration::ZERO)
+    }
+
+    /// The same, holding each request `delay` before it passes it on.
+    fn start_slow(upstream: u16, nth: usize, always: Option<&'static str>, delay: Duration) -> Faulty {
         use std::io::{Read, Write};
         use std::sync::atomic::{AtomicUsize, Ordering};
         use std::sync::Arc;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let (count, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-        let seen = Arc::clone(&failed);
+        let (seen, counted) = (Arc::clone(&failed), Arc::clone(&count));
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(mut client) = client else { continue };
@@ -188,6 +194,7 @@ impl Faulty {
                         );
                         return;
                     }
+                    std::thread::sleep(delay);
                     let Ok(mut server) = TcpStream::connect(("127.0.0.1", upstream)) else { return };
                     if server.write_all(&request).is_err() {
                         return;
@@ -198,7 +205,11 @@ impl Faulty {
                 });
             }
         });
-        Faulty { port, failed }
+        Faulty { port, failed, count: counted }
+    }
+
+    fn requests(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     fn url(&self) -> String {
@@ -549,4 +560,39 @@ fn s3_failed_requests_are_retried_and_a_deploy_that_fails_deletes_nothing() {
     moto.deploy(&site, &[]).ok();
     let second = for_store(&publish(&site, &tmp.path().join("second"), "https://example.org/"));
     assert!(stored(&store) == second, "the store differs from the published site");
+}
+
+/// A deploy killed mid-way (SIGKILL, among its uploads), run again, ends where a clean deploy ends.
+#[test]
+fn s3_a_deploy_killed_mid_way_finishes_when_run_again() {
+    let moto = Moto::start();
+    let site = Site::real();
+    let tmp = tempfile::tempdir().unwrap();
+    // Each request held 20 ms, two at a time: the deploy takes seconds, and is killed early on.
+    let slow = Faulty::start_slow(moto.port, 0, None, Duration::from_millis(20));
+    let mut child = brief()
+        .args(["deploy", &format!("s3://{BUCKET}/site"), "--jobs", "2", "--base-url", BASE])
+        .current_dir(site.root())
+        .env("AWS_ENDPOINT_URL", slow.url())
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while slow.requests() < 40 {
+        assert!(Instant::now() < deadline, "the deploy made {} requests in 120 s", slow.requests());
+        assert!(child.try_wait().unwrap().is_none(), "the deploy ended before it could be killed");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let store = moto.store();
+    let partial = objects(&store);
+    let published = for_store(&publish(&site, &tmp.path().join("out"), BASE));
+    assert!(partial.len() < published.len(), "the deploy was not stopped: {} files there", partial.len());
+    moto.deploy(&site, &["--base-url", BASE]).ok();
+    assert!(stored(&store) == published, "the store differs from a clean deploy");
 }

@@ -287,7 +287,12 @@ pub fn parse(file: SourceFile, settings: &Settings) -> Result<SiteConfig, Diagno
             // One header value: a line break would start another header in `_headers`.
             if value.trim().is_empty() || value.contains(['\n', '\r']) || !value.is_ascii() {
                 return Err(yaml
-                    .error(Kind::Setting, &[Seg::Key("cache"), Seg::Key(key)], Some(value.trim()), format!("`cache.{key}` is not a Cache-Control value"))
+                    .error(
+                        Kind::Setting,
+                        &[Seg::Key("cache"), Seg::Key(key)],
+                        Some(value.trim()),
+                        format!("`cache.{key}` is not a Cache-Control value"),
+                    )
                     .label("not one line of ASCII")
                     .help("write the header's value on one line, such as `public, max-age=3600`"));
             }

@@ -63,7 +63,8 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
         }
     };
     files.push(
-        manifest::manifest(&files, &site.config.base_url, &cache_of).map_err(|e| Error::io("cannot read a static file", e))?,
+        manifest::manifest(&files, &site.config.base_url, &cache_of)
+            .map_err(|e| Error::io("cannot read a static file", e))?,
     );
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered { site, files, coverage, warnings })
