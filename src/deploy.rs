@@ -310,11 +310,25 @@ impl Target {
             "s3" | "s3a" => {
                 let mut builder =
                     object_store::aws::AmazonS3Builder::from_env().with_url(url.as_str()).with_retry(retries());
+                let profile = aws_profile();
+                if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+                    if let Some((key, secret, token)) = &profile.credentials {
+                        builder = builder.with_access_key_id(key).with_secret_access_key(secret);
+                        if let Some(token) = token {
+                            builder = builder.with_token(token);
+                        }
+                    }
+                }
                 let endpoint = options.endpoint.clone().or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
                 if let Some(endpoint) = endpoint {
                     builder = builder.with_allow_http(endpoint.starts_with("http://")).with_endpoint(endpoint);
                 }
-                let region = options.region.clone().or_else(|| std::env::var("AWS_REGION").ok());
+                let region = options
+                    .region
+                    .clone()
+                    .or_else(|| std::env::var("AWS_REGION").ok())
+                    .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
+                    .or(profile.region);
                 if let Some(region) = region {
                     builder = builder.with_region(region);
                 }
@@ -419,6 +433,42 @@ impl Target {
             .map(|_| ())
             .map_err(|e| Error::io(format!("cannot upload {}", entry.path), e))
     }
+}
+
+/// What the AWS shared files say for the profile in use (`AWS_PROFILE`, else `default`): its
+/// keys, from `~/.aws/credentials` (or `AWS_SHARED_CREDENTIALS_FILE`), and its region, from
+/// `~/.aws/config` (or `AWS_CONFIG_FILE`). The environment's own keys come first.
+#[derive(Default)]
+struct AwsProfile {
+    credentials: Option<(String, String, Option<String>)>,
+    region: Option<String>,
+}
+
+fn aws_profile() -> AwsProfile {
+    let name = std::env::var("AWS_PROFILE").unwrap_or_else(|_| "default".to_string());
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let file = |var: &str, default: &str| {
+        std::env::var_os(var)
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(default)))
+    };
+    let read = |path: Option<std::path::PathBuf>| path.and_then(|p| ini::Ini::load_from_file(p).ok());
+    let mut profile = AwsProfile::default();
+    if let Some(ini) = read(file("AWS_SHARED_CREDENTIALS_FILE", "credentials")) {
+        if let Some(section) = ini.section(Some(name.as_str())) {
+            if let (Some(key), Some(secret)) = (section.get("aws_access_key_id"), section.get("aws_secret_access_key"))
+            {
+                let token = section.get("aws_session_token").map(String::from);
+                profile.credentials = Some((key.to_string(), secret.to_string(), token));
+            }
+        }
+    }
+    if let Some(ini) = read(file("AWS_CONFIG_FILE", "config")) {
+        // The config file names its sections `[profile NAME]`, but for `[default]`.
+        let section = if name == "default" { name.clone() } else { format!("profile {name}") };
+        profile.region = ini.section(Some(section.as_str())).and_then(|s| s.get("region")).map(String::from);
+    }
+    profile
 }
 
 /// How requests to a cloud store are retried: with exponential backoff from 100 ms, up to 5 times

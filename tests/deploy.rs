@@ -596,3 +596,50 @@ fn s3_a_deploy_killed_mid_way_finishes_when_run_again() {
     moto.deploy(&site, &["--base-url", BASE]).ok();
     assert!(stored(&store) == published, "the store differs from a clean deploy");
 }
+
+/// Without keys in the environment, the profile of the AWS shared files gives them, and the
+/// region: every request is signed with that profile's key for that region.
+#[test]
+fn s3_credentials_and_region_come_from_the_aws_profile() {
+    let moto = Moto::start();
+    let site = Site::starter();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/credentials"),
+        "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = default-secret\n\n[press]\naws_access_key_id = AKIAPRESS\naws_secret_access_key = press-secret-5678\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        "[default]\nregion = us-east-1\n\n[profile press]\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    moto.reset();
+    let run = Run::from(
+        brief()
+            .args(["deploy", &format!("s3://{BUCKET}/site")])
+            .current_dir(site.root())
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_REGION")
+            .env_remove("AWS_DEFAULT_REGION")
+            .env("HOME", home.path())
+            .env("AWS_PROFILE", "press")
+            .env("AWS_ENDPOINT_URL", moto.url(""))
+            .output()
+            .unwrap(),
+    )
+    .ok();
+    assert!(!run.stdout.contains("press-secret-5678") && !run.stderr.contains("press-secret-5678"));
+    let text = reqwest::blocking::get(moto.url("/moto-api/recorder/download-recording")).unwrap().text().unwrap();
+    let signed: Vec<String> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|r| r["headers"]["Authorization"].as_str().map(String::from))
+        .collect();
+    assert!(signed.len() > 10, "{} signed requests", signed.len());
+    for auth in &signed {
+        assert!(auth.contains("Credential=AKIAPRESS/") && auth.contains("/eu-west-1/s3/aws4_request"), "{auth}");
+    }
+}
