@@ -471,6 +471,18 @@ fn aws_profile() -> AwsProfile {
     profile
 }
 
+/// The compressed copies a deploy to `target` keeps, so that `publish` makes no others: a folder
+/// keeps them all (its server chooses by `Accept-Encoding`), a store none, or the `.gz` ones with
+/// `precompressed`.
+pub fn compression(target: &str, precompressed: bool) -> crate::publish::assets::Compression {
+    use crate::publish::assets::Compression;
+    match url::Url::parse(target).map(|u| u.scheme().to_string()) {
+        Ok(scheme) if scheme == "file" => Compression::All,
+        _ if precompressed => Compression::Gzip,
+        _ => Compression::None,
+    }
+}
+
 /// How requests to a cloud store are retried: with exponential backoff from 100 ms, up to 5 times
 /// within a minute (the default of `object_store`, 10 times within 3 minutes, is long for a
 /// person waiting at a terminal).
@@ -491,9 +503,18 @@ pub struct Report {
     pub elapsed: Duration,
 }
 
+/// A file uploaded, and how much the deploy sends in all.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    pub path: &'a str,
+    pub size: u64,
+    pub total_files: usize,
+    pub total_bytes: u64,
+}
+
 /// Deploys `source` to the target of `options`: reads the target, plans, and (unless it is a dry
-/// run, or the plan is refused) applies the plan. `progress` hears of each file done.
-pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(&str, u64) + Sync)) -> Result<Report, Error> {
+/// run, or the plan is refused) applies the plan. `progress` hears of each file uploaded.
+pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(Progress) + Sync)) -> Result<Report, Error> {
     let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -538,6 +559,7 @@ pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(&str, u64) 
         let kept = before.into_iter().filter(|e| !touched.contains(e.path.as_str())).collect();
         target.put_manifest(&Manifest { site: wanted.manifest.site.clone(), complete: false, files: kept }).await?;
         let concurrency = options.concurrency.max(1);
+        let (total_files, total_bytes) = (plan.uploads.len(), plan.bytes());
         // Assets, then pages and data files: each group whole before the next starts.
         let split = plan.uploads.iter().position(|(e, _)| !is_asset(&e.path)).unwrap_or(plan.uploads.len());
         for group in [&plan.uploads[..split], &plan.uploads[split..]] {
@@ -548,7 +570,7 @@ pub fn deploy(source: &Source, options: &Options, progress: &(dyn Fn(&str, u64) 
                     let body = source.bytes(from).map_err(|e| Error::io(format!("cannot read {from}"), e))?;
                     let size = body.len() as u64;
                     target.put(entry, body).await?;
-                    progress(&entry.path, size);
+                    progress(Progress { path: &entry.path, size, total_files, total_bytes });
                     Ok::<(), Error>(())
                 }
             }))

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use brief::deploy::{self, Action, Source};
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{count, print_warnings, SiteArgs};
 
@@ -61,6 +62,8 @@ impl DeployArgs {
                         settings: brief::Settings { base_url: self.base_url.clone(), drafts: self.site.drafts },
                     },
                     check_external: false,
+                    // Only the compressed copies the target keeps.
+                    compression: deploy::compression(&self.target, self.precompressed),
                 };
                 let rendered = brief::publish::render_site(&options)?;
                 let mut report = brief::build::report(&rendered.site, &rendered.files, None, std::time::Instant::now());
@@ -79,23 +82,32 @@ impl DeployArgs {
             concurrency: self.jobs,
             precompressed: self.precompressed,
         };
+        // On a terminal, a bar of the bytes sent with the count of files; otherwise a line a file.
         let terminal = std::io::stdout().is_terminal();
-        let (done, sent) = (AtomicU64::new(0), AtomicU64::new(0));
-        let progress = |path: &str, size: u64| {
+        let bar = std::sync::OnceLock::<ProgressBar>::new();
+        let done = AtomicU64::new(0);
+        let progress = |p: deploy::Progress| {
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            let bytes = sent.fetch_add(size, Ordering::Relaxed) + size;
-            let mut out = std::io::stdout().lock();
             if terminal {
-                let _ = write!(out, "\r  {n} files, {} sent", megabytes(bytes));
-                let _ = out.flush();
+                let bar = bar.get_or_init(|| {
+                    let bar = ProgressBar::new(p.total_bytes);
+                    let style = ProgressStyle::with_template("  {bar:30} {bytes}/{total_bytes} · {msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar());
+                    bar.set_style(style);
+                    bar
+                });
+                bar.inc(p.size);
+                bar.set_message(format!("{n}/{} files", p.total_files));
             } else {
-                let _ = writeln!(out, "  uploaded {path} ({})", megabytes(size));
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "  uploaded {} ({})", p.path, megabytes(p.size));
             }
         };
-        let report = deploy::deploy(&source, &options, &progress)?;
-        if terminal && done.load(Ordering::Relaxed) > 0 {
-            println!();
+        let report = deploy::deploy(&source, &options, &progress);
+        if let Some(bar) = bar.get() {
+            bar.finish_and_clear();
         }
+        let report = report?;
         let plan = &report.plan;
         let (uploaded, replaced) = (plan.count(Action::Upload), plan.count(Action::Replace));
         if report.dry_run {

@@ -21,6 +21,7 @@ impl PublishArgs {
         let options = brief::publish::PublishOptions {
             build: self.output.options(self.site),
             check_external: self.check_external,
+            compression: brief::publish::assets::Compression::All,
         };
         let report = brief::publish::publish(&options)?;
         print_written("Published", &report);

@@ -143,6 +143,25 @@ const MIN_COMPRESS: usize = 256;
 /// Adds a `.gz` and a `.br` sibling to every text file worth compressing. Both encoders are
 /// deterministic (no timestamps), so publishes stay byte-identical.
 pub fn compress(files: Vec<OutputFile>) -> Vec<OutputFile> {
+    compress_with(files, Compression::All)
+}
+
+/// Which compressed copies `publish` writes beside each file that gains from one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// `.gz` and `.br`, for servers that choose by the request's `Accept-Encoding` (the default).
+    All,
+    /// `.gz` only (`brief deploy --precompressed`, which stores them under the plain names).
+    Gzip,
+    /// None (`brief deploy` to a store, which would leave them out).
+    None,
+}
+
+/// The compressed copies `compression` asks for, beside `files`.
+pub fn compress_with(files: Vec<OutputFile>, compression: Compression) -> Vec<OutputFile> {
+    if compression == Compression::None {
+        return files;
+    }
     let extra: Vec<OutputFile> = files
         .par_iter()
         .filter(|f| f.path.rsplit_once('.').is_some_and(|(_, e)| COMPRESSIBLE.contains(&e)))
@@ -155,7 +174,8 @@ pub fn compress(files: Vec<OutputFile>) -> Vec<OutputFile> {
             let gz = gz.write_all(&bytes).and_then(|_| gz.finish());
             let mut br = Vec::new();
             let params = brotli_params(bytes.len());
-            let br_ok = brotli::BrotliCompress(&mut bytes.as_slice(), &mut br, &params).is_ok();
+            let br_ok = compression == Compression::All
+                && brotli::BrotliCompress(&mut bytes.as_slice(), &mut br, &params).is_ok();
             let mut out = Vec::new();
             if let Ok(gz) = gz {
                 out.push(OutputFile { path: format!("{}.gz", f.path), contents: Contents::Bytes(gz) });

@@ -22,6 +22,8 @@ pub struct PublishOptions {
     pub build: Options,
     /// Also request every external link, reporting the ones that fail.
     pub check_external: bool,
+    /// Which compressed copies to write (all of them for `brief publish`).
+    pub compression: assets::Compression,
 }
 
 /// Builds the production site into memory: every output file, checked.
@@ -49,7 +51,7 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     files.push(OutputFile::text(".nojekyll", ""));
     files.push(OutputFile::text("_headers", assets::headers(&files, &assets, &site.config.cache)));
     assets::minify_html(&mut files);
-    let mut files = assets::compress(files);
+    let mut files = assets::compress_with(files, options.compression);
     // The policy of `_headers`, file by file: fingerprinted assets and their compressed copies
     // for a year, everything else revalidated.
     let fingerprinted: std::collections::HashSet<&str> = assets.items.iter().map(|a| a.published.as_str()).collect();
