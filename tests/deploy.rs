@@ -231,9 +231,14 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 
 /// Every object under `site/`, with its bytes and headers.
 fn objects(store: &AmazonS3) -> BTreeMap<String, (Vec<u8>, BTreeMap<String, String>)> {
+    objects_under(store, "site")
+}
+
+/// Every object under `prefix/`, by key relative to it, with its bytes and headers.
+fn objects_under<S: ObjectStore>(store: &S, prefix: &str) -> BTreeMap<String, (Vec<u8>, BTreeMap<String, String>)> {
     use futures::TryStreamExt;
     block_on(async {
-        let metas: Vec<object_store::ObjectMeta> = store.list(Some(&Key::from("site"))).try_collect().await.unwrap();
+        let metas: Vec<object_store::ObjectMeta> = store.list(Some(&Key::from(prefix))).try_collect().await.unwrap();
         let mut out = BTreeMap::new();
         for m in metas {
             let got = store.get(&m.location).await.unwrap();
@@ -248,7 +253,7 @@ fn objects(store: &AmazonS3) -> BTreeMap<String, (Vec<u8>, BTreeMap<String, Stri
                 headers.insert(name.to_string(), value.to_string());
             }
             let bytes = got.bytes().await.unwrap().to_vec();
-            out.insert(m.location.as_ref().strip_prefix("site/").unwrap().to_string(), (bytes, headers));
+            out.insert(m.location.as_ref().strip_prefix(&format!("{prefix}/")).unwrap().to_string(), (bytes, headers));
         }
         out
     })
@@ -642,4 +647,120 @@ fn s3_credentials_and_region_come_from_the_aws_profile() {
     for auth in &signed {
         assert!(auth.contains("Credential=AKIAPRESS/") && auth.contains("/eu-west-1/s3/aws4_request"), "{auth}");
     }
+}
+
+/// Azurite's Blob service (npm, installed by `scripts/test`) on a free port of loopback, with an
+/// empty container `site`, stopped when dropped.
+struct Azurite {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+/// Azurite's well-known account key, the same in every copy of it.
+const AZURITE_KEY: &str = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+impl Azurite {
+    fn start() -> Azurite {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let bin = common::repo().join("node_modules/.bin/azurite-blob");
+        assert!(bin.exists(), "Azurite is missing: run scripts/test, which installs it (npm ci)");
+        let child = Command::new(bin)
+            .args([
+                "--inMemoryPersistence",
+                "--blobHost",
+                "127.0.0.1",
+                "--skipApiVersionCheck",
+                "--loose",
+                "--blobPort",
+            ])
+            .arg(port.to_string())
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut azurite = Azurite { child, port, _dir: dir };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(azurite.child.try_wait().unwrap().is_none(), "Azurite exited before it answered");
+            assert!(Instant::now() < deadline, "Azurite did not answer within 60 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // The container, made with Azure's own SDK (requests to Azure are signed).
+        let script = format!(
+            "from azure.storage.blob import BlobServiceClient\n\
+             BlobServiceClient.from_connection_string('DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;\
+             AccountKey={AZURITE_KEY};BlobEndpoint={}/devstoreaccount1;').create_container('site')\n",
+            azurite.url()
+        );
+        let made = Command::new("python3").args(["-c", &script]).output().unwrap();
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        azurite
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// `brief deploy az://site/briefing ARGS`, from inside the site folder.
+    fn deploy(&self, site: &Site, args: &[&str]) -> Run {
+        Run::from(
+            brief()
+                .args(["deploy", "az://site/briefing"])
+                .args(args)
+                .current_dir(site.root())
+                .env("AZURE_STORAGE_USE_EMULATOR", "true")
+                .env("AZURITE_BLOB_STORAGE_URL", self.url())
+                .output()
+                .unwrap(),
+        )
+    }
+
+    fn store(&self) -> object_store::azure::MicrosoftAzure {
+        object_store::azure::MicrosoftAzureBuilder::new()
+            .with_account("devstoreaccount1")
+            .with_access_key(AZURITE_KEY)
+            .with_container_name("site")
+            .with_endpoint(format!("{}/devstoreaccount1", self.url()))
+            .with_allow_http(true)
+            .build()
+            .unwrap()
+    }
+}
+
+impl Drop for Azurite {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Azure Blob Storage (Azurite): the same files with the same headers, then only what changed.
+#[test]
+fn azure_blob_storage_gets_the_site_then_only_what_changed() {
+    let azurite = Azurite::start();
+    let site = Site::starter();
+    let tmp = tempfile::tempdir().unwrap();
+    azurite.deploy(&site, &[]).ok();
+    let first = publish(&site, &tmp.path().join("first"), "https://example.org/");
+    let there = objects_under(&azurite.store(), "briefing");
+    let listed = manifest(&first);
+    let bytes: BTreeMap<String, Vec<u8>> =
+        there.iter().filter(|(k, _)| *k != MANIFEST).map(|(k, (b, _))| (k.clone(), b.clone())).collect();
+    assert!(bytes == for_store(&first), "the container differs from the published site");
+    for (path, (_, headers)) in there.iter().filter(|(k, _)| *k != MANIFEST) {
+        assert_eq!(headers["content-type"], listed[path]["content_type"].as_str().unwrap(), "{path}");
+        assert_eq!(headers["cache-control"], listed[path]["cache_control"].as_str().unwrap(), "{path}");
+    }
+    site.edit("content/announcements/opening.md", "The Example Expo opens", "The Example Expo has opened");
+    let second = publish(&site, &tmp.path().join("second"), "https://example.org/");
+    let changed = differ(&for_store(&first), &for_store(&second));
+    let run = azurite.deploy(&site, &[]).ok();
+    assert!(run.stdout.contains(&format!("0 uploaded, {} replaced, 0 deleted", changed.len())), "{}", run.stdout);
+    let there = objects_under(&azurite.store(), "briefing");
+    let bytes: BTreeMap<String, Vec<u8>> =
+        there.into_iter().filter(|(k, _)| k != MANIFEST).map(|(k, (b, _))| (k, b)).collect();
+    assert!(bytes == for_store(&second), "the container differs from the second output");
 }
