@@ -27,6 +27,7 @@ pub mod paths;
 pub mod publish;
 pub mod render;
 pub mod routes;
+pub mod scaffold;
 pub mod source;
 pub mod starter;
 pub mod template_links;
