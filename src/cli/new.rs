@@ -52,7 +52,8 @@ impl NewArgs {
             None => chrono::Local::now().date_naive(),
         };
         let created = scaffold::create(&self.root, kind, &title, date)?;
-        let shown = if self.root == PathBuf::from(".") { created.path.clone() } else { self.root.join(&created.path) };
+        let shown =
+            if self.root == std::path::Path::new(".") { created.path.clone() } else { self.root.join(&created.path) };
         match kind {
             Kind::Timeline => println!("Added an entry to {}", shown.display()),
             _ => println!("Created {}", shown.display()),
