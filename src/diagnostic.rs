@@ -171,6 +171,43 @@ impl Diagnostic {
         }
     }
 
+    /// The diagnostic as a GitHub Actions workflow command, which GitHub shows on the line of a
+    /// pull request it is about: `::error file=F,line=L,col=C,title=T::message`.
+    pub fn github(&self) -> String {
+        // The escapes of workflow commands: in the message `%`, CR and LF; in a property also
+        // `:` and `,`.
+        let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+        let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+        let mut props = vec![format!("file={}", property(&self.file.to_string_lossy()))];
+        if let Some((line, col)) = self.line_col() {
+            props.push(format!("line={line}"));
+            props.push(format!("col={col}"));
+        }
+        props.push(format!("title={}", property(&format!("brief: {}", self.kind.describe()))));
+        let mut message = self.message.clone();
+        if let Some(help) = &self.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        let level = if self.warning { "warning" } else { "error" };
+        format!("::{level} {}::{}", props.join(","), data(&message))
+    }
+
+    /// The diagnostic as one line of JSON: `file`, `line` and `column` (1-based, absent for a
+    /// whole file), `severity`, `kind`, `message`, `help`.
+    pub fn json(&self) -> String {
+        let (line, column) = self.line_col().map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        serde_json::json!({
+            "file": self.file.to_string_lossy(),
+            "line": line,
+            "column": column,
+            "severity": if self.warning { "warning" } else { "error" },
+            "kind": self.kind.describe(),
+            "message": self.message,
+            "help": self.help,
+        })
+        .to_string()
+    }
+
     /// The diagnostic as text: the message, the location, the source line with a caret, the help.
     pub fn render(&self, color: bool) -> String {
         let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };

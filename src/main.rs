@@ -30,9 +30,12 @@ fn report(err: &brief::Error) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match err {
         brief::Error::Content(diagnostics) => {
-            eprint!("{}", diagnostics.render(color));
-            let n = diagnostics.0.len();
-            eprintln!("error: the site has {n} problem{}; nothing was written", if n == 1 { "" } else { "s" });
+            eprint!("{}", cli::render(diagnostics, color));
+            // JSON lines stay JSON lines to the end.
+            if cli::FORMAT.get() != Some(&cli::Format::Json) {
+                let n = diagnostics.0.len();
+                eprintln!("error: the site has {n} problem{}; nothing was written", if n == 1 { "" } else { "s" });
+            }
         }
         brief::Error::Usage(message) => eprintln!("error: {message}"),
         brief::Error::Io { doing, source } => {

@@ -631,3 +631,40 @@ fn a_language_of_its_own_title_written_right_to_left() {
     assert_eq!(html(&missing, "dir").as_deref(), Some("rtl"));
     assert!(hrefs(&missing, "main a").iter().any(|h| h == "/ar/"), "{:?}", hrefs(&missing, "main a"));
 }
+
+/// `--format github` prints each problem as a GitHub Actions annotation, which GitHub shows on
+/// the line of a pull request; `--format json` as one JSON object a line. Both say the same as
+/// the human form: file, line, column, message and help.
+#[test]
+fn problems_print_as_github_annotations_and_json_lines() {
+    let site = Site::starter();
+    site.edit("content/announcements/opening.md", "date: 2030-05-14", "date: 2030-13-14");
+    site.write("content/speakers/ann, other.md", "---\nname: Ann\nrol: x\n---\n");
+    let run = |format: &str| {
+        let out = common::brief().args(["build", "--format", format]).current_dir(site.root()).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, github) = run("github");
+    assert_eq!(code, Some(1), "{github}");
+    let annotations: Vec<&str> = github.lines().filter(|l| l.starts_with("::error ")).collect();
+    assert_eq!(annotations.len(), 2, "{github}");
+    assert!(
+        annotations.iter().any(|l| l.starts_with(
+            "::error file=content/announcements/opening.md,line=3,col=7,title=brief%3A invalid date::invalid date"
+        )),
+        "{github}"
+    );
+    // A comma in a file name is escaped in the property, and the help follows the message.
+    assert!(annotations.iter().any(|l| l.contains("file=content/speakers/ann%2C other.md,line=3,col=1,")), "{github}");
+    assert!(annotations.iter().all(|l| l.contains("%0Ahelp: ")), "{github}");
+
+    let (code, json) = run("json");
+    assert_eq!(code, Some(1), "{json}");
+    let lines: Vec<serde_json::Value> = json.lines().map(|l| serde_json::from_str(l).expect(l)).collect();
+    assert_eq!(lines.len(), 2, "{json}");
+    let date = lines.iter().find(|v| v["file"] == "content/announcements/opening.md").unwrap();
+    assert_eq!((date["line"].as_u64(), date["column"].as_u64()), (Some(3), Some(7)));
+    assert_eq!(date["severity"], "error");
+    assert!(date["message"].as_str().unwrap().contains("no month 13"), "{date}");
+    assert!(date["help"].as_str().unwrap().contains("YYYY-MM-DD"), "{date}");
+}

@@ -17,6 +17,30 @@ mod serve;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How problems are printed: `human` (each with its source line), `github` (GitHub Actions
+    /// annotations, shown on the lines of a pull request) or `json` (one object a line).
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// How problems are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Github,
+    Json,
+}
+
+/// The `--format` of this run.
+pub static FORMAT: std::sync::OnceLock<Format> = std::sync::OnceLock::new();
+
+/// `diagnostics` in the `--format` of this run, and whether that format says how many there are.
+pub fn render(diagnostics: &brief::diagnostic::Diagnostics, color: bool) -> String {
+    match FORMAT.get().copied().unwrap_or(Format::Human) {
+        Format::Human => diagnostics.render(color),
+        Format::Github => diagnostics.0.iter().map(|d| d.github() + "\n").collect(),
+        Format::Json => diagnostics.0.iter().map(|d| d.json() + "\n").collect(),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -40,6 +64,7 @@ enum Command {
 impl Cli {
     /// Runs the chosen subcommand.
     pub fn run(self) -> Result<(), brief::Error> {
+        let _ = FORMAT.set(self.format);
         match self.command {
             Command::Build(args) => args.run(),
             Command::Check(args) => args.run(),
@@ -106,7 +131,7 @@ pub fn print_warnings(report: &brief::Report) {
     use std::io::IsTerminal;
     if !report.warnings.is_empty() {
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        eprint!("{}", report.warnings.render(color));
+        eprint!("{}", render(&report.warnings, color));
     }
 }
 
