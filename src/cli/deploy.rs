@@ -66,9 +66,7 @@ impl DeployArgs {
                     compression: deploy::compression(&self.target, self.precompressed),
                 };
                 let rendered = brief::publish::render_site(&options)?;
-                let mut report = brief::build::report(&rendered.site, &rendered.files, None, std::time::Instant::now());
-                report.warnings = rendered.warnings;
-                print_warnings(&report);
+                print_warnings(&rendered.warnings);
                 Source::from_files(rendered.files)?
             }
         };

@@ -113,7 +113,7 @@ impl OutputArgs {
 /// 3 static files into public in 80 ms`, and the compressed copies when there are some.
 #[allow(clippy::print_stdout)]
 pub fn print_written(verb: &str, report: &brief::Report) {
-    print_warnings(report);
+    print_warnings(&report.warnings);
     let out = report.out.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
     let mut parts =
         vec![count(report.pages, "page"), count(report.data, "data file"), count(report.statics, "static file")];
@@ -127,11 +127,11 @@ pub fn print_written(verb: &str, report: &brief::Report) {
 
 /// The warnings of a run, on standard error.
 #[allow(clippy::print_stderr)]
-pub fn print_warnings(report: &brief::Report) {
+pub fn print_warnings(warnings: &brief::diagnostic::Diagnostics) {
     use std::io::IsTerminal;
-    if !report.warnings.is_empty() {
+    if !warnings.is_empty() {
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        eprint!("{}", render(&report.warnings, color));
+        eprint!("{}", render(warnings, color));
     }
 }
 

@@ -109,17 +109,13 @@ pub fn render_all(
         .map(|&(lang, kind)| {
             let (site, shared) = (sites[lang], &shared[lang]);
             let words = Words { messages: &templates.messages, lang: &site.config.current().code, default };
-            let (mut context, reads) = context_for(shared, kind, &words);
+            // The language switcher reads, of the other languages, whether the member is translated.
+            let several = !root.translations.is_empty();
+            let switcher = (several && record == Reads::Record).then(|| translated_key(root, kind)).flatten();
+            let (mut context, reads) = context_for(shared, kind, &words, switcher);
             context.insert_value("msg", plain[lang].clone());
-            let mut reads = reads;
-            if !root.translations.is_empty() {
+            if several {
                 translations(&mut context, root, lang, kind);
-                if let (Reads::Record, Some(key)) = (record, translated_key(root, kind)) {
-                    let mut keys = reads.to_vec();
-                    keys.push(key);
-                    keys.sort_unstable();
-                    reads = keys.into();
-                }
             }
             let path = kind.path(site);
             let c = &site.config;
@@ -221,8 +217,9 @@ fn translations(ctx: &mut Context, root: &Site, lang: usize, kind: PageKind) {
     ctx.insert_value("translations", Value::from(list));
 }
 
-/// The template context of page `kind`, and what building it read.
-fn context_for(shared: &Shared, kind: PageKind, words: &Words) -> (Context, Arc<[Key]>) {
+/// The template context of page `kind`, and what building it read, with `also_read` (what the
+/// page reads besides its context, through the language switcher).
+fn context_for(shared: &Shared, kind: PageKind, words: &Words, also_read: Option<Key>) -> (Context, Arc<[Key]>) {
     let r = shared.reader();
     let mut ctx = Context::new();
     let path = r.path(kind);
@@ -305,6 +302,7 @@ fn context_for(shared: &Shared, kind: PageKind, words: &Words) -> (Context, Arc<
         }
         PageKind::NotFound | PageKind::Search => {}
     }
+    r.replay(also_read.as_slice());
     (ctx, r.finish())
 }
 
@@ -338,7 +336,7 @@ mod tests {
         let shown = |kind: PageKind, key: &str| {
             let messages = crate::messages::Messages::default();
             let words = Words { messages: &messages, lang: "en", default: "en" };
-            let (ctx, _) = context_for(&shared, kind, &words);
+            let (ctx, _) = context_for(&shared, kind, &words, None);
             ctx.get(key).unwrap_or_else(|| panic!("{kind:?} has no {key}")).to_string()
         };
         // The announcement's own page has its body; the list pages that show it do not.
