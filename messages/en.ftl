@@ -111,6 +111,31 @@ not-found-lead = There is no page at this address. It may have moved, or the add
 not-found-try = Try the <a href="{ $home }">home page</a> or the <a href="{ $announcements }">list of announcements</a>, or <a href="{ $search }">search the briefing</a>.
 
 ## Search
-search-label = Search the announcements, speakers and timeline
+search-label = Search everything the briefing says
 search-button = Search
 search-needs-javascript = Search needs JavaScript, which is turned off in this browser. Everything it finds is also on the lists of <a href="{ $announcements }">announcements</a> and <a href="{ $speakers }">speakers</a> and on the <a href="{ $timeline }">timeline</a>.
+search-browse = Everything it would find is also on the lists of <a href="{ $announcements }">announcements</a> and <a href="{ $speakers }">speakers</a> and on the <a href="{ $timeline }">timeline</a>.
+search-unavailable = Search comes with the published site: this preview was built without its index. To try it here, run <code>brief build --search</code> or <code>brief serve --search</code>.
+search-loading = Loading the search index…
+search-failed = The search index could not be loaded. Try again later, or use the lists below the header.
+# In the next three, %n is replaced by the number of results and %q by the query.
+search-count-one = One result for “%q”.
+search-count-other = %n results for “%q”.
+search-none = Nothing matches “%q”.
+# Shown when only filters are set, without words: %n is the number of results.
+search-filtered = %n results.
+search-any = Any
+search-more = Show more results
+search-filter-kind = Kind
+search-filter-topic = Topic
+search-filter-speaker = Speaker
+search-filter-year = Year
+search-sort = Order
+search-sort-relevance = Best match first
+search-sort-date = Newest first
+# The kinds of result, as the filter and each result show them.
+search-kind-announcement = Announcement
+search-kind-speaker = Speaker
+search-kind-timeline = Timeline
+search-kind-topic = Topic
+search-kind-page = Page

@@ -81,6 +81,28 @@ not-found-lead = Không có trang nào ở địa chỉ này. Trang có thể đ
 not-found-try = Hãy thử <a href="{ $home }">trang chủ</a> hoặc <a href="{ $announcements }">danh sách thông báo</a>, hoặc <a href="{ $search }">tìm kiếm trong bản tin</a>.
 
 ## Search
-search-label = Tìm trong các thông báo, người phát biểu và dòng thời gian
+search-label = Tìm trong toàn bộ nội dung của bản tin
 search-button = Tìm kiếm
 search-needs-javascript = Tìm kiếm cần JavaScript, vốn đang bị tắt trong trình duyệt này. Mọi nội dung tìm được cũng có trong danh sách <a href="{ $announcements }">thông báo</a> và <a href="{ $speakers }">người phát biểu</a> và trên <a href="{ $timeline }">dòng thời gian</a>.
+search-browse = Mọi nội dung tìm được cũng có trong danh sách <a href="{ $announcements }">thông báo</a> và <a href="{ $speakers }">người phát biểu</a> và trên <a href="{ $timeline }">dòng thời gian</a>.
+search-unavailable = Tìm kiếm đi kèm với trang đã xuất bản: bản xem trước này được dựng mà không có chỉ mục tìm kiếm. Để thử tại đây, hãy chạy <code>brief build --search</code> hoặc <code>brief serve --search</code>.
+search-loading = Đang tải chỉ mục tìm kiếm…
+search-failed = Không tải được chỉ mục tìm kiếm. Hãy thử lại sau, hoặc dùng các danh sách ở đầu trang.
+search-count-one = Một kết quả cho “%q”.
+search-count-other = %n kết quả cho “%q”.
+search-none = Không có kết quả nào cho “%q”.
+search-filtered = %n kết quả.
+search-any = Tất cả
+search-more = Xem thêm kết quả
+search-filter-kind = Loại
+search-filter-topic = Chủ đề
+search-filter-speaker = Người phát biểu
+search-filter-year = Năm
+search-sort = Thứ tự
+search-sort-relevance = Phù hợp nhất trước
+search-sort-date = Mới nhất trước
+search-kind-announcement = Thông báo
+search-kind-speaker = Người phát biểu
+search-kind-timeline = Dòng thời gian
+search-kind-topic = Chủ đề
+search-kind-page = Trang

@@ -81,6 +81,28 @@ not-found-lead = 此地址没有页面。页面可能已移动，或地址有误
 not-found-try = 请前往<a href="{ $home }">首页</a>或<a href="{ $announcements }">公告列表</a>，或<a href="{ $search }">搜索本简报</a>。
 
 ## Search
-search-label = 搜索公告、发言人和时间线
+search-label = 搜索本简报的全部内容
 search-button = 搜索
 search-needs-javascript = 搜索需要 JavaScript，而本浏览器已将其关闭。搜索能找到的内容也都在<a href="{ $announcements }">公告</a>和<a href="{ $speakers }">发言人</a>列表以及<a href="{ $timeline }">时间线</a>上。
+search-browse = 搜索能找到的内容也都在<a href="{ $announcements }">公告</a>和<a href="{ $speakers }">发言人</a>列表以及<a href="{ $timeline }">时间线</a>上。
+search-unavailable = 搜索功能随发布的网站提供：此预览在构建时未生成搜索索引。如需在此试用，请运行 <code>brief build --search</code> 或 <code>brief serve --search</code>。
+search-loading = 正在加载搜索索引…
+search-failed = 无法加载搜索索引。请稍后再试，或使用页首的列表。
+search-count-one = 找到 1 条与“%q”相关的结果。
+search-count-other = 找到 %n 条与“%q”相关的结果。
+search-none = 没有与“%q”相关的内容。
+search-filtered = 共 %n 条结果。
+search-any = 全部
+search-more = 显示更多结果
+search-filter-kind = 类别
+search-filter-topic = 主题
+search-filter-speaker = 发言人
+search-filter-year = 年份
+search-sort = 排序
+search-sort-relevance = 最相关的在前
+search-sort-date = 最新的在前
+search-kind-announcement = 公告
+search-kind-speaker = 发言人
+search-kind-timeline = 时间线
+search-kind-topic = 主题
+search-kind-page = 页面

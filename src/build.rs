@@ -73,6 +73,8 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// Choices that change what is loaded.
     pub settings: Settings,
+    /// Also write the full-text search index (`--search`; `publish` always does).
+    pub search: bool,
 }
 
 impl Options {
@@ -352,19 +354,24 @@ pub fn static_collisions(site: &Site, written: impl Fn(&str) -> bool) -> Diagnos
     errors.finish()
 }
 
-/// Loads, validates, renders and checks links; writes nothing.
-pub fn render_site(root: &Path, settings: &Settings) -> Result<Rendered, Error> {
+/// Loads, validates, renders and checks links, and with `search` makes the search index;
+/// writes nothing.
+pub fn render_site(root: &Path, settings: &Settings, search: bool) -> Result<Rendered, Error> {
     let (site, templates, ()) = load_phase(root, settings, |_| Ok(()), |_| HashMap::new())?;
     let coverage = coverage(&site, &templates);
     let warnings = require_complete(&site, &templates, &coverage)?;
-    let files = render_phase(&site, &templates)?;
+    let mut files = render_phase(&site, &templates)?;
+    if search {
+        let index = crate::search::index_files(&site, &templates.messages, &files).map_err(Error::Content)?;
+        files.extend(index);
+    }
     Ok(Rendered { site, files, coverage, warnings })
 }
 
 /// Everything `build` checks, without writing anything.
 pub fn check(options: &Options) -> Result<Report, Error> {
     let started = Instant::now();
-    let rendered = render_site(&options.root, &options.settings)?;
+    let rendered = render_site(&options.root, &options.settings, false)?;
     let mut report = report(&rendered.site, &rendered.files, None, started);
     report.coverage = rendered.coverage;
     report.warnings = rendered.warnings;
@@ -376,7 +383,7 @@ pub fn build(options: &Options) -> Result<Report, Error> {
     let started = Instant::now();
     let out = options.out_dir();
     output::check_out_dir(&options.root, &out).map_err(Error::Usage)?;
-    let rendered = render_site(&options.root, &options.settings)?;
+    let rendered = render_site(&options.root, &options.settings, options.search)?;
     output::write(&rendered.files, &out).map_err(|e| Error::io("could not write the site", e))?;
     let mut report = report(&rendered.site, &rendered.files, Some(out), started);
     report.warnings = rendered.warnings;

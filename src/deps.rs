@@ -507,9 +507,10 @@ fn same_page(a: &Page, b: &Page) -> bool {
 }
 
 fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> bool {
-    let TimelineEntry { position: _, id, date, title, body, announcement, speakers, figure, fallback } = a;
+    let TimelineEntry { position: _, id, anchor, date, title, body, announcement, speakers, figure, fallback } = a;
     let announcement_slug = |s: &Site, i: &Option<usize>| i.map(|i| s.announcements[i].slug.clone());
     id == &b.id
+        && anchor == &b.anchor
         && fallback == &b.fallback
         && date == &b.date
         && title == &b.title

@@ -53,6 +53,8 @@ pub enum Kind {
     /// A translation that has no original, is in a language the site does not list, or
     /// differs from its original in what they share.
     Translation,
+    /// A page the search index could not be made from.
+    Search,
 }
 
 impl Kind {
@@ -76,6 +78,7 @@ impl Kind {
             Kind::Publishing => "page not ready to publish".into(),
             Kind::External => "external link that fails".into(),
             Kind::Translation => "translation that does not match its original".into(),
+            Kind::Search => "page the search index failed on".into(),
         }
     }
 }

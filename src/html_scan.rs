@@ -1716,7 +1716,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         crate::starter::create(&site).unwrap();
-        let options = crate::Options { root: site.clone(), out: None, settings: Default::default() };
+        let options = crate::Options { root: site.clone(), out: None, settings: Default::default(), search: false };
         crate::build(&options).map_err(|e| format!("{e:?}")).unwrap();
         let mut pages = 0;
         for entry in walkdir::WalkDir::new(site.join("public")) {

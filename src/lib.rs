@@ -28,6 +28,7 @@ pub mod publish;
 pub mod render;
 pub mod routes;
 pub mod scaffold;
+pub mod search;
 pub mod source;
 pub mod starter;
 pub mod template_links;

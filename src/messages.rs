@@ -103,6 +103,11 @@ impl Messages {
     /// costs a function call on every page.
     pub fn plain_map(&self, lang: &str, fallback: &str) -> tera::Value {
         let mut map = tera::Map::new();
+        // Brief's own English under everything, so that message files written before a key
+        // existed keep working.
+        for (key, text) in builtin().languages.get("en").map(|l| &l.plain).into_iter().flatten() {
+            map.insert(tera::value::Key::from(key.clone()), tera::Value::from(text.as_str()));
+        }
         for code in [fallback, lang] {
             if let Some(l) = self.languages.get(code) {
                 for (key, text) in &l.plain {

@@ -288,6 +288,10 @@ pub struct TimelineEntry {
     pub position: usize,
     /// Its `id`, which translations name it by.
     pub id: Option<String>,
+    /// The `id` of its element on the timeline page, the same in every language: its `id`, or
+    /// its date and the slug of its title in the default language (`2012-09-21-the-expo-opens`),
+    /// made unique with a number.
+    pub anchor: String,
     /// When, with its precision.
     pub date: PartialDate,
     /// What happened.

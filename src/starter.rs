@@ -104,7 +104,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         create(&site).unwrap();
-        let options = crate::Options { root: site.clone(), out: None, settings: Default::default() };
+        let options = crate::Options { root: site.clone(), out: None, settings: Default::default(), search: false };
         let report = crate::build(&options).map_err(|e| format!("{e:?}")).unwrap();
         assert!(report.pages >= 8);
         assert!(site.join("public/announcements/opening/index.html").is_file());

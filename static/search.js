@@ -1,187 +1,227 @@
-// The search page: reads the index (search.json, whose URL is the form's data-index) once, and
-// lists what matches the query as it is typed. Plain script, no dependencies; everything it shows
-// is set with textContent, never parsed as HTML. Without JavaScript the page says where the lists are.
-(function () {
-  "use strict";
+// The search page: full-text search through the Pagefind index of the page's language (the
+// bundle named by #search's data-bundle), loaded on demand from this site and nowhere else.
+// Results appear as the query is typed; the query, filters and order live in the address
+// (?q=...&topic=...&sort=date), so that a search can be shared. Results are links, reachable
+// with Tab (or the arrow keys from the field), and #search-status, a live region, says how many
+// there are. Excerpts come from the index; only their text and their <mark> highlights are
+// shown, never their markup. Without the index (a preview built without --search) the page says
+// how to get it.
 
-  var MAX_RESULTS = 20;
-  var DEBOUNCE_MS = 100;
-  var KINDS = { announcement: "Announcement", speaker: "Speaker", timeline: "Timeline" };
+const root = document.getElementById("search");
+const form = document.querySelector("form[role=search]");
+const input = document.getElementById("search-q");
+const list = document.getElementById("search-results");
+const status = document.getElementById("search-status");
+const more = document.getElementById("search-more");
+const sort = document.getElementById("search-sort");
+const selects = [...document.querySelectorAll("#search select[data-filter]")];
+const PAGE = 10;
+const DEBOUNCE_MS = 150;
 
-  var form = document.querySelector("form[role=search][data-index]");
-  var input = form && form.querySelector("input[name=q]");
-  var list = document.getElementById("search-results");
-  var status = document.getElementById("search-status");
-  if (!form || !input || !list) return;
+const words = root ? root.dataset : {};
+const plural = new Intl.PluralRules(document.documentElement.lang || "en");
 
-  // Case- and accent-insensitive form of a text: "Nguyễn Tấn Dũng" and "nguyen tan dung" match.
-  // NFD splits letters from their accents, which are then dropped; đ has no decomposition.
-  function fold(text) {
-    return String(text || "")
-      .toLowerCase()
-      .normalize("NFD")
-      .replace(/\p{M}/gu, "")
-      .replace(/đ/g, "d")
-      .replace(/ı/g, "i");
-  }
+/** A status line from a message of the page, with %n (a number) and %q (the query) filled in. */
+function say(message, n, q) {
+  const number = new Intl.NumberFormat(document.documentElement.lang || "en").format(n);
+  return String(message || "").replaceAll("%n", number).replaceAll("%q", q);
+}
 
-  var WORD = /[\p{L}\p{N}]/u;
-
-  // Whether `term` starts a word somewhere in `text` (both folded).
-  function startsWord(text, term) {
-    for (var at = text.indexOf(term); at !== -1; at = text.indexOf(term, at + 1)) {
-      if (at === 0 || !WORD.test(text.charAt(at - 1))) return true;
+/** The excerpt's text, with its <mark> highlights kept and nothing else of its markup. */
+function excerpt(html) {
+  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html").body;
+  const out = document.createDocumentFragment();
+  for (const node of parsed.childNodes) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      out.append(node.textContent);
+    } else if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      out.append(mark);
+    } else {
+      out.append(node.textContent);
     }
-    return false;
+  }
+  return out;
+}
+
+/** One result as a list item: its title as a link, its kind and date, and the excerpt. */
+function item(data) {
+  const li = document.createElement("li");
+  const heading = document.createElement("p");
+  heading.className = "search-title";
+  const a = document.createElement("a");
+  a.href = data.url;
+  a.textContent = data.meta?.title || data.url;
+  heading.append(a);
+  li.append(heading);
+  const kind = data.filters?.kind?.[0];
+  const details = [data.meta?.date, data.meta?.role].filter(Boolean).join(" · ");
+  if (kind || details) {
+    const meta = document.createElement("p");
+    meta.className = "search-meta meta";
+    if (kind) {
+      const k = document.createElement("span");
+      k.className = "search-kind";
+      k.textContent = kind;
+      meta.append(k);
+      if (details) meta.append(" · ");
+    }
+    if (details) meta.append(details);
+    li.append(meta);
+  }
+  if (data.excerpt) {
+    const p = document.createElement("p");
+    p.className = "search-excerpt";
+    p.append(excerpt(data.excerpt));
+    li.append(p);
+  }
+  return li;
+}
+
+/** What the address says to search for. */
+function fromAddress() {
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  for (const s of selects) s.dataset.wanted = params.get(s.name) || "";
+  sort.value = params.get("sort") === "date" ? "date" : "";
+}
+
+/** Puts the query, filters and order into the address, without a new history entry. */
+function toAddress() {
+  const params = new URLSearchParams();
+  if (input.value.trim()) params.set("q", input.value.trim());
+  for (const s of selects) if (s.value) params.set(s.name, s.value);
+  if (sort.value) params.set("sort", sort.value);
+  const query = params.toString();
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+}
+
+/** Fills each filter's list with the values the index knows, with their counts. */
+function fillFilters(available) {
+  for (const s of selects) {
+    const values = Object.entries(available[s.dataset.filter] || {});
+    values.sort(([a], [b]) => (s.dataset.filter === "year" ? b.localeCompare(a) : a.localeCompare(b)));
+    s.replaceChildren(new Option(words.any, ""));
+    for (const [value, count] of values) s.append(new Option(`${value} (${count})`, value));
+    const current = s.value || s.dataset.wanted;
+    s.value = values.some(([v]) => v === current) ? current : "";
+    s.closest(".search-filter").hidden = values.length === 0;
+  }
+}
+
+async function main() {
+  if (!root || !form || !input || !list) return;
+  fromAddress();
+  status.textContent = words.loading;
+  let pagefind;
+  try {
+    pagefind = await import(new URL("pagefind.js", new URL(words.bundle, location.href)).href);
+  } catch {
+    status.textContent = "";
+    document.getElementById("search-unavailable").hidden = false;
+    return;
+  }
+  root.hidden = false;
+  try {
+    // The index stores each page's whole path, base path included.
+    await pagefind.options({ baseUrl: "/", excerptLength: 24 });
+    await pagefind.init();
+  } catch {
+    status.textContent = words.failed;
+    return;
   }
 
-  // The index, folded once: each item keeps what is shown and what is searched.
-  function prepare(items) {
-    return items
-      .filter(function (item) {
-        return item && typeof item.url === "string" && KINDS.hasOwnProperty(item.kind);
-      })
-      .map(function (item, order) {
-        var title = item.kind === "speaker" ? item.name : item.title;
-        var details = item.kind === "speaker" ? [item.role, item.organization] : [item.summary, item.date_display];
-        return {
-          item: item,
-          order: order,
-          title: String(title || ""),
-          folded: {
-            title: fold(title),
-            keywords: fold((item.keywords || []).join(" \u0000 ")),
-            details: fold(details.filter(Boolean).join(" \u0000 ")),
-          },
-        };
-      });
+  // The filters' values come from files of their own: fetched when the address names a filter
+  // or the reader reaches the filters, not for every search.
+  let filtersLoaded = null;
+  const loadFilters = () =>
+    (filtersLoaded ??= pagefind
+      .filters()
+      .then(fillFilters)
+      .catch(() => {}));
+  for (const s of selects) s.append(new Option(words.any, ""));
+  root.querySelector(".search-controls").addEventListener("focusin", loadFilters);
+  root.querySelector(".search-controls").addEventListener("pointerdown", loadFilters);
+  if (selects.some((s) => s.dataset.wanted)) await loadFilters();
+
+  let latest = 0;
+  let found = [];
+  let shown = 0;
+
+  async function showMore() {
+    const batch = await Promise.all(found.slice(shown, shown + PAGE).map((r) => r.data()));
+    list.append(...batch.map(item));
+    shown += batch.length;
+    more.hidden = shown >= found.length;
   }
 
-  // Items where every term of the query matches some field, best first: a term in the title counts
-  // far more than one in the keywords, which counts more than one in the summary or the role.
-  function search(entries, query) {
-    var terms = fold(query).split(/\s+/).filter(Boolean);
-    if (!terms.length) return [];
-    var whole = terms.join(" ");
-    var found = [];
-    entries.forEach(function (entry) {
-      var f = entry.folded;
-      var score = 0;
-      for (var i = 0; i < terms.length; i++) {
-        var t = terms[i];
-        if (f.title.indexOf(t) !== -1) score += startsWord(f.title, t) ? 100 : 60;
-        else if (f.keywords.indexOf(t) !== -1) score += startsWord(f.keywords, t) ? 12 : 8;
-        else if (f.details.indexOf(t) !== -1) score += startsWord(f.details, t) ? 3 : 2;
-        else return;
-      }
-      // The whole query as the title (a speaker's full name), or as its start, or in it.
-      if (f.title === whole) score += 200;
-      else if (f.title.indexOf(whole) === 0) score += 20;
-      else if (terms.length > 1 && f.title.indexOf(whole) !== -1) score += 10;
-      found.push({ entry: entry, score: score });
-    });
-    found.sort(function (a, b) {
-      return b.score - a.score || a.entry.order - b.entry.order;
-    });
-    return found.map(function (r) {
-      return r.entry;
-    });
-  }
-
-  function element(tag, className, text) {
-    var el = document.createElement(tag);
-    if (className) el.className = className;
-    if (text) el.textContent = text;
-    return el;
-  }
-
-  function resultItem(entry) {
-    var item = entry.item;
-    var li = element("li", "search-result");
-    var link = element("a", null, entry.title);
-    link.href = item.url;
-    li.appendChild(link);
-    var meta = element("p", "search-meta");
-    meta.appendChild(element("span", "search-kind", KINDS[item.kind]));
-    var about = item.kind === "speaker" ? [item.role, item.organization].filter(Boolean).join(", ") : item.date_display;
-    if (about) meta.appendChild(document.createTextNode(" " + about));
-    li.appendChild(meta);
-    if (item.kind === "announcement" && item.summary) li.appendChild(element("p", "search-summary", item.summary));
-    return li;
-  }
-
-  function say(text) {
-    if (status) status.textContent = text;
-  }
-
-  function show(entries, query) {
-    var q = query.trim();
-    if (!q) {
+  async function run() {
+    const ticket = ++latest;
+    toAddress();
+    const q = input.value.trim();
+    const filters = {};
+    for (const s of selects) if (s.value) filters[s.dataset.filter] = s.value;
+    if (!q && Object.keys(filters).length === 0) {
+      found = [];
       list.replaceChildren();
-      say("");
+      more.hidden = true;
+      status.textContent = "";
       return;
     }
-    var results = search(entries, q);
-    var shown = results.slice(0, MAX_RESULTS);
-    list.replaceChildren.apply(list, shown.map(resultItem));
-    if (!results.length) say("Nothing matches \u201c" + q + "\u201d.");
-    else if (results.length > shown.length) say("The first " + shown.length + " of " + results.length + " results for \u201c" + q + "\u201d.");
-    else say(results.length + (results.length === 1 ? " result" : " results") + " for \u201c" + q + "\u201d.");
+    const options = { filters };
+    if (sort.value === "date") options.sort = { date: "desc" };
+    const search = await pagefind.search(q || null, options);
+    if (ticket !== latest) return; // a later query is on its way
+    found = search.results;
+    shown = 0;
+    list.replaceChildren();
+    await showMore();
+    if (ticket !== latest) return;
+    const n = found.length;
+    if (!q) status.textContent = say(words.filtered, n, q);
+    else if (n === 0) status.textContent = say(words.none, n, q);
+    else status.textContent = say(plural.select(n) === "one" ? words.countOne : words.countOther, n, q);
   }
 
-  // Keeps the query in the address, so that a search can be shared and survives going back.
-  function remember(query) {
-    var url = new URL(window.location.href);
-    if (query.trim()) url.searchParams.set("q", query);
-    else url.searchParams.delete("q");
-    if (url.href !== window.location.href) window.history.replaceState(null, "", url.href);
-  }
-
-  var index = null;
-  var loading = fetch(form.getAttribute("data-index"), { credentials: "same-origin" })
-    .then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json();
-    })
-    .then(function (items) {
-      index = prepare(Array.isArray(items) ? items : []);
-      return index;
-    });
-  // A failure is reported when a search needs the index, not as an unhandled rejection.
-  loading.catch(function () {});
-
-  var pending = 0;
-  function update() {
-    window.clearTimeout(pending);
-    var query = input.value;
-    remember(query);
-    if (index) {
-      show(index, query);
-      return;
-    }
-    if (query.trim()) say("Loading the search index\u2026");
-    loading.then(
-      function (entries) {
-        if (input.value === query) show(entries, query);
-      },
-      function () {
-        say("The search index could not be loaded. The announcements, speakers and timeline are listed on their own pages.");
-      }
-    );
-  }
-
-  input.addEventListener("input", function () {
-    window.clearTimeout(pending);
-    pending = window.setTimeout(update, DEBOUNCE_MS);
-  });
-  form.addEventListener("submit", function (event) {
+  let timer;
+  const soon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, DEBOUNCE_MS);
+  };
+  input.addEventListener("input", soon);
+  for (const s of [...selects, sort]) s.addEventListener("change", run);
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    update();
+    clearTimeout(timer);
+    run();
   });
+  more.addEventListener("click", async () => {
+    const first = shown;
+    await showMore();
+    list.children[first]?.querySelector("a")?.focus();
+  });
+  // Down from the field goes to the first result; up and down move between results.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const links = [...list.querySelectorAll(".search-title a")];
+    if (links.length === 0) return;
+    const at = links.indexOf(document.activeElement);
+    if (document.activeElement === input && event.key === "ArrowDown") {
+      links[0].focus();
+    } else if (at >= 0) {
+      const next = at + (event.key === "ArrowDown" ? 1 : -1);
+      (next < 0 ? input : links[Math.min(next, links.length - 1)]).focus();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+  window.addEventListener("popstate", () => {
+    fromAddress();
+    run();
+  });
+  await run();
+}
 
-  var initial = new URLSearchParams(window.location.search).get("q");
-  if (initial) {
-    input.value = initial;
-    update();
-  }
-})();
+main();

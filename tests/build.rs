@@ -43,10 +43,10 @@ fn real_briefing_has_every_page_kind() {
     let site = Site::real();
     let run = site.build().ok();
     // What was written, counted as a reader of the output would: the stylesheet, the script and
-    // the icon are static files, and the sitemap, robots.txt, feed, calendar and search index
-    // are data files; Chinese and Vietnamese have a feed, a calendar and a search index each.
+    // the icon are static files, and the sitemap, robots.txt, feed and calendar are data files;
+    // Chinese and Vietnamese have a feed and a calendar each. The search index waits for --search.
     let pages = site.output().keys().filter(|p| p.ends_with(".html")).count();
-    let summary = format!("Built {pages} pages, 11 data files and 3 static files into ");
+    let summary = format!("Built {pages} pages, 8 data files and 3 static files into ");
     assert!(run.stdout.starts_with(&summary), "{}", run.stdout);
     let home = page(&site, "/");
     assert_eq!(texts(&home, "h1"), ["9th China–ASEAN Expo"]);
@@ -450,9 +450,9 @@ fn every_language_has_every_page_with_its_lang_and_reciprocal_alternates() {
     let canonical = vi.select(&sel("link[rel=canonical]")).next().unwrap().attr("href").unwrap().to_string();
     assert_eq!(path_of(&canonical), "/announcements/opening/");
     assert!(alternates(&vi).is_empty());
-    // Each language has its feed, calendar and search index; one sitemap lists the pages of
-    // every language, but those not translated yet.
-    for f in ["zh/feed.xml", "vi/feed.xml", "zh/timeline.ics", "zh/search.json"] {
+    // Each language has its feed and calendar; one sitemap lists the pages of every language, but
+    // those not translated yet.
+    for f in ["zh/feed.xml", "vi/feed.xml", "zh/timeline.ics"] {
         assert!(files.contains_key(f), "no {f}");
     }
     // Each page of the sitemap names the same translations as the page's own head does.
@@ -667,4 +667,33 @@ fn problems_print_as_github_annotations_and_json_lines() {
     assert_eq!(date["severity"], "error");
     assert!(date["message"].as_str().unwrap().contains("no month 13"), "{date}");
     assert!(date["help"].as_str().unwrap().contains("YYYY-MM-DD"), "{date}");
+}
+
+#[test]
+fn build_search_writes_each_languages_index_and_plain_build_none() {
+    let site = Site::real();
+    // From inside the site folder, as the README says.
+    let run = |args: &[&str]| {
+        let out = brief().args(args).current_dir(site.root()).output().unwrap();
+        assert!(out.status.success(), "brief {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["build"]);
+    let plain = site.output();
+    assert!(!plain.keys().any(|p| p.contains("pagefind")), "plain build wrote a search index");
+    assert!(!plain.contains_key("search.json"), "the old search.json is still written");
+    run(&["build", "--search"]);
+    let files = site.output();
+    for lang in ["", "zh/", "vi/"] {
+        let entry: serde_json::Value =
+            serde_json::from_slice(&files[&format!("{lang}pagefind/pagefind-entry.json")]).unwrap();
+        let code = if lang.is_empty() { "en" } else { lang.trim_end_matches('/') };
+        let languages = entry["languages"].as_object().unwrap();
+        assert_eq!(languages.keys().collect::<Vec<_>>(), [code], "{lang}: {entry}");
+        assert!(languages[code]["page_count"].as_u64().unwrap() > 10, "{lang}: {entry}");
+        assert!(files.contains_key(&format!("{lang}pagefind/pagefind.js")));
+    }
+    // The pages are those of the plain build.
+    for (path, bytes) in &plain {
+        assert_eq!(files.get(path), Some(bytes), "{path} differs with --search");
+    }
 }

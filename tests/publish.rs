@@ -175,8 +175,7 @@ fn expected_types(path: &str) -> &'static [&'static str] {
     }
 }
 
-/// Every URL an HTML page refers to: links, stylesheets, scripts, images, form actions and the
-/// search page's index (`data-index`).
+/// Every URL an HTML page refers to: links, stylesheets, scripts, images and form actions.
 fn references(html: &str) -> Vec<String> {
     let doc = Html::parse_document(html);
     let mut out = Vec::new();
@@ -186,7 +185,6 @@ fn references(html: &str) -> Vec<String> {
         ("script[src]", "src"),
         ("img[src]", "src"),
         ("form[action]", "action"),
-        ("[data-index]", "data-index"),
     ] {
         let selector = Selector::parse(selector).unwrap();
         out.extend(doc.select(&selector).filter_map(|e| e.value().attr(attr)).map(str::to_string));
@@ -375,7 +373,20 @@ fn nginx_serves_the_published_site_under_a_subpath() {
     }
 
     // The machine-readable files, whether or not a page links them.
-    for file in ["feed.xml", "sitemap.xml", "robots.txt", "timeline.ics", "search.json", "404.html"] {
+    // The search index of each language, whose bundle the search page names (`data-bundle`).
+    let search = Html::parse_document(&std::fs::read_to_string(out.join("search/index.html")).unwrap());
+    let bundle = search.select(&Selector::parse("#search").unwrap()).next().and_then(|e| e.value().attr("data-bundle"));
+    assert_eq!(bundle, Some(format!("{SUBPATH}pagefind/").as_str()), "the search page's bundle");
+    for file in [
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "timeline.ics",
+        "404.html",
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
+        "zh/pagefind/pagefind-entry.json",
+    ] {
         let path = format!("{SUBPATH}{file}");
         let response = client.get(start.join(&path).unwrap()).send().unwrap();
         assert_eq!(response.status(), 200, "{path}");

@@ -33,7 +33,7 @@ fn starter() -> tempfile::TempDir {
 
 /// The diagnostics of `brief check` on the site at `root`, or none if it passes.
 fn check(root: &Path) -> Vec<Diagnostic> {
-    let options = brief::Options { root: root.to_path_buf(), out: None, settings: Default::default() };
+    let options = brief::Options { root: root.to_path_buf(), out: None, settings: Default::default(), search: false };
     match brief::check(&options) {
         Ok(_) => Vec::new(),
         Err(brief::Error::Content(diagnostics)) => diagnostics.0,

@@ -295,7 +295,7 @@ fn a_template_change_reaches_the_pages_that_use_it() {
     let site = Site::starter();
     let server = Server::start(&site, &[]);
     let events = server.events();
-    site.edit("templates/speaker.html", "<h1>", "<h1 class=\"from-template\">");
+    site.edit("templates/speaker.html", "<h1 ", "<h1 class=\"from-template\" ");
     let data = events.next("reload");
     assert_eq!(data, r#"["/speakers/jane-doe/"]"#);
     assert!(server.text("/speakers/jane-doe/").contains("from-template"));
@@ -596,4 +596,37 @@ fn languages_switch_and_a_saved_translation_reloads_its_page() {
     events.reloaded(&["/zh/announcements/opening/"]);
     assert!(server.text("/zh/announcements/opening/").contains("博览会隆重开幕"));
     assert!(!server.text("/announcements/opening/").contains("博览会隆重开幕"));
+}
+
+/// The language entry of the search index the server answers with, or `None` before it has one.
+fn search_entry(server: &Server, prefix: &str) -> Option<serde_json::Value> {
+    let response = server.get(&format!("{prefix}pagefind/pagefind-entry.json"));
+    (response.status() == 200).then(|| serde_json::from_str(&response.text().unwrap()).unwrap())
+}
+
+#[test]
+fn serve_search_indexes_in_the_background_and_again_after_a_save() {
+    let site = Site::starter();
+    // Without --search there is no index, and the search page says how to get one.
+    {
+        let plain = Server::start(&site, &[]);
+        assert_eq!(plain.get("/pagefind/pagefind.js").status(), 404);
+        assert!(plain.text("/search/").contains("brief serve --search"));
+    }
+    let server = Server::start(&site, &["--search"]);
+    let events = server.events();
+    // The pages are served at once; the index follows.
+    assert_eq!(server.get("/").status(), 200);
+    server.until(&events, || search_entry(&server, "/").is_some());
+    let first = search_entry(&server, "/").unwrap();
+    assert!(first["languages"]["en"]["page_count"].as_u64().unwrap() >= 2, "{first}");
+    assert_eq!(server.get("/pagefind/pagefind.js").status(), 200);
+
+    site.edit(OPENING, "The Example Expo opens", "The Example Expo opens with a zanzibar parade");
+    // A new index: its hash follows the text.
+    server.until(&events, || {
+        search_entry(&server, "/").is_some_and(|e| e["languages"]["en"]["hash"] != first["languages"]["en"]["hash"])
+    });
+    let lines = server.wait_for_lines("Search index made", 2);
+    assert!(lines >= 2, "{:?}", server.stdout_lines());
 }

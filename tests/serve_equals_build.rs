@@ -591,7 +591,7 @@ fn compare(
     outcome: Option<&Outcome>,
     what: &str,
 ) -> Result<(), TestCaseError> {
-    match brief::build::render_site(root, settings) {
+    match brief::build::render_site(root, settings, false) {
         Ok(fresh) => {
             if let Some(errors) = dev.error() {
                 return Err(TestCaseError::fail(format!(

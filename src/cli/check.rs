@@ -18,6 +18,7 @@ impl CheckArgs {
             root: self.site.root,
             out: None,
             settings: brief::Settings { base_url: None, drafts: self.site.drafts },
+            search: false,
         };
         let report = brief::check(&options)?;
         println!("Checked {}: no problems found in {} ms", count(report.pages, "page"), report.elapsed.as_millis());

@@ -60,6 +60,7 @@ impl DeployArgs {
                         root: self.site.root.clone(),
                         out: None,
                         settings: brief::Settings { base_url: self.base_url.clone(), drafts: self.site.drafts },
+                        search: true,
                     },
                     check_external: false,
                     // Only the compressed copies the target keeps.

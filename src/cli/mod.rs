@@ -105,6 +105,7 @@ impl OutputArgs {
             root: site.root,
             out: self.out,
             settings: brief::Settings { base_url: self.base_url, drafts: site.drafts },
+            search: false,
         }
     }
 }

@@ -20,6 +20,10 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
+    /// Make the full-text search index in the background once the site is served, and again
+    /// after saves, to try the search page (it takes longer than the rest of a build).
+    #[arg(long)]
+    search: bool,
 }
 
 impl ServeArgs {
@@ -30,6 +34,7 @@ impl ServeArgs {
             port: self.port,
             open: self.open,
             drafts: self.site.drafts,
+            search: self.search,
         })
     }
 }

@@ -165,6 +165,7 @@ pub fn assemble(file: &File, names: &Names, base_path: &str, errors: &mut Diagno
         timeline.push(TimelineEntry {
             position: i,
             id: e.id.clone(),
+            anchor: String::new(),
             date,
             title: e.title.clone(),
             body,
@@ -181,7 +182,30 @@ pub fn assemble(file: &File, names: &Names, base_path: &str, errors: &mut Diagno
     }
     check_series(file, errors);
     timeline.sort_by_key(|e| e.date);
+    set_anchors(&mut timeline);
     timeline
+}
+
+/// Gives each entry its [`TimelineEntry::anchor`]: the `id`s first, which are unique, then the
+/// others from their date and title, with `-2`, `-3`... when two would meet.
+fn set_anchors(timeline: &mut [TimelineEntry]) {
+    let mut taken: std::collections::HashSet<String> = timeline.iter().filter_map(|e| e.id.clone()).collect();
+    for e in timeline.iter_mut() {
+        e.anchor = match &e.id {
+            Some(id) => id.clone(),
+            None => {
+                let slug = crate::markdown::slugify(&e.title);
+                let base = if slug.is_empty() { e.date.iso() } else { format!("{}-{slug}", e.date.iso()) };
+                let mut anchor = base.clone();
+                let mut n = 2;
+                while !taken.insert(anchor.clone()) {
+                    anchor = format!("{base}-{n}");
+                    n += 1;
+                }
+                anchor
+            }
+        };
+    }
 }
 
 /// The points of a series are drawn on one chart: they must share a unit, and a label given to

@@ -1,12 +1,11 @@
 //! The site's machine outputs: what the build writes besides its pages. Each is an [`Output`]
 //! that takes the finished site and the list of its pages and returns files: the sitemap and
-//! robots.txt, the Atom feed, the timeline as iCalendar, and the search index. None of them
+//! robots.txt, the Atom feed and the timeline as iCalendar. None of them
 //! renders a template or calls another; `build`, `publish` and `serve` ask for all of them
 //! through [`render`].
 
 pub mod feed;
 pub mod ics;
-pub mod search;
 pub mod sitemap;
 
 use crate::model::Site;
@@ -81,24 +80,8 @@ impl Output for Calendar {
     }
 }
 
-/// `search.json`, for the search page: written only when the site has one.
-struct SearchIndex;
-
-impl Output for SearchIndex {
-    fn paths(&self) -> &'static [&'static str] {
-        &["search.json"]
-    }
-    fn render(&self, site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
-        if pages.contains(&PageKind::Search) {
-            vec![OutputFile::text("search.json", search::index(site))]
-        } else {
-            Vec::new()
-        }
-    }
-}
-
 /// Every machine output, in the order their files are listed.
-pub const ALL: [&dyn Output; 4] = [&Sitemap, &Feed, &Calendar, &SearchIndex];
+pub const ALL: [&dyn Output; 3] = [&Sitemap, &Feed, &Calendar];
 
 /// The files of every output for `site`, less those that a file of the author's own under
 /// `static/` replaces (a hand-written `robots.txt` wins).
@@ -109,10 +92,10 @@ pub fn render(site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
 }
 
 /// The outputs each language of a briefing has of its own, under its folder (`zh/feed.xml`).
-const PER_LANGUAGE: [&dyn Output; 3] = [&Feed, &Calendar, &SearchIndex];
+const PER_LANGUAGE: [&dyn Output; 2] = [&Feed, &Calendar];
 
 /// The files of the outputs of `site`, a further language of a briefing (not the default): its
-/// feed, calendar and search index, under its folder (`zh/feed.xml`).
+/// feed and calendar, under its folder (`zh/feed.xml`).
 pub fn render_language(site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
     let prefix = site.config.lang_prefix();
     PER_LANGUAGE
@@ -129,7 +112,7 @@ pub fn render_languages(root: &Site, pages: &[Vec<PageKind>]) -> Vec<OutputFile>
 }
 
 /// The files of the outputs of `site`, one language of a briefing: every output for the default
-/// language (the sitemap lists every language's pages), its own feed, calendar and search index
+/// language (the sitemap lists every language's pages), its own feed and calendar
 /// under its folder for another.
 pub fn render_one(site: &Site, pages: &[PageKind]) -> Vec<OutputFile> {
     if site.config.lang == 0 {

@@ -48,6 +48,10 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
         }
     }
 
+    // The full-text search index, from the pages as rendered (before they are minified).
+    let index = crate::search::index_files(&site, &templates.messages, &files).map_err(Error::Content)?;
+    files.extend(index);
+
     files.push(OutputFile::text(".nojekyll", ""));
     files.push(OutputFile::text("_headers", assets::headers(&files, &assets, &site.config.cache)));
     assets::minify_html(&mut files);

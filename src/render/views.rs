@@ -117,6 +117,7 @@ struct PointView<'a> {
 
 #[derive(Serialize)]
 struct TimelineView<'a> {
+    anchor: &'a str,
     date: String,
     date_display: String,
     precision: Precision,
@@ -301,6 +302,7 @@ impl<'a> Shared<'a> {
         map.insert("title", Value::from(a.title.as_str()));
         map.insert("date", Value::from(a.date.to_string()));
         map.insert("date_display", Value::from(format::formats(&r.config().language).day(a.date)));
+        map.insert("year", Value::from(chrono::Datelike::year(&a.date)));
         map.insert("summary", Value::from(a.summary.as_str()));
         map.insert("draft", Value::from(a.draft));
         map.insert("lang", Value::from(fallback(r, a.fallback)));
@@ -330,6 +332,7 @@ impl<'a> Shared<'a> {
     pub fn timeline_entry(&self, r: &Reader, i: usize, e: &TimelineEntry) -> Value {
         self.use_view(r, &self.timeline[i], |r| {
             Value::from_serializable(&TimelineView {
+                anchor: &e.anchor,
                 date: e.date.iso(),
                 date_display: format::formats(&r.config().language).partial_date(&e.date),
                 precision: e.date.precision(),

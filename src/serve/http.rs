@@ -48,6 +48,10 @@ pub struct AppState {
     pub addr: SocketAddr,
     /// The last error printed, so that the same one is printed once.
     pub last_error: std::sync::Mutex<Option<String>>,
+    /// The search index (`--search`), made in the background: served beside the site's files.
+    pub search: RwLock<Files>,
+    /// Asks the search indexer to index the site again, when there is one.
+    pub reindex: Option<Mutex<std::sync::mpsc::Sender<()>>>,
 }
 
 /// Answers every request.
@@ -76,6 +80,9 @@ pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Res
 fn serve_file(state: &AppState, raw: &str, key: &str, head: bool) -> Response {
     let files = state.files.read().unwrap_or_else(|e| e.into_inner()).clone();
     if let Some(file) = files.get(key) {
+        return file_response(StatusCode::OK, &file.path, &file.contents, head);
+    }
+    if let Some(file) = state.search.read().unwrap_or_else(|e| e.into_inner()).get(key) {
         return file_response(StatusCode::OK, &file.path, &file.contents, head);
     }
     // `/speakers` for the folder `/speakers/`: send the browser to the address with the slash.

@@ -2,6 +2,7 @@
 //! every save. Composes the library's [`brief::dev::DevSite`] with an HTTP server and a watcher.
 
 mod http;
+mod search;
 mod watch;
 
 use std::io::Write;
@@ -28,6 +29,8 @@ pub struct Config {
     pub open: bool,
     /// Include drafts.
     pub drafts: bool,
+    /// Make the search index in the background, and again after saves.
+    pub search: bool,
 }
 
 /// Serves until Ctrl-C.
@@ -76,6 +79,7 @@ async fn serve(config: Config) -> Result<(), Error> {
     }
     let (events, _) = broadcast::channel(64);
     let error = site.error().map(|e| e.render(false));
+    let (reindex, wake) = std::sync::mpsc::channel();
     let state = Arc::new(AppState {
         files: RwLock::new(site.files()),
         site: Mutex::new(site),
@@ -83,7 +87,12 @@ async fn serve(config: Config) -> Result<(), Error> {
         events,
         addr,
         last_error: Mutex::new(error),
+        search: RwLock::new(Default::default()),
+        reindex: config.search.then(|| Mutex::new(reindex)),
     });
+    if config.search {
+        search::start(Arc::clone(&state), wake);
+    }
     let _watcher = watch::start(root, Arc::clone(&state))?;
 
     let app = axum::Router::new().fallback(http::handle).with_state(Arc::clone(&state));
@@ -155,6 +164,9 @@ fn announce(state: &AppState, outcome: &brief::dev::Outcome, files: brief::dev::
             let _ = state.events.send(Event::Fixed);
             println!("Fixed.");
         }
+    }
+    if let (Outcome::Changed(_), Some(reindex)) = (outcome, &state.reindex) {
+        let _ = reindex.lock().unwrap_or_else(|e| e.into_inner()).send(());
     }
     match outcome {
         Outcome::Changed(change) => {

@@ -1,4 +1,4 @@
-// Every page kind of the real briefing as a reader sees it, in headless Chromium: `brief build` of
+// Every page kind of the real briefing as a reader sees it, in headless Chromium: `brief build --search` of
 // the repository's briefing (under the subpath /briefing/), served by a tiny static server in this
 // file, opened at 375 px and 1280 px wide. For each page kind: no console errors, no failed
 // requests, nothing asked of another host, no horizontal scrolling (also at 320 and 1440 px),
@@ -185,7 +185,7 @@ function assertNoSeriousViolations(violations, where, t) {
 
 describe("every page kind in Chromium", { timeout: 240_000 }, () => {
   before(async () => {
-    site = await buildAndServe({ brief: BRIEF, command: "build", root: REPO, base: BASE, prefix: "brief-pages-" });
+    site = await buildAndServe({ brief: BRIEF, command: "build", args: ["--search"], root: REPO, base: BASE, prefix: "brief-pages-" });
     ({ out, origin } = site);
     for (const [kind, rel] of KINDS) {
       const file = rel.split("?")[0];
