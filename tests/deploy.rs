@@ -375,7 +375,9 @@ fn s3_deploys_exactly_the_published_site_then_only_what_changed() {
     assert!(dry.stdout.contains("nothing was changed"), "{}", dry.stdout);
     assert!(dry.stdout.contains("~ replace announcements/satellite-data-platform/index.html"), "{}", dry.stdout);
     assert!(moto.requests("PUT").is_empty() && moto.requests("POST").is_empty());
-    moto.deploy(&site, &["--base-url", BASE]).ok();
+    // One request at a time: moto's recorder appends each request to one file without a lock,
+    // and concurrent uploads can interleave their lines.
+    moto.deploy(&site, &["--base-url", BASE, "--jobs", "1"]).ok();
     let put = moto.requests("PUT");
     let mut expected: BTreeSet<String> = changed.iter().filter(|k| second.contains_key(*k)).cloned().collect();
     expected.insert(MANIFEST.to_string());
