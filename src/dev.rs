@@ -61,6 +61,11 @@ pub struct SearchSource {
 }
 
 impl SearchSource {
+    /// The site paths of the search pages of every language (`/search/`, `/zh/search/`).
+    pub fn search_pages(&self) -> Vec<String> {
+        self.site.languages().map(|s| PageKind::Search.path(s)).collect()
+    }
+
     /// The search index of the snapshot: the files to serve beside the site's.
     pub fn index(&self) -> Result<Vec<OutputFile>, Diagnostics> {
         crate::search::index(&self.site, &self.labels, |path| match &self.files.get(path)?.contents {

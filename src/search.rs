@@ -31,14 +31,6 @@ pub const BUNDLE: &str = "pagefind/";
 /// The attribute that marks a page's indexed content.
 const BODY_MARK: &str = "data-pagefind-body";
 
-/// Whether `path`, an output path, belongs to a search index (`pagefind/...`, `zh/pagefind/...`).
-pub fn is_index_path(path: &str) -> bool {
-    path.starts_with(BUNDLE)
-        || path
-            .split_once('/')
-            .is_some_and(|(code, rest)| rest.starts_with(BUNDLE) && crate::content::config::is_language_code(code))
-}
-
 /// What a language's index is made of: its pages' HTML and its timeline records.
 struct Input<'a> {
     code: String,
@@ -117,12 +109,9 @@ pub fn index<'f>(
     }
 }
 
-/// The timeline entries of `site` as records: each links to its place on the timeline page (or
-/// to its announcement), with its date, year and speakers.
+/// The timeline entries of `site` as records: each links to its place on the timeline page, with
+/// its date, year and speakers.
 fn timeline_records(site: &Site, kind: &str) -> Vec<Record> {
-    if site.timeline.is_empty() {
-        return Vec::new();
-    }
     let formats = crate::format::formats(&site.config.language);
     let timeline_url = PageKind::Timeline.url(site);
     site.timeline
@@ -148,7 +137,6 @@ fn timeline_records(site: &Site, kind: &str) -> Vec<Record> {
             let meta = BTreeMap::from([
                 ("title".to_string(), e.title.clone()),
                 ("date".to_string(), formats.partial_date(&e.date)),
-                ("kind".to_string(), kind.to_string()),
             ]);
             Record {
                 url: format!("{timeline_url}#{}", e.anchor),
@@ -172,9 +160,8 @@ fn is_ready_made_ui(name: &str) -> bool {
 
 /// The text of an HTML fragment, as a reader sees it.
 fn text_of(html: &str) -> String {
-    let fragment = scraper::Html::parse_fragment(html);
-    let text: Vec<&str> = fragment.root_element().text().collect();
-    text.join("").split_whitespace().collect::<Vec<_>>().join(" ")
+    let text: String = scraper::Html::parse_fragment(html).root_element().text().collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// [`index`] of `files`, the site's output as a list.
@@ -193,7 +180,7 @@ pub fn index_files(root: &Site, messages: &Messages, files: &[OutputFile]) -> Re
 fn index_language(input: Input) -> Result<Vec<OutputFile>, Diagnostic> {
     let failed = |file: &str, what: &str, e: &dyn std::fmt::Display| {
         Diagnostic::file(Kind::Search, file, format!("the search index failed on {what}: {e:#}")).help(
-            "the page is written as it is; report this with the page attached, and build without --search meanwhile",
+            "nothing was written; please report this with the page attached (`brief build` without --search does not index)",
         )
     };
     let runtime =
@@ -359,13 +346,5 @@ mod tests {
         }
         let huge = pages.iter().find(|p| p["url"] == "/p1/").unwrap();
         assert!(huge["word_count"].as_u64().unwrap() > 100_000, "{}", huge["word_count"]);
-    }
-
-    #[test]
-    fn index_paths_are_told_apart_from_pages() {
-        assert!(is_index_path("pagefind/pagefind.js"));
-        assert!(is_index_path("zh/pagefind/index/en_1.pf_index"));
-        assert!(!is_index_path("announcements/pagefind/index.html"));
-        assert!(!is_index_path("pagefinder/x"));
     }
 }

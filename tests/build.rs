@@ -347,11 +347,7 @@ fn file_names_in_any_script_become_ascii_slugs() {
 /// into Chinese, the free page into nothing, Vietnamese with no translation at all.
 fn three_languages() -> Site {
     let site = Site::starter();
-    let yaml = site.read("content/site.yaml");
-    site.write(
-        "content/site.yaml",
-        format!("{yaml}languages:\n  en: {{name: English}}\n  zh: {{name: 中文, tag: zh-Hans}}\n  vi: {{name: Tiếng Việt}}\n"),
-    )
+    site.append("content/site.yaml", "languages:\n  en: {name: English}\n  zh: {name: 中文, tag: zh-Hans}\n  vi: {name: Tiếng Việt}\n")
     .write(
         "content/announcements/opening.zh.md",
         "---\ntitle: 博览会开幕\nsummary: 主办方宣布博览会开幕。\n---\n\n见[简·多伊](/speakers/jane-doe/)和[地图](/favicon.svg)。\n",
@@ -508,8 +504,7 @@ fn the_synthetic_multilingual_briefing_builds() {
     // The form ../shared/bench/gen_site.py --languages writes: translations of announcements with
     // their title and summary only, and of speakers restating every field.
     let site = Site::starter();
-    let yaml = site.read("content/site.yaml");
-    site.write("content/site.yaml", format!("{yaml}languages:\n  en: {{name: English}}\n  vi: {{name: Tiếng Việt}}\n"))
+    site.append("content/site.yaml", "languages:\n  en: {name: English}\n  vi: {name: Tiếng Việt}\n")
         .write(
             "content/speakers/jane-doe.vi.md",
             "---\nname: \"Jane Doe\"\nrole: \"Giám đốc\"\norganization: \"Example Expo\"\ncountry: Exampleland\n---\nTiểu sử.\n",
@@ -597,12 +592,9 @@ fn the_real_briefing_reads_in_english_chinese_and_vietnamese() {
 #[test]
 fn a_language_of_its_own_title_written_right_to_left() {
     let site = Site::starter();
-    let yaml = site.read("content/site.yaml");
-    site.write(
+    site.append(
         "content/site.yaml",
-        format!(
-            "{yaml}languages:\n  en: {{name: English}}\n  ar:\n    name: العربية\n    dir: rtl\n    title: موجز المعرض\n    description: ما أُعلن في المعرض.\n"
-        ),
+        "languages:\n  en: {name: English}\n  ar:\n    name: العربية\n    dir: rtl\n    title: موجز المعرض\n    description: ما أُعلن في المعرض.\n",
     );
     let run = site.build().ok();
     // No messages/ar.ftl: a warning, and the templates' words in English.

@@ -561,10 +561,9 @@ fn a_file_changed_during_a_rebuild_is_picked_up_by_the_next_one() {
 #[test]
 fn languages_switch_and_a_saved_translation_reloads_its_page() {
     let site = Site::starter();
-    let yaml = site.read("content/site.yaml");
-    site.write(
+    site.append(
         "content/site.yaml",
-        format!("{yaml}languages:\n  en: {{name: English}}\n  zh: {{name: 中文, tag: zh-Hans}}\n  vi: {{name: Tiếng Việt}}\n"),
+        "languages:\n  en: {name: English}\n  zh: {name: 中文, tag: zh-Hans}\n  vi: {name: Tiếng Việt}\n",
     )
     .write("content/announcements/opening.zh.md", "---\ntitle: 博览会开幕\nsummary: 开幕了。\n---\n\n正文。\n");
     let server = Server::start(&site, &[]);

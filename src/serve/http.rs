@@ -51,7 +51,7 @@ pub struct AppState {
     /// The search index (`--search`), made in the background: served beside the site's files.
     pub search: RwLock<Files>,
     /// Asks the search indexer to index the site again, when there is one.
-    pub reindex: Option<Mutex<std::sync::mpsc::Sender<()>>>,
+    pub reindex: Option<std::sync::mpsc::Sender<()>>,
 }
 
 /// Answers every request.

@@ -88,7 +88,7 @@ async fn serve(config: Config) -> Result<(), Error> {
         addr,
         last_error: Mutex::new(error),
         search: RwLock::new(Default::default()),
-        reindex: config.search.then(|| Mutex::new(reindex)),
+        reindex: config.search.then_some(reindex),
     });
     if config.search {
         search::start(Arc::clone(&state), wake);
@@ -166,7 +166,7 @@ fn announce(state: &AppState, outcome: &brief::dev::Outcome, files: brief::dev::
         }
     }
     if let (Outcome::Changed(_), Some(reindex)) = (outcome, &state.reindex) {
-        let _ = reindex.lock().unwrap_or_else(|e| e.into_inner()).send(());
+        let _ = reindex.send(());
     }
     match outcome {
         Outcome::Changed(change) => {

@@ -28,17 +28,12 @@ pub fn start(state: Arc<AppState>, wake: Receiver<()>) {
                 let started = Instant::now();
                 match pool.install(|| source.index()) {
                     Ok(files) => {
-                        let entries: Vec<String> = files
-                            .iter()
-                            .filter_map(|f| f.path.strip_suffix("pagefind/pagefind-entry.json"))
-                            .map(|p| format!("/{p}search/"))
-                            .collect();
                         let count = files.len();
                         *state.search.write().unwrap_or_else(|e| e.into_inner()) =
                             files.into_iter().map(|f| (f.path.clone(), Arc::new(f))).collect();
                         println!("Search index made ({count} files) in {} ms", started.elapsed().as_millis());
                         if first {
-                            let _ = state.events.send(Event::Reload(entries));
+                            let _ = state.events.send(Event::Reload(source.search_pages()));
                             first = false;
                         }
                     }

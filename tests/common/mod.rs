@@ -77,6 +77,12 @@ impl Site {
         std::fs::read_to_string(self.root().join(rel)).unwrap()
     }
 
+    /// Appends `text` to a file of the site (`site.yaml` settings, say).
+    pub fn append(&self, rel: &str, text: &str) -> &Self {
+        let old = self.read(rel);
+        self.write(rel, old + text)
+    }
+
     /// Replaces the first occurrence of `from` with `to` in a file of the site.
     pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
         let text = self.read(rel);
