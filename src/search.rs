@@ -296,6 +296,10 @@ mod tests {
             bali["meta"]["title"],
             "Premier Wen Jiabao proposes a China–ASEAN science and technology partnership"
         );
+        // Every kind of page is a result, with its kind.
+        for (u, kind) in [("speakers/pan-gongsheng/", "Speaker"), ("topics/finance/", "Topic"), ("about/", "Page")] {
+            assert_eq!(url(&format!("{base}{u}"))["filters"]["kind"], serde_json::json!([kind]), "{u}");
+        }
         // Lists, the home page and the search page are not results.
         for u in ["", "announcements/", "search/", "timeline/", "speakers/"] {
             assert!(pages.iter().all(|p| p["url"] != format!("{base}{u}")), "{base}{u} is indexed");
