@@ -87,6 +87,9 @@ year = Year
 value = Value
 on-the-timeline = On the timeline
 draft = Draft
+# Only `brief serve` shows these, on items whose embargo has not lifted; a build leaves them out.
+embargo-banner = Under embargo until { $until }. Only this preview shows it: a build leaves it out until then.
+embargoed = Under embargo
 speaker-label = { $count ->
     [one] Speaker:
    *[other] Speakers:

@@ -103,6 +103,9 @@ pub struct Report {
     pub coverage: Vec<Coverage>,
     /// What is worth fixing but did not stop the run (messages not translated yet).
     pub warnings: Diagnostics,
+    /// The embargoes not lifted yet, the soonest first: the items this run left out, and when
+    /// to build again to publish them.
+    pub embargoes: Vec<crate::model::Embargo>,
 }
 
 /// A site rendered in memory, ready to be written.
@@ -406,5 +409,6 @@ pub fn report(site: &Site, files: &[OutputFile], out: Option<PathBuf>, started: 
         elapsed: started.elapsed(),
         coverage: Vec::new(),
         warnings: Diagnostics::default(),
+        embargoes: site.embargoes.clone(),
     }
 }

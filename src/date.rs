@@ -7,7 +7,7 @@
 
 use std::cmp::Ordering;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 /// How much of a date was given.
@@ -141,9 +141,40 @@ pub fn parse_day(text: &str) -> Result<NaiveDate, String> {
     })
 }
 
+/// A moment as `embargo:` and `--now` take it: RFC 3339, with its offset from UTC
+/// (`2012-09-22T10:00:00+07:00`, `2012-09-22T03:00:00Z`). A moment without an offset names no
+/// instant (10:00 where?), so it is refused with that reason.
+pub fn parse_moment(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    let text = text.trim();
+    if let Ok(moment) = DateTime::parse_from_rfc3339(text) {
+        return Ok(moment);
+    }
+    let local = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .any(|f| NaiveDateTime::parse_from_str(text, f).is_ok());
+    if local {
+        return Err(format!("`{text}` has no time zone: it names a different instant in every zone"));
+    }
+    if parse_day(text).is_ok() {
+        return Err(format!("`{text}` is a day, not a moment: an embargo lifts at a time, in a time zone"));
+    }
+    Err(format!("`{text}` is not an RFC 3339 moment"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moments_need_their_offset() {
+        let m = parse_moment("2012-09-22T10:00:00+07:00").unwrap();
+        assert_eq!(m.naive_utc().to_string(), "2012-09-22 03:00:00");
+        assert_eq!(parse_moment(" 2012-09-22T03:00:00Z ").unwrap(), m);
+        assert!(parse_moment("2012-09-22T10:00:00").unwrap_err().contains("no time zone"));
+        assert!(parse_moment("2012-09-22T10:00").unwrap_err().contains("no time zone"));
+        assert!(parse_moment("2012-09-22").unwrap_err().contains("a day, not a moment"));
+        assert!(parse_moment("soon").unwrap_err().contains("not an RFC 3339 moment"));
+    }
 
     #[test]
     fn keeps_and_shows_precision() {

@@ -467,7 +467,8 @@ fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Anno
         return true;
     }
     // Every field, named, so that a field added to the model cannot be forgotten here.
-    let Announcement { slug, title, date, summary, speakers, topics, source, figures, draft, body, fallback } = &**a;
+    let Announcement { slug, title, date, summary, speakers, topics, source, figures, draft, embargo, body, fallback } =
+        &**a;
     slug == &b.slug
         && title == &b.title
         && date == &b.date
@@ -476,6 +477,7 @@ fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Anno
         && source == &b.source
         && figures == &b.figures
         && draft == &b.draft
+        && embargo == &b.embargo
         && same_body(body, &b.body)
         && fallback == &b.fallback
 }
@@ -498,8 +500,9 @@ fn same_speaker(a: &Speaker, b: &Speaker) -> bool {
 }
 
 fn same_page(a: &Page, b: &Page) -> bool {
-    let Page { slug, title, description, body, fallback } = a;
+    let Page { slug, title, description, body, embargo, fallback } = a;
     slug == &b.slug
+        && embargo == &b.embargo
         && fallback == &b.fallback
         && title == &b.title
         && description == &b.description
@@ -507,7 +510,8 @@ fn same_page(a: &Page, b: &Page) -> bool {
 }
 
 fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> bool {
-    let TimelineEntry { position: _, id, anchor, date, title, body, announcement, speakers, figure, fallback } = a;
+    let TimelineEntry { position: _, id, anchor, date, title, body, announcement, speakers, figure, embargo, fallback } =
+        a;
     let announcement_slug = |s: &Site, i: &Option<usize>| i.map(|i| s.announcements[i].slug.clone());
     id == &b.id
         && anchor == &b.anchor
@@ -522,6 +526,7 @@ fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> b
         && announcement_slug(old, announcement) == announcement_slug(new, &b.announcement)
         && same_refs(old, speakers, &[], new, &b.speakers, &[])
         && figure == &b.figure
+        && embargo == &b.embargo
 }
 
 /// What every page of a site read, by output path, and which pages read each key. The maps are

@@ -55,6 +55,9 @@ pub enum Kind {
     Translation,
     /// A page the search index could not be made from.
     Search,
+    /// An embargo moment that is not one, or a published item that points to an item under
+    /// embargo.
+    Embargo,
 }
 
 impl Kind {
@@ -65,6 +68,7 @@ impl Kind {
             Kind::Syntax => "syntax error".into(),
             Kind::Field => "wrong field".into(),
             Kind::Date => "invalid date".into(),
+            Kind::Embargo => "embargo problem".into(),
             Kind::Setting => "invalid setting".into(),
             Kind::Slug => "unusable slug".into(),
             Kind::Unknown(what) => format!("unknown {what}"),

@@ -75,6 +75,11 @@ impl Formats {
         self.partial_date(&PartialDate::from(date))
     }
 
+    /// A moment as its own zone writes it: `22 September 2012, 10:00 (UTC+07:00)`.
+    pub fn moment(&self, moment: &chrono::DateTime<chrono::FixedOffset>) -> String {
+        format!("{}, {} (UTC{})", self.day(moment.date_naive()), moment.format("%H:%M"), moment.format("%:z"))
+    }
+
     /// A range of days: `21 September 2012 – 25 September 2012`, or one day.
     pub fn day_range(&self, start: NaiveDate, end: NaiveDate) -> String {
         if start == end {

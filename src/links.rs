@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{closest, Diagnostic, Diagnostics, Kind};
 use crate::html_scan;
-use crate::model::{Body, Link, Site};
+use crate::model::{Body, Embargo, Link, Site, Withheld};
 use crate::output::{Contents, OutputFile};
 use crate::routes::{self, PageKind};
 use crate::templates::Templates;
@@ -389,32 +389,39 @@ pub fn check_content_some(
     files: &dyn Lookup,
     wanted: &(dyn Fn(&Body) -> bool + Sync),
 ) -> (Diagnostics, HashSet<(String, Option<String>)>) {
-    let all_bodies = (site.announcements.iter().enumerate().map(|(i, a)| (&*a.body, PageKind::Announcement(i))))
-        .chain(site.speakers.iter().enumerate().map(|(i, s)| (&*s.body, PageKind::Speaker(i))))
-        .chain(site.pages.iter().enumerate().map(|(i, p)| (&*p.body, PageKind::Page(i))))
-        .chain(site.timeline.iter().filter_map(|e| e.body.as_deref().map(|b| (b, PageKind::Timeline))));
-    let bodies: Vec<(&Body, PageKind, bool)> = all_bodies
-        .filter_map(|(body, page)| {
-            let all = wanted(body);
-            (all || body.markdown.has_anchor_links).then_some((body, page, all))
+    let all_bodies =
+        (site.announcements.iter().enumerate().map(|(i, a)| (&*a.body, PageKind::Announcement(i), a.embargo)))
+            .chain(site.speakers.iter().enumerate().map(|(i, s)| (&*s.body, PageKind::Speaker(i), None)))
+            .chain(site.pages.iter().enumerate().map(|(i, p)| (&*p.body, PageKind::Page(i), p.embargo)))
+            .chain(site.timeline.iter().filter_map(|e| e.body.as_deref().map(|b| (b, PageKind::Timeline, e.embargo))));
+    // An item under embargo may link to another only when the build previews both.
+    let any_embargo = !site.embargoes.is_empty();
+    let bodies: Vec<((&Body, PageKind, Own), bool)> = all_bodies
+        .filter_map(|(body, page, own)| {
+            let all = wanted(body) || any_embargo;
+            (all || body.markdown.has_anchor_links).then_some(((body, page, own), all))
         })
         .collect();
     let ids = IdCache::default();
     let found: Vec<(Diagnostic, (String, Option<String>))> = bodies
         .par_iter()
-        .flat_map_iter(|&(body, page, all)| {
+        .flat_map_iter(|&(item, all)| {
             let ids = &ids;
-            body.markdown
+            item.0
+                .markdown
                 .links
                 .iter()
                 .filter(move |link| all || link.url.contains('#'))
-                .filter_map(move |link| check_link(site, files, ids, body, page, link))
+                .filter_map(move |link| check_link(site, files, ids, item, link))
                 .collect::<Vec<_>>()
         })
         .collect();
     let reported = found.iter().map(|(_, about)| about.clone()).collect();
     (Diagnostics(found.into_iter().map(|(d, _)| d).collect()).finish(), reported)
 }
+
+/// The moment the embargo of a body's item lifts, when a build previews it before then.
+type Own = Option<chrono::DateTime<chrono::FixedOffset>>;
 
 /// The ids of pages, read once each.
 #[derive(Default)]
@@ -430,31 +437,45 @@ impl IdCache {
     }
 }
 
+/// The embargo not lifted yet on the page at site path `path` (in any language), if there is one.
+fn embargo_on<'s>(site: &'s Site, path: &str) -> Option<&'s Embargo> {
+    let prefix = site.config.lang_prefix();
+    let default = path.strip_prefix('/').and_then(|p| p.strip_prefix(prefix.as_str())).map(|p| format!("/{p}"));
+    let path = default.as_deref().unwrap_or(path);
+    site.embargoes.iter().find(|e| e.page.as_deref() == Some(path))
+}
+
+/// Checks one link of `body`, shown on `page`, whose item is under embargo until `own` in a
+/// preview.
 fn check_link(
     site: &Site,
     files: &dyn Lookup,
     ids: &IdCache,
-    body: &Body,
-    page: PageKind,
+    (body, page, own): (&Body, PageKind, Own),
     link: &Link,
 ) -> Option<(Diagnostic, (String, Option<String>))> {
-    let error = |message: String| {
-        Diagnostic::at(Kind::BrokenLink, &body.file, &body.source, body.span(link.span.clone()), message)
-    };
+    let span = body.span(link.span.clone());
+    let error = |message: String| Diagnostic::at(Kind::BrokenLink, &body.file, &body.source, span.clone(), message);
     let page = page.path(site);
-    // A Markdown link is written as a site path, relative to the page it is shown on.
-    let (path, fragment) = html_scan::resolve(&page, &link.url)?;
+    // A Markdown link is written as a site path, relative to the page it is shown on; in a
+    // translation, a page's site path leads to the page in the same language.
+    let written = routes::in_language(&site.config.lang_prefix(), link.url.trim());
+    let (path, fragment) = html_scan::resolve(&page, &written)?;
     let what = if link.image { "image" } else { "link" };
+    if let Some(held) = embargo_on(site, &path).filter(|held| !crate::content::embargo::may_point_to(own, held)) {
+        let what = format!("{what} points to `{path}`");
+        let d = crate::content::embargo::leak(&body.file, &body.source, span, &what, held);
+        return Some((d, (path, fragment)));
+    }
     let Some(file) = find(files, &path) else {
         let known = known_paths(files);
-        let slug = path.trim_matches('/').rsplit('/').next().unwrap_or_default();
         let mut help = match closest(&path, known.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
             None => "internal links are site paths such as /speakers/su-bo/ or /timeline/".to_string(),
         };
-        if site.drafts_left_out.contains(slug) {
+        if let Some(Withheld::Draft) = site.withheld.get(&path) {
             help = format!(
-                "`{slug}` is a draft, left out of this build: publish it (remove `draft: true`) or build with --drafts"
+                "`{path}` is a draft, left out of this build: publish it (remove `draft: true`) or build with --drafts"
             );
         }
         let d = error(format!("broken {what}: nothing is published at `{path}`")).label("no such page").help(help);

@@ -4,12 +4,12 @@
 //! phase), and the reverse links that pages need (a speaker's announcements, a topic's
 //! announcements, the timeline entries naming a speaker) are computed once here, not per page.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::date::PartialDate;
 
@@ -195,6 +195,27 @@ pub struct Source {
     pub url: Option<String>,
 }
 
+/// A moment before which an item may not be published (`embargo:`), and the file that sets it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Embargo {
+    /// When the item may be published.
+    pub until: DateTime<FixedOffset>,
+    /// The file that holds the item, relative to the site root.
+    pub file: PathBuf,
+    /// The site path of the item's page in the default language (`/announcements/x/`); none for
+    /// a timeline entry.
+    pub page: Option<String>,
+}
+
+/// Why an announcement or a page is not in a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Withheld {
+    /// It is marked `draft: true`, and drafts are not built.
+    Draft,
+    /// Its embargo has not lifted.
+    Embargo(Embargo),
+}
+
 /// A key figure given in an announcement.
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct Figure {
@@ -243,6 +264,8 @@ pub struct Announcement {
     pub figures: Vec<Figure>,
     /// Whether it is a draft (only present when drafts are built).
     pub draft: bool,
+    /// The moment its embargo lifts, when this build shows it before then (`serve`'s preview).
+    pub embargo: Option<DateTime<FixedOffset>>,
     /// The text.
     pub body: Arc<Body>,
     /// The language its text is in, when it is not the site's (a translation not made yet).
@@ -304,6 +327,8 @@ pub struct TimelineEntry {
     pub speakers: Vec<usize>,
     /// A number for a chart.
     pub figure: Option<Point>,
+    /// The moment its embargo lifts, when this build shows it before then (`serve`'s preview).
+    pub embargo: Option<DateTime<FixedOffset>>,
     /// The language its text is in, when it is not the site's (a translation not made yet).
     pub fallback: Option<usize>,
 }
@@ -319,6 +344,8 @@ pub struct Page {
     pub description: Option<String>,
     /// The text.
     pub body: Arc<Body>,
+    /// The moment its embargo lifts, when this build shows it before then (`serve`'s preview).
+    pub embargo: Option<DateTime<FixedOffset>>,
     /// The language its text is in, when it is not the site's (a translation not made yet).
     pub fallback: Option<usize>,
 }
@@ -349,8 +376,12 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Files to copy.
     pub statics: Vec<StaticFile>,
-    /// Slugs of drafts that were left out of this build.
-    pub drafts_left_out: HashSet<String>,
+    /// The announcements and free pages left out of this build (drafts, and items whose
+    /// embargo has not lifted), by the site path each would have (`/announcements/x/`).
+    pub withheld: HashMap<String, Withheld>,
+    /// Every embargo that has not lifted, whether this build leaves its item out or previews it,
+    /// the soonest first: when to build again.
+    pub embargoes: Vec<Embargo>,
     /// The announcements that name each speaker (same order as `speakers`).
     pub speaker_announcements: Vec<Vec<usize>>,
     /// The timeline entries that name each speaker.

@@ -72,13 +72,13 @@ impl PageKind {
         match self {
             PageKind::Index => "/".into(),
             PageKind::Announcements => "/announcements/".into(),
-            PageKind::Announcement(i) => format!("/announcements/{}/", site.announcements[i].slug),
+            PageKind::Announcement(i) => announcement_path(&site.announcements[i].slug),
             PageKind::Timeline => "/timeline/".into(),
             PageKind::Speakers => "/speakers/".into(),
             PageKind::Speaker(i) => format!("/speakers/{}/", site.speakers[i].slug),
             PageKind::Topics => "/topics/".into(),
             PageKind::Topic(i) => format!("/topics/{}/", site.topics[i].slug),
-            PageKind::Page(i) => format!("/{}/", site.pages[i].slug),
+            PageKind::Page(i) => page_path(&site.pages[i].slug),
             PageKind::NotFound => "/404.html".into(),
             PageKind::Search => "/search/".into(),
         }
@@ -110,6 +110,16 @@ impl PageKind {
     pub fn permalink(self, site: &Site) -> String {
         permalink(&site.config.base_url, &self.path(site))
     }
+}
+
+/// The site path of the announcement `slug` in the default language (`/announcements/x/`).
+pub fn announcement_path(slug: &str) -> String {
+    format!("/announcements/{slug}/")
+}
+
+/// The site path of the free page `slug` in the default language (`/about/`).
+pub fn page_path(slug: &str) -> String {
+    format!("/{slug}/")
 }
 
 /// Every page of `site`, in a stable order: the lists, then announcements, speakers, topics and

@@ -689,3 +689,44 @@ fn build_search_writes_each_languages_index_and_plain_build_none() {
         assert_eq!(files.get(path), Some(bytes), "{path} differs with --search");
     }
 }
+
+/// The UIDs of `timeline.ics` (or a language's) by event title.
+fn calendar_uids(site: &Site, path: &str) -> std::collections::BTreeMap<String, String> {
+    let ics = std::fs::read_to_string(site.public().join(path)).unwrap();
+    let calendar = ical::IcalParser::new(ics.as_bytes()).next().unwrap().unwrap();
+    let prop = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
+        e.properties.iter().find(|p| p.name == name).and_then(|p| p.value.clone()).unwrap()
+    };
+    calendar.events.iter().map(|e| (prop(e, "SUMMARY"), prop(e, "UID"))).collect()
+}
+
+#[test]
+fn calendar_events_keep_their_uid_when_entries_are_inserted_around_them() {
+    let site = Site::real();
+    site.run(&["build"]).ok();
+    let before = calendar_uids(&site, "timeline.ics");
+    assert_eq!(before.len(), 9);
+    // An entry before all the others, and one among those of the expo's days.
+    let text = site.read("content/timeline.yaml");
+    let first = text.find("- id: trade-2002").unwrap();
+    let mut edited = text.clone();
+    edited.insert_str(first, "- date: \"1991\"\n  title: China and ASEAN begin their dialogue\n");
+    edited.push_str("- date: \"2012-09-22\"\n  title: Another talk on the same day\n");
+    site.write("content/timeline.yaml", edited);
+    site.run(&["build"]).ok();
+    let after = calendar_uids(&site, "timeline.ics");
+    assert_eq!(after.len(), 11);
+    for (title, uid) in &before {
+        assert_eq!(after.get(title), Some(uid), "the UID of {title:?} changed");
+    }
+    assert_eq!(
+        after["China and ASEAN begin their dialogue"],
+        "timeline-1991-china-and-asean-begin-their-dialogue.caexpo-2012@example.org"
+    );
+    // Each language's calendar has UIDs of its own.
+    let zh: Vec<String> = calendar_uids(&site, "zh/timeline.ics").into_values().collect();
+    assert!(
+        zh.iter().all(|uid| uid.ends_with(".zh.caexpo-2012@example.org") && !before.values().any(|u| u == uid)),
+        "{zh:?}"
+    );
+}

@@ -19,7 +19,7 @@ pub struct BuildArgs {
 
 impl BuildArgs {
     pub fn run(self) -> Result<(), brief::Error> {
-        let options = brief::Options { search: self.search, ..self.output.options(self.site) };
+        let options = brief::Options { search: self.search, ..self.output.options(self.site)? };
         let report = brief::build(&options)?;
         print_written("Built", &report);
         Ok(())

@@ -15,13 +15,14 @@ impl CheckArgs {
     #[allow(clippy::print_stdout)]
     pub fn run(self) -> Result<(), brief::Error> {
         let options = brief::Options {
-            root: self.site.root,
+            root: self.site.root.clone(),
             out: None,
-            settings: brief::Settings { base_url: None, drafts: self.site.drafts },
+            settings: self.site.settings(None)?,
             search: false,
         };
         let report = brief::check(&options)?;
         println!("Checked {}: no problems found in {} ms", count(report.pages, "page"), report.elapsed.as_millis());
+        super::print_embargoes(&report.embargoes);
         for c in &report.coverage {
             println!(
                 "{} ({}): {} of {} announcements, speakers and pages translated",

@@ -59,7 +59,7 @@ impl DeployArgs {
                     build: brief::Options {
                         root: self.site.root.clone(),
                         out: None,
-                        settings: brief::Settings { base_url: self.base_url.clone(), drafts: self.site.drafts },
+                        settings: self.site.settings(self.base_url.clone())?,
                         search: true,
                     },
                     check_external: false,

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, FixedOffset};
 use clap::{Args, Parser, Subcommand};
 
 mod build;
@@ -85,6 +86,36 @@ pub struct SiteArgs {
     /// Include announcements marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Judge embargoes as at this moment rather than now: RFC 3339 with its offset, such as
+    /// 2012-09-22T10:00:00+07:00. Without it, SOURCE_DATE_EPOCH (seconds) when set, else the clock.
+    #[arg(long, value_name = "MOMENT", value_parser = parse_now)]
+    pub now: Option<DateTime<FixedOffset>>,
+}
+
+/// Reads `--now`.
+fn parse_now(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    brief::date::parse_moment(text).map_err(|why| format!("{why}; write it as 2012-09-22T10:00:00+07:00"))
+}
+
+impl SiteArgs {
+    /// The load settings these flags ask for, with `base_url` replacing site.yaml's.
+    pub fn settings(&self, base_url: Option<String>) -> Result<brief::Settings, brief::Error> {
+        let now = match (self.now, std::env::var("SOURCE_DATE_EPOCH")) {
+            (Some(now), _) => Some(now),
+            (None, Ok(epoch)) if !epoch.trim().is_empty() => {
+                let seconds: i64 = epoch.trim().parse().map_err(|_| {
+                    brief::Error::Usage(format!(
+                        "SOURCE_DATE_EPOCH is `{epoch}`, not a number of seconds since 1970-01-01 UTC"
+                    ))
+                })?;
+                let moment = DateTime::from_timestamp(seconds, 0)
+                    .ok_or_else(|| brief::Error::Usage(format!("SOURCE_DATE_EPOCH `{epoch}` is out of range")))?;
+                Some(moment.fixed_offset())
+            }
+            _ => None,
+        };
+        Ok(brief::Settings { base_url, drafts: self.drafts, now, preview_embargoed: false })
+    }
 }
 
 /// Flags of the commands that write a site.
@@ -100,13 +131,8 @@ pub struct OutputArgs {
 
 impl OutputArgs {
     /// The build options for `site` and these flags.
-    pub fn options(self, site: SiteArgs) -> brief::Options {
-        brief::Options {
-            root: site.root,
-            out: self.out,
-            settings: brief::Settings { base_url: self.base_url, drafts: site.drafts },
-            search: false,
-        }
+    pub fn options(self, site: SiteArgs) -> Result<brief::Options, brief::Error> {
+        Ok(brief::Options { settings: site.settings(self.base_url)?, root: site.root, out: self.out, search: false })
     }
 }
 
@@ -124,6 +150,23 @@ pub fn print_written(verb: &str, report: &brief::Report) {
     }
     let last = parts.pop().unwrap_or_default();
     println!("{verb} {} and {last} into {out} in {} ms", parts.join(", "), report.elapsed.as_millis());
+    print_embargoes(&report.embargoes);
+}
+
+/// The next embargo to lift, and how many more there are: when to build again.
+#[allow(clippy::print_stdout)]
+pub fn print_embargoes(embargoes: &[brief::model::Embargo]) {
+    let Some(next) = embargoes.first() else { return };
+    let more = match embargoes.len() - 1 {
+        0 => String::new(),
+        n => format!("; {n} more after it"),
+    };
+    println!(
+        "Left out under embargo: {}. The next embargo lifts at {} ({}){more}: build and publish again then.",
+        count(embargoes.len(), "item"),
+        next.until.to_rfc3339(),
+        next.file.display()
+    );
 }
 
 /// The warnings of a run, on standard error.

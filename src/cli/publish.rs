@@ -19,7 +19,7 @@ pub struct PublishArgs {
 impl PublishArgs {
     pub fn run(self) -> Result<(), brief::Error> {
         let options = brief::publish::PublishOptions {
-            build: self.output.options(self.site),
+            build: self.output.options(self.site)?,
             check_external: self.check_external,
             compression: brief::publish::assets::Compression::All,
         };

@@ -29,11 +29,11 @@ pub struct ServeArgs {
 impl ServeArgs {
     pub fn run(self) -> Result<(), brief::Error> {
         crate::serve::run(crate::serve::Config {
-            root: self.site.root,
+            root: self.site.root.clone(),
             bind: self.bind,
             port: self.port,
             open: self.open,
-            drafts: self.site.drafts,
+            settings: self.site.settings(None)?,
             search: self.search,
         })
     }

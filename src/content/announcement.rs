@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Deserialize;
 
 use super::doc::{parse_doc, Doc, Slugged};
@@ -32,6 +32,9 @@ pub struct Raw {
     figures: Vec<RawFigure>,
     #[serde(default)]
     draft: bool,
+    /// The moment it may be published from (RFC 3339, with its offset).
+    #[serde(default)]
+    embargo: Option<String>,
     /// The slug, when the file name should not give it.
     #[serde(default)]
     slug: Option<String>,
@@ -172,6 +175,12 @@ pub fn is_draft(doc: &Doc<Raw>) -> bool {
     doc.meta.draft
 }
 
+/// The moment the announcement may be published from, if it says; an error if that is not a
+/// moment with an offset.
+pub fn embargo(doc: &Doc<Raw>) -> Result<Option<DateTime<FixedOffset>>, Diagnostic> {
+    super::embargo::moment(&doc.yaml, &[Seg::Key("embargo")], doc.meta.embargo.as_deref())
+}
+
 /// The day the announcement was made; a date that is not a real day is an error.
 pub fn day(doc: &Doc<Raw>) -> Result<NaiveDate, Diagnostic> {
     if let Some(day) = doc.meta.day {
@@ -184,8 +193,15 @@ pub fn day(doc: &Doc<Raw>) -> Result<NaiveDate, Diagnostic> {
     })
 }
 
-/// The announcement of `doc`, made on `day`, with its speakers and topics resolved.
-pub fn assemble(doc: &Doc<Raw>, day: NaiveDate, speakers: &Known, topics: &Known) -> (Announcement, Diagnostics) {
+/// The announcement of `doc`, made on `day`, with its speakers and topics resolved; `embargo` is
+/// the moment its embargo lifts when the build previews it before then.
+pub fn assemble(
+    doc: &Doc<Raw>,
+    day: NaiveDate,
+    embargo: Option<DateTime<FixedOffset>>,
+    speakers: &Known,
+    topics: &Known,
+) -> (Announcement, Diagnostics) {
     let mut errors = Diagnostics::default();
     let file = doc.file();
     let mut names = |key: &'static str, slugs: &[String], known: &Known| {
@@ -209,6 +225,7 @@ pub fn assemble(doc: &Doc<Raw>, day: NaiveDate, speakers: &Known, topics: &Known
             .map(|f| Figure { label: f.label.clone(), value: f.value, unit: f.unit.clone(), year: f.year })
             .collect(),
         draft: m.draft,
+        embargo,
         body: Arc::clone(&doc.body),
         fallback: None,
     };
@@ -225,6 +242,9 @@ pub fn check_text(text: &str) -> Result<(), Diagnostics> {
     let doc = parse(file, "/").map_err(|d| Diagnostics(vec![d]))?;
     let mut errors = Diagnostics::default();
     if let Err(d) = day(&doc) {
+        errors.push(d);
+    }
+    if let Err(d) = embargo(&doc) {
         errors.push(d);
     }
     super::unsafe_html(&doc.body, &mut errors);

@@ -10,6 +10,7 @@
 pub mod announcement;
 pub mod config;
 pub mod doc;
+pub mod embargo;
 pub mod page;
 pub mod refs;
 pub mod speaker;
@@ -27,7 +28,9 @@ use rustc_hash::FxHashMap;
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::*;
 use crate::paths::{self, ContentKind, SiteRoot, CONFIG_FILE};
+use crate::routes;
 use doc::Doc;
+use embargo::Verdict;
 use refs::Known;
 
 pub use config::parse_base_url;
@@ -39,6 +42,10 @@ pub struct Settings {
     pub base_url: Option<String>,
     /// Whether announcements marked `draft: true` are included.
     pub drafts: bool,
+    /// The moment embargoes are judged against (`--now`); the clock when not given.
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Whether items under embargo are shown, and marked as such, rather than left out (`serve`).
+    pub preview_embargoed: bool,
 }
 
 const CONTENT_LAYOUT: &str =
@@ -336,22 +343,50 @@ impl Inputs {
         let topic_names =
             Known::new("topic", "content/topics.yaml", topics.iter().map(|t| t.slug.as_str()), topics_complete);
 
-        // Announcements: drafts out unless asked for, then newest first.
-        let mut drafts_left_out = HashSet::new();
+        // Announcements: drafts out unless asked for, then those under embargo, then newest first.
+        let mut clock = embargo::Clock::new(settings);
+        // The announcements left out, by slug and by file name, the two names other files may
+        // use; and the embargoes in force on announcements, by the same names.
+        let mut left_out = HashSet::new();
+        let mut embargoed: FxHashMap<String, Embargo> = FxHashMap::default();
         // Announcements left out for a bad date, already reported: references to them are not
         // errors too.
         let mut undated = HashSet::new();
         let mut dated = Vec::with_capacity(announcement_docs.len());
         for d in &announcement_docs {
-            // By slug and by file name, the two names other files may use.
+            let names = [d.slug.clone(), d.stem.clone()];
             if announcement::is_draft(d) && !settings.drafts {
-                drafts_left_out.extend([d.slug.clone(), d.stem.clone()]);
+                clock.withheld.insert(routes::announcement_path(&d.slug), Withheld::Draft);
+                left_out.extend(names);
                 continue;
             }
-            match announcement::day(d) {
-                Ok(day) => dated.push((day, d)),
+            let until = match announcement::embargo(d) {
+                Ok(until) => until,
                 Err(e) => {
-                    undated.extend([d.slug.clone(), d.stem.clone()]);
+                    undated.extend(names);
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let embargo = match clock.judge(until, &d.file().path, Some(routes::announcement_path(&d.slug))) {
+                Verdict::Keep(embargo) => {
+                    if let Some(until) = embargo {
+                        let page = Some(routes::announcement_path(&d.slug));
+                        let held = Embargo { until, file: d.file().path.clone(), page };
+                        embargoed.extend(names.iter().map(|n| (n.clone(), held.clone())));
+                    }
+                    embargo
+                }
+                Verdict::Withhold(held) => {
+                    embargoed.extend(names.iter().map(|n| (n.clone(), held.clone())));
+                    left_out.extend(names);
+                    continue;
+                }
+            };
+            match announcement::day(d) {
+                Ok(day) => dated.push((day, embargo, d)),
+                Err(e) => {
+                    undated.extend(names);
                     errors.push(e);
                 }
             }
@@ -359,8 +394,8 @@ impl Inputs {
         // Newest first, and by slug within a day. The documents are in slug order already
         // (`distinct_slugs`), so a stable sort by date keeps it without comparing slugs (many
         // announcements share a day).
-        debug_assert!(dated.windows(2).all(|w| w[0].1.slug < w[1].1.slug));
-        dated.sort_by_key(|&(day, _)| std::cmp::Reverse(day));
+        debug_assert!(dated.windows(2).all(|w| w[0].2.slug < w[1].2.slug));
+        dated.sort_by_key(|&(day, _, _)| std::cmp::Reverse(day));
         // Resolving references and copying fields is independent per announcement, and needs
         // doing only for files that changed, unless speakers or topics did.
         let cache = &mut self.assembled;
@@ -378,18 +413,18 @@ impl Inputs {
         let known = &cache.announcements;
         let built: Vec<(Arc<Announcement>, Diagnostics, bool)> = dated
             .par_iter()
-            .map(|&(day, d)| {
+            .map(|&(day, embargo, d)| {
                 if let Some((doc, done)) = known.get(&d.slug) {
-                    if Arc::ptr_eq(doc, d) && done.date == day {
+                    if Arc::ptr_eq(doc, d) && done.date == day && done.embargo == embargo {
                         return (Arc::clone(done), Diagnostics::default(), false);
                     }
                 }
-                let (announcement, errors) = announcement::assemble(d, day, &speaker_names, &topic_names);
+                let (announcement, errors) = announcement::assemble(d, day, embargo, &speaker_names, &topic_names);
                 (Arc::new(announcement), errors, true)
             })
             .collect();
         let mut announcements = Vec::with_capacity(built.len());
-        for ((_, doc), (a, errs, new)) in dated.iter().zip(built) {
+        for ((_, _, doc), (a, errs, new)) in dated.iter().zip(built) {
             if new && errs.is_empty() {
                 cache.announcements.insert(doc.slug.clone(), (Arc::clone(doc), Arc::clone(&a)));
             }
@@ -409,12 +444,20 @@ impl Inputs {
             announcements_complete,
         )
         .with_aliases(announcement_docs.iter().map(|d| (d.stem.as_str(), d.slug.as_str())));
-        let left_out = |slug: &str| drafts_left_out.contains(slug) || undated.contains(slug);
-        let names =
-            timeline::Names { announcements: &announcement_names, left_out: &left_out, speakers: &speaker_names };
-        let timeline =
-            timeline_file.as_ref().map(|t| timeline::assemble(t, &names, &base_path, &mut errors)).unwrap_or_default();
-        let pages = page::assemble(&page_docs, &mut errors);
+        let is_left_out = |slug: &str| left_out.contains(slug) || undated.contains(slug);
+        let embargo_of = |slug: &str| embargoed.get(slug);
+        let names = timeline::Names {
+            announcements: &announcement_names,
+            left_out: &is_left_out,
+            embargo: &embargo_of,
+            speakers: &speaker_names,
+        };
+        let (mut pages_left_out, mut entries_left_out) = (HashSet::new(), HashSet::new());
+        let timeline = match &timeline_file {
+            Some(t) => timeline::assemble(t, &names, &base_path, &mut clock, &mut entries_left_out, &mut errors),
+            None => Vec::new(),
+        };
+        let pages = page::assemble(&page_docs, &mut clock, &mut pages_left_out, &mut errors);
         // A free page may not take the folder of a language.
         let codes = config.as_ref().map(|c| c.languages[1..].iter().map(|l| l.code.as_str()).collect::<Vec<_>>());
         for p in pages.iter().filter(|p| codes.as_ref().is_some_and(|c| c.contains(&p.slug.as_str()))) {
@@ -454,7 +497,8 @@ impl Inputs {
             timeline,
             pages,
             statics: self.statics.clone(),
-            drafts_left_out,
+            embargoes: clock.embargoes(),
+            withheld: clock.withheld,
             speaker_announcements: Vec::new(),
             speaker_timeline: Vec::new(),
             topic_announcements: Vec::new(),
@@ -468,7 +512,11 @@ impl Inputs {
                 announcements: announcement_docs.iter().map(|d| (d.stem.as_str(), &**d)).collect(),
                 speakers: speaker_docs.iter().map(|d| (d.stem.as_str(), &**d)).collect(),
                 pages: page_docs.iter().map(|d| (d.stem.as_str(), &**d)).collect(),
-                left_out: &site.drafts_left_out,
+                left_out: translate::LeftOut {
+                    announcements: &left_out,
+                    pages: &pages_left_out,
+                    timeline: &entries_left_out,
+                },
             };
             site.translations = translate::translated(&site, &translations, &originals, &mut errors);
             if !errors.is_empty() {

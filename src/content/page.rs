@@ -1,14 +1,17 @@
 //! `content/pages/<slug>.md`: a free page, published at `/<slug>/`.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use serde::Deserialize;
 
 use super::doc::{parse_doc, Doc, Slugged};
+use super::embargo::{Clock, Verdict};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::Page;
-use crate::routes::RESERVED;
+use crate::routes::{page_path, RESERVED};
 use crate::source::SourceFile;
+use crate::yaml::Seg;
 
 /// The fields of a free page's front matter.
 #[derive(Deserialize)]
@@ -20,6 +23,9 @@ pub struct Raw {
     /// The slug, when the file name should not give it.
     #[serde(default)]
     slug: Option<String>,
+    /// The moment it may be published from (RFC 3339, with its offset).
+    #[serde(default)]
+    embargo: Option<String>,
 }
 
 impl Slugged for Raw {
@@ -68,10 +74,30 @@ pub fn parse(file: SourceFile, base_path: &str) -> Result<Doc<Raw>, Diagnostic> 
     parse_doc(file, base_path)
 }
 
-/// The pages of `docs`, less those whose slug is one of brief's own pages, which are errors.
-pub fn assemble(docs: &[Arc<Doc<Raw>>], errors: &mut Diagnostics) -> Vec<Page> {
+/// The pages of `docs`, less those whose slug is one of brief's own pages, which are errors, and
+/// those `clock` withholds, whose file names go in `left_out`.
+pub fn assemble(
+    docs: &[Arc<Doc<Raw>>],
+    clock: &mut Clock,
+    left_out: &mut HashSet<String>,
+    errors: &mut Diagnostics,
+) -> Vec<Page> {
     let mut pages = Vec::with_capacity(docs.len());
     for d in docs {
+        let until = match super::embargo::moment(&d.yaml, &[Seg::Key("embargo")], d.meta.embargo.as_deref()) {
+            Ok(until) => until,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let embargo = match clock.judge(until, &d.file().path, Some(page_path(&d.slug))) {
+            Verdict::Keep(embargo) => embargo,
+            Verdict::Withhold(_) => {
+                left_out.insert(d.stem.clone());
+                continue;
+            }
+        };
         if RESERVED.contains(&d.slug.as_str()) {
             errors.push(
                 Diagnostic::file(
@@ -88,6 +114,7 @@ pub fn assemble(docs: &[Arc<Doc<Raw>>], errors: &mut Diagnostics) -> Vec<Page> {
             title: d.meta.title.clone(),
             description: d.meta.description.clone(),
             body: Arc::clone(&d.body),
+            embargo,
             fallback: None,
         });
     }

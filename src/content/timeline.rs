@@ -1,17 +1,19 @@
 //! `content/timeline.yaml`: dated entries (a year, a month or a day), each possibly about an
 //! announcement, naming speakers, and carrying a number of a chart's series.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::doc::{parse_yaml, YamlFile};
+use super::embargo::{Clock, Verdict};
 use super::refs::{resolve, Known};
 use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::markdown;
-use crate::model::{Body, Origin, Point, TimelineEntry};
+use crate::model::{Body, Embargo, Origin, Point, TimelineEntry};
 use crate::source::SourceFile;
 use crate::yaml::Seg;
 
@@ -32,6 +34,9 @@ pub struct Raw {
     speakers: Vec<String>,
     #[serde(default)]
     figure: Option<RawPoint>,
+    /// The moment it may be published from (RFC 3339, with its offset).
+    #[serde(default)]
+    embargo: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -90,21 +95,45 @@ pub fn parse(file: SourceFile) -> Result<File, Diagnostic> {
     parse_yaml(file)
 }
 
-/// What a timeline entry may name: the announcements (less those left out: drafts, and
-/// announcements whose date is wrong, already reported) and the speakers.
+/// What a timeline entry may name: the announcements (less those left out: drafts, embargoed
+/// ones, and announcements whose date is wrong, already reported) and the speakers.
 pub struct Names<'a> {
     pub announcements: &'a Known<'a>,
     pub left_out: &'a dyn Fn(&str) -> bool,
+    /// The embargo not yet lifted of an announcement, by slug or file name, whether or not the
+    /// build previews it.
+    pub embargo: &'a dyn Fn(&str) -> Option<&'a Embargo>,
     pub speakers: &'a Known<'a>,
 }
 
 /// The entries of `file`, oldest first (entries of the same date keep the file's order), with
-/// their references resolved and their bodies rendered under `base_path`.
-pub fn assemble(file: &File, names: &Names, base_path: &str, errors: &mut Diagnostics) -> Vec<TimelineEntry> {
+/// their references resolved and their bodies rendered under `base_path`; less those `clock`
+/// withholds, whose ids go in `left_out`.
+pub fn assemble(
+    file: &File,
+    names: &Names,
+    base_path: &str,
+    clock: &mut Clock,
+    left_out: &mut HashSet<String>,
+    errors: &mut Diagnostics,
+) -> Vec<TimelineEntry> {
     let (yaml, source) = (&file.yaml, file.yaml.file());
     let mut timeline = Vec::with_capacity(file.value.len());
     for (i, e) in file.value.iter().enumerate() {
         let path = |key| [Seg::Index(i), Seg::Key(key)];
+        let embargo = match super::embargo::moment(yaml, &path("embargo"), e.embargo.as_deref()) {
+            Ok(until) => match clock.judge(until, &source.path, None) {
+                Verdict::Keep(embargo) => embargo,
+                Verdict::Withhold(_) => {
+                    left_out.extend(e.id.clone());
+                    continue;
+                }
+            },
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
         let date = match PartialDate::parse(&e.date) {
             Ok(d) => d,
             Err(why) => {
@@ -116,6 +145,13 @@ pub fn assemble(file: &File, names: &Names, base_path: &str, errors: &mut Diagno
                 continue;
             }
         };
+        if let Some((slug, held)) = e.announcement.as_deref().and_then(|s| Some((s, (names.embargo)(s)?))) {
+            if !super::embargo::may_point_to(embargo, held) {
+                let span = yaml.at(&path("announcement"), Some(slug));
+                let what = format!("timeline entry names the announcement `{slug}`");
+                errors.push(super::embargo::leak(&source.path, &source.text, span, &what, held));
+            }
+        }
         let announcement = match &e.announcement {
             None => None,
             Some(slug) if (names.left_out)(slug) => None,
@@ -177,6 +213,7 @@ pub fn assemble(file: &File, names: &Names, base_path: &str, errors: &mut Diagno
                 series: f.series.clone(),
                 label: f.label.clone(),
             }),
+            embargo,
             fallback: None,
         });
     }

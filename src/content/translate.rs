@@ -4,7 +4,7 @@
 //! words of their translation where there is one, and in the default language's words, marked
 //! as such, where there is not yet.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::doc::{Doc, Located, Slugged};
@@ -40,9 +40,15 @@ pub(super) struct Originals<'a> {
     pub announcements: HashMap<&'a str, &'a Doc<announcement::Raw>>,
     pub speakers: HashMap<&'a str, &'a Doc<speaker::Raw>>,
     pub pages: HashMap<&'a str, &'a Doc<page::Raw>>,
-    /// File names of announcements left out of this build (drafts), whose translations are left
-    /// out with them.
-    pub left_out: &'a std::collections::HashSet<String>,
+    /// What this build leaves out (drafts, embargoes), whose translations are left out with it.
+    pub left_out: LeftOut<'a>,
+}
+
+/// The members a build leaves out: announcements and pages by file name, timeline entries by id.
+pub(super) struct LeftOut<'a> {
+    pub announcements: &'a HashSet<String>,
+    pub pages: &'a HashSet<String>,
+    pub timeline: &'a HashSet<String>,
 }
 
 /// Where a translation and its original disagree on what they share.
@@ -177,12 +183,12 @@ struct Matched<'a> {
 /// The Markdown translations `docs` of the originals in `content/<folder>/`, each matched to its
 /// original by file name and given to its language; a translation into a language the site
 /// does not list, with no original, or restating another slug is an error. Translations of the
-/// files in `left_out` (drafts not built) are left out with them.
+/// files in `left_out` (drafts not built, embargoes) are left out with them.
 fn match_docs<'a, O, T: Slugged>(
     docs: &'a [Arc<Doc<T>>],
     originals: &HashMap<&'a str, &'a Doc<O>>,
     folder: &str,
-    left_out: &std::collections::HashSet<String>,
+    left_out: &HashSet<String>,
     config: &SiteConfig,
     errors: &mut Diagnostics,
 ) -> ByLanguage<'a, O, T> {
@@ -244,19 +250,19 @@ fn yaml_language<T>(
 }
 
 fn matched<'a>(site: &Site, tr: &'a Translations, originals: &Originals<'a>, errors: &mut Diagnostics) -> Matched<'a> {
-    let (config, none) = (&site.config, std::collections::HashSet::new());
+    let (config, none) = (&site.config, HashSet::new());
     let n = config.languages.len();
     let mut out = Matched {
         announcements: match_docs(
             &tr.announcements,
             &originals.announcements,
             "announcements",
-            originals.left_out,
+            originals.left_out.announcements,
             config,
             errors,
         ),
         speakers: match_docs(&tr.speakers, &originals.speakers, "speakers", &none, config, errors),
-        pages: match_docs(&tr.pages, &originals.pages, "pages", &none, config, errors),
+        pages: match_docs(&tr.pages, &originals.pages, "pages", originals.left_out.pages, config, errors),
         topics: vec![None; n],
         timeline: vec![None; n],
     };
@@ -269,6 +275,10 @@ fn matched<'a>(site: &Site, tr: &'a Translations, originals: &Originals<'a>, err
     }
     let ids: Vec<&str> = site.timeline.iter().filter_map(|e| e.id.as_deref()).collect();
     for f in &tr.timeline {
+        // Entries left out are translated all the same; their translations wait with them.
+        let left_out = |key: &String| originals.left_out.timeline.contains(key);
+        let ids: Vec<&str> =
+            ids.iter().copied().chain(f.value.keys().filter(|k| left_out(k)).map(String::as_str)).collect();
         let written_in = "an `id:` of content/timeline.yaml";
         if let Some(lang) = yaml_language(f, "timeline", &ids, "timeline entry", written_in, config, errors) {
             out.timeline[lang] = Some(&**f);

@@ -28,9 +28,12 @@ pub const PRODID: &str = "-//brief//briefing timeline//EN";
 ///
 /// Each event has `SUMMARY` (the entry's title), `DESCRIPTION` (its text, without markup), `URL`
 /// (the page of the announcement it is about, else the timeline page) and
-/// `UID:timeline-<position>-<date>[.<base path>]@<host>` (`timeline-0-2002.caexpo-2012@example.org`),
-/// from the entry's 0-based position in `timeline.yaml` and its date as written, so it stays the
-/// same from build to build as long as no entry is inserted or removed before it. `DTSTAMP`,
+/// `UID:timeline-<anchor>[.<language>][.<base path>]@<host>`
+/// (`timeline-trade-2002.caexpo-2012@example.org`), from the entry's anchor: its `id`, or its date
+/// and title. An entry keeps its UID when others are inserted, removed or moved around it, so a
+/// subscribed calendar sees an edit as a change to the same event; with an `id` it keeps it
+/// through edits of its own date and title too. Each language's calendar has its own UIDs (`.zh`),
+/// so that subscribing to two does not merge their events. `DTSTAMP`,
 /// which RFC 5545 requires, is the later of the event's last day and the newest announcement's
 /// date, at 00:00:00Z, never the time of the build: two builds of the same content give the same
 /// bytes. Lines end with CRLF and are folded at 75 octets, never next to a space.
@@ -53,7 +56,7 @@ pub fn timeline(site: &Site) -> String {
         };
         let mut event = icalendar::Event::new();
         event
-            .uid(&format!("timeline-{}-{}{uid_suffix}", e.position, e.date.iso()))
+            .uid(&format!("timeline-{}{uid_suffix}", e.anchor))
             .timestamp(stamp)
             .starts(start)
             .ends(end)
@@ -131,8 +134,8 @@ fn precision(date: PartialDate) -> &'static str {
     }
 }
 
-/// What goes after the entry's position and date in a UID: the base path, if any, so that two
-/// briefings on one host do not share UIDs (`.caexpo-2012@example.org`).
+/// What goes after the entry's anchor in a UID: the language, if not the default, and the base
+/// path, if any, so that two briefings on one host do not share UIDs (`.zh.caexpo-2012@example.org`).
 fn uid_suffix(site: &Site) -> String {
     let config = &site.config;
     let after_scheme = config.base_url.split_once("://").map_or(config.base_url.as_str(), |(_, rest)| rest);
@@ -143,7 +146,11 @@ fn uid_suffix(site: &Site) -> String {
         Some(end) if host_port.starts_with('[') => &host_port[..=end],
         _ => host_port.split(':').next().unwrap_or_default(),
     };
-    let path = config.base_path.trim_matches('/').replace('/', ".");
+    let mut path = config.base_path.trim_matches('/').replace('/', ".");
+    if config.lang > 0 {
+        let code = &config.current().code;
+        path = if path.is_empty() { code.clone() } else { format!("{code}.{path}") };
+    }
     if path.is_empty() {
         format!("@{host}")
     } else {
@@ -381,7 +388,7 @@ mod tests {
             .ends_with("\n\nDated January 2010, not to a particular day."));
 
         let mut uids: Vec<&str> = parsed.events.iter().map(|e| prop(e, "UID")).collect();
-        assert_eq!(uids[0], "timeline-0-2002.caexpo-2012@example.org");
+        assert_eq!(uids[0], "timeline-trade-2002.caexpo-2012@example.org");
         uids.sort_unstable();
         uids.dedup();
         assert_eq!(uids.len(), site.timeline.len(), "UIDs are not unique");
@@ -442,7 +449,7 @@ mod tests {
         assert_eq!(unescape(&name), fixtures::TRICKY);
         let opening = parsed.events.iter().find(|e| prop(e, "DTSTART") == "20300514").unwrap();
         assert_eq!(unescape(prop(opening, "SUMMARY")), fixtures::TRICKY);
-        assert_eq!(prop(opening, "UID"), "timeline-1-2030-05-14@127.0.0.1");
+        assert_eq!(prop(opening, "UID"), "timeline-2030-05-14-tom-jerry-b-say-b-hi-yes-a-b@127.0.0.1");
         assert_eq!(prop(opening, "URL"), "http://127.0.0.1:8080/announcements/opening/");
         assert_eq!(prop(opening, "DTSTAMP"), "20300516T000000Z");
         let first = &parsed.events[0];

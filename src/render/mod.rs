@@ -298,6 +298,7 @@ fn context_for(shared: &Shared, kind: PageKind, words: &Words, also_read: Option
             map.insert("description", Value::from(p.description.as_deref()));
             map.insert("content", Value::safe_string(&p.body.markdown.html));
             map.insert("lang", Value::from(views::fallback(&r, p.fallback)));
+            map.insert("embargo", Value::from(views::embargo(&r, p.embargo.as_ref())));
             ctx.insert_value("page", map.into_value());
         }
         PageKind::NotFound | PageKind::Search => {}

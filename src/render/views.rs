@@ -128,6 +128,7 @@ struct TimelineView<'a> {
     speakers: Vec<Value>,
     figure: Option<PointView<'a>>,
     lang: Option<&'a str>,
+    embargo: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -305,6 +306,7 @@ impl<'a> Shared<'a> {
         map.insert("year", Value::from(chrono::Datelike::year(&a.date)));
         map.insert("summary", Value::from(a.summary.as_str()));
         map.insert("draft", Value::from(a.draft));
+        map.insert("embargo", Value::from(embargo(r, a.embargo.as_ref())));
         map.insert("lang", Value::from(fallback(r, a.fallback)));
         map.insert("speakers", Value::from(a.speakers.iter().map(|&s| self.speaker(r, s)).collect::<Vec<_>>()));
         map.insert("topics", Value::from(a.topics.iter().map(|&t| self.topic(r, t)).collect::<Vec<_>>()));
@@ -348,6 +350,7 @@ impl<'a> Shared<'a> {
                     series: &f.series,
                 }),
                 lang: fallback(r, e.fallback),
+                embargo: embargo(r, e.embargo.as_ref()),
             })
         })
     }
@@ -445,4 +448,10 @@ pub(super) fn figure_view<'a>(r: &Reader<'a>, i: usize, f: &'a Figure) -> Figure
 fn announcement_ref<'a>(r: &Reader<'a>, i: usize) -> AnnouncementRef<'a> {
     let a = r.announcement(i);
     AnnouncementRef { slug: &a.slug, url: r.url(PageKind::Announcement(i)), title: &a.title }
+}
+
+/// When an item shown before its embargo lifts (`serve`'s preview) may be published, as the
+/// page's language writes it; none for an item that is published.
+pub(super) fn embargo(r: &Reader, until: Option<&chrono::DateTime<chrono::FixedOffset>>) -> Option<String> {
+    until.map(|u| format::formats(&r.config().language).moment(u))
 }

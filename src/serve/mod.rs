@@ -27,8 +27,8 @@ pub struct Config {
     pub port: u16,
     /// Open the site in a browser once it is served.
     pub open: bool,
-    /// Include drafts.
-    pub drafts: bool,
+    /// What to load: drafts, the moment embargoes are judged at.
+    pub settings: brief::Settings,
     /// Make the search index in the background, and again after saves.
     pub search: bool,
 }
@@ -65,7 +65,8 @@ async fn serve(config: Config) -> Result<(), Error> {
     }
     let shown = if addr.ip().is_unspecified() { SocketAddr::new([127, 0, 0, 1].into(), addr.port()) } else { addr };
     let url = format!("http://{shown}/");
-    let settings = brief::Settings { base_url: Some(url.clone()), drafts: config.drafts };
+    // Items under embargo are shown to the editor, marked as such.
+    let settings = brief::Settings { base_url: Some(url.clone()), preview_embargoed: true, ..config.settings.clone() };
     // One canonical root for the site and the watcher, so that the paths the watcher reports
     // compare with it however the root was given (`.`, `site`, through a link).
     let root = SiteRoot::new(&config.root);

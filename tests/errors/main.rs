@@ -10,6 +10,7 @@
 mod common;
 
 mod dates;
+mod embargo;
 mod fields;
 mod files;
 mod languages;
