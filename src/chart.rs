@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::format;
-use crate::model::TimelineEntry;
+use crate::model::{Citation, TimelineEntry};
 
 /// One chart, ready for a template.
 #[derive(Debug, Clone, Serialize)]
@@ -23,6 +23,9 @@ pub struct Chart {
     pub summary: String,
     /// The points, oldest first, for the table beside the chart.
     pub points: Vec<ChartPoint>,
+    /// What the points' entries cite, each once, in the order of the points.
+    #[serde(skip)]
+    pub citations: Vec<Citation>,
 }
 
 /// One bar of a chart.
@@ -40,8 +43,15 @@ pub struct ChartPoint {
 pub fn charts(timeline: &[TimelineEntry], formats: &format::Formats) -> Vec<Chart> {
     let mut series: BTreeMap<&str, Vec<(String, f64, &str)>> = BTreeMap::new();
     let mut labels: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut cited: BTreeMap<&str, Vec<Citation>> = BTreeMap::new();
     for e in timeline {
         if let Some(f) = &e.figure {
+            let list = cited.entry(f.series.as_str()).or_default();
+            for c in &e.sources {
+                if !list.contains(c) {
+                    list.push(c.clone());
+                }
+            }
             series.entry(f.series.as_str()).or_default().push((
                 formats.partial_date(&e.date),
                 f.value,
@@ -64,7 +74,8 @@ pub fn charts(timeline: &[TimelineEntry], formats: &format::Formats) -> Vec<Char
                 .collect();
             let summary = summary(&title, &unit, &points);
             let svg = svg(slug, &title, &summary, &unit, &points);
-            Chart { series: slug.to_string(), title, unit, svg, summary, points }
+            let citations = cited.remove(slug).unwrap_or_default();
+            Chart { series: slug.to_string(), title, unit, svg, summary, points, citations }
         })
         .collect()
 }

@@ -257,24 +257,17 @@ impl<'a> Reader<'a> {
         self.site.pages.iter().enumerate().map(|(i, p)| (i, p.slug.as_str(), p.title.as_str()))
     }
 
-    /// The sources the announcements credit, each once, in the order they first appear.
-    pub fn sources(&self) -> Vec<&'a Source> {
+    /// Every source of `sources.yaml`, by id.
+    pub fn sources(&self) -> &'a [Source] {
         self.record(Key::Sources);
-        sources(self.site)
+        &self.site.sources
     }
-}
 
-/// The sources the announcements of `site` credit, each once (by name), in order.
-fn sources(site: &Site) -> Vec<&Source> {
-    let mut out: Vec<&Source> = Vec::new();
-    for a in &site.announcements {
-        if let Some(s) = &a.source {
-            if !out.iter().any(|known| known.name == s.name) {
-                out.push(s);
-            }
-        }
+    /// The source a citation names.
+    pub fn source(&self, citation: &Citation) -> &'a Source {
+        self.record(Key::Sources);
+        &self.site.sources[citation.source]
     }
-    out
 }
 
 /// The keys whose value differs between two sites.
@@ -329,7 +322,7 @@ pub fn diff(old: &Site, new: &Site) -> Changed {
     if titles(old) != titles(new) {
         changed.keys.insert(Key::PageList);
     }
-    if sources(old) != sources(new) {
+    if old.sources != new.sources {
         changed.keys.insert(Key::Sources);
     }
 
@@ -467,19 +460,33 @@ fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Anno
         return true;
     }
     // Every field, named, so that a field added to the model cannot be forgotten here.
-    let Announcement { slug, title, date, summary, speakers, topics, source, figures, draft, embargo, body, fallback } =
+    let Announcement { slug, title, date, summary, speakers, topics, sources, figures, draft, embargo, body, fallback } =
         &**a;
     slug == &b.slug
         && title == &b.title
         && date == &b.date
         && summary == &b.summary
         && same_refs(old, speakers, topics, new, &b.speakers, &b.topics)
-        && source == &b.source
-        && figures == &b.figures
+        && same_citations(old, sources, new, &b.sources)
+        && figures.len() == b.figures.len()
+        && figures.iter().zip(&b.figures).all(|(f, g)| {
+            let Figure { label, value, unit, year, sources } = f;
+            label == &g.label
+                && value == &g.value
+                && unit == &g.unit
+                && year == &g.year
+                && same_citations(old, sources, new, &g.sources)
+        })
         && draft == &b.draft
         && embargo == &b.embargo
         && same_body(body, &b.body)
         && fallback == &b.fallback
+}
+
+/// Whether two lists of citations name the same sources, by id, with the same locators.
+fn same_citations(old: &Site, a: &[Citation], new: &Site, b: &[Citation]) -> bool {
+    let key = |s: &Site, c: &Citation| (s.sources[c.source].id.clone(), c.locator.clone());
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| key(old, x) == key(new, y))
 }
 
 /// Whether two lists of speakers and topics name the same slugs.
@@ -510,8 +517,20 @@ fn same_page(a: &Page, b: &Page) -> bool {
 }
 
 fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> bool {
-    let TimelineEntry { position: _, id, anchor, date, title, body, announcement, speakers, figure, embargo, fallback } =
-        a;
+    let TimelineEntry {
+        position: _,
+        id,
+        anchor,
+        date,
+        title,
+        body,
+        announcement,
+        speakers,
+        figure,
+        sources,
+        embargo,
+        fallback,
+    } = a;
     let announcement_slug = |s: &Site, i: &Option<usize>| i.map(|i| s.announcements[i].slug.clone());
     id == &b.id
         && anchor == &b.anchor
@@ -526,6 +545,7 @@ fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> b
         && announcement_slug(old, announcement) == announcement_slug(new, &b.announcement)
         && same_refs(old, speakers, &[], new, &b.speakers, &[])
         && figure == &b.figure
+        && same_citations(old, sources, new, &b.sources)
         && embargo == &b.embargo
 }
 

@@ -186,13 +186,32 @@ impl std::fmt::Debug for Origin {
     }
 }
 
-/// Who an announcement is credited to.
-#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+/// A report the briefing is written from (an entry of `content/sources.yaml`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
-    /// The name of the source (a news agency, a ministry).
-    pub name: String,
-    /// A link to the original, if there is one.
+    /// Its key in `sources.yaml`, which citations name it by.
+    pub id: String,
+    /// Who published it, in the page's language where a translation names it so.
+    pub publisher: String,
+    /// Its title, as published.
+    pub title: Option<String>,
+    /// Where readers can read it.
     pub url: Option<String>,
+    /// When it was published, as far as is known.
+    pub published: Option<PartialDate>,
+    /// The language it is written in (a BCP 47 tag).
+    pub language: Option<String>,
+    /// The language its text is in, when it is not the site's (a translation not made yet).
+    pub fallback: Option<usize>,
+}
+
+/// A citation of a source: which one, and where in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    /// An index into [`Site::sources`].
+    pub source: usize,
+    /// Where in the source (`paragraph 6`), if the citation says.
+    pub locator: Option<String>,
 }
 
 /// A moment before which an item may not be published (`embargo:`), and the file that sets it.
@@ -227,6 +246,9 @@ pub struct Figure {
     pub unit: String,
     /// The year it is for.
     pub year: Option<i32>,
+    /// The sources it is taken from.
+    #[serde(skip)]
+    pub sources: Vec<Citation>,
 }
 
 /// A number on the timeline that belongs to a series (for example two-way trade by year).
@@ -258,8 +280,8 @@ pub struct Announcement {
     pub speakers: Vec<usize>,
     /// Indexes into [`Site::topics`].
     pub topics: Vec<usize>,
-    /// Who reported it.
-    pub source: Option<Source>,
+    /// The reports it is taken from.
+    pub sources: Vec<Citation>,
     /// Key figures.
     pub figures: Vec<Figure>,
     /// Whether it is a draft (only present when drafts are built).
@@ -327,6 +349,8 @@ pub struct TimelineEntry {
     pub speakers: Vec<usize>,
     /// A number for a chart.
     pub figure: Option<Point>,
+    /// The reports it is taken from.
+    pub sources: Vec<Citation>,
     /// The moment its embargo lifts, when this build shows it before then (`serve`'s preview).
     pub embargo: Option<DateTime<FixedOffset>>,
     /// The language its text is in, when it is not the site's (a translation not made yet).
@@ -374,6 +398,8 @@ pub struct Site {
     pub timeline: Vec<TimelineEntry>,
     /// Free pages, by slug.
     pub pages: Vec<Page>,
+    /// The reports the briefing is written from, by id.
+    pub sources: Vec<Source>,
     /// Files to copy.
     pub statics: Vec<StaticFile>,
     /// The announcements and free pages left out of this build (drafts, and items whose

@@ -18,6 +18,8 @@ pub enum ContentKind {
     Topics,
     /// `content/timeline.yaml`.
     Timeline,
+    /// `content/sources.yaml`.
+    Sources,
     /// `content/announcements/<slug>.md`.
     Announcement,
     /// `content/speakers/<slug>.md`.
@@ -88,6 +90,7 @@ pub fn content_kind(inner: &Path) -> Option<ContentKind> {
         ["site.yaml"] => Some(ContentKind::Config),
         [file] if yaml(file, "topics") => Some(ContentKind::Topics),
         [file] if yaml(file, "timeline") => Some(ContentKind::Timeline),
+        [file] if yaml(file, "sources") => Some(ContentKind::Sources),
         [dir, file] if file.ends_with(".md") => match *dir {
             "announcements" => Some(ContentKind::Announcement),
             "speakers" => Some(ContentKind::Speaker),

@@ -78,10 +78,10 @@ summary: "What was announced, in a sentence."
 speakers: []
 # What it is about: slugs of content/topics.yaml.
 topics: []
-# Who reported it, and where (remove the # of these lines to use them).
-# source:
-#   name: "The news agency"
-#   url: "https://example.org/report"
+# What it is taken from: ids of content/sources.yaml, each optionally with where in the source
+# (remove the # of these lines to use them).
+# sources:
+#   - {id: "agency-report", locator: "paragraph 2"}
 # Numbers to chart: each with its label, value, unit and year.
 # figures:
 #   - label: "Trade"
@@ -90,6 +90,8 @@ topics: []
 #     year: 2012
 # true keeps it out of the published site (and `brief build`) until you set it to false.
 draft: true
+# Or keep it out until a moment, with its time zone (remove the #): see docs/content.md, "Embargoes".
+# embargo: 2030-05-14T10:00:00+07:00
 ---
 
 Write what was announced, who said it and what it changes, in Markdown.

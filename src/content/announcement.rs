@@ -8,10 +8,11 @@ use serde::Deserialize;
 
 use super::doc::{parse_doc, Doc, Slugged};
 use super::refs::{resolve, Known};
+use super::sources::{cite, RawCitation};
 use super::translate::Shared;
 use crate::date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
-use crate::model::{Announcement, Figure, Source};
+use crate::model::{Announcement, Figure};
 use crate::source::SourceFile;
 use crate::yaml::Seg;
 
@@ -27,7 +28,10 @@ pub struct Raw {
     #[serde(default)]
     topics: Vec<String>,
     #[serde(default)]
-    source: Option<RawSource>,
+    sources: Vec<RawCitation>,
+    /// Replaced by `sources`: reported with how to move it.
+    #[serde(default)]
+    source: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     figures: Vec<RawFigure>,
     #[serde(default)]
@@ -50,9 +54,9 @@ impl Slugged for Raw {
 }
 
 /// The fields of a translation's front matter (`x.zh.md`): what it translates (title, summary,
-/// the source's name, the figures' labels and units), and what it shares with its original
-/// (date, speakers, topics, the source's address, the figures' values and years, draft), which
-/// it may leave out or restate with the same values.
+/// the citations' locators, the figures' labels and units), and what it shares with its original
+/// (date, speakers, topics, the sources cited, the figures' values and years, draft), which it
+/// may leave out or restate with the same values.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tr {
@@ -67,7 +71,10 @@ pub struct Tr {
     #[serde(default)]
     topics: Option<Vec<String>>,
     #[serde(default)]
-    source: Option<RawSource>,
+    sources: Option<Vec<RawCitation>>,
+    /// Replaced by `sources`: reported with how to move it.
+    #[serde(default)]
+    source: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     figures: Option<Vec<RawFigure>>,
     #[serde(default)]
@@ -111,13 +118,17 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
             same.differ(&[Seg::Key("draft")], None, None, "draft status");
         }
     }
-    let mut source = original.source.clone();
-    if let Some(s) = &t.source {
-        let url = |r: &Option<RawSource>| r.as_ref().and_then(|s| s.url.clone());
-        if s.url.is_some() && s.url != url(&m.source) {
-            same.differ(&[Seg::Key("source"), Seg::Key("url")], None, None, "source address");
-        } else if let Some(src) = &mut source {
-            src.name = s.name.clone();
+    if t.source.is_some() {
+        same.errors.push(super::sources::replaced_field(&tr.yaml));
+    }
+    let mut sources = original.sources.clone();
+    if let Some(list) = &t.sources {
+        if !list.iter().map(RawCitation::id).eq(m.sources.iter().map(RawCitation::id)) {
+            same.differ(&[Seg::Key("sources")], None, None, "sources (the same ids, in the same order)");
+        } else {
+            for (c, t) in sources.iter_mut().zip(list) {
+                c.locator = t.locator().map(str::to_string).or_else(|| c.locator.take());
+            }
         }
     }
     let mut figures = original.figures.clone();
@@ -131,26 +142,32 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
                 }
                 figures[i].label = f.label.clone();
                 figures[i].unit = f.unit.clone();
+                if !f.sources.is_empty() {
+                    if f.sources.iter().map(RawCitation::id).eq(o.sources.iter().map(RawCitation::id)) {
+                        for (c, t) in figures[i].sources.iter_mut().zip(&f.sources) {
+                            c.locator = t.locator().map(str::to_string).or_else(|| c.locator.take());
+                        }
+                    } else {
+                        same.differ(
+                            &[Seg::Key("figures"), Seg::Index(i), Seg::Key("sources")],
+                            None,
+                            None,
+                            "figure sources (the same ids, in the same order)",
+                        );
+                    }
+                }
             }
         }
     }
     Announcement {
         title: t.title.clone().unwrap_or_else(|| original.title.clone()),
         summary: t.summary.clone().unwrap_or_else(|| original.summary.clone()),
-        source,
+        sources,
         figures,
         body: Arc::clone(&tr.body),
         fallback: None,
         ..original.clone()
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSource {
-    name: String,
-    #[serde(default)]
-    url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -161,6 +178,8 @@ struct RawFigure {
     unit: String,
     #[serde(default)]
     year: Option<i32>,
+    #[serde(default)]
+    sources: Vec<RawCitation>,
 }
 
 /// Parses `file` as an announcement; links in its body go under `base_path`.
@@ -193,14 +212,20 @@ pub fn day(doc: &Doc<Raw>) -> Result<NaiveDate, Diagnostic> {
     })
 }
 
-/// The announcement of `doc`, made on `day`, with its speakers and topics resolved; `embargo` is
-/// the moment its embargo lifts when the build previews it before then.
+/// What an announcement may name: speakers, topics and sources.
+pub struct Names<'a> {
+    pub speakers: &'a Known<'a>,
+    pub topics: &'a Known<'a>,
+    pub sources: &'a Known<'a>,
+}
+
+/// The announcement of `doc`, made on `day`, with its speakers, topics and sources resolved;
+/// `embargo` is the moment its embargo lifts when the build previews it before then.
 pub fn assemble(
     doc: &Doc<Raw>,
     day: NaiveDate,
     embargo: Option<DateTime<FixedOffset>>,
-    speakers: &Known,
-    topics: &Known,
+    known: &Names,
 ) -> (Announcement, Diagnostics) {
     let mut errors = Diagnostics::default();
     let file = doc.file();
@@ -209,8 +234,30 @@ pub fn assemble(
         resolve(slugs, known, &file.path, &file.text, at, &mut errors)
     };
     let m = &doc.meta;
-    let speakers = names("speakers", &m.speakers, speakers);
-    let topics = names("topics", &m.topics, topics);
+    let speakers = names("speakers", &m.speakers, known.speakers);
+    let topics = names("topics", &m.topics, known.topics);
+    if m.source.is_some() {
+        errors.push(super::sources::replaced_field(&doc.yaml));
+    }
+    let sources = cite(&m.sources, &doc.yaml, &[Seg::Key("sources")], known.sources, &mut errors);
+    let figures = m
+        .figures
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Figure {
+            label: f.label.clone(),
+            value: f.value,
+            unit: f.unit.clone(),
+            year: f.year,
+            sources: cite(
+                &f.sources,
+                &doc.yaml,
+                &[Seg::Key("figures"), Seg::Index(i), Seg::Key("sources")],
+                known.sources,
+                &mut errors,
+            ),
+        })
+        .collect();
     let announcement = Announcement {
         slug: doc.slug.clone(),
         title: m.title.clone(),
@@ -218,12 +265,8 @@ pub fn assemble(
         summary: m.summary.clone(),
         speakers,
         topics,
-        source: m.source.as_ref().map(|s| Source { name: s.name.clone(), url: s.url.clone() }),
-        figures: m
-            .figures
-            .iter()
-            .map(|f| Figure { label: f.label.clone(), value: f.value, unit: f.unit.clone(), year: f.year })
-            .collect(),
+        sources,
+        figures,
         draft: m.draft,
         embargo,
         body: Arc::clone(&doc.body),

@@ -13,6 +13,7 @@ pub mod doc;
 pub mod embargo;
 pub mod page;
 pub mod refs;
+pub mod sources;
 pub mod speaker;
 pub mod timeline;
 pub mod topics;
@@ -49,7 +50,7 @@ pub struct Settings {
 }
 
 const CONTENT_LAYOUT: &str =
-    "content/ holds site.yaml, topics.yaml, timeline.yaml, and Markdown files in announcements/, speakers/ and pages/";
+    "content/ holds site.yaml, topics.yaml, timeline.yaml, sources.yaml, and Markdown files in announcements/, speakers/ and pages/";
 
 /// Reads and checks the whole site under `root`.
 pub fn load(root: &Path, settings: &Settings) -> Result<Site, Diagnostics> {
@@ -70,8 +71,10 @@ enum Input {
     PageTr(Parsed<Doc<page::Tr>>),
     TopicsTr(Parsed<topics::TrFile>),
     TimelineTr(Parsed<timeline::TrFile>),
+    SourcesTr(Parsed<sources::TrFile>),
     Topics(Parsed<topics::File>),
     Timeline(Parsed<timeline::File>),
+    Sources(Parsed<sources::File>),
 }
 
 /// Reads `root/rel`, a file of kind `kind`, and parses it with its kind's `parse`.
@@ -95,6 +98,7 @@ fn parse_input(root: &Path, rel: &Path, kind: ContentKind, base_path: &str) -> I
             ContentKind::Timeline => {
                 return Input::TimelineTr(file.and_then(timeline::parse_translation).map(Arc::new))
             }
+            ContentKind::Sources => return Input::SourcesTr(file.and_then(sources::parse_translation).map(Arc::new)),
             ContentKind::Config => {}
         }
     }
@@ -107,6 +111,7 @@ fn parse_input(root: &Path, rel: &Path, kind: ContentKind, base_path: &str) -> I
         ContentKind::Page => Input::Page(file.and_then(|f| page::parse(f, base_path)).map(Arc::new)),
         ContentKind::Topics => Input::Topics(file.and_then(topics::parse).map(Arc::new)),
         ContentKind::Timeline => Input::Timeline(file.and_then(timeline::parse).map(Arc::new)),
+        ContentKind::Sources => Input::Sources(file.and_then(sources::parse).map(Arc::new)),
     }
 }
 
@@ -134,6 +139,7 @@ struct AssembledCache {
     /// The speakers' slugs, then their file names that differ from them (which name them too).
     speakers: Vec<String>,
     topics: Vec<String>,
+    sources: Vec<String>,
     announcements: FxHashMap<String, (Arc<Doc<announcement::Raw>>, Arc<Announcement>)>,
 }
 
@@ -292,8 +298,9 @@ impl Inputs {
         let mut speaker_docs = Vec::new();
         let mut page_docs = Vec::new();
         let mut translations = translate::Translations::default();
-        let (mut topics_file, mut timeline_file) = (None, None);
+        let (mut topics_file, mut timeline_file, mut sources_file) = (None, None, None);
         let (mut speakers_complete, mut topics_complete, mut announcements_complete) = (true, true, true);
+        let mut sources_complete = true;
         for input in self.files.values() {
             let mut take = |r: Result<(), &Diagnostic>, complete: &mut bool| {
                 if let Err(e) = r {
@@ -322,6 +329,10 @@ impl Inputs {
                 }
                 Input::Topics(r) => take(r.as_ref().map(|t| topics_file = Some(Arc::clone(t))), &mut topics_complete),
                 Input::Timeline(r) => take(r.as_ref().map(|t| timeline_file = Some(Arc::clone(t))), &mut ignored),
+                Input::Sources(r) => {
+                    take(r.as_ref().map(|t| sources_file = Some(Arc::clone(t))), &mut sources_complete)
+                }
+                Input::SourcesTr(r) => take(r.as_ref().map(|t| translations.sources.push(Arc::clone(t))), &mut ignored),
             }
         }
         let base_path = self.base_path();
@@ -342,6 +353,9 @@ impl Inputs {
         .with_aliases(speaker_docs.iter().map(|d| (d.stem.as_str(), d.slug.as_str())));
         let topic_names =
             Known::new("topic", "content/topics.yaml", topics.iter().map(|t| t.slug.as_str()), topics_complete);
+        let sources = sources_file.as_ref().map(|f| sources::assemble(f, &mut errors)).unwrap_or_default();
+        let source_names =
+            Known::new("source", "content/sources.yaml", sources.iter().map(|s| s.id.as_str()), sources_complete);
 
         // Announcements: drafts out unless asked for, then those under embargo, then newest first.
         let mut clock = embargo::Clock::new(settings);
@@ -404,8 +418,10 @@ impl Inputs {
             speakers.iter().map(|s| s.slug.as_str()).chain(aliases)
         };
         let reuse = cache.speakers.iter().map(String::as_str).eq(speaker_keys())
-            && cache.topics.iter().map(String::as_str).eq(topics.iter().map(|t| t.slug.as_str()));
+            && cache.topics.iter().map(String::as_str).eq(topics.iter().map(|t| t.slug.as_str()))
+            && cache.sources.iter().map(String::as_str).eq(sources.iter().map(|s| s.id.as_str()));
         if !reuse {
+            cache.sources = sources.iter().map(|s| s.id.clone()).collect();
             cache.speakers = speaker_keys().map(str::to_string).collect();
             cache.topics = topics.iter().map(|t| t.slug.clone()).collect();
             cache.announcements.clear();
@@ -419,7 +435,9 @@ impl Inputs {
                         return (Arc::clone(done), Diagnostics::default(), false);
                     }
                 }
-                let (announcement, errors) = announcement::assemble(d, day, embargo, &speaker_names, &topic_names);
+                let names =
+                    announcement::Names { speakers: &speaker_names, topics: &topic_names, sources: &source_names };
+                let (announcement, errors) = announcement::assemble(d, day, embargo, &names);
                 (Arc::new(announcement), errors, true)
             })
             .collect();
@@ -451,6 +469,7 @@ impl Inputs {
             left_out: &is_left_out,
             embargo: &embargo_of,
             speakers: &speaker_names,
+            sources: &source_names,
         };
         let (mut pages_left_out, mut entries_left_out) = (HashSet::new(), HashSet::new());
         let timeline = match &timeline_file {
@@ -484,7 +503,7 @@ impl Inputs {
         for body in bodies.chain(translated_bodies) {
             unsafe_html(body, &mut errors);
         }
-        drop((speaker_names, topic_names, announcement_names));
+        drop((speaker_names, topic_names, announcement_names, source_names));
         if !errors.is_empty() {
             return Err(errors.finish());
         }
@@ -496,6 +515,7 @@ impl Inputs {
             topics,
             timeline,
             pages,
+            sources,
             statics: self.statics.clone(),
             embargoes: clock.embargoes(),
             withheld: clock.withheld,

@@ -37,6 +37,8 @@ pub struct Raw {
     /// The moment it may be published from (RFC 3339, with its offset).
     #[serde(default)]
     embargo: Option<String>,
+    #[serde(default)]
+    sources: Vec<super::sources::RawCitation>,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +68,9 @@ pub struct Tr {
     /// The unit of the entry's figure.
     #[serde(default)]
     pub unit: Option<String>,
+    /// The entry's citations with their locators translated: the same sources, in order.
+    #[serde(default)]
+    pub sources: Option<Vec<super::sources::RawCitation>>,
 }
 
 /// A translation of the timeline: translations by entry id.
@@ -104,6 +109,7 @@ pub struct Names<'a> {
     /// build previews it.
     pub embargo: &'a dyn Fn(&str) -> Option<&'a Embargo>,
     pub speakers: &'a Known<'a>,
+    pub sources: &'a Known<'a>,
 }
 
 /// The entries of `file`, oldest first (entries of the same date keep the file's order), with
@@ -168,6 +174,7 @@ pub fn assemble(
         };
         let at = |slug: &str, nth: usize| yaml.nth(&path("speakers"), slug, nth);
         let speakers = resolve(&e.speakers, names.speakers, &source.path, &source.text, at, errors);
+        let sources = super::sources::cite(&e.sources, yaml, &path("sources"), names.sources, errors);
         let body = e.body.as_deref().map(|text| {
             let located = Arc::clone(yaml);
             Arc::new(Body {
@@ -213,6 +220,7 @@ pub fn assemble(
                 series: f.series.clone(),
                 label: f.label.clone(),
             }),
+            sources,
             embargo,
             fallback: None,
         });

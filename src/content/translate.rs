@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::doc::{Doc, Located, Slugged};
-use super::{announcement, page, speaker, timeline, topics};
+use super::{announcement, page, sources, speaker, timeline, topics};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::{Site, SiteConfig};
 use crate::yaml::Seg;
@@ -21,6 +21,7 @@ pub(super) struct Translations {
     pub pages: Vec<Arc<Doc<page::Tr>>>,
     pub topics: Vec<Arc<topics::TrFile>>,
     pub timeline: Vec<Arc<timeline::TrFile>>,
+    pub sources: Vec<Arc<sources::TrFile>>,
 }
 
 impl Translations {
@@ -31,6 +32,7 @@ impl Translations {
             && self.pages.is_empty()
             && self.topics.is_empty()
             && self.timeline.is_empty()
+            && self.sources.is_empty()
     }
 }
 
@@ -178,6 +180,7 @@ struct Matched<'a> {
     pages: ByLanguage<'a, page::Raw, page::Tr>,
     topics: Vec<Option<&'a topics::TrFile>>,
     timeline: Vec<Option<&'a timeline::TrFile>>,
+    sources: Vec<Option<&'a sources::TrFile>>,
 }
 
 /// The Markdown translations `docs` of the originals in `content/<folder>/`, each matched to its
@@ -265,12 +268,19 @@ fn matched<'a>(site: &Site, tr: &'a Translations, originals: &Originals<'a>, err
         pages: match_docs(&tr.pages, &originals.pages, "pages", originals.left_out.pages, config, errors),
         topics: vec![None; n],
         timeline: vec![None; n],
+        sources: vec![None; n],
     };
     // `topics.zh.yaml` and `timeline.zh.yaml`: each key must name a topic, or an entry's `id`.
     let topics: Vec<&str> = site.topics.iter().map(|t| t.slug.as_str()).collect();
     for f in &tr.topics {
         if let Some(lang) = yaml_language(f, "topics", &topics, "topic", "content/topics.yaml", config, errors) {
             out.topics[lang] = Some(&**f);
+        }
+    }
+    let source_ids: Vec<&str> = site.sources.iter().map(|s| s.id.as_str()).collect();
+    for f in &tr.sources {
+        if let Some(lang) = yaml_language(f, "sources", &source_ids, "source", "content/sources.yaml", config, errors) {
+            out.sources[lang] = Some(&**f);
         }
     }
     let ids: Vec<&str> = site.timeline.iter().filter_map(|e| e.id.as_deref()).collect();
@@ -340,6 +350,13 @@ pub(super) fn translated(site: &Site, tr: &Translations, originals: &Originals, 
                 None => t.fallback = Some(0),
             }
         }
+        let sources_tr = all.sources[lang];
+        for source in s.sources.iter_mut() {
+            match sources_tr.and_then(|f| f.value.get(&source.id)) {
+                Some(tr) => source.publisher = tr.publisher.clone(),
+                None => source.fallback = Some(0),
+            }
+        }
         let timeline_tr = all.timeline[lang];
         let prefix = s.config.lang_prefix();
         for e in s.timeline.iter_mut() {
@@ -353,6 +370,29 @@ pub(super) fn translated(site: &Site, tr: &Translations, originals: &Originals, 
                     }
                     if let Some(body) = &tr.body {
                         e.body = Some(timeline::translated_body(file, id, body, &site.config.base_path, &prefix));
+                    }
+                    if let Some(list) = &tr.sources {
+                        let same_ids = list
+                            .iter()
+                            .map(|c| c.id())
+                            .eq(e.sources.iter().map(|c| site.sources[c.source].id.as_str()));
+                        if same_ids {
+                            for (c, t) in e.sources.iter_mut().zip(list) {
+                                c.locator = t.locator().map(str::to_string).or_else(|| c.locator.take());
+                            }
+                        } else {
+                            errors.push(
+                                file.yaml
+                                    .error(
+                                        Kind::Translation,
+                                        &[Seg::Key(id), Seg::Key("sources")],
+                                        None,
+                                        "this translation does not cite the sources its entry in content/timeline.yaml cites",
+                                    )
+                                    .label("not as in the original")
+                                    .help("a translation cites the same sources, in the same order, and may translate their locators only"),
+                            );
+                        }
                     }
                     if let Some(f) = &mut e.figure {
                         if let Some(label) = &tr.label {

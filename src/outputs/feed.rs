@@ -17,9 +17,10 @@ pub const FEED_LIMIT: usize = 100;
 ///   `{base_url}feed.xml` and an `alternate` link to the home page.
 /// - One entry per announcement (drafts left out), newest first, at most [`FEED_LIMIT`]: `id` and the `alternate` link are
 ///   the absolute URL of the announcement's page, `updated` and `published` its date at
-///   00:00:00Z, `summary` its summary as plain text, `content` its body as HTML, `author` its
-///   speakers (else its source, else the site title), a `category` per topic (term the slug,
-///   label the title, scheme `{base_url}topics/`), and a `via` link to the source if it has a URL.
+///   00:00:00Z, `summary` its summary as plain text, `content` its body as HTML, `author` the
+///   site (the briefing wrote it; the people it names and its sources did not), a `category` per
+///   topic (term the slug, label the title, scheme `{base_url}topics/`), and a `via` link to each
+///   source it cites that has an address.
 /// - The feed's `updated` is the newest announcement's date at 00:00:00Z (the event's last day when
 ///   there are none). Nothing depends on the clock, so two runs give the same bytes.
 ///
@@ -62,18 +63,18 @@ pub fn atom(site: &Site) -> String {
 
 fn entry(site: &Site, index: usize, a: &Announcement) -> Entry {
     let url = PageKind::Announcement(index).permalink(site);
-    let mut authors: Vec<Person> = a.speakers.iter().map(|&s| person(&site.speakers[s].name)).collect();
-    if authors.is_empty() {
-        authors.push(person(a.source.as_ref().map_or(&site.config.title, |s| &s.name)));
-    }
+    // The briefing wrote the entry: the people it names spoke, and its sources reported.
+    let authors = vec![person(&site.config.title)];
     let mut links = vec![Link {
         href: url.clone(),
         rel: "alternate".into(),
         mime_type: Some("text/html".into()),
         ..Link::default()
     }];
-    if let Some(source_url) = a.source.as_ref().and_then(|s| s.url.as_ref()) {
-        links.push(Link { href: source_url.clone(), rel: "via".into(), ..Link::default() });
+    for url in a.sources.iter().filter_map(|c| site.sources[c.source].url.as_ref()) {
+        if !links.iter().any(|l| &l.href == url) {
+            links.push(Link { href: url.clone(), rel: "via".into(), ..Link::default() });
+        }
     }
     let categories = a
         .topics
@@ -219,14 +220,17 @@ mod tests {
     }
 
     #[test]
-    fn entries_credit_speakers_then_the_source_and_carry_the_body() {
+    fn the_briefing_is_the_author_of_every_entry_never_its_speakers_or_sources() {
         let site = fixtures::real();
         let feed = parse(&atom(&site));
         let by_id =
             |slug: &str| feed.entries.iter().find(|e| e.id.ends_with(&format!("/announcements/{slug}/"))).unwrap();
         let names = |e: &feed_rs::model::Entry| e.authors.iter().map(|p| p.name.clone().unwrap()).collect::<Vec<_>>();
-        assert_eq!(names(by_id("financial-cooperation")), ["Pan Gongsheng"]);
-        assert_eq!(names(by_id("satellite-data-platform")), ["VNA (Vietnam News Agency)"]);
+        assert_eq!(feed.entries.len(), site.announcements.len());
+        for entry in &feed.entries {
+            assert_eq!(names(entry), [site.config.title.as_str()], "{}", entry.id);
+        }
+        assert_eq!(names(by_id("financial-cooperation")), ["China–ASEAN Expo 2012 briefing"]);
         let finance = by_id("financial-cooperation");
         let body = finance.content.as_ref().unwrap().body.as_deref().unwrap();
         assert!(body.contains("<h2 id=\"what-he-proposed\">What he proposed</h2>"), "{body}");

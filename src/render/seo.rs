@@ -140,18 +140,37 @@ struct ArticleLd<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     about: EventLd<'a>,
+    /// The briefing's publisher wrote the page; the people it names are what it mentions, and
+    /// its sources what it is based on, never its authors.
     author: Named<'a>,
-    #[serde(rename = "datePublished")]
-    date_published: String,
     description: &'a str,
     headline: &'a str,
     #[serde(rename = "inLanguage")]
     in_language: &'a str,
+    #[serde(rename = "isBasedOn", skip_serializing_if = "Vec::is_empty")]
+    is_based_on: Vec<WorkLd<'a>>,
     #[serde(rename = "mainEntityOfPage")]
     main_entity_of_page: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     mentions: Vec<PersonLd<'a>>,
+    publisher: Named<'a>,
     url: &'a str,
+}
+
+/// A source a page is based on.
+#[derive(Serialize)]
+struct WorkLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(rename = "inLanguage", skip_serializing_if = "Option::is_none")]
+    in_language: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    publisher: Named<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
 }
 
 const SCHEMA_ORG: &str = "https://schema.org";
@@ -200,14 +219,29 @@ pub(super) fn structured_data(r: &Reader, kind: PageKind, canonical: &str) -> Op
                 context: SCHEMA_ORG,
                 kind: "NewsArticle",
                 about: event(None, None),
-                author: Named { kind: "Organization", name: a.source.as_ref().map_or(&c.title, |s| &s.name) },
-                date_published: a.date.to_string(),
+                author: Named { kind: "Organization", name: &c.title },
                 description: &a.summary,
                 headline: &a.title,
                 // An announcement not translated yet is in its original's language.
                 in_language: super::views::fallback(r, a.fallback).unwrap_or(&c.language),
                 main_entity_of_page: canonical,
+                is_based_on: a
+                    .sources
+                    .iter()
+                    .map(|cite| {
+                        let s = r.source(cite);
+                        WorkLd {
+                            kind: "CreativeWork",
+                            date_published: s.published.map(|d| d.iso()),
+                            in_language: s.language.as_deref(),
+                            name: s.title.as_deref(),
+                            publisher: Named { kind: "Organization", name: &s.publisher },
+                            url: s.url.as_deref(),
+                        }
+                    })
+                    .collect(),
                 mentions: a.speakers.iter().map(|&s| person(None, s)).collect(),
+                publisher: Named { kind: "Organization", name: &c.title },
                 url: canonical,
             })
         }

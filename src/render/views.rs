@@ -40,8 +40,8 @@ fn cached<'c>(
 
 #[derive(Serialize)]
 struct SiteView<'a> {
-    /// The sources credited by the announcements, each once, in the order they first appear.
-    sources: Vec<&'a Source>,
+    /// Every source of `sources.yaml`, by id.
+    sources: Vec<CitationView<'a>>,
     title: &'a str,
     description: &'a str,
     base_url: &'a str,
@@ -105,6 +105,22 @@ pub(super) struct FigureView<'a> {
     unit: &'a str,
     year: Option<i32>,
     announcement: AnnouncementRef<'a>,
+    sources: Vec<CitationView<'a>>,
+}
+
+/// A source as a citation shows it: what `sources.yaml` says of it, and where in it.
+#[derive(Serialize)]
+pub(super) struct CitationView<'a> {
+    id: &'a str,
+    publisher: &'a str,
+    title: Option<&'a str>,
+    url: Option<&'a str>,
+    /// As written (`2012-09-22`), for `datetime`.
+    published: Option<String>,
+    /// As the page's language writes it.
+    published_display: Option<String>,
+    language: Option<&'a str>,
+    locator: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -129,6 +145,7 @@ struct TimelineView<'a> {
     figure: Option<PointView<'a>>,
     lang: Option<&'a str>,
     embargo: Option<String>,
+    sources: Vec<CitationView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -213,7 +230,7 @@ impl<'a> Shared<'a> {
     /// The site's own fields (`site.title`, `site.event`, ...).
     pub fn site(&self, r: &Reader) -> Value {
         self.use_view(r, &self.site_view, |r| {
-            let sources = r.sources();
+            let sources = r.sources().iter().map(|s| source_view(r, s, None)).collect();
             let c = r.config();
             Value::from_serializable(&SiteView {
                 sources,
@@ -351,6 +368,7 @@ impl<'a> Shared<'a> {
                 }),
                 lang: fallback(r, e.fallback),
                 embargo: embargo(r, e.embargo.as_ref()),
+                sources: citations(r, &e.sources),
             })
         })
     }
@@ -388,6 +406,8 @@ impl<'a> Shared<'a> {
                         let svg = Value::safe_string(&c.svg);
                         let mut v = Value::from_serializable(&c).into_map().unwrap_or_default();
                         v.insert("svg".into(), svg);
+                        let sources = citations(r, &c.citations);
+                        v.insert("sources".into(), Value::from_serializable(&sources));
                         Value::from(v)
                     })
                     .collect::<Vec<_>>(),
@@ -441,7 +461,27 @@ pub(super) fn figure_view<'a>(r: &Reader<'a>, i: usize, f: &'a Figure) -> Figure
         unit: &f.unit,
         year: f.year,
         announcement: announcement_ref(r, i),
+        sources: citations(r, &f.sources),
     }
+}
+
+/// The source `s` as a citation with `locator` shows it.
+fn source_view<'a>(r: &Reader<'a>, s: &'a Source, locator: Option<&'a str>) -> CitationView<'a> {
+    CitationView {
+        id: &s.id,
+        publisher: &s.publisher,
+        title: s.title.as_deref(),
+        url: s.url.as_deref(),
+        published: s.published.map(|d| d.iso()),
+        published_display: s.published.map(|d| format::formats(&r.config().language).partial_date(&d)),
+        language: s.language.as_deref(),
+        locator,
+    }
+}
+
+/// The citations `list`, with their sources.
+pub(super) fn citations<'a>(r: &Reader<'a>, list: &'a [Citation]) -> Vec<CitationView<'a>> {
+    list.iter().map(|c| source_view(r, r.source(c), c.locator.as_deref())).collect()
 }
 
 /// The slug, URL and title of announcement `i`.

@@ -29,7 +29,7 @@ fn unknown_field() {
         says: &["unknown field `titel`"],
         help: &[
             "did you mean `title`?",
-            "known fields: title, date, summary, speakers, topics, source, figures, draft, embargo, slug",
+            "known fields: title, date, summary, speakers, topics, sources, source, figures, draft, embargo, slug",
         ],
         root: Root::Relative,
         check: true,

@@ -19,6 +19,7 @@ mod links;
 mod output;
 mod references;
 mod several;
+mod sources;
 mod templates;
 mod yaml;
 
