@@ -43,15 +43,10 @@ pub struct ChartPoint {
 pub fn charts(timeline: &[TimelineEntry], formats: &format::Formats) -> Vec<Chart> {
     let mut series: BTreeMap<&str, Vec<(String, f64, &str)>> = BTreeMap::new();
     let mut labels: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut cited: BTreeMap<&str, Vec<Citation>> = BTreeMap::new();
+    let mut cited: BTreeMap<&str, Vec<&Citation>> = BTreeMap::new();
     for e in timeline {
         if let Some(f) = &e.figure {
-            let list = cited.entry(f.series.as_str()).or_default();
-            for c in &e.sources {
-                if !list.contains(c) {
-                    list.push(c.clone());
-                }
-            }
+            cited.entry(f.series.as_str()).or_default().extend(&e.sources);
             series.entry(f.series.as_str()).or_default().push((
                 formats.partial_date(&e.date),
                 f.value,
@@ -74,7 +69,7 @@ pub fn charts(timeline: &[TimelineEntry], formats: &format::Formats) -> Vec<Char
                 .collect();
             let summary = summary(&title, &unit, &points);
             let svg = svg(slug, &title, &summary, &unit, &points);
-            let citations = cited.remove(slug).unwrap_or_default();
+            let citations = Citation::distinct(cited.remove(slug).unwrap_or_default());
             Chart { series: slug.to_string(), title, unit, svg, summary, points, citations }
         })
         .collect()

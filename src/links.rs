@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{closest, Diagnostic, Diagnostics, Kind};
 use crate::html_scan;
-use crate::model::{Body, Embargo, Link, Site, Withheld};
+use crate::model::{Body, Embargo, Link, Site};
 use crate::output::{Contents, OutputFile};
 use crate::routes::{self, PageKind};
 use crate::templates::Templates;
@@ -394,12 +394,13 @@ pub fn check_content_some(
             .chain(site.speakers.iter().enumerate().map(|(i, s)| (&*s.body, PageKind::Speaker(i), None)))
             .chain(site.pages.iter().enumerate().map(|(i, p)| (&*p.body, PageKind::Page(i), p.embargo)))
             .chain(site.timeline.iter().filter_map(|e| e.body.as_deref().map(|b| (b, PageKind::Timeline, e.embargo))));
-    // An item under embargo may link to another only when the build previews both.
+    // While an embargo holds, every link is also looked at for pointing to its item: a change to
+    // the embargo can make a link elsewhere a leak.
     let any_embargo = !site.embargoes.is_empty();
     let bodies: Vec<((&Body, PageKind, Own), bool)> = all_bodies
         .filter_map(|(body, page, own)| {
-            let all = wanted(body) || any_embargo;
-            (all || body.markdown.has_anchor_links).then_some(((body, page, own), all))
+            let all = wanted(body);
+            (all || any_embargo || body.markdown.has_anchor_links).then_some(((body, page, own), all))
         })
         .collect();
     let ids = IdCache::default();
@@ -411,8 +412,8 @@ pub fn check_content_some(
                 .markdown
                 .links
                 .iter()
-                .filter(move |link| all || link.url.contains('#'))
-                .filter_map(move |link| check_link(site, files, ids, item, link))
+                .filter(move |link| all || any_embargo || link.url.contains('#'))
+                .filter_map(move |link| check_link(site, files, ids, item, all, link))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -437,21 +438,34 @@ impl IdCache {
     }
 }
 
+/// The site path `path` of a page in `site`'s language as the same page has it in the default
+/// language (`/zh/speakers/` is `/speakers/`), which the embargoes and drafts are recorded by.
+fn in_default_language(site: &Site, path: &str) -> String {
+    let prefix = site.config.lang_prefix();
+    match path.strip_prefix('/').and_then(|p| p.strip_prefix(prefix.as_str())) {
+        Some(rest) if !prefix.is_empty() => format!("/{rest}"),
+        _ => path.to_string(),
+    }
+}
+
 /// The embargo not lifted yet on the page at site path `path` (in any language), if there is one.
 fn embargo_on<'s>(site: &'s Site, path: &str) -> Option<&'s Embargo> {
-    let prefix = site.config.lang_prefix();
-    let default = path.strip_prefix('/').and_then(|p| p.strip_prefix(prefix.as_str())).map(|p| format!("/{p}"));
-    let path = default.as_deref().unwrap_or(path);
-    site.embargoes.iter().find(|e| e.page.as_deref() == Some(path))
+    if site.embargoes.is_empty() {
+        return None;
+    }
+    let path = in_default_language(site, path);
+    site.embargoes.iter().find(|e| e.page.as_deref() == Some(path.as_str()))
 }
 
 /// Checks one link of `body`, shown on `page`, whose item is under embargo until `own` in a
-/// preview.
+/// preview: whether it leaks an embargo, then, if `whole` or it has an anchor, whether it
+/// points at something.
 fn check_link(
     site: &Site,
     files: &dyn Lookup,
     ids: &IdCache,
     (body, page, own): (&Body, PageKind, Own),
+    whole: bool,
     link: &Link,
 ) -> Option<(Diagnostic, (String, Option<String>))> {
     let span = body.span(link.span.clone());
@@ -467,13 +481,16 @@ fn check_link(
         let d = crate::content::embargo::leak(&body.file, &body.source, span, &what, held);
         return Some((d, (path, fragment)));
     }
+    if !whole && !link.url.contains('#') {
+        return None;
+    }
     let Some(file) = find(files, &path) else {
         let known = known_paths(files);
         let mut help = match closest(&path, known.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
             None => "internal links are site paths such as /speakers/su-bo/ or /timeline/".to_string(),
         };
-        if let Some(Withheld::Draft) = site.withheld.get(&path) {
+        if site.drafts_left_out.contains(&in_default_language(site, &path)) {
             help = format!(
                 "`{path}` is a draft, left out of this build: publish it (remove `draft: true`) or build with --drafts"
             );

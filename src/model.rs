@@ -4,7 +4,7 @@
 //! phase), and the reverse links that pages need (a speaker's announcements, a topic's
 //! announcements, the timeline entries naming a speaker) are computed once here, not per page.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -214,6 +214,20 @@ pub struct Citation {
     pub locator: Option<String>,
 }
 
+impl Citation {
+    /// The citations of `all`, each once, in the order first met (what a chart's points or an
+    /// announcement's figures cite, for one line under them).
+    pub fn distinct<'a>(all: impl IntoIterator<Item = &'a Citation>) -> Vec<Citation> {
+        let mut out: Vec<Citation> = Vec::new();
+        for c in all {
+            if !out.contains(c) {
+                out.push(c.clone());
+            }
+        }
+        out
+    }
+}
+
 /// A moment before which an item may not be published (`embargo:`), and the file that sets it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Embargo {
@@ -224,15 +238,6 @@ pub struct Embargo {
     /// The site path of the item's page in the default language (`/announcements/x/`); none for
     /// a timeline entry.
     pub page: Option<String>,
-}
-
-/// Why an announcement or a page is not in a build.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Withheld {
-    /// It is marked `draft: true`, and drafts are not built.
-    Draft,
-    /// Its embargo has not lifted.
-    Embargo(Embargo),
 }
 
 /// A key figure given in an announcement.
@@ -402,9 +407,8 @@ pub struct Site {
     pub sources: Vec<Source>,
     /// Files to copy.
     pub statics: Vec<StaticFile>,
-    /// The announcements and free pages left out of this build (drafts, and items whose
-    /// embargo has not lifted), by the site path each would have (`/announcements/x/`).
-    pub withheld: HashMap<String, Withheld>,
+    /// The site paths the drafts left out of this build would have (`/announcements/x/`).
+    pub drafts_left_out: HashSet<String>,
     /// Every embargo that has not lifted, whether this build leaves its item out or previews it,
     /// the soonest first: when to build again.
     pub embargoes: Vec<Embargo>,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::doc::{parse_doc, Doc, Slugged};
 use super::refs::{resolve, Known};
-use super::sources::{cite, RawCitation};
+use super::sources::{cite, relocate, RawCitation};
 use super::translate::Shared;
 use crate::date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
@@ -123,12 +123,8 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
     }
     let mut sources = original.sources.clone();
     if let Some(list) = &t.sources {
-        if !list.iter().map(RawCitation::id).eq(m.sources.iter().map(RawCitation::id)) {
+        if !relocate(&mut sources, m.sources.iter().map(RawCitation::id), list) {
             same.differ(&[Seg::Key("sources")], None, None, "sources (the same ids, in the same order)");
-        } else {
-            for (c, t) in sources.iter_mut().zip(list) {
-                c.locator = t.locator().map(str::to_string).or_else(|| c.locator.take());
-            }
         }
     }
     let mut figures = original.figures.clone();
@@ -142,19 +138,14 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
                 }
                 figures[i].label = f.label.clone();
                 figures[i].unit = f.unit.clone();
-                if !f.sources.is_empty() {
-                    if f.sources.iter().map(RawCitation::id).eq(o.sources.iter().map(RawCitation::id)) {
-                        for (c, t) in figures[i].sources.iter_mut().zip(&f.sources) {
-                            c.locator = t.locator().map(str::to_string).or_else(|| c.locator.take());
-                        }
-                    } else {
-                        same.differ(
-                            &[Seg::Key("figures"), Seg::Index(i), Seg::Key("sources")],
-                            None,
-                            None,
-                            "figure sources (the same ids, in the same order)",
-                        );
-                    }
+                let original_ids = o.sources.iter().map(RawCitation::id);
+                if !f.sources.is_empty() && !relocate(&mut figures[i].sources, original_ids, &f.sources) {
+                    same.differ(
+                        &[Seg::Key("figures"), Seg::Index(i), Seg::Key("sources")],
+                        None,
+                        None,
+                        "figure sources (the same ids, in the same order)",
+                    );
                 }
             }
         }
@@ -194,10 +185,9 @@ pub fn is_draft(doc: &Doc<Raw>) -> bool {
     doc.meta.draft
 }
 
-/// The moment the announcement may be published from, if it says; an error if that is not a
-/// moment with an offset.
-pub fn embargo(doc: &Doc<Raw>) -> Result<Option<DateTime<FixedOffset>>, Diagnostic> {
-    super::embargo::moment(&doc.yaml, &[Seg::Key("embargo")], doc.meta.embargo.as_deref())
+/// The `embargo:` of the announcement, as written.
+pub fn embargo(doc: &Doc<Raw>) -> Option<&str> {
+    doc.meta.embargo.as_deref()
 }
 
 /// The day the announcement was made; a date that is not a real day is an error.
@@ -287,7 +277,7 @@ pub fn check_text(text: &str) -> Result<(), Diagnostics> {
     if let Err(d) = day(&doc) {
         errors.push(d);
     }
-    if let Err(d) = embargo(&doc) {
+    if let Err(d) = super::embargo::moment(&doc.yaml, &[Seg::Key("embargo")], embargo(&doc)) {
         errors.push(d);
     }
     super::unsafe_html(&doc.body, &mut errors);

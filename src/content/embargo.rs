@@ -4,7 +4,6 @@
 //! manifest can show it: they are all made from the [`Site`](crate::model::Site) this phase
 //! returns. `serve` asks for a preview instead: the item is kept and marked, and its pages say so.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -12,7 +11,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use super::doc::Located;
 use super::Settings;
 use crate::diagnostic::{Diagnostic, Kind};
-use crate::model::{Embargo, Withheld};
+use crate::model::Embargo;
 use crate::yaml::Seg;
 
 /// The moment a build judges embargoes against, and what it found.
@@ -20,17 +19,25 @@ pub struct Clock {
     now: DateTime<FixedOffset>,
     preview: bool,
     /// Every embargo not lifted yet.
-    pub in_force: Vec<Embargo>,
-    /// The pages left out, by site path.
-    pub withheld: HashMap<String, Withheld>,
+    in_force: Vec<Embargo>,
 }
 
 /// What a build does with an item.
 pub enum Verdict {
-    /// It is in the build; with the moment its embargo lifts when it is shown before then.
-    Keep(Option<DateTime<FixedOffset>>),
+    /// It is in the build: published, or (`serve`'s preview) shown under its embargo.
+    Keep(Option<Embargo>),
     /// It is left out: its embargo has not lifted.
     Withhold(Embargo),
+}
+
+impl Verdict {
+    /// The item's embargo, if it has not lifted, whether or not the item is kept.
+    pub fn in_force(&self) -> Option<&Embargo> {
+        match self {
+            Verdict::Keep(held) => held.as_ref(),
+            Verdict::Withhold(held) => Some(held),
+        }
+    }
 }
 
 impl Clock {
@@ -39,23 +46,23 @@ impl Clock {
             now: settings.now.unwrap_or_else(|| Utc::now().fixed_offset()),
             preview: settings.preview_embargoed,
             in_force: Vec::new(),
-            withheld: HashMap::new(),
         }
     }
 
-    /// Judges the item of `file` whose embargo is `until`; `page` is the site path of its page,
-    /// if it has one.
-    pub fn judge(&mut self, until: Option<DateTime<FixedOffset>>, file: &Path, page: Option<String>) -> Verdict {
-        let Some(until) = until.filter(|u| *u > self.now) else { return Verdict::Keep(None) };
-        let embargo = Embargo { until, file: file.to_path_buf(), page };
+    /// Judges the item whose `embargo:` is `text`, at `path` of `yaml`; `page` is the site path
+    /// of its page, if it has one. A moment that is not one is an error at its place.
+    pub fn judge(
+        &mut self,
+        yaml: &Located,
+        path: &[Seg],
+        text: Option<&str>,
+        page: Option<String>,
+    ) -> Result<Verdict, Diagnostic> {
+        let until = moment(yaml, path, text)?;
+        let Some(until) = until.filter(|u| *u > self.now) else { return Ok(Verdict::Keep(None)) };
+        let embargo = Embargo { until, file: yaml.file().path.clone(), page };
         self.in_force.push(embargo.clone());
-        if self.preview {
-            return Verdict::Keep(Some(until));
-        }
-        if let Some(page) = &embargo.page {
-            self.withheld.insert(page.clone(), Withheld::Embargo(embargo.clone()));
-        }
-        Verdict::Withhold(embargo)
+        Ok(if self.preview { Verdict::Keep(Some(embargo)) } else { Verdict::Withhold(embargo) })
     }
 
     /// The embargoes in force, soonest first.

@@ -363,40 +363,37 @@ impl Inputs {
         // use; and the embargoes in force on announcements, by the same names.
         let mut left_out = HashSet::new();
         let mut embargoed: FxHashMap<String, Embargo> = FxHashMap::default();
+        // The site paths of the drafts left out, for the help of links to them.
+        let mut drafts_left_out = HashSet::new();
         // Announcements left out for a bad date, already reported: references to them are not
         // errors too.
         let mut undated = HashSet::new();
         let mut dated = Vec::with_capacity(announcement_docs.len());
         for d in &announcement_docs {
             let names = [d.slug.clone(), d.stem.clone()];
+            let page = routes::announcement_path(&d.slug);
             if announcement::is_draft(d) && !settings.drafts {
-                clock.withheld.insert(routes::announcement_path(&d.slug), Withheld::Draft);
+                drafts_left_out.insert(page);
                 left_out.extend(names);
                 continue;
             }
-            let until = match announcement::embargo(d) {
-                Ok(until) => until,
-                Err(e) => {
-                    undated.extend(names);
-                    errors.push(e);
-                    continue;
-                }
-            };
-            let embargo = match clock.judge(until, &d.file().path, Some(routes::announcement_path(&d.slug))) {
-                Verdict::Keep(embargo) => {
-                    if let Some(until) = embargo {
-                        let page = Some(routes::announcement_path(&d.slug));
-                        let held = Embargo { until, file: d.file().path.clone(), page };
-                        embargoed.extend(names.iter().map(|n| (n.clone(), held.clone())));
+            let verdict =
+                match clock.judge(&d.yaml, &[crate::yaml::Seg::Key("embargo")], announcement::embargo(d), Some(page)) {
+                    Ok(verdict) => verdict,
+                    Err(e) => {
+                        undated.extend(names);
+                        errors.push(e);
+                        continue;
                     }
-                    embargo
-                }
-                Verdict::Withhold(held) => {
-                    embargoed.extend(names.iter().map(|n| (n.clone(), held.clone())));
-                    left_out.extend(names);
-                    continue;
-                }
+                };
+            if let Some(held) = verdict.in_force() {
+                embargoed.extend(names.iter().map(|n| (n.clone(), held.clone())));
+            }
+            let Verdict::Keep(held) = verdict else {
+                left_out.extend(names);
+                continue;
             };
+            let embargo = held.map(|e| e.until);
             match announcement::day(d) {
                 Ok(day) => dated.push((day, embargo, d)),
                 Err(e) => {
@@ -518,7 +515,7 @@ impl Inputs {
             sources,
             statics: self.statics.clone(),
             embargoes: clock.embargoes(),
-            withheld: clock.withheld,
+            drafts_left_out,
             speaker_announcements: Vec::new(),
             speaker_timeline: Vec::new(),
             topic_announcements: Vec::new(),

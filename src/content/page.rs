@@ -84,20 +84,18 @@ pub fn assemble(
 ) -> Vec<Page> {
     let mut pages = Vec::with_capacity(docs.len());
     for d in docs {
-        let until = match super::embargo::moment(&d.yaml, &[Seg::Key("embargo")], d.meta.embargo.as_deref()) {
-            Ok(until) => until,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        let embargo = match clock.judge(until, &d.file().path, Some(page_path(&d.slug))) {
-            Verdict::Keep(embargo) => embargo,
-            Verdict::Withhold(_) => {
-                left_out.insert(d.stem.clone());
-                continue;
-            }
-        };
+        let embargo =
+            match clock.judge(&d.yaml, &[Seg::Key("embargo")], d.meta.embargo.as_deref(), Some(page_path(&d.slug))) {
+                Ok(Verdict::Keep(held)) => held.map(|e| e.until),
+                Ok(Verdict::Withhold(_)) => {
+                    left_out.insert(d.stem.clone());
+                    continue;
+                }
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
         if RESERVED.contains(&d.slug.as_str()) {
             errors.push(
                 Diagnostic::file(

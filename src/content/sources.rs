@@ -169,6 +169,21 @@ pub fn cite(
     out
 }
 
+/// Gives the citations `cited`, whose sources' ids are `ids`, the locators of their
+/// translation `translated`, which must cite the same ids in the same order (a locator it leaves
+/// out stays the original's). Whether it does.
+pub fn relocate<'a>(cited: &mut [Citation], ids: impl Iterator<Item = &'a str>, translated: &[RawCitation]) -> bool {
+    if !translated.iter().map(RawCitation::id).eq(ids) {
+        return false;
+    }
+    for (c, t) in cited.iter_mut().zip(translated) {
+        if let Some(locator) = t.locator() {
+            c.locator = Some(locator.to_string());
+        }
+    }
+    true
+}
+
 /// The error for the field `source:`, which `sources:` replaced, at its key in `yaml`.
 pub fn replaced_field(yaml: &Located) -> Diagnostic {
     let f = yaml.file();

@@ -127,14 +127,12 @@ pub fn assemble(
     let mut timeline = Vec::with_capacity(file.value.len());
     for (i, e) in file.value.iter().enumerate() {
         let path = |key| [Seg::Index(i), Seg::Key(key)];
-        let embargo = match super::embargo::moment(yaml, &path("embargo"), e.embargo.as_deref()) {
-            Ok(until) => match clock.judge(until, &source.path, None) {
-                Verdict::Keep(embargo) => embargo,
-                Verdict::Withhold(_) => {
-                    left_out.extend(e.id.clone());
-                    continue;
-                }
-            },
+        let embargo = match clock.judge(yaml, &path("embargo"), e.embargo.as_deref(), None) {
+            Ok(Verdict::Keep(held)) => held.map(|e| e.until),
+            Ok(Verdict::Withhold(_)) => {
+                left_out.extend(e.id.clone());
+                continue;
+            }
             Err(d) => {
                 errors.push(d);
                 continue;

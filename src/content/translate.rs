@@ -372,15 +372,8 @@ pub(super) fn translated(site: &Site, tr: &Translations, originals: &Originals, 
                         e.body = Some(timeline::translated_body(file, id, body, &site.config.base_path, &prefix));
                     }
                     if let Some(list) = &tr.sources {
-                        let same_ids = list
-                            .iter()
-                            .map(|c| c.id())
-                            .eq(e.sources.iter().map(|c| site.sources[c.source].id.as_str()));
-                        if same_ids {
-                            for (c, t) in e.sources.iter_mut().zip(list) {
-                                c.locator = t.locator().map(str::to_string).or_else(|| c.locator.take());
-                            }
-                        } else {
+                        let ids: Vec<&str> = e.sources.iter().map(|c| site.sources[c.source].id.as_str()).collect();
+                        if !sources::relocate(&mut e.sources, ids.into_iter(), list) {
                             errors.push(
                                 file.yaml
                                     .error(

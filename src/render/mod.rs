@@ -258,12 +258,7 @@ fn context_for(shared: &Shared, kind: PageKind, words: &Words, also_read: Option
                 let figures: Vec<views::FigureView> = a.figures.iter().map(|f| views::figure_view(&r, i, f)).collect();
                 map.insert("figures".into(), Value::from_serializable(&figures));
                 // What the figures cite, each citation once, for one line under their table.
-                let mut cited: Vec<crate::model::Citation> = Vec::new();
-                for c in a.figures.iter().flat_map(|f| &f.sources) {
-                    if !cited.contains(c) {
-                        cited.push(c.clone());
-                    }
-                }
+                let cited = crate::model::Citation::distinct(a.figures.iter().flat_map(|f| &f.sources));
                 map.insert("figure_sources".into(), Value::from_serializable(&views::citations(&r, &cited)));
                 map.insert("timeline".into(), shared.entries(&r, r.announcement_timeline(i)));
                 ctx.insert_value("announcement", Value::from(map));
