@@ -394,13 +394,12 @@ pub fn check_content_some(
             .chain(site.speakers.iter().enumerate().map(|(i, s)| (&*s.body, PageKind::Speaker(i), None)))
             .chain(site.pages.iter().enumerate().map(|(i, p)| (&*p.body, PageKind::Page(i), p.embargo)))
             .chain(site.timeline.iter().filter_map(|e| e.body.as_deref().map(|b| (b, PageKind::Timeline, e.embargo))));
-    // While an embargo holds, every link is also looked at for pointing to its item: a change to
-    // the embargo can make a link elsewhere a leak.
-    let any_embargo = !site.embargoes.is_empty();
+    // A leak of an embargo depends on the content alone: `serve` checks some bodies only when no
+    // content changed, or before a whole check.
     let bodies: Vec<((&Body, PageKind, Own), bool)> = all_bodies
         .filter_map(|(body, page, own)| {
             let all = wanted(body);
-            (all || any_embargo || body.markdown.has_anchor_links).then_some(((body, page, own), all))
+            (all || body.markdown.has_anchor_links).then_some(((body, page, own), all))
         })
         .collect();
     let ids = IdCache::default();
@@ -412,8 +411,8 @@ pub fn check_content_some(
                 .markdown
                 .links
                 .iter()
-                .filter(move |link| all || any_embargo || link.url.contains('#'))
-                .filter_map(move |link| check_link(site, files, ids, item, all, link))
+                .filter(move |link| all || link.url.contains('#'))
+                .filter_map(move |link| check_link(site, files, ids, item, link))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -458,14 +457,12 @@ fn embargo_on<'s>(site: &'s Site, path: &str) -> Option<&'s Embargo> {
 }
 
 /// Checks one link of `body`, shown on `page`, whose item is under embargo until `own` in a
-/// preview: whether it leaks an embargo, then, if `whole` or it has an anchor, whether it
-/// points at something.
+/// preview: whether it leaks an embargo, then whether it points at something.
 fn check_link(
     site: &Site,
     files: &dyn Lookup,
     ids: &IdCache,
     (body, page, own): (&Body, PageKind, Own),
-    whole: bool,
     link: &Link,
 ) -> Option<(Diagnostic, (String, Option<String>))> {
     let span = body.span(link.span.clone());
@@ -480,9 +477,6 @@ fn check_link(
         let what = format!("{what} points to `{path}`");
         let d = crate::content::embargo::leak(&body.file, &body.source, span, &what, held);
         return Some((d, (path, fragment)));
-    }
-    if !whole && !link.url.contains('#') {
-        return None;
     }
     let Some(file) = find(files, &path) else {
         let known = known_paths(files);
