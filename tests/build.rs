@@ -730,3 +730,33 @@ fn calendar_events_keep_their_uid_when_entries_are_inserted_around_them() {
         "{zh:?}"
     );
 }
+
+#[test]
+fn citations_show_the_source_and_where_in_it_in_each_language() {
+    let site = Site::real();
+    site.run(&["build"]).ok();
+    let cited = |path: &str| texts(&page(&site, path), ".article-aside > .source");
+    assert_eq!(cited("/announcements/financial-cooperation/"), ["Source: VNA (Vietnam News Agency), paragraphs 6–8"]);
+    let plan = page(&site, "/announcements/science-technology-cooperation-plan/");
+    assert_eq!(
+        texts(&plan, ".article-aside > .source"),
+        ["Source: VNA (Vietnam News Agency), paragraphs 1–3, 5 and 11"]
+    );
+    // Its two figures cite the same paragraph: one line under their table.
+    assert_eq!(texts(&plan, "[aria-labelledby=figures] .source"), ["Source: VNA (Vietnam News Agency), paragraph 11"]);
+    // A translation names the publisher as sources.zh.yaml does, and its own locators.
+    assert_eq!(cited("/zh/announcements/financial-cooperation/"), ["来源： 越南通讯社（VNA）, 第6–8段"]);
+    assert_eq!(
+        cited("/vi/announcements/industrial-cooperation/"),
+        ["Nguồn: TTXVN (Thông tấn xã Việt Nam), các đoạn 9–10"]
+    );
+    // Timeline entries cite theirs, translated too; the chart cites what its points cite, once.
+    let timeline = page(&site, "/zh/timeline/");
+    assert_eq!(texts(&timeline, "#financial-call .source"), ["来源： 越南通讯社（VNA）, 第6段"]);
+    assert_eq!(
+        texts(&page(&site, "/timeline/"), ".chart-figure .source"),
+        ["Source: VNA (Vietnam News Agency), paragraph 11"]
+    );
+    // The entry of the expo's opening cites nothing: the report does not give its dates.
+    assert!(texts(&page(&site, "/timeline/"), "#expo-opens .source").is_empty());
+}

@@ -175,3 +175,51 @@ fn serve_previews_an_embargoed_item_under_a_banner() {
     child.kill().ok();
     child.wait().ok();
 }
+
+#[test]
+fn serve_reports_a_link_that_an_embargo_moved_later_makes_a_leak() {
+    let site = embargoed_site();
+    let mut child = brief()
+        .current_dir(site.root())
+        .args(["serve", "--port", "0", "--now", BEFORE])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    assert!(line.starts_with("Serving at "), "{line:?}");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let err = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // The embargoed page links to the embargoed announcement: allowed, they lift together. Then
+    // the announcement (and the entry naming it) is held a day longer: the page, which was not
+    // saved, now links to an item still under embargo when it comes out.
+    site.append("content/pages/zqxjvk-notes.md", "\nSee [the zone](/announcements/zqxjvk-zone/).\n");
+    let later = "2012-09-23T10:00:00+07:00";
+    site.edit("content/timeline.yaml", &format!("  embargo: {MOMENT}"), &format!("  embargo: {later}"));
+    site.edit("content/announcements/zqxjvk-zone.md", &format!("embargo: {MOMENT}"), &format!("embargo: {later}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut seen = Vec::new();
+    let found = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line)
+                if line.contains(
+                    "this link points to `/announcements/zqxjvk-zone/`, under embargo until 2012-09-23T10:00:00+07:00",
+                ) =>
+            {
+                break true
+            }
+            Ok(line) => seen.push(line),
+            Err(_) => break false,
+        }
+    };
+    child.kill().ok();
+    child.wait().ok();
+    assert!(found, "serve did not report the link; it printed:\n{}", seen.join("\n"));
+}
