@@ -47,11 +47,7 @@ pub fn charts(timeline: &[TimelineEntry], formats: &format::Formats) -> Vec<Char
     for e in timeline {
         if let Some(f) = &e.figure {
             cited.entry(f.series.as_str()).or_default().extend(&e.sources);
-            series.entry(f.series.as_str()).or_default().push((
-                formats.partial_date(&e.date),
-                f.value,
-                f.unit.as_str(),
-            ));
+            series.entry(f.series.as_str()).or_default().push((formats.when(&e.date), f.value, f.unit.as_str()));
             if let Some(label) = &f.label {
                 labels.entry(f.series.as_str()).or_insert(label.trim());
             }

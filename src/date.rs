@@ -1,14 +1,20 @@
-//! Dates as briefings write them: a day (`2012-09-22`), a month (`2010-01`) or a year (`2002`).
+//! Dates as briefings write them: a day (`2012-09-22`), a month (`2010-01`), a year (`2002`), or
+//! a span between two of these of the same precision (`2012-09-21/2012-09-25`, ISO 8601's
+//! interval, with its abbreviated end `2012-09-21/25` too).
 //!
-//! The timeline keeps each date's precision (shown by `format::partial_date` as
-//! "22 September 2012", "January 2010", "2002"), and sorts entries of mixed precision
-//! chronologically: a year or month sorts before the days inside it, because it is where that
-//! period starts.
+//! A date keeps its precision (shown by `format::Formats::when` as "22 September 2012",
+//! "January 2010", "2002", "21–25 September 2012"), and dates of mixed precision sort by the
+//! first day they cover: a year before its first month, a month before its first day, because a
+//! period comes before what happens within it; a span after the day it starts on.
 
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Serialize;
+
+/// How to write a date, for the help of an error.
+pub const HOW_TO_WRITE: &str = "write YYYY, YYYY-MM or YYYY-MM-DD (2002, 2010-01, 2012-09-22), or a span between two \
+     of these of the same precision, the earlier first (2012-09-21/2012-09-25)";
 
 /// How much of a date was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -20,10 +26,24 @@ pub enum Precision {
     Month,
     /// A full calendar date.
     Day,
+    /// A span between two dates of the same precision.
+    Span,
+}
+
+impl Precision {
+    /// What a date of this precision is: "year", "month", "day", "span".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Precision::Year => "year",
+            Precision::Month => "month",
+            Precision::Day => "day",
+            Precision::Span => "span",
+        }
+    }
 }
 
 /// A date of year, month or day precision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PartialDate {
     /// The year.
     pub year: i32,
@@ -51,6 +71,9 @@ const MONTHS: [&str; 12] = [
 impl PartialDate {
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; the error says what is wrong with the date.
     pub fn parse(text: &str) -> Result<Self, String> {
+        if !text.trim().bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+            return Err(format!("`{}` is not a date in the form YYYY-MM-DD, YYYY-MM or YYYY", text.trim()));
+        }
         let parts: Vec<&str> = text.trim().split('-').collect();
         let number = |s: &str, len: usize, what: &str| -> Result<u32, String> {
             if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -92,6 +115,23 @@ impl PartialDate {
         }
     }
 
+    /// The first day it covers.
+    pub fn first_day(&self) -> NaiveDate {
+        let first = NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1));
+        // A parsed date exists, its first day too; NaiveDate's range holds every 4-digit year.
+        first.unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The last day it covers.
+    pub fn last_day(&self) -> NaiveDate {
+        let next = match (self.month, self.day) {
+            (Some(_), Some(_)) => return self.first_day(),
+            (Some(12), None) | (None, _) => NaiveDate::from_ymd_opt(self.year + 1, 1, 1),
+            (Some(m), None) => NaiveDate::from_ymd_opt(self.year, m + 1, 1),
+        };
+        next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
+    }
+
     fn sort_key(&self) -> (i32, u32, u32) {
         (self.year, self.month.unwrap_or(0), self.day.unwrap_or(0))
     }
@@ -110,6 +150,140 @@ impl Ord for PartialDate {
 }
 
 impl PartialOrd for PartialDate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A date as content writes it: one date of any precision, or a span between two dates of the
+/// same precision that ends after it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct When {
+    start: PartialDate,
+    end: Option<PartialDate>,
+}
+
+impl When {
+    /// Parses a date (`2012`, `2012-09`, `2012-09-22`) or a span of two (`2012-09-21/2012-09-25`;
+    /// the end may leave out what it shares with the start, as ISO 8601 allows: `2012-09-21/25`).
+    /// The error says what is wrong, worded to follow "invalid date: ".
+    pub fn parse(text: &str) -> Result<When, String> {
+        let text = text.trim();
+        let Some((first, last)) = text.split_once('/') else {
+            return Ok(When { start: PartialDate::parse(text)?, end: None });
+        };
+        let start = PartialDate::parse(first)?;
+        let (first, last) = (first.trim(), last.trim());
+        let (given, wanted) = (last.split('-').count(), first.split('-').count());
+        if given > wanted {
+            let end = PartialDate::parse(last)?;
+            return Err(format!(
+                "`{text}` runs from a {} to a {}: both ends of a span are years, months or days, \
+                 for example 2012-09-21/2012-09-25",
+                start.precision().noun(),
+                end.precision().noun()
+            ));
+        }
+        // An abbreviated end takes its leading fields from the start.
+        let skipped: Vec<&str> = first.split('-').take(wanted - given).collect();
+        let full = if skipped.is_empty() { last.to_string() } else { format!("{}-{last}", skipped.join("-")) };
+        let end = PartialDate::parse(&full)?;
+        match end.cmp(&start) {
+            Ordering::Less => Err(format!(
+                "`{text}` ends before it starts: write the earlier date first ({}/{})",
+                end.iso(),
+                start.iso()
+            )),
+            Ordering::Equal => {
+                Err(format!("`{text}` starts and ends on the same date: write it once, `{}`", start.iso()))
+            }
+            Ordering::Greater => Ok(When { start, end: Some(end) }),
+        }
+    }
+
+    /// Where it starts: the date itself, or a span's first date.
+    pub fn start(&self) -> PartialDate {
+        self.start
+    }
+
+    /// Where it ends: the date itself, or a span's last date.
+    pub fn end(&self) -> PartialDate {
+        self.end.unwrap_or(self.start)
+    }
+
+    /// Whether it is a span.
+    pub fn is_span(&self) -> bool {
+        self.end.is_some()
+    }
+
+    /// Its precision: `Span` for a span, else its date's.
+    pub fn precision(&self) -> Precision {
+        if self.is_span() {
+            Precision::Span
+        } else {
+            self.start.precision()
+        }
+    }
+
+    /// The precision of its dates (a span's ends share theirs).
+    pub fn unit(&self) -> Precision {
+        self.start.precision()
+    }
+
+    /// The year it starts in.
+    pub fn year(&self) -> i32 {
+        self.start.year
+    }
+
+    /// As written in the content, whole: `2012-09-22`, `2012-09-21/2012-09-25`.
+    pub fn iso(&self) -> String {
+        match self.end {
+            Some(end) => format!("{}/{}", self.start.iso(), end.iso()),
+            None => self.start.iso(),
+        }
+    }
+
+    /// The first day it covers.
+    pub fn first_day(&self) -> NaiveDate {
+        self.start.first_day()
+    }
+
+    /// The last day it covers.
+    pub fn last_day(&self) -> NaiveDate {
+        self.end().last_day()
+    }
+
+    /// Whether it shares a day with the days from `first` to `last`.
+    pub fn overlaps(&self, first: NaiveDate, last: NaiveDate) -> bool {
+        self.first_day() <= last && first <= self.last_day()
+    }
+}
+
+impl When {
+    /// The days from `first` to `last`: one day when they are the same (or out of order).
+    pub fn days(first: NaiveDate, last: NaiveDate) -> When {
+        let end = (last > first).then(|| PartialDate::from(last));
+        When { start: PartialDate::from(first), end }
+    }
+}
+
+impl From<NaiveDate> for When {
+    fn from(day: NaiveDate) -> When {
+        When { start: PartialDate::from(day), end: None }
+    }
+}
+
+impl Ord for When {
+    /// By the first day covered; on the same first day, a year, then a month, then a day, then
+    /// spans, the shorter first: a period comes before what happens within it, and something
+    /// dated only to "21–25 September" comes after what is known to be on the 21st.
+    fn cmp(&self, other: &Self) -> Ordering {
+        let key = |w: &When| (w.first_day(), w.precision(), w.last_day());
+        key(self).cmp(&key(other))
+    }
+}
+
+impl PartialOrd for When {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
@@ -210,5 +384,50 @@ mod tests {
         dates.sort();
         let iso: Vec<String> = dates.iter().map(PartialDate::iso).collect();
         assert_eq!(iso, ["2002", "2010-01", "2011", "2011-11", "2012-09-21", "2012-09-22"]);
+    }
+
+    #[test]
+    fn spans_parse_whole_or_abbreviated_and_refuse_what_makes_no_sense() {
+        let span = When::parse("2012-09-21/2012-09-25").unwrap();
+        assert_eq!(When::parse(" 2012-09-21/25 ").unwrap(), span);
+        assert_eq!(span.iso(), "2012-09-21/2012-09-25");
+        assert_eq!(span.precision(), Precision::Span);
+        assert_eq!(span.unit(), Precision::Day);
+        assert_eq!(
+            (span.first_day().to_string(), span.last_day().to_string()),
+            ("2012-09-21".into(), "2012-09-25".into())
+        );
+        assert_eq!(When::parse("2012-09-28/10-02").unwrap().iso(), "2012-09-28/2012-10-02");
+        let months = When::parse("2010-01/03").unwrap();
+        assert_eq!(months.iso(), "2010-01/2010-03");
+        assert_eq!(months.last_day().to_string(), "2010-03-31");
+        assert_eq!(When::parse("2003/2012").unwrap().last_day().to_string(), "2012-12-31");
+        assert_eq!(When::parse("2012-02").unwrap().last_day().to_string(), "2012-02-29");
+        let err = |t: &str| When::parse(t).unwrap_err();
+        assert!(err("2012-09-25/2012-09-21")
+            .contains("ends before it starts: write the earlier date first (2012-09-21/2012-09-25)"));
+        assert!(err("2012-09-25/21").contains("ends before it starts"));
+        assert!(err("2012-09-21/2012-09-21").contains("same date"));
+        assert!(err("2011/2012-09").contains("runs from a year to a month"));
+        assert!(err("2012-09-21/2012-02-30").contains("February has no day 30"));
+        assert!(When::parse("2012-09-21/").is_err());
+    }
+
+    #[test]
+    fn spans_sort_among_days_months_and_years() {
+        let mut dates: Vec<When> =
+            ["2012-09-22", "2012-09-21", "2012", "2012-09-21/2012-09-25", "2012-09", "2011/2012", "2012-09-20"]
+                .iter()
+                .map(|d| When::parse(d).unwrap())
+                .collect();
+        dates.sort();
+        let iso: Vec<String> = dates.iter().map(When::iso).collect();
+        assert_eq!(
+            iso,
+            ["2011/2012", "2012", "2012-09", "2012-09-20", "2012-09-21", "2012-09-21/2012-09-25", "2012-09-22"]
+        );
+        let expo = When::parse("2012-09-21/25").unwrap();
+        assert!(expo.overlaps(expo.first_day(), expo.first_day()));
+        assert!(!When::parse("2012-09-20").unwrap().overlaps(expo.first_day(), expo.last_day()));
     }
 }

@@ -11,7 +11,7 @@ use icu_datetime::{fieldsets, FixedCalendarDateTimeFormatter};
 use icu_decimal::DecimalFormatter;
 use icu_locale_core::Locale;
 
-use crate::date::PartialDate;
+use crate::date::{PartialDate, Precision, When};
 
 /// How one language writes dates and numbers, from the Unicode CLDR data that ICU4X compiles in:
 /// `22 September 2012`, `2012年9月22日`, `22 tháng 9 2012`; `1,234.5` or `1.234,5`.
@@ -70,6 +70,69 @@ impl Formats {
         }
     }
 
+    /// A date or a span as the language writes it: `21–25 September 2012`,
+    /// `2012年9月21–25日`, `28 September – 2 October 2012`, `2003–2012`.
+    ///
+    /// A span is its two dates as the language writes them, with what they share written once:
+    /// the formatter marks which part of its output is the day, the month and the year, so the
+    /// one field that differs becomes a range in place (`21–25`), and a year that both ends share
+    /// is left out of the end that is nearer to it. This follows CLDR's interval formats without
+    /// needing their data for each language.
+    pub fn when(&self, when: &When) -> String {
+        if !when.is_span() {
+            return self.partial_date(&when.start());
+        }
+        let (start, end) = (when.start(), when.end());
+        let (Some(s), Some(e)) = (self.parts(&start), self.parts(&end)) else {
+            return when.iso();
+        };
+        let differs = if start.year != end.year {
+            Some(icu_datetime::parts::YEAR)
+        } else if start.month != end.month {
+            Some(icu_datetime::parts::MONTH)
+        } else {
+            Some(icu_datetime::parts::DAY)
+        };
+        let narrowest = match when.unit() {
+            Precision::Year => icu_datetime::parts::YEAR,
+            Precision::Month => icu_datetime::parts::MONTH,
+            _ => icu_datetime::parts::DAY,
+        };
+        let (Some(s_field), Some(e_field)) = (differs.and_then(|p| s.field(p)), differs.and_then(|p| e.field(p)))
+        else {
+            return format!("{} – {}", s.text, e.text);
+        };
+        if differs == Some(narrowest) {
+            // Only the narrowest field differs: a range in its place.
+            return format!(
+                "{}{}–{}{}",
+                &s.text[..s_field.start],
+                &s.text[s_field.clone()],
+                &e.text[e_field],
+                &s.text[s_field.end..]
+            );
+        }
+        // A wider field differs too: both dates, with the year written once when they share it.
+        match (start.year == end.year, s.field(icu_datetime::parts::YEAR)) {
+            (true, Some(year)) if year.start == 0 => format!("{} – {}", s.text, e.without(year)),
+            (true, Some(year)) => format!("{} – {}", s.without(year), e.text),
+            _ => format!("{} – {}", s.text, e.text),
+        }
+    }
+
+    /// `date` formatted, with where its day, month and year are in the text.
+    fn parts(&self, date: &PartialDate) -> Option<Parts> {
+        use writeable::Writeable;
+        let d = Date::try_new_gregorian(date.year, date.month.unwrap_or(1) as u8, date.day.unwrap_or(1) as u8).ok()?;
+        let mut parts = Parts::default();
+        let written = match (date.month, date.day) {
+            (Some(_), Some(_)) => self.day.format(&d).write_to_parts(&mut parts),
+            (Some(_), None) => self.month.format(&d).write_to_parts(&mut parts),
+            _ => self.year.format(&d).write_to_parts(&mut parts),
+        };
+        written.ok().map(|_| parts)
+    }
+
     /// A day as the language writes it: `22 September 2012`.
     pub fn day(&self, date: NaiveDate) -> String {
         self.partial_date(&PartialDate::from(date))
@@ -80,13 +143,63 @@ impl Formats {
         format!("{}, {} (UTC{})", self.day(moment.date_naive()), moment.format("%H:%M"), moment.format("%:z"))
     }
 
-    /// A range of days: `21 September 2012 – 25 September 2012`, or one day.
+    /// A range of days: `21–25 September 2012`, or one day.
     pub fn day_range(&self, start: NaiveDate, end: NaiveDate) -> String {
-        if start == end {
-            self.day(start)
+        self.when(&When::days(start, end))
+    }
+}
+
+/// A formatted date, with the byte range of each field in it.
+#[derive(Default)]
+struct Parts {
+    text: String,
+    fields: Vec<(std::ops::Range<usize>, writeable::Part)>,
+}
+
+impl Parts {
+    /// Where field `part` is in the text.
+    fn field(&self, part: writeable::Part) -> Option<std::ops::Range<usize>> {
+        self.fields.iter().find(|(_, p)| *p == part).map(|(r, _)| r.clone())
+    }
+
+    /// The text without the field at `range` and the literal text that joins it to the rest
+    /// (`22 September 2012` without its year is `22 September`; `2012年9月22日` is `9月22日`).
+    fn without(&self, range: std::ops::Range<usize>) -> String {
+        let fields = || {
+            self.fields
+                .iter()
+                .map(|(r, _)| r)
+                .filter(|r| *r != &range && !(r.start >= range.start && r.end <= range.end))
+        };
+        if range.start == 0 {
+            let next = fields().map(|r| r.start).filter(|&s| s >= range.end).min().unwrap_or(self.text.len());
+            self.text[next..].to_string()
         } else {
-            format!("{} – {}", self.day(start), self.day(end))
+            let previous = fields().map(|r| r.end).filter(|&e| e <= range.start).max().unwrap_or(0);
+            format!("{}{}", &self.text[..previous], &self.text[range.end..])
         }
+    }
+}
+
+impl std::fmt::Write for Parts {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+impl writeable::PartsWrite for Parts {
+    type SubPartsWrite = Parts;
+
+    fn with_part(
+        &mut self,
+        part: writeable::Part,
+        mut f: impl FnMut(&mut Parts) -> std::fmt::Result,
+    ) -> std::fmt::Result {
+        let start = self.text.len();
+        f(self)?;
+        self.fields.push((start..self.text.len(), part));
+        Ok(())
     }
 }
 
@@ -197,6 +310,26 @@ mod tests {
     }
 
     #[test]
+    fn spans_read_as_each_language_writes_them() {
+        let shown = |tag: &str, text: &str| formats(tag).when(&When::parse(text).unwrap());
+        for (tag, text, want) in [
+            ("en", "2012-09-21/2012-09-25", "21–25 September 2012"),
+            ("en", "2012-09-28/10-02", "28 September – 2 October 2012"),
+            ("en", "2012-12-30/2013-01-02", "30 December 2012 – 2 January 2013"),
+            ("en", "2010-01/2010-03", "January–March 2010"),
+            ("en", "2003/2012", "2003–2012"),
+            ("zh-Hans", "2012-09-21/2012-09-25", "2012年9月21–25日"),
+            ("zh-Hans", "2012-09-28/10-02", "2012年9月28日 – 10月2日"),
+            ("zh-Hans", "2003/2012", "2003–2012年"),
+            ("vi", "2012-09-21/25", "21–25 tháng 9 2012"),
+            ("vi", "2012-09-28/10-02", "28 tháng 9 – 2 tháng 10 2012"),
+            ("en", "2012-09-22", "22 September 2012"),
+        ] {
+            assert_eq!(shown(tag, text), want, "{tag} {text}");
+        }
+    }
+
+    #[test]
     fn open_graph_locales_have_a_region() {
         assert_eq!(og_locale("en"), "en_US");
         assert_eq!(og_locale("zh-Hans"), "zh_CN");
@@ -216,7 +349,7 @@ mod tests {
     #[test]
     fn ranges_name_both_days() {
         let d = |s| crate::date::parse_day(s).unwrap();
-        assert_eq!(formats("en").day_range(d("2012-09-21"), d("2012-09-25")), "21 September 2012 – 25 September 2012");
+        assert_eq!(formats("en").day_range(d("2012-09-21"), d("2012-09-25")), "21–25 September 2012");
         assert_eq!(formats("zh").day_range(d("2012-09-21"), d("2012-09-21")), "2012年9月21日");
     }
 }

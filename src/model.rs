@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use crate::date::PartialDate;
+use crate::date::When;
 
 /// A link or image found in Markdown, as written, with its byte range in the Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +143,13 @@ pub struct Event {
     pub end: NaiveDate,
 }
 
+impl Event {
+    /// Its days, as a date (one day) or a span.
+    pub fn when(&self) -> When {
+        When::days(self.start, self.end)
+    }
+}
+
 /// Markdown from a file, rendered, with what is needed to point back into the file.
 #[derive(Debug, Clone)]
 pub struct Body {
@@ -198,7 +205,7 @@ pub struct Source {
     /// Where readers can read it.
     pub url: Option<String>,
     /// When it was published, as far as is known.
-    pub published: Option<PartialDate>,
+    pub published: Option<When>,
     /// The language it is written in (a BCP 47 tag).
     pub language: Option<String>,
     /// The language its text is in, when it is not the site's (a translation not made yet).
@@ -249,8 +256,9 @@ pub struct Figure {
     pub value: f64,
     /// Its unit (`billion USD`).
     pub unit: String,
-    /// The year it is for.
-    pub year: Option<i32>,
+    /// The year it is for, or the span of years.
+    #[serde(skip)]
+    pub year: Option<When>,
     /// The sources it is taken from.
     #[serde(skip)]
     pub sources: Vec<Citation>,
@@ -277,8 +285,8 @@ pub struct Announcement {
     pub slug: String,
     /// The headline.
     pub title: String,
-    /// The day it was made.
-    pub date: NaiveDate,
+    /// When it was made: a day, or the span of days it was made within.
+    pub date: When,
     /// One or two sentences.
     pub summary: String,
     /// Indexes into [`Site::speakers`].
@@ -343,7 +351,7 @@ pub struct TimelineEntry {
     /// made unique with a number.
     pub anchor: String,
     /// When, with its precision.
-    pub date: PartialDate,
+    pub date: When,
     /// What happened.
     pub title: String,
     /// More about it.

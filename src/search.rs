@@ -129,15 +129,13 @@ fn timeline_records(site: &Site, kind: &str) -> Vec<Record> {
             }
             let mut filters = BTreeMap::from([
                 ("kind".to_string(), vec![kind.to_string()]),
-                ("year".to_string(), vec![e.date.year.to_string()]),
+                ("year".to_string(), vec![e.date.year().to_string()]),
             ]);
             if !speakers.is_empty() {
                 filters.insert("speaker".to_string(), speakers);
             }
-            let meta = BTreeMap::from([
-                ("title".to_string(), e.title.clone()),
-                ("date".to_string(), formats.partial_date(&e.date)),
-            ]);
+            let meta =
+                BTreeMap::from([("title".to_string(), e.title.clone()), ("date".to_string(), formats.when(&e.date))]);
             Record {
                 url: format!("{timeline_url}#{}", e.anchor),
                 text,

@@ -35,6 +35,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("templates/partials/citations.html", include_str!("../templates/partials/citations.html")),
     ("templates/partials/speaker-card.html", include_str!("../templates/partials/speaker-card.html")),
     ("templates/partials/timeline-entry.html", include_str!("../templates/partials/timeline-entry.html")),
+    ("templates/partials/when.html", include_str!("../templates/partials/when.html")),
     ("templates/speaker.html", include_str!("../templates/speaker.html")),
     ("templates/speakers.html", include_str!("../templates/speakers.html")),
     ("templates/timeline.html", include_str!("../templates/timeline.html")),

@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 
 use super::doc::{parse_doc, Doc, Slugged};
 use super::refs::{resolve, Known};
 use super::sources::{cite, relocate, RawCitation};
 use super::translate::Shared;
-use crate::date;
+use crate::date::{Precision, When};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::{Announcement, Figure};
 use crate::source::SourceFile;
@@ -44,7 +44,7 @@ pub struct Raw {
     slug: Option<String>,
     /// `date`, read once when the file is parsed (a rebuild assembles every announcement).
     #[serde(skip)]
-    day: Option<NaiveDate>,
+    when: Option<When>,
 }
 
 impl Slugged for Raw {
@@ -99,7 +99,7 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
     let (m, t) = (&doc.meta, &tr.meta);
     let mut same = Shared { original: &doc.yaml, translation: &tr.yaml, errors };
     if let Some(date) = &t.date {
-        if date::parse_day(date).ok() != Some(original.date) {
+        if When::parse(date).ok() != Some(original.date) {
             same.differ(&[Seg::Key("date")], Some(date.trim()), Some(m.date.trim()), "date");
         }
     }
@@ -133,7 +133,8 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
             same.differ(&[Seg::Key("figures")], None, None, "figures (as many, in the same order)");
         } else {
             for (i, (f, o)) in list.iter().zip(&m.figures).enumerate() {
-                if f.value != o.value || f.year.is_some() && f.year != o.year {
+                let year = |y: &Option<RawYear>| y.as_ref().map(RawYear::text);
+                if f.value != o.value || f.year.is_some() && year(&f.year) != year(&o.year) {
                     same.differ(&[Seg::Key("figures"), Seg::Index(i)], None, None, "figure values and years");
                 }
                 figures[i].label = f.label.clone();
@@ -167,16 +168,54 @@ struct RawFigure {
     label: String,
     value: f64,
     unit: String,
+    /// A year (`2011`) or a span of years (`2003/2012`), as a number or a string.
     #[serde(default)]
-    year: Option<i32>,
+    year: Option<RawYear>,
     #[serde(default)]
     sources: Vec<RawCitation>,
+}
+
+/// A figure's `year:` as written: `2011` reads as a number, `2003/2012` as a string.
+#[derive(Deserialize, PartialEq)]
+#[serde(untagged)]
+enum RawYear {
+    Number(i64),
+    Text(String),
+}
+
+impl RawYear {
+    fn text(&self) -> String {
+        match self {
+            RawYear::Number(n) => n.to_string(),
+            RawYear::Text(t) => t.trim().to_string(),
+        }
+    }
+}
+
+/// The year of figure `i` of `doc`: a year or a span of years, anything else an error.
+fn figure_year(doc: &Doc<Raw>, i: usize, year: &RawYear) -> Result<When, Diagnostic> {
+    let text = year.text();
+    let path = [Seg::Key("figures"), Seg::Index(i), Seg::Key("year")];
+    let when = When::parse(&text).map_err(|why| {
+        doc.yaml
+            .error(Kind::Date, &path, Some(&text), format!("invalid figure year: {why}"))
+            .label("not a year or a span of years")
+            .help("write the year the figure is for (2011), or the years it spans (2003/2012)")
+    })?;
+    if when.unit() != Precision::Year {
+        return Err(doc
+            .yaml
+            .error(Kind::Date, &path, Some(&text), format!("`{text}` is a {}, not a year", when.precision().noun()))
+            .label("a figure is for a year or a span of years")
+            .help(format!("write the year alone ({}), or the years it spans (2003/2012)", when.year())));
+    }
+    Ok(when)
 }
 
 /// Parses `file` as an announcement; links in its body go under `base_path`.
 pub fn parse(file: SourceFile, base_path: &str) -> Result<Doc<Raw>, Diagnostic> {
     let mut doc: Doc<Raw> = parse_doc(file, base_path)?;
-    doc.meta.day = date::parse_day(&doc.meta.date).ok();
+    doc.meta.when = When::parse(&doc.meta.date).ok();
     Ok(doc)
 }
 
@@ -190,15 +229,18 @@ pub fn embargo(doc: &Doc<Raw>) -> Option<&str> {
     doc.meta.embargo.as_deref()
 }
 
-/// The day the announcement was made; a date that is not a real day is an error.
-pub fn day(doc: &Doc<Raw>) -> Result<NaiveDate, Diagnostic> {
-    if let Some(day) = doc.meta.day {
-        return Ok(day);
+/// When the announcement was made: a date, or a span of dates; anything else is an error.
+pub fn day(doc: &Doc<Raw>) -> Result<When, Diagnostic> {
+    if let Some(when) = doc.meta.when {
+        return Ok(when);
     }
-    date::parse_day(&doc.meta.date).map_err(|why| {
+    When::parse(&doc.meta.date).map_err(|why| {
         doc.error(Kind::Date, "date", Some(doc.meta.date.trim()), format!("invalid date: {why}"))
-            .label("not a real day")
-            .help("write the day the announcement was made as YYYY-MM-DD, for example 2012-09-22")
+            .label("not a date or a span of dates")
+            .help(
+                "write the day the announcement was made as YYYY-MM-DD (2012-09-22), or the days it was made \
+                 within as a span (2012-09-21/2012-09-25)",
+            )
     })
 }
 
@@ -213,7 +255,7 @@ pub struct Names<'a> {
 /// `embargo` is the moment its embargo lifts when the build previews it before then.
 pub fn assemble(
     doc: &Doc<Raw>,
-    day: NaiveDate,
+    day: When,
     embargo: Option<DateTime<FixedOffset>>,
     known: &Names,
 ) -> (Announcement, Diagnostics) {
@@ -238,7 +280,7 @@ pub fn assemble(
             label: f.label.clone(),
             value: f.value,
             unit: f.unit.clone(),
-            year: f.year,
+            year: f.year.as_ref().and_then(|y| figure_year(doc, i, y).map_err(|e| errors.push(e)).ok()),
             sources: cite(
                 &f.sources,
                 &doc.yaml,

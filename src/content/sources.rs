@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::doc::{check_slug, parse_keyed, Located, YamlFile};
 use super::refs::Known;
-use crate::date::PartialDate;
+use crate::date::When;
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::{Citation, Source};
 use crate::source::SourceFile;
@@ -74,7 +74,7 @@ pub fn assemble(file: &File, errors: &mut Diagnostics) -> Vec<Source> {
                 .help(help),
             );
         }
-        let published = s.published.as_deref().and_then(|text| match PartialDate::parse(text) {
+        let published = s.published.as_deref().and_then(|text| match When::parse(text) {
             Ok(date) => Some(date),
             Err(why) => {
                 errors.push(

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::doc::{parse_yaml, YamlFile};
 use super::embargo::{Clock, Verdict};
 use super::refs::{resolve, Known};
-use crate::date::PartialDate;
+use crate::date::When;
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::markdown;
 use crate::model::{Body, Embargo, Origin, Point, TimelineEntry};
@@ -138,13 +138,13 @@ pub fn assemble(
                 continue;
             }
         };
-        let date = match PartialDate::parse(&e.date) {
+        let date = match When::parse(&e.date) {
             Ok(d) => d,
             Err(why) => {
                 errors.push(
                     yaml.error(Kind::Date, &path("date"), Some(e.date.trim()), format!("invalid timeline date: {why}"))
-                        .label("not a date")
-                        .help("write YYYY, YYYY-MM or YYYY-MM-DD, for example 2002, 2010-01 or 2012-09-22"),
+                        .label("not a date or a span of dates")
+                        .help(crate::date::HOW_TO_WRITE),
                 );
                 continue;
             }

@@ -31,7 +31,7 @@ pub fn atom(site: &Site) -> String {
     let mut announcements: Vec<(usize, &Announcement)> =
         site.announcements.iter().enumerate().map(|(i, a)| (i, a.as_ref())).filter(|(_, a)| !a.draft).collect();
     announcements.sort_by_key(|(_, a)| std::cmp::Reverse(a.date));
-    let newest = announcements.first().map_or(config.event.end, |(_, a)| a.date);
+    let newest = announcements.iter().map(|(_, a)| a.date.first_day()).max().unwrap_or(config.event.end);
     // The home page of the feed's language: the site's, or its language's folder (`/zh/`).
     let home = PageKind::Index.permalink(site);
     let feed = Feed {
@@ -89,11 +89,11 @@ fn entry(site: &Site, index: usize, a: &Announcement) -> Entry {
     Entry {
         title: Text::plain(xml_text(&a.title)),
         id: url,
-        updated: midnight(a.date),
+        updated: midnight(a.date.first_day()),
         authors,
         categories,
         links,
-        published: Some(midnight(a.date)),
+        published: Some(midnight(a.date.first_day())),
         summary: Some(Text::plain(xml_text(&a.summary))),
         content: Some(Content {
             content_type: Some("html".into()),
@@ -204,7 +204,7 @@ mod tests {
             assert_eq!(entry.title.as_ref().unwrap().content, a.title);
             assert_eq!(entry.summary.as_ref().unwrap().content, a.summary);
             assert!(entry.links.iter().any(|l| l.href == url), "no link to {url}");
-            let day = a.date.and_time(NaiveTime::MIN).and_utc();
+            let day = a.date.first_day().and_time(NaiveTime::MIN).and_utc();
             assert_eq!(entry.updated, Some(day));
             assert_eq!(entry.published, Some(day));
             let terms: Vec<&str> = entry.categories.iter().map(|c| c.term.as_str()).collect();

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use icalendar::{Calendar, Component, EventLike, Property};
 
-use crate::date::{PartialDate, Precision};
+use crate::date::{Precision, When};
 use crate::model::{Site, TimelineEntry};
 use crate::routes::PageKind;
 
@@ -45,7 +45,7 @@ pub fn timeline(site: &Site) -> String {
     calendar.append_property(Property::new("CALSCALE", "GREGORIAN"));
     calendar.append_property(Property::new("X-WR-CALNAME", config.title.as_str()));
     calendar.append_property(Property::new("X-WR-CALDESC", config.description.as_str()));
-    let newest = site.announcements.iter().map(|a| a.date).max();
+    let newest = site.announcements.iter().map(|a| a.date.first_day()).max();
     let stamp = newest.map_or(config.event.end, |d| d.max(config.event.end)).and_time(NaiveTime::MIN).and_utc();
     let uid_suffix = uid_suffix(site);
     for e in &site.timeline {
@@ -63,7 +63,7 @@ pub fn timeline(site: &Site) -> String {
             .summary(&e.title)
             .url(&url)
             .add_property("TRANSP", "TRANSPARENT")
-            .add_property("X-BRIEF-PRECISION", precision(e.date));
+            .add_property("X-BRIEF-PRECISION", e.date.precision().noun());
         if let Some(text) = description(e) {
             event.description(&text);
         }
@@ -109,29 +109,9 @@ fn refold(ics: &str) -> String {
     out
 }
 
-/// The first day of the period a date names, and the day after its last (iCalendar's exclusive
-/// end).
-fn span(date: PartialDate) -> (NaiveDate, NaiveDate) {
-    let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).expect("a date of the validated model");
-    match (date.month, date.day) {
-        (Some(m), Some(d)) => {
-            let start = day(date.year, m, d);
-            (start, start.succ_opt().expect("a date of the validated model"))
-        }
-        (Some(m), None) => {
-            let next = if m == 12 { day(date.year + 1, 1, 1) } else { day(date.year, m + 1, 1) };
-            (day(date.year, m, 1), next)
-        }
-        _ => (day(date.year, 1, 1), day(date.year + 1, 1, 1)),
-    }
-}
-
-fn precision(date: PartialDate) -> &'static str {
-    match date.precision() {
-        Precision::Day => "day",
-        Precision::Month => "month",
-        Precision::Year => "year",
-    }
+/// The first day a date covers, and the day after its last (iCalendar's exclusive end).
+fn span(date: When) -> (NaiveDate, NaiveDate) {
+    (date.first_day(), date.last_day().succ_opt().unwrap_or(NaiveDate::MAX))
 }
 
 /// What goes after the entry's anchor in a UID: the language, if not the default, and the base
@@ -165,10 +145,7 @@ fn description(e: &TimelineEntry) -> Option<String> {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        text.push_str(&format!(
-            "Dated {}, not to a particular day.",
-            crate::format::formats("en").partial_date(&e.date)
-        ));
+        text.push_str(&format!("Dated {}, not to a particular day.", crate::format::formats("en").when(&e.date)));
     }
     (!text.is_empty()).then_some(text)
 }
@@ -407,7 +384,8 @@ mod tests {
                 None => assert_eq!(url, "https://example.org/caexpo-2012/timeline/"),
             }
         }
-        let satellite = &parsed.events[6];
+        let at = site.timeline.iter().position(|e| e.anchor == "satellite-platform").unwrap();
+        let satellite = &parsed.events[at];
         assert_eq!(
             unescape(prop(satellite, "DESCRIPTION")),
             "China's satellite data resources are to be shared with ASEAN countries."
@@ -460,7 +438,7 @@ mod tests {
     #[test]
     fn periods_end_the_day_after_they_do() {
         let span_of = |d: &str| {
-            let (start, end) = span(PartialDate::parse(d).unwrap());
+            let (start, end) = span(When::parse(d).unwrap());
             (ymd(start), ymd(end))
         };
         assert_eq!(span_of("2012-12"), ("20121201".into(), "20130101".into()));
@@ -468,6 +446,8 @@ mod tests {
         assert_eq!(span_of("2012-12-31"), ("20121231".into(), "20130101".into()));
         assert_eq!(span_of("2012-02-29"), ("20120229".into(), "20120301".into()));
         assert_eq!(span_of("1999"), ("19990101".into(), "20000101".into()));
+        assert_eq!(span_of("2012-09-21/25"), ("20120921".into(), "20120926".into()));
+        assert_eq!(span_of("2011/2012"), ("20110101".into(), "20130101".into()));
     }
 
     #[test]

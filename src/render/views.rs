@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 use tera::Value;
 
-use crate::date::Precision;
+use crate::date::{Precision, When};
 use crate::deps::{Key, Reader};
 use crate::format;
 use crate::model::*;
@@ -64,6 +64,34 @@ struct EventView<'a> {
     start: String,
     end: String,
     dates: String,
+    when: WhenView,
+}
+
+/// A date or a span, for `partials/when.html`: `iso` as written (`2012-09-21/2012-09-25`),
+/// `start` and `end` its first and last dates (the same for one date), `display` as the page's
+/// language writes it, `span` whether it is a span (HTML's `datetime` takes no span, so the
+/// partial marks a span's ends otherwise).
+#[derive(Serialize)]
+pub(super) struct WhenView {
+    iso: String,
+    start: String,
+    end: String,
+    display: String,
+    span: bool,
+    precision: Precision,
+}
+
+impl WhenView {
+    pub(super) fn new(language: &str, when: &When) -> WhenView {
+        WhenView {
+            iso: when.iso(),
+            start: when.start().iso(),
+            end: when.end().iso(),
+            display: format::formats(language).when(when),
+            span: when.is_span(),
+            precision: when.precision(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -103,7 +131,7 @@ pub(super) struct FigureView<'a> {
     value: f64,
     value_display: String,
     unit: &'a str,
-    year: Option<i32>,
+    year: Option<String>,
     announcement: AnnouncementRef<'a>,
     sources: Vec<CitationView<'a>>,
 }
@@ -115,10 +143,8 @@ pub(super) struct CitationView<'a> {
     publisher: &'a str,
     title: Option<&'a str>,
     url: Option<&'a str>,
-    /// As written (`2012-09-22`), for `datetime`.
-    published: Option<String>,
-    /// As the page's language writes it.
-    published_display: Option<String>,
+    /// When it was published.
+    published: Option<WhenView>,
     language: Option<&'a str>,
     locator: Option<&'a str>,
 }
@@ -137,6 +163,7 @@ struct TimelineView<'a> {
     date: String,
     date_display: String,
     precision: Precision,
+    when: WhenView,
     year: i32,
     title: &'a str,
     content: Option<&'a str>,
@@ -249,6 +276,7 @@ impl<'a> Shared<'a> {
                     start: c.event.start.to_string(),
                     end: c.event.end.to_string(),
                     dates: format::formats(&c.language).day_range(c.event.start, c.event.end),
+                    when: WhenView::new(&c.language, &c.event.when()),
                 },
             })
         })
@@ -318,9 +346,11 @@ impl<'a> Shared<'a> {
         map.insert("slug", Value::from(a.slug.as_str()));
         map.insert("url", Value::from(r.url(PageKind::Announcement(i))));
         map.insert("title", Value::from(a.title.as_str()));
-        map.insert("date", Value::from(a.date.to_string()));
-        map.insert("date_display", Value::from(format::formats(&r.config().language).day(a.date)));
-        map.insert("year", Value::from(chrono::Datelike::year(&a.date)));
+        let when = WhenView::new(&r.config().language, &a.date);
+        map.insert("date", Value::from(a.date.iso()));
+        map.insert("date_display", Value::from(when.display.as_str()));
+        map.insert("year", Value::from(a.date.year()));
+        map.insert("when", Value::from_serializable(&when));
         map.insert("summary", Value::from(a.summary.as_str()));
         map.insert("draft", Value::from(a.draft));
         map.insert("embargo", Value::from(embargo(r, a.embargo.as_ref())));
@@ -353,9 +383,10 @@ impl<'a> Shared<'a> {
             Value::from_serializable(&TimelineView {
                 anchor: &e.anchor,
                 date: e.date.iso(),
-                date_display: format::formats(&r.config().language).partial_date(&e.date),
+                date_display: format::formats(&r.config().language).when(&e.date),
                 precision: e.date.precision(),
-                year: e.date.year,
+                when: WhenView::new(&r.config().language, &e.date),
+                year: e.date.year(),
                 title: &e.title,
                 content: e.body.as_ref().map(|b| b.markdown.html.as_str()),
                 announcement: e.announcement.map(|a| announcement_ref(r, a)),
@@ -375,7 +406,7 @@ impl<'a> Shared<'a> {
 
     /// The whole timeline, oldest first.
     pub fn timeline(&self, r: &Reader) -> Vec<(i32, Value)> {
-        r.timeline().iter().enumerate().map(|(i, e)| (e.date.year, self.timeline_entry(r, i, e))).collect()
+        r.timeline().iter().enumerate().map(|(i, e)| (e.date.year(), self.timeline_entry(r, i, e))).collect()
     }
 
     /// Timeline entries found through a speaker's or an announcement's list.
@@ -459,7 +490,7 @@ pub(super) fn figure_view<'a>(r: &Reader<'a>, i: usize, f: &'a Figure) -> Figure
         value: f.value,
         value_display: format::formats(&r.config().language).number(f.value),
         unit: &f.unit,
-        year: f.year,
+        year: f.year.map(|y| format::formats(&r.config().language).when(&y)),
         announcement: announcement_ref(r, i),
         sources: citations(r, &f.sources),
     }
@@ -472,8 +503,7 @@ fn source_view<'a>(r: &Reader<'a>, s: &'a Source, locator: Option<&'a str>) -> C
         publisher: &s.publisher,
         title: s.title.as_deref(),
         url: s.url.as_deref(),
-        published: s.published.map(|d| d.iso()),
-        published_display: s.published.map(|d| format::formats(&r.config().language).partial_date(&d)),
+        published: s.published.map(|d| WhenView::new(&r.config().language, &d)),
         language: s.language.as_deref(),
         locator,
     }

@@ -29,7 +29,7 @@ fn date_in_words() {
         },
         at: &["content/announcements/opening.md:3:7"],
         says: &["invalid date", "`May 14` is not a date in the form YYYY-MM-DD"],
-        help: &["YYYY-MM-DD, for example"],
+        help: &["YYYY-MM-DD (2012-09-22)"],
         ..CONTENT_ERROR
     }
     .run();
@@ -100,6 +100,75 @@ fn base_url_without_scheme() {
         at: &["content/site.yaml:3:11"],
         says: &["invalid base_url", "https://"],
         help: &["where the site will be published"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn span_that_ends_before_it_starts() {
+    Case {
+        mistake: |s| {
+            s.edit(OPENING_MD, "date: 2030-05-14", "date: 2030-05-16/2030-05-14");
+            s.edit(TIMELINE_YAML, "  announcement: opening\n", "");
+        },
+        at: &["content/announcements/opening.md:3:7"],
+        says: &[
+            "invalid date",
+            "`2030-05-16/2030-05-14` ends before it starts: write the earlier date first (2030-05-14/2030-05-16)",
+        ],
+        help: &["as a span (2012-09-21/2012-09-25)"],
+        check: true,
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn timeline_span_from_a_year_to_a_month() {
+    Case {
+        mistake: |s| {
+            s.edit(TIMELINE_YAML, "\"2028\"", "2028/2029-03");
+        },
+        at: &["content/timeline.yaml:1:9"],
+        says: &["invalid timeline date", "`2028/2029-03` runs from a year to a month"],
+        help: &["of the same precision"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn figure_year_that_mixes_precisions() {
+    Case {
+        mistake: |s| {
+            s.edit(
+                OPENING_MD,
+                "topics: [trade]\n",
+                "topics: [trade]\nfigures:\n  - {label: Visitors, value: 12, unit: thousand, year: 2029/2030-05}\n",
+            );
+        },
+        at: &["content/announcements/opening.md:8:56"],
+        says: &["invalid figure year", "`2029/2030-05` runs from a year to a month"],
+        help: &["the years it spans (2003/2012)"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn figure_year_that_is_a_month() {
+    Case {
+        mistake: |s| {
+            s.edit(
+                OPENING_MD,
+                "topics: [trade]\n",
+                "topics: [trade]\nfigures:\n  - label: Visitors\n    value: 12\n    unit: thousand\n    year: 2030-05\n",
+            );
+        },
+        at: &["content/announcements/opening.md:11:11"],
+        says: &["`2030-05` is a month, not a year"],
+        help: &["write the year alone (2030)"],
         ..CONTENT_ERROR
     }
     .run();
