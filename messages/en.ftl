@@ -45,7 +45,7 @@ glance-topics = { $count ->
 }
 glance-dates = { $count ->
     [one] date on the timeline
-   *[other] dates on the timeline
+   *[other] distinct dates on the timeline
 }
 key-announcements = Key announcements
 all-announcements = { $count ->
@@ -56,7 +56,7 @@ key-figures = Key figures
 whole-timeline = The whole timeline
 
 ## Lists
-announcements-lead = Everything announced at the { $event }, newest first.
+announcements-lead = The announcements at the { $event } that this briefing covers, as its sources report them, newest first.
 speakers-lead = Who spoke, or is named, in this briefing.
 topics-lead = The announcements by subject.
 announcement-count = { $count ->
@@ -142,3 +142,5 @@ search-kind-speaker = Speaker
 search-kind-timeline = Timeline
 search-kind-topic = Topic
 search-kind-page = Page
+page-published = Published on this site
+page-updated = Updated

@@ -31,14 +31,14 @@ at-a-glance = Tóm lược
 glance-announcements = thông báo
 glance-speakers = người phát biểu
 glance-topics = chủ đề
-glance-dates = mốc trên dòng thời gian
+glance-dates = mốc thời gian khác nhau trên dòng thời gian
 key-announcements = Thông báo chính
 all-announcements = Tất cả { $count } thông báo
 key-figures = Số liệu chính
 whole-timeline = Toàn bộ dòng thời gian
 
 ## Lists
-announcements-lead = Mọi điều đã được công bố tại { $event }, mới nhất trước.
+announcements-lead = Các thông báo tại { $event } mà bản tin này đề cập, theo các nguồn tin, mới nhất trước.
 speakers-lead = Những người đã phát biểu, hoặc được nhắc đến, trong bản tin này.
 topics-lead = Các thông báo theo chủ đề.
 announcement-count = thông báo
@@ -108,3 +108,5 @@ search-kind-speaker = Người phát biểu
 search-kind-timeline = Dòng thời gian
 search-kind-topic = Chủ đề
 search-kind-page = Trang
+page-published = Đăng trên trang này
+page-updated = Cập nhật

@@ -31,14 +31,14 @@ at-a-glance = 概览
 glance-announcements = 项公告
 glance-speakers = 位发言人
 glance-topics = 个主题
-glance-dates = 个时间线日期
+glance-dates = 个不同的时间线日期
 key-announcements = 主要公告
 all-announcements = 全部 { $count } 项公告
 key-figures = 关键数据
 whole-timeline = 完整时间线
 
 ## Lists
-announcements-lead = { $event }上宣布的全部内容，最新的在前。
+announcements-lead = 本简报根据消息来源收录的{ $event }上的公告，最新的在前。
 speakers-lead = 本简报中发言或提及的人物。
 topics-lead = 按主题分类的公告。
 announcement-count = 项公告
@@ -108,3 +108,5 @@ search-kind-speaker = 发言人
 search-kind-timeline = 时间线
 search-kind-topic = 主题
 search-kind-page = 页面
+page-published = 本站发布于
+page-updated = 更新于

@@ -9,7 +9,7 @@
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Offset};
 use serde::Serialize;
 
 /// How to write a date, for the help of an error.
@@ -313,6 +313,87 @@ pub fn parse_day(text: &str) -> Result<NaiveDate, String> {
             format!("`{text}` does not exist: {} has no day {}", MONTHS[month as usize - 1], &text[8..])
         }
     })
+}
+
+/// When a page was published or updated (`published:`, `updated:`): a day, or a moment with its
+/// offset. A day is taken to start at midnight in the event's time zone where a moment is needed
+/// (Atom's dates are moments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    /// A day, as `2026-11-30`.
+    Day(NaiveDate),
+    /// A moment, as `2026-11-30T09:00:00+08:00`.
+    Moment(DateTime<FixedOffset>),
+}
+
+impl Stamp {
+    /// Parses a day (`YYYY-MM-DD`) or an RFC 3339 moment with its offset; the error says why not.
+    pub fn parse(text: &str) -> Result<Stamp, String> {
+        let text = text.trim();
+        if text.len() == 10 {
+            return parse_day(text).map(Stamp::Day);
+        }
+        parse_moment(text).map(Stamp::Moment)
+    }
+
+    /// The moment it names; a day's midnight in `zone`.
+    pub fn moment(&self, zone: FixedOffset) -> DateTime<FixedOffset> {
+        match self {
+            Stamp::Moment(m) => *m,
+            Stamp::Day(d) => {
+                let midnight = d.and_time(chrono::NaiveTime::MIN);
+                // A midnight in a fixed offset always exists, once.
+                midnight.and_local_timezone(zone).single().unwrap_or_else(|| midnight.and_utc().fixed_offset())
+            }
+        }
+    }
+
+    /// As ISO 8601 writes it, with no more precision than was given: `2026-11-30`, or
+    /// `2026-11-30T09:00:00+08:00`.
+    pub fn iso(&self) -> String {
+        match self {
+            Stamp::Day(d) => d.to_string(),
+            Stamp::Moment(m) => m.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        }
+    }
+
+    /// The later of two stamps, comparing moments (a day at its midnight in `zone`).
+    pub fn latest(self, other: Stamp, zone: FixedOffset) -> Stamp {
+        if other.moment(zone) > self.moment(zone) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// Parses a time of day, `HH:MM` (24-hour clock); the error says why not.
+pub fn parse_time(text: &str) -> Result<chrono::NaiveTime, String> {
+    let text = text.trim();
+    let well_formed = text.len() == 5 && text.as_bytes()[2] == b':';
+    let time = well_formed.then(|| chrono::NaiveTime::parse_from_str(text, "%H:%M").ok()).flatten();
+    time.ok_or_else(|| format!("`{text}` is not a time of day in the form HH:MM (24-hour clock)"))
+}
+
+/// Parses a UTC offset, `+08:00`, `-05:00` or `Z`; the error says why not.
+pub fn parse_offset(text: &str) -> Result<FixedOffset, String> {
+    let text = text.trim();
+    if text == "Z" || text == "UTC" {
+        return Ok(chrono::Utc.fix());
+    }
+    let bytes = text.as_bytes();
+    let well_formed = text.len() == 6
+        && matches!(bytes[0], b'+' | b'-')
+        && bytes[3] == b':'
+        && [1, 2, 4, 5].iter().all(|&i| bytes[i].is_ascii_digit());
+    let number = |r: std::ops::Range<usize>| text[r].parse::<i32>().unwrap_or(0);
+    let seconds = (number(1..3) * 60 + number(4..6)) * 60;
+    let offset =
+        if bytes.first() == Some(&b'-') { FixedOffset::west_opt(seconds) } else { FixedOffset::east_opt(seconds) };
+    match offset {
+        Some(offset) if well_formed && number(4..6) < 60 => Ok(offset),
+        _ => Err(format!("`{text}` is not an offset from UTC such as +08:00, -05:00 or Z")),
+    }
 }
 
 /// A moment as `embargo:` and `--now` take it: RFC 3339, with its offset from UTC

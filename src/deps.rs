@@ -460,11 +460,33 @@ fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Anno
         return true;
     }
     // Every field, named, so that a field added to the model cannot be forgotten here.
-    let Announcement { slug, title, date, summary, speakers, topics, sources, figures, draft, embargo, body, fallback } =
-        &**a;
+    let Announcement {
+        slug,
+        title,
+        date,
+        time,
+        lead,
+        order,
+        published,
+        updated,
+        summary,
+        speakers,
+        topics,
+        sources,
+        figures,
+        draft,
+        embargo,
+        body,
+        fallback,
+    } = &**a;
     slug == &b.slug
         && title == &b.title
         && date == &b.date
+        && time == &b.time
+        && lead == &b.lead
+        && order == &b.order
+        && published == &b.published
+        && updated == &b.updated
         && summary == &b.summary
         && same_refs(old, speakers, topics, new, &b.speakers, &b.topics)
         && same_citations(old, sources, new, &b.sources)
@@ -507,9 +529,11 @@ fn same_speaker(a: &Speaker, b: &Speaker) -> bool {
 }
 
 fn same_page(a: &Page, b: &Page) -> bool {
-    let Page { slug, title, description, body, embargo, fallback } = a;
+    let Page { slug, title, description, body, embargo, published, updated, fallback } = a;
     slug == &b.slug
         && embargo == &b.embargo
+        && published == &b.published
+        && updated == &b.updated
         && fallback == &b.fallback
         && title == &b.title
         && description == &b.description
@@ -522,6 +546,7 @@ fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> b
         id,
         anchor,
         date,
+        time,
         title,
         body,
         announcement,
@@ -536,6 +561,7 @@ fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> b
         && anchor == &b.anchor
         && fallback == &b.fallback
         && date == &b.date
+        && time == &b.time
         && title == &b.title
         && match (body, &b.body) {
             (Some(x), Some(y)) => same_body(x, y),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use crate::date::When;
+use crate::date::{Stamp, When};
 
 /// A link or image found in Markdown, as written, with its byte range in the Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +66,22 @@ pub struct SiteConfig {
     pub require_translations: bool,
     /// The `Cache-Control` a host sends with each published file (`cache:`).
     pub cache: Cache,
+    /// Who publishes the briefing, the author of its pages (`publisher:`; the site's title when
+    /// not given).
+    pub publisher: Publisher,
+    /// When the briefing was first published: the date of its pages that give none.
+    pub published: Option<Stamp>,
+    /// When the briefing was last updated as a whole.
+    pub updated: Option<Stamp>,
+}
+
+/// Who publishes the briefing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publisher {
+    /// Its name.
+    pub name: String,
+    /// Its web address.
+    pub url: Option<String>,
 }
 
 /// How long hosts and browsers may keep published files: `Cache-Control` values, in `_headers`,
@@ -90,6 +106,13 @@ impl Default for Cache {
 }
 
 impl SiteConfig {
+    /// When a page was published and last updated, from its own dates and the briefing's: its
+    /// `published`, else the briefing's; its `updated`, else when it was published.
+    pub fn dates(&self, published: Option<Stamp>, updated: Option<Stamp>) -> (Option<Stamp>, Option<Stamp>) {
+        let published = published.or(self.published);
+        (published, updated.or(published))
+    }
+
     /// The language of this site's pages.
     pub fn current(&self) -> &Language {
         &self.languages[self.lang]
@@ -141,6 +164,9 @@ pub struct Event {
     pub start: NaiveDate,
     /// The last day.
     pub end: NaiveDate,
+    /// Its offset from UTC, in which times of day (`time:`) and days as moments are read; UTC
+    /// when not given.
+    pub time_zone: FixedOffset,
 }
 
 impl Event {
@@ -287,6 +313,18 @@ pub struct Announcement {
     pub title: String,
     /// When it was made: a day, or the span of days it was made within.
     pub date: When,
+    /// The time of day it was made, in the event's time zone, when known.
+    pub time: Option<chrono::NaiveTime>,
+    /// Whether it is the briefing's lead.
+    pub lead: bool,
+    /// Its place among the announcements of its date, when the editor gives one.
+    pub order: Option<i64>,
+    /// When its page was published (`published:`, or when its embargo lifted); when neither is
+    /// given, the briefing's (see [`SiteConfig::dates`]).
+    pub published: Option<Stamp>,
+    /// When its page was last updated (`updated:`; a translation's own); its `published` when
+    /// not given.
+    pub updated: Option<Stamp>,
     /// One or two sentences.
     pub summary: String,
     /// Indexes into [`Site::speakers`].
@@ -352,6 +390,8 @@ pub struct TimelineEntry {
     pub anchor: String,
     /// When, with its precision.
     pub date: When,
+    /// The time of day, in the event's time zone, when known.
+    pub time: Option<chrono::NaiveTime>,
     /// What happened.
     pub title: String,
     /// More about it.
@@ -383,6 +423,10 @@ pub struct Page {
     pub body: Arc<Body>,
     /// The moment its embargo lifts, when this build shows it before then (`serve`'s preview).
     pub embargo: Option<DateTime<FixedOffset>>,
+    /// When it was published (`published:`, or when its embargo lifted).
+    pub published: Option<Stamp>,
+    /// When it was last updated (`updated:`; a translation's own).
+    pub updated: Option<Stamp>,
     /// The language its text is in, when it is not the site's (a translation not made yet).
     pub fallback: Option<usize>,
 }
@@ -468,4 +512,24 @@ impl Site {
     pub fn announcement_index(&self) -> HashMap<&str, usize> {
         self.announcements.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect()
     }
+}
+
+/// The indexes of up to `n` entries of `timeline` (oldest first) around the days from `first` to
+/// `last` (the event): those that share a day with it, then the nearest before and after it,
+/// nearer first, ties to the earlier; oldest first. What the home page shows of the timeline.
+pub fn around(timeline: &[TimelineEntry], first: NaiveDate, last: NaiveDate, n: usize) -> Vec<usize> {
+    let distance = |e: &TimelineEntry| {
+        if e.date.overlaps(first, last) {
+            0
+        } else if e.date.last_day() < first {
+            (first - e.date.last_day()).num_days()
+        } else {
+            (e.date.first_day() - last).num_days()
+        }
+    };
+    let mut chosen: Vec<usize> = (0..timeline.len()).collect();
+    chosen.sort_by_key(|&i| (distance(&timeline[i]), i));
+    chosen.truncate(n);
+    chosen.sort_unstable();
+    chosen
 }

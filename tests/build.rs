@@ -76,6 +76,14 @@ fn real_briefing_tells_the_story_of_the_article() {
     let home = page(&site, "/");
     let event = texts(&home, ".event .meta").join(" ");
     assert!(event.contains("Nanning") && event.contains("21–25 September 2012"), "{event}");
+    // The article's lead comes first; the teaser of the timeline shows the event, not 2002; the
+    // count is of distinct dates (the three entries of 22 September are one date).
+    assert!(hrefs(&home, ".card-title a")[0].ends_with("/science-technology-cooperation-plan/"));
+    let teaser = texts(&home, "#timeline-teaser ~ .timeline .timeline-date");
+    assert_eq!(teaser.len(), 5, "{teaser:?}");
+    assert!(teaser.iter().all(|d| d.contains("September 2012")), "{teaser:?}");
+    let glance = texts(&home, ".at-a-glance li");
+    assert!(glance.contains(&"7 distinct dates on the timeline".to_string()), "{glance:?}");
     let speakers = texts(&page(&site, "/speakers"), ".speaker a");
     for name in ["Pan Gongsheng", "Su Bo", "Wen Jiabao"] {
         assert!(speakers.iter().any(|s| s == name), "{name} missing from {speakers:?}");
@@ -759,4 +767,110 @@ fn citations_show_the_source_and_where_in_it_in_each_language() {
     );
     // The entry of the expo's opening cites nothing: the report does not give its dates.
     assert!(texts(&page(&site, "/timeline/"), "#expo-opens .source").is_empty());
+}
+
+/// An announcement of the starter's, on `date`, with `extra` front matter.
+fn announcement(site: &Site, slug: &str, date: &str, extra: &str) {
+    site.write(
+        &format!("content/announcements/{slug}.md"),
+        format!("---\ntitle: Item {slug}\ndate: {date}\nsummary: About {slug}.\n{extra}---\n\nText of {slug}.\n"),
+    );
+}
+
+#[test]
+fn an_editor_orders_a_days_items_and_every_output_follows() {
+    let site = Site::starter();
+    site.edit("content/site.yaml", "# published: 2030-05-16\n", "published: 2030-05-13\n");
+    announcement(&site, "a-lead", "2030-05-14", "lead: true\n");
+    announcement(&site, "b-early", "2030-05-14", "time: \"09:00\"\n");
+    announcement(&site, "c-late", "2030-05-14", "time: \"17:00\"\n");
+    announcement(&site, "d-ordered", "2030-05-14", "order: 1\n");
+    announcement(&site, "e-next-day", "2030-05-15", "");
+    announcement(&site, "f-at-the-expo", "2030-05-14/2030-05-16", "");
+    site.build().ok();
+    // Newest first, the reverse of the timeline's order (where a span comes after the day it
+    // starts on); on one day the lead, then the given order, then by time, latest first, then
+    // the rest by slug.
+    let want = ["e-next-day", "f-at-the-expo", "a-lead", "d-ordered", "c-late", "b-early", "opening"];
+    let listed: Vec<String> = hrefs(&page(&site, "/announcements"), ".card-title a")
+        .iter()
+        .map(|h| h.trim_end_matches('/').rsplit('/').next().unwrap().to_string())
+        .collect();
+    assert_eq!(listed, want);
+    let home: Vec<String> = hrefs(&page(&site, "/"), ".card-title a");
+    assert_eq!(home.len(), 6);
+    assert!(home.iter().zip(&want).all(|(h, w)| h.ends_with(&format!("/{w}/"))), "{home:?}");
+    // The feed, in the same order.
+    let feed = feed_rs::parser::parse(std::fs::read(site.public().join("feed.xml")).unwrap().as_slice()).unwrap();
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.trim_end_matches('/').rsplit('/').next().unwrap()).collect();
+    assert_eq!(ids, want);
+    // A time shows beside the day.
+    assert_eq!(texts(&page(&site, "/announcements/c-late"), ".article-header .meta")[0], "14 May 2030, 17:00");
+}
+
+#[test]
+fn feed_json_ld_and_sitemap_date_and_attribute_each_page_by_its_own_dates() {
+    let site = Site::starter();
+    site.edit("content/site.yaml", "# published: 2030-05-16\n", "published: 2030-05-13\n");
+    site.edit(
+        "content/site.yaml",
+        "  name: Example Press Office\n",
+        "  name: Example Press Office\n  url: https://press.example.org/\n",
+    );
+    announcement(&site, "dated", "2030-05-14", "published: 2030-05-14T18:00:00+02:00\nupdated: 2030-05-20\n");
+    announcement(&site, "embargoed", "2030-05-15", "embargo: 2030-05-15T08:00:00Z\n");
+    site.run(&["publish", "--now", "2030-06-01T00:00:00Z"]).ok();
+
+    // Item by item: (slug, published, updated) as JSON-LD writes them, and as instants.
+    let expected = [
+        ("dated", "2030-05-14T18:00:00+02:00", "2030-05-20", "2030-05-14T16:00:00Z", "2030-05-19T22:00:00Z"),
+        ("embargoed", "2030-05-15T08:00:00Z", "2030-05-15T08:00:00Z", "2030-05-15T08:00:00Z", "2030-05-15T08:00:00Z"),
+        ("opening", "2030-05-13", "2030-05-13", "2030-05-12T22:00:00Z", "2030-05-12T22:00:00Z"),
+    ];
+    let feed = feed_rs::parser::parse(std::fs::read(site.public().join("feed.xml")).unwrap().as_slice()).unwrap();
+    let publisher = |name: &Option<String>, uri: &Option<String>| {
+        assert_eq!(name.as_deref(), Some("Example Press Office"));
+        assert_eq!(uri.as_deref(), Some("https://press.example.org/"));
+    };
+    for p in &feed.authors {
+        publisher(&p.name, &p.uri);
+    }
+    assert_eq!(feed.updated.unwrap().to_rfc3339(), "2030-05-19T22:00:00+00:00", "the latest entry's");
+    let sitemap = std::fs::read_to_string(site.public().join("sitemap.xml")).unwrap();
+    let sitemap = roxmltree::Document::parse(&sitemap).unwrap();
+    let lastmod = |loc: &str| -> Option<String> {
+        let url = sitemap.descendants().find(|n| n.has_tag_name("loc") && n.text() == Some(loc))?.parent()?;
+        url.children().find(|n| n.has_tag_name("lastmod")).and_then(|n| n.text()).map(str::to_string)
+    };
+    for (slug, published, updated, published_at, updated_at) in expected {
+        let entry = feed.entries.iter().find(|e| e.id.ends_with(&format!("/{slug}/"))).unwrap();
+        assert_eq!(entry.authors.len(), 1, "{slug}");
+        publisher(&entry.authors[0].name, &entry.authors[0].uri);
+        let instant = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        assert_eq!(entry.published, Some(instant(published_at)), "{slug}");
+        assert_eq!(entry.updated, Some(instant(updated_at)), "{slug}");
+
+        let html = std::fs::read_to_string(site.public().join(format!("announcements/{slug}/index.html"))).unwrap();
+        let doc = Html::parse_document(&html);
+        let ld: serde_json::Value = serde_json::from_str(
+            &doc.select(&sel("script[type='application/ld+json']")).next().unwrap().text().collect::<String>(),
+        )
+        .unwrap();
+        let org = serde_json::json!({"@type": "Organization", "name": "Example Press Office", "url": "https://press.example.org/"});
+        assert_eq!(ld["author"], org, "{slug}");
+        assert_eq!(ld["publisher"], org, "{slug}");
+        assert_eq!(ld["datePublished"], published, "{slug}");
+        assert_eq!(ld["dateModified"], updated, "{slug}");
+        // The people it names are mentioned, never its authors.
+        assert!(ld["mentions"].as_array().is_none_or(|m| m.iter().all(|p| p["@type"] == "Person")));
+        let meta = |property: &str| {
+            doc.select(&sel(&format!("meta[property='{property}']"))).next().and_then(|m| m.value().attr("content"))
+        };
+        assert_eq!(meta("article:published_time"), Some(published), "{slug}");
+        assert_eq!(meta("article:modified_time"), Some(updated), "{slug}");
+        assert_eq!(lastmod(&format!("https://example.org/announcements/{slug}/")).as_deref(), Some(updated), "{slug}");
+    }
+    // Pages that list the items changed when the latest of them did.
+    assert_eq!(lastmod("https://example.org/").as_deref(), Some("2030-05-20"));
+    assert_eq!(lastmod("https://example.org/speakers/jane-doe/").as_deref(), Some("2030-05-20"));
 }

@@ -10,7 +10,9 @@ use super::doc::{parse_doc, Doc, Slugged};
 use super::refs::{resolve, Known};
 use super::sources::{cite, relocate, RawCitation};
 use super::translate::Shared;
-use crate::date::{Precision, When};
+use chrono::NaiveTime;
+
+use crate::date::{self, Precision, When};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::{Announcement, Figure};
 use crate::source::SourceFile;
@@ -42,9 +44,48 @@ pub struct Raw {
     /// The slug, when the file name should not give it.
     #[serde(default)]
     slug: Option<String>,
-    /// `date`, read once when the file is parsed (a rebuild assembles every announcement).
+    /// The time of day it was made (`HH:MM`, in the event's time zone).
+    #[serde(default)]
+    time: Option<String>,
+    /// Its place among the announcements of its date (1 first).
+    #[serde(default)]
+    order: Option<i64>,
+    /// Whether it is the briefing's lead: first among its date's, and first on the home page.
+    #[serde(default)]
+    lead: bool,
+    /// When this page was published (a day or a moment).
+    #[serde(default)]
+    published: Option<String>,
+    /// When this page was last updated (a day or a moment).
+    #[serde(default)]
+    updated: Option<String>,
+    /// `date` and `time`, read once when the file is parsed (a rebuild assembles every
+    /// announcement).
     #[serde(skip)]
-    when: Option<When>,
+    placing: Option<Placing>,
+}
+
+/// Where an announcement goes among the others: its date, then its place on that date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placing {
+    pub date: When,
+    pub lead: bool,
+    pub order: Option<i64>,
+    pub time: Option<NaiveTime>,
+}
+
+impl Placing {
+    /// The placing of an announcement already made.
+    pub fn of(a: &Announcement) -> Placing {
+        Placing { date: a.date, lead: a.lead, order: a.order, time: a.time }
+    }
+
+    /// The order of lists: newest date first; on one date the lead, then those given an `order`
+    /// (ascending), then by time, the latest first, then those without a time. Ties keep the
+    /// order they come in (by slug).
+    pub fn list_key(&self) -> impl Ord {
+        (std::cmp::Reverse(self.date), !self.lead, self.order.map_or((1, 0), |o| (0, o)), std::cmp::Reverse(self.time))
+    }
 }
 
 impl Slugged for Raw {
@@ -81,6 +122,18 @@ pub struct Tr {
     draft: Option<bool>,
     #[serde(default)]
     slug: Option<String>,
+    #[serde(default)]
+    time: Option<String>,
+    #[serde(default)]
+    order: Option<i64>,
+    #[serde(default)]
+    lead: Option<bool>,
+    #[serde(default)]
+    published: Option<String>,
+    /// When this translation was last updated: its own, since a translation is corrected on its
+    /// own.
+    #[serde(default)]
+    updated: Option<String>,
 }
 
 impl Slugged for Tr {
@@ -118,6 +171,22 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
             same.differ(&[Seg::Key("draft")], None, None, "draft status");
         }
     }
+    if let Some(lead) = t.lead {
+        if lead != m.lead {
+            same.differ(&[Seg::Key("lead")], None, None, "lead");
+        }
+    }
+    if t.order.is_some() && t.order != m.order {
+        same.differ(&[Seg::Key("order")], None, None, "order");
+    }
+    let trimmed = |s: &Option<String>| s.as_deref().map(str::trim).map(str::to_string);
+    for (key, mine, theirs) in [("time", &t.time, &m.time), ("published", &t.published, &m.published)] {
+        if mine.is_some() && trimmed(mine) != trimmed(theirs) {
+            same.differ(&[Seg::Key(key)], mine.as_deref().map(str::trim), theirs.as_deref().map(str::trim), key);
+        }
+    }
+    // Its own `updated`, checked like the original's; else the original's.
+    let updated = super::stamps::read(&tr.yaml, "updated", t.updated.as_deref(), same.errors).or(original.updated);
     if t.source.is_some() {
         same.errors.push(super::sources::replaced_field(&tr.yaml));
     }
@@ -156,6 +225,7 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
         summary: t.summary.clone().unwrap_or_else(|| original.summary.clone()),
         sources,
         figures,
+        updated,
         body: Arc::clone(&tr.body),
         fallback: None,
         ..original.clone()
@@ -215,7 +285,7 @@ fn figure_year(doc: &Doc<Raw>, i: usize, year: &RawYear) -> Result<When, Diagnos
 /// Parses `file` as an announcement; links in its body go under `base_path`.
 pub fn parse(file: SourceFile, base_path: &str) -> Result<Doc<Raw>, Diagnostic> {
     let mut doc: Doc<Raw> = parse_doc(file, base_path)?;
-    doc.meta.when = When::parse(&doc.meta.date).ok();
+    doc.meta.placing = placing_of(&doc).ok();
     Ok(doc)
 }
 
@@ -229,19 +299,49 @@ pub fn embargo(doc: &Doc<Raw>) -> Option<&str> {
     doc.meta.embargo.as_deref()
 }
 
-/// When the announcement was made: a date, or a span of dates; anything else is an error.
-pub fn day(doc: &Doc<Raw>) -> Result<When, Diagnostic> {
-    if let Some(when) = doc.meta.when {
-        return Ok(when);
+/// When the announcement was made (a date, or a span of dates), and its place on that date;
+/// anything else is an error.
+pub fn day(doc: &Doc<Raw>) -> Result<Placing, Diagnostic> {
+    match doc.meta.placing {
+        Some(placing) => Ok(placing),
+        None => placing_of(doc),
     }
-    When::parse(&doc.meta.date).map_err(|why| {
-        doc.error(Kind::Date, "date", Some(doc.meta.date.trim()), format!("invalid date: {why}"))
+}
+
+fn placing_of(doc: &Doc<Raw>) -> Result<Placing, Diagnostic> {
+    let m = &doc.meta;
+    let date = When::parse(&m.date).map_err(|why| {
+        doc.error(Kind::Date, "date", Some(m.date.trim()), format!("invalid date: {why}"))
             .label("not a date or a span of dates")
             .help(
                 "write the day the announcement was made as YYYY-MM-DD (2012-09-22), or the days it was made \
                  within as a span (2012-09-21/2012-09-25)",
             )
-    })
+    })?;
+    let time = match &m.time {
+        None => None,
+        Some(text) => Some(date::parse_time(text).map_err(|why| {
+            doc.error(Kind::Date, "time", Some(text.trim()), format!("invalid time: {why}"))
+                .label("not a time of day")
+                .help("write the time it was made as HH:MM on a 24-hour clock, in the event's time zone (`event.time_zone` in site.yaml), for example 09:30")
+        })?),
+    };
+    if time.is_some() && date.precision() != Precision::Day {
+        return Err(doc
+            .error(Kind::Date, "time", m.time.as_deref().map(str::trim), "a time of day needs a day")
+            .label(format!("the date is a {}", date.precision().noun()))
+            .help("give the day it was made as `date`, or leave the time out"));
+    }
+    Ok(Placing { date, lead: m.lead, order: m.order, time })
+}
+
+/// The error for `doc`, marked as the lead when `first` is already.
+pub fn second_lead(doc: &Doc<Raw>, first: &Doc<Raw>) -> Diagnostic {
+    let line = first.yaml.line(&[Seg::Key("lead")], None);
+    doc.yaml
+        .error(Kind::Field, &[Seg::Key("lead")], None, "two announcements are marked as the lead")
+        .label(format!("{}:{line} is the lead already", first.file().path.display()))
+        .help("a briefing has one lead: remove `lead: true` from one of them (give the other an `order:` to place it among its date's announcements)")
 }
 
 /// What an announcement may name: speakers, topics and sources.
@@ -255,7 +355,7 @@ pub struct Names<'a> {
 /// `embargo` is the moment its embargo lifts when the build previews it before then.
 pub fn assemble(
     doc: &Doc<Raw>,
-    day: When,
+    placing: Placing,
     embargo: Option<DateTime<FixedOffset>>,
     known: &Names,
 ) -> (Announcement, Diagnostics) {
@@ -290,10 +390,22 @@ pub fn assemble(
             ),
         })
         .collect();
+    let (published, updated) = super::stamps::of_item(
+        &doc.yaml,
+        m.published.as_deref(),
+        m.updated.as_deref(),
+        m.embargo.as_deref(),
+        &mut errors,
+    );
     let announcement = Announcement {
         slug: doc.slug.clone(),
         title: m.title.clone(),
-        date: day,
+        date: placing.date,
+        time: placing.time,
+        lead: placing.lead,
+        order: placing.order,
+        published,
+        updated,
         summary: m.summary.clone(),
         speakers,
         topics,

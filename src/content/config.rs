@@ -4,9 +4,11 @@ use serde::Deserialize;
 
 use super::doc::parse_yaml;
 use super::Settings;
-use crate::date;
+use chrono::Offset;
+
+use crate::date::{self, Stamp};
 use crate::diagnostic::{Diagnostic, Kind};
-use crate::model::{Event, Language, SiteConfig};
+use crate::model::{Event, Language, Publisher, SiteConfig};
 use crate::source::SourceFile;
 use crate::yaml::Seg;
 
@@ -25,6 +27,24 @@ struct RawSite {
     event: RawEvent,
     #[serde(default)]
     cache: Option<RawCache>,
+    /// Who publishes the briefing: the author of its pages in every output.
+    #[serde(default)]
+    publisher: Option<RawPublisher>,
+    /// When the briefing was first published: the date of pages that give none.
+    #[serde(default)]
+    published: Option<String>,
+    /// When the briefing was last updated as a whole.
+    #[serde(default)]
+    updated: Option<String>,
+}
+
+/// `publisher:`, a name and, optionally, the publisher's web address.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublisher {
+    name: String,
+    #[serde(default)]
+    url: Option<String>,
 }
 
 /// `cache:`, the `Cache-Control` a host sends with each file.
@@ -229,6 +249,9 @@ struct RawEvent {
     venue: Option<String>,
     start: String,
     end: String,
+    /// The event's offset from UTC (`+08:00`), in which times of day (`time:`) are given.
+    #[serde(default)]
+    time_zone: Option<String>,
 }
 
 /// Parses `file` as the site settings; `--base-url` in `settings` replaces `base_url`.
@@ -276,6 +299,46 @@ pub fn parse(file: SourceFile, settings: &Settings) -> Result<SiteConfig, Diagno
             .label("before `start`")
             .help("swap `start` and `end`, or correct one of them"));
     }
+    let time_zone = match &raw.event.time_zone {
+        None => chrono::Utc.fix(),
+        Some(text) => date::parse_offset(text).map_err(|why| {
+            yaml.error(
+                Kind::Date,
+                &[Seg::Key("event"), Seg::Key("time_zone")],
+                Some(text.trim()),
+                format!("invalid time zone: {why}"),
+            )
+            .label("not an offset from UTC")
+            .help("write the event's offset from UTC as +HH:MM or -HH:MM, for example +08:00 for Nanning")
+        })?,
+    };
+    let stamp = |key: &'static str, text: &Option<String>| -> Result<Option<Stamp>, Diagnostic> {
+        let Some(text) = text else { return Ok(None) };
+        Stamp::parse(text).map(Some).map_err(|why| {
+            yaml.error(Kind::Date, &[Seg::Key(key)], Some(text.trim()), format!("invalid {key} date: {why}"))
+                .label("not a day or a moment")
+                .help(super::stamps::HELP)
+        })
+    };
+    let published = stamp("published", &raw.published)?;
+    let updated = stamp("updated", &raw.updated)?;
+    let publisher = match &raw.publisher {
+        None => Publisher { name: raw.title.clone(), url: None },
+        Some(p) => {
+            if let Some(url) = p.url.as_deref().filter(|u| !(u.starts_with("https://") || u.starts_with("http://"))) {
+                return Err(yaml
+                    .error(
+                        Kind::Setting,
+                        &[Seg::Key("publisher"), Seg::Key("url")],
+                        Some(url.trim()),
+                        "the publisher's address must be a web address",
+                    )
+                    .label("not an http(s) URL")
+                    .help("write the publisher's web address, such as https://example.org/, or leave `url` out"));
+            }
+            Publisher { name: p.name.trim().to_string(), url: p.url.as_ref().map(|u| u.trim().to_string()) }
+        }
+    };
     let languages = languages(&raw, yaml)?;
     let mut cache = crate::model::Cache::default();
     if let Some(raw_cache) = &raw.cache {
@@ -305,7 +368,10 @@ pub fn parse(file: SourceFile, settings: &Settings) -> Result<SiteConfig, Diagno
         base_url,
         base_path,
         language: languages[0].tag.clone(),
-        event: Event { name: raw.event.name, city: raw.event.city, venue: raw.event.venue, start, end },
+        event: Event { name: raw.event.name, city: raw.event.city, venue: raw.event.venue, start, end, time_zone },
+        publisher,
+        published,
+        updated,
         languages: languages.into(),
         lang: 0,
         require_translations: raw.require_translations,

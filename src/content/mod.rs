@@ -15,6 +15,7 @@ pub mod page;
 pub mod refs;
 pub mod sources;
 pub mod speaker;
+pub mod stamps;
 pub mod timeline;
 pub mod topics;
 mod translate;
@@ -406,7 +407,7 @@ impl Inputs {
         // (`distinct_slugs`), so a stable sort by date keeps it without comparing slugs (many
         // announcements share a day).
         debug_assert!(dated.windows(2).all(|w| w[0].2.slug < w[1].2.slug));
-        dated.sort_by_key(|&(day, _, _)| std::cmp::Reverse(day));
+        dated.sort_by_key(|&(placing, _, _)| placing.list_key());
         // Resolving references and copying fields is independent per announcement, and needs
         // doing only for files that changed, unless speakers or topics did.
         let cache = &mut self.assembled;
@@ -428,7 +429,7 @@ impl Inputs {
             .par_iter()
             .map(|&(day, embargo, d)| {
                 if let Some((doc, done)) = known.get(&d.slug) {
-                    if Arc::ptr_eq(doc, d) && done.date == day && done.embargo == embargo {
+                    if Arc::ptr_eq(doc, d) && announcement::Placing::of(done) == day && done.embargo == embargo {
                         return (Arc::clone(done), Diagnostics::default(), false);
                     }
                 }
@@ -438,6 +439,13 @@ impl Inputs {
                 (Arc::new(announcement), errors, true)
             })
             .collect();
+        // One lead: a second is an error that names the first.
+        let mut leads = dated.iter().filter(|(placing, _, _)| placing.lead).map(|(_, _, d)| d);
+        if let Some(first) = leads.next() {
+            for d in leads {
+                errors.push(announcement::second_lead(d, first));
+            }
+        }
         let mut announcements = Vec::with_capacity(built.len());
         for ((_, _, doc), (a, errs, new)) in dated.iter().zip(built) {
             if new && errs.is_empty() {
@@ -467,6 +475,7 @@ impl Inputs {
             embargo: &embargo_of,
             speakers: &speaker_names,
             sources: &source_names,
+            lead: announcements.iter().position(|a| a.lead),
         };
         let (mut pages_left_out, mut entries_left_out) = (HashSet::new(), HashSet::new());
         let timeline = match &timeline_file {

@@ -26,6 +26,12 @@ pub struct Raw {
     /// The moment it may be published from (RFC 3339, with its offset).
     #[serde(default)]
     embargo: Option<String>,
+    /// When this page was published (a day or a moment).
+    #[serde(default)]
+    published: Option<String>,
+    /// When this page was last updated (a day or a moment).
+    #[serde(default)]
+    updated: Option<String>,
 }
 
 impl Slugged for Raw {
@@ -44,6 +50,9 @@ pub struct Tr {
     description: Option<String>,
     #[serde(default)]
     slug: Option<String>,
+    /// When this translation was last updated.
+    #[serde(default)]
+    updated: Option<String>,
 }
 
 impl Slugged for Tr {
@@ -58,9 +67,11 @@ pub fn parse_translation(file: SourceFile, base_path: &str) -> Result<Doc<Tr>, D
 }
 
 /// `original` in the words of its translation `tr`.
-pub fn translate(original: &Page, tr: &Doc<Tr>) -> Page {
+pub fn translate(original: &Page, tr: &Doc<Tr>, errors: &mut Diagnostics) -> Page {
     let t = &tr.meta;
+    let updated = super::stamps::read(&tr.yaml, "updated", t.updated.as_deref(), errors).or(original.updated);
     Page {
+        updated,
         title: t.title.clone().unwrap_or_else(|| original.title.clone()),
         description: t.description.clone().or_else(|| original.description.clone()),
         body: Arc::clone(&tr.body),
@@ -107,7 +118,12 @@ pub fn assemble(
             );
             continue;
         }
+        let m = &d.meta;
+        let (published, updated) =
+            super::stamps::of_item(&d.yaml, m.published.as_deref(), m.updated.as_deref(), m.embargo.as_deref(), errors);
         pages.push(Page {
+            published,
+            updated,
             slug: d.slug.clone(),
             title: d.meta.title.clone(),
             description: d.meta.description.clone(),

@@ -25,6 +25,9 @@ pub struct Raw {
     #[serde(default)]
     id: Option<String>,
     date: String,
+    /// The time of day (`HH:MM`, in the event's time zone), for a day.
+    #[serde(default)]
+    time: Option<String>,
     title: String,
     #[serde(default)]
     body: Option<String>,
@@ -110,9 +113,13 @@ pub struct Names<'a> {
     pub embargo: &'a dyn Fn(&str) -> Option<&'a Embargo>,
     pub speakers: &'a Known<'a>,
     pub sources: &'a Known<'a>,
+    /// The lead announcement (an index into the site's announcements): its entries go first
+    /// among those of their date and time.
+    pub lead: Option<usize>,
 }
 
-/// The entries of `file`, oldest first (entries of the same date keep the file's order), with
+/// The entries of `file`, oldest first; on one date by time (entries without one first), then
+/// the lead announcement's entries, then in the file's order; with
 /// their references resolved and their bodies rendered under `base_path`; less those `clock`
 /// withholds, whose ids go in `left_out`.
 pub fn assemble(
@@ -147,6 +154,26 @@ pub fn assemble(
                         .help(crate::date::HOW_TO_WRITE),
                 );
                 continue;
+            }
+        };
+        let time = match e.time.as_deref().map(|t| (t, crate::date::parse_time(t))) {
+            None => None,
+            Some((_, Ok(time))) if date.precision() == crate::date::Precision::Day => Some(time),
+            Some((text, Ok(_))) => {
+                errors.push(
+                    yaml.error(Kind::Date, &path("time"), Some(text.trim()), "a time of day needs a day")
+                        .label(format!("the date is a {}", date.precision().noun()))
+                        .help("give the day as `date`, or leave the time out"),
+                );
+                None
+            }
+            Some((text, Err(why))) => {
+                errors.push(
+                    yaml.error(Kind::Date, &path("time"), Some(text.trim()), format!("invalid time: {why}"))
+                        .label("not a time of day")
+                        .help("write the time as HH:MM on a 24-hour clock, in the event's time zone (`event.time_zone` in site.yaml), for example 09:30"),
+                );
+                None
             }
         };
         if let Some((slug, held)) = e.announcement.as_deref().and_then(|s| Some((s, (names.embargo)(s)?))) {
@@ -208,6 +235,7 @@ pub fn assemble(
             id: e.id.clone(),
             anchor: String::new(),
             date,
+            time,
             title: e.title.clone(),
             body,
             announcement,
@@ -224,7 +252,7 @@ pub fn assemble(
         });
     }
     check_series(file, errors);
-    timeline.sort_by_key(|e| e.date);
+    timeline.sort_by_key(|e| (e.date, e.time, e.announcement.is_none() || e.announcement != names.lead));
     set_anchors(&mut timeline);
     timeline
 }

@@ -336,7 +336,7 @@ pub(super) fn translated(site: &Site, tr: &Translations, originals: &Originals, 
         }
         for p in s.pages.iter_mut() {
             *p = match all.pages[lang].get(p.slug.as_str()) {
-                Some((_, t)) => page::translate(p, t),
+                Some((_, t)) => page::translate(p, t, errors),
                 None => crate::model::Page { fallback: Some(0), ..p.clone() },
             };
         }

@@ -1,9 +1,10 @@
 //! `feed.xml`: the announcements as an Atom feed (RFC 4287).
 
 use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Person, Text, WriteConfig};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 
-use crate::model::{Announcement, Site};
+use crate::date::Stamp;
+use crate::model::{Announcement, Site, SiteConfig};
 use crate::routes::{permalink, PageKind};
 
 /// How many announcements the feed carries, newest first: readers poll feeds often, and a feed of
@@ -15,30 +16,34 @@ pub const FEED_LIMIT: usize = 100;
 /// - The feed: `id` and `xml:base` are the site's `base_url`, `title` and `subtitle` its title
 ///   and description, `xml:lang` its language, `author` the site title; a `self` link to
 ///   `{base_url}feed.xml` and an `alternate` link to the home page.
-/// - One entry per announcement (drafts left out), newest first, at most [`FEED_LIMIT`]: `id` and the `alternate` link are
-///   the absolute URL of the announcement's page, `updated` and `published` its date at
-///   00:00:00Z, `summary` its summary as plain text, `content` its body as HTML, `author` the
-///   site (the briefing wrote it; the people it names and its sources did not), a `category` per
-///   topic (term the slug, label the title, scheme `{base_url}topics/`), and a `via` link to each
-///   source it cites that has an address.
-/// - The feed's `updated` is the newest announcement's date at 00:00:00Z (the event's last day when
-///   there are none). Nothing depends on the clock, so two runs give the same bytes.
+/// - One entry per announcement (drafts left out), in the order of the lists (newest first, the
+///   lead first on its date), at most [`FEED_LIMIT`]: `id` and the `alternate` link are the
+///   absolute URL of the announcement's page; `published` and `updated` when its page was
+///   published and last updated (`published:`, `updated:`, the embargo's moment, or the
+///   briefing's `published:`; a day is its midnight in the event's time zone), or, when nothing
+///   says, the day it was made, since Atom requires a date; `summary` its summary as plain text,
+///   `content` its body as HTML, `author` the briefing's publisher (the briefing wrote it; the
+///   people it names and its sources did not), a `category` per topic (term the slug, label the
+///   title, scheme `{base_url}topics/`), and a `via` link to each source it cites that has an
+///   address.
+/// - The feed's `updated` is the latest of its entries' (the event's last day when there are
+///   none). Nothing depends on the clock, so two runs give the same bytes.
 ///
 /// Links in the body written as site paths (`/caexpo-2012/speakers/su-bo/`) are made absolute,
 /// since feed readers show entries away from the site; `xml:base` covers any other relative link.
 pub fn atom(site: &Site) -> String {
     let config = &site.config;
-    let mut announcements: Vec<(usize, &Announcement)> =
+    let announcements: Vec<(usize, &Announcement)> =
         site.announcements.iter().enumerate().map(|(i, a)| (i, a.as_ref())).filter(|(_, a)| !a.draft).collect();
-    announcements.sort_by_key(|(_, a)| std::cmp::Reverse(a.date));
-    let newest = announcements.iter().map(|(_, a)| a.date.first_day()).max().unwrap_or(config.event.end);
+    let entries: Vec<Entry> = announcements.iter().take(FEED_LIMIT).map(|&(i, a)| entry(site, i, a)).collect();
+    let newest = entries.iter().map(|e| e.updated).max().unwrap_or_else(|| midnight(config, config.event.end));
     // The home page of the feed's language: the site's, or its language's folder (`/zh/`).
     let home = PageKind::Index.permalink(site);
     let feed = Feed {
         title: Text::plain(xml_text(&config.title)),
         id: home.clone(),
-        updated: midnight(newest),
-        authors: vec![person(&config.title)],
+        updated: newest,
+        authors: vec![publisher(config)],
         links: vec![
             Link {
                 href: permalink(&config.base_url, &format!("/{}feed.xml", config.lang_prefix())),
@@ -49,7 +54,7 @@ pub fn atom(site: &Site) -> String {
             Link { href: home, rel: "alternate".into(), mime_type: Some("text/html".into()), ..Link::default() },
         ],
         subtitle: Some(Text::plain(xml_text(&config.description))),
-        entries: announcements.iter().take(FEED_LIMIT).map(|&(i, a)| entry(site, i, a)).collect(),
+        entries,
         base: Some(config.base_url.clone()),
         lang: Some(config.language.clone()),
         ..Feed::default()
@@ -64,7 +69,11 @@ pub fn atom(site: &Site) -> String {
 fn entry(site: &Site, index: usize, a: &Announcement) -> Entry {
     let url = PageKind::Announcement(index).permalink(site);
     // The briefing wrote the entry: the people it names spoke, and its sources reported.
-    let authors = vec![person(&site.config.title)];
+    let authors = vec![publisher(&site.config)];
+    let (published, updated) = site.config.dates(a.published, a.updated);
+    let zone = site.config.event.time_zone;
+    let published = published.map_or_else(|| midnight(&site.config, a.date.first_day()), |s| s.moment(zone));
+    let updated = updated.map_or(published, |s| s.moment(zone));
     let mut links = vec![Link {
         href: url.clone(),
         rel: "alternate".into(),
@@ -89,11 +98,11 @@ fn entry(site: &Site, index: usize, a: &Announcement) -> Entry {
     Entry {
         title: Text::plain(xml_text(&a.title)),
         id: url,
-        updated: midnight(a.date.first_day()),
+        updated,
         authors,
         categories,
         links,
-        published: Some(midnight(a.date.first_day())),
+        published: Some(published),
         summary: Some(Text::plain(xml_text(&a.summary))),
         content: Some(Content {
             content_type: Some("html".into()),
@@ -104,13 +113,14 @@ fn entry(site: &Site, index: usize, a: &Announcement) -> Entry {
     }
 }
 
-fn person(name: &str) -> Person {
-    Person { name: xml_text(name), ..Person::default() }
+/// The briefing's publisher, as an Atom person.
+fn publisher(config: &SiteConfig) -> Person {
+    Person { name: xml_text(&config.publisher.name), uri: config.publisher.url.clone(), ..Person::default() }
 }
 
-/// The first instant of `day`, in UTC.
-fn midnight(day: NaiveDate) -> FixedDateTime {
-    day.and_time(NaiveTime::MIN).and_utc().fixed_offset()
+/// The first instant of `day` in the event's time zone.
+fn midnight(config: &SiteConfig, day: NaiveDate) -> FixedDateTime {
+    Stamp::Day(day).moment(config.event.time_zone)
 }
 
 /// `text` without the characters XML 1.0 cannot carry even escaped (controls other than tab,
@@ -191,7 +201,9 @@ mod tests {
         assert_eq!(feed.id, "https://example.org/caexpo-2012/");
         assert_eq!(feed.title.as_ref().unwrap().content, site.config.title);
         assert_eq!(feed.description.as_ref().unwrap().content, site.config.description);
-        assert_eq!(feed.updated.unwrap().to_rfc3339(), "2012-09-22T00:00:00+00:00");
+        // The briefing's `published: 2026-11-30`, at midnight in Nanning (UTC+8): when our pages
+        // came out, not when things were announced.
+        assert_eq!(feed.updated.unwrap().to_rfc3339(), "2026-11-29T16:00:00+00:00");
         assert_eq!(feed.language.as_deref(), Some("en"));
         let self_link = feed.links.iter().find(|l| l.rel.as_deref() == Some("self")).unwrap();
         assert_eq!(self_link.href, "https://example.org/caexpo-2012/feed.xml");
@@ -204,7 +216,7 @@ mod tests {
             assert_eq!(entry.title.as_ref().unwrap().content, a.title);
             assert_eq!(entry.summary.as_ref().unwrap().content, a.summary);
             assert!(entry.links.iter().any(|l| l.href == url), "no link to {url}");
-            let day = a.date.first_day().and_time(NaiveTime::MIN).and_utc();
+            let day = "2026-11-29T16:00:00Z".parse().unwrap();
             assert_eq!(entry.updated, Some(day));
             assert_eq!(entry.published, Some(day));
             let terms: Vec<&str> = entry.categories.iter().map(|c| c.term.as_str()).collect();
@@ -228,9 +240,9 @@ mod tests {
         let names = |e: &feed_rs::model::Entry| e.authors.iter().map(|p| p.name.clone().unwrap()).collect::<Vec<_>>();
         assert_eq!(feed.entries.len(), site.announcements.len());
         for entry in &feed.entries {
-            assert_eq!(names(entry), [site.config.title.as_str()], "{}", entry.id);
+            assert_eq!(names(entry), [site.config.publisher.name.as_str()], "{}", entry.id);
         }
-        assert_eq!(names(by_id("financial-cooperation")), ["China–ASEAN Expo 2012 briefing"]);
+        assert_eq!(names(by_id("financial-cooperation")), ["The brief project"]);
         let finance = by_id("financial-cooperation");
         let body = finance.content.as_ref().unwrap().body.as_deref().unwrap();
         assert!(body.contains("<h2 id=\"what-he-proposed\">What he proposed</h2>"), "{body}");
@@ -247,7 +259,9 @@ mod tests {
         assert_eq!(feed.entries.len(), 1);
         assert_eq!(feed.entries[0].title.as_ref().unwrap().content, fixtures::TRICKY);
         assert_eq!(feed.entries[0].id, "https://example.org/announcements/opening/");
-        assert_eq!(feed.updated.unwrap().to_rfc3339(), "2030-05-14T00:00:00+00:00");
+        // No date of publication anywhere: the day it was made, at midnight in the event's zone
+        // (the starter's +02:00), since Atom requires a date.
+        assert_eq!(feed.updated.unwrap().to_rfc3339(), "2030-05-13T22:00:00+00:00");
         // The same, by a second parser that knows nothing of Atom.
         let doc = roxmltree::Document::parse(&xml).unwrap();
         let titles: Vec<&str> =

@@ -50,16 +50,20 @@ pub fn timeline(site: &Site) -> String {
     let uid_suffix = uid_suffix(site);
     for e in &site.timeline {
         let (start, end) = span(e.date);
+        let zone = config.event.time_zone;
+        // At a time of day: an instant (in UTC, which every reader takes), with no length.
+        let at = e.time.and_then(|t| start.and_time(t).and_local_timezone(zone).single()).map(|m| m.to_utc());
         let url = match e.announcement {
             Some(a) => PageKind::Announcement(a).permalink(site),
             None => PageKind::Timeline.permalink(site),
         };
         let mut event = icalendar::Event::new();
+        event.uid(&format!("timeline-{}{uid_suffix}", e.anchor)).timestamp(stamp);
+        match at {
+            Some(at) => event.starts(at).ends(at),
+            None => event.starts(start).ends(end),
+        };
         event
-            .uid(&format!("timeline-{}{uid_suffix}", e.anchor))
-            .timestamp(stamp)
-            .starts(start)
-            .ends(end)
             .summary(&e.title)
             .url(&url)
             .add_property("TRANSP", "TRANSPARENT")

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 use std::io;
 
-use chrono::NaiveDate;
 use quick_xml::events::BytesText;
 use quick_xml::Writer;
 
@@ -44,8 +43,10 @@ pub const MAX_BYTES: usize = 52_428_800;
 /// as the index that lists those files, which is where robots.txt points either way.
 ///
 /// One `<url>` per page, in the order given; URLs are percent-encoded where RFC 3986 requires it
-/// (non-ASCII letters in the path) and XML-escaped. An announcement's page also gets a
-/// `<lastmod>`: the announcement's date. A page with translations lists them all, itself
+/// (non-ASCII letters in the path) and XML-escaped. A page gets a `<lastmod>` when the content
+/// says when it changed: an announcement's or free page's own `updated:` (else when it was
+/// published), and for every other page, which lists or sums up the items, the latest of those
+/// and of the briefing's own dates. A page with translations lists them all, itself
 /// included, as `<xhtml:link rel="alternate" hreflang>`, the form search engines read. Nothing
 /// depends on the clock, so two runs give the same bytes.
 pub fn sitemaps(site: &Site, pages: &[Entry]) -> Vec<(String, String)> {
@@ -53,12 +54,7 @@ pub fn sitemaps(site: &Site, pages: &[Entry]) -> Vec<(String, String)> {
 }
 
 fn sitemaps_within(site: &Site, pages: &[Entry], max_urls: usize, max_bytes: usize) -> Vec<(String, String)> {
-    let dates: HashMap<String, NaiveDate> = site
-        .languages()
-        .flat_map(|s| {
-            s.announcements.iter().enumerate().map(|(i, a)| (PageKind::Announcement(i).path(s), a.date.first_day()))
-        })
-        .collect();
+    let dates = last_modified(site);
     let xhtml = if pages.iter().any(|p| !p.alternates.is_empty()) {
         format!(r#" xmlns:xhtml="{XHTML}""#)
     } else {
@@ -97,6 +93,32 @@ fn sitemaps_within(site: &Site, pages: &[Entry], max_urls: usize, max_bytes: usi
     files
 }
 
+/// When each item's page was last modified, by site path, as the sitemap writes it
+/// (`2026-11-30`, or a moment; none when the content does not say); the latest of all under the
+/// key `""`, for the other pages, which list or sum up the items.
+fn last_modified(site: &Site) -> HashMap<String, Option<String>> {
+    let zone = site.config.event.time_zone;
+    let mut out = HashMap::new();
+    let mut latest = site.config.updated.or(site.config.published);
+    for s in site.languages() {
+        let c = &s.config;
+        let announcements = s
+            .announcements
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (PageKind::Announcement(i), c.dates(a.published, a.updated).1));
+        let pages = s.pages.iter().enumerate().map(|(i, p)| (PageKind::Page(i), c.dates(p.published, p.updated).1));
+        for (kind, updated) in announcements.chain(pages) {
+            if let Some(updated) = updated {
+                latest = Some(latest.map_or(updated, |l| l.latest(updated, zone)));
+            }
+            out.insert(kind.path(s), updated.map(|u| u.iso()));
+        }
+    }
+    out.insert(String::new(), latest.map(|l| l.iso()));
+    out
+}
+
 /// Whether `path` is one of the numbered files of a sitemap split by [`sitemaps`].
 pub fn is_part(path: &str) -> bool {
     path.strip_prefix("sitemap-").and_then(|r| r.strip_suffix(".xml")).is_some_and(|n| n.parse::<u32>().is_ok())
@@ -105,7 +127,7 @@ pub fn is_part(path: &str) -> bool {
 const DECLARATION: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
 
 /// The `<url>` element of `page`, indented one level, with its line break.
-fn url_block(site: &Site, page: &Entry, dates: &HashMap<String, NaiveDate>) -> String {
+fn url_block(site: &Site, page: &Entry, dates: &HashMap<String, Option<String>>) -> String {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     write_url(&mut writer, site, page, dates).expect("writing XML into memory cannot fail");
     let xml = String::from_utf8(writer.into_inner()).expect("the sitemap is built from UTF-8 text");
@@ -118,13 +140,17 @@ fn url_block(site: &Site, page: &Entry, dates: &HashMap<String, NaiveDate>) -> S
     out
 }
 
-fn write_url(w: &mut Writer<Vec<u8>>, site: &Site, page: &Entry, dates: &HashMap<String, NaiveDate>) -> io::Result<()> {
+fn write_url(
+    w: &mut Writer<Vec<u8>>,
+    site: &Site,
+    page: &Entry,
+    dates: &HashMap<String, Option<String>>,
+) -> io::Result<()> {
     let absolute = |path: &str| uri_escape(&permalink(&site.config.base_url, path));
     w.create_element("url").write_inner_content(|w| {
         w.create_element("loc").write_text_content(BytesText::new(&absolute(&page.path)))?;
-        if let Some(date) = dates.get(&page.path) {
-            let day = date.format("%Y-%m-%d").to_string();
-            w.create_element("lastmod").write_text_content(BytesText::new(&day))?;
+        if let Some(Some(date)) = dates.get(&page.path).or_else(|| dates.get("")) {
+            w.create_element("lastmod").write_text_content(BytesText::new(date))?;
         }
         for (hreflang, path) in &page.alternates {
             w.create_element("xhtml:link")
@@ -217,12 +243,11 @@ mod tests {
             assert_eq!(url.loc, format!("{base}{}", &page.path[1..]));
         }
         assert_eq!(urls[0].loc, base);
-        let dated: Vec<&Url> = urls.iter().filter(|u| u.lastmod.is_some()).collect();
-        assert_eq!(dated.len(), site.announcements.len());
+        // The briefing gives `published: 2026-11-30` and no page says more: every page was
+        // last modified then, none on the event's dates.
         assert_eq!(site.announcements.len(), 4);
-        for a in &site.announcements {
-            let url = urls.iter().find(|u| u.loc == format!("{base}announcements/{}/", a.slug)).unwrap();
-            assert_eq!(url.lastmod, Some(a.date.first_day().to_string()));
+        for url in &urls {
+            assert_eq!(url.lastmod.as_deref(), Some("2026-11-30"), "{}", url.loc);
         }
         assert_eq!(xml, sitemap(&site, &pages), "two runs differ");
     }
@@ -259,7 +284,8 @@ mod tests {
                 "https://example.org/r&d/%E7%AE%80%E6%8A%A5/a%20b/%22x%22/",
             ]
         );
-        assert_eq!(urls[1].lastmod.as_deref(), Some("2030-05-14"));
+        // The starter's content gives no publication dates: no page claims one.
+        assert!(urls.iter().all(|u| u.lastmod.is_none()), "{xml}");
         assert_eq!(uri_escape("https://example.org/%E7/"), "https://example.org/%E7/");
         assert_eq!(uri_escape("https://example.org"), "https://example.org");
     }

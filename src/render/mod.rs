@@ -35,6 +35,9 @@ pub struct Page {
     pub links: Arc<PageLinks>,
 }
 
+/// How many timeline entries the home page shows, around the event.
+const TEASER: usize = 5;
+
 /// Every page of `site` that `templates` can render, in a stable order.
 pub fn pages(site: &Site, templates: &Templates) -> Vec<PageKind> {
     routes::pages(site, |name| templates.tera.get_template_names().any(|n| n == name))
@@ -246,6 +249,17 @@ fn context_for(shared: &Shared, kind: PageKind, words: &Words, also_read: Option
             ctx.insert_value("figures", shared.figures(&r));
             let timeline = shared.timeline(&r).into_iter().map(|(_, v)| v).collect::<Vec<_>>();
             ctx.insert_value("timeline", Value::from(timeline));
+            let entries = r.timeline();
+            let event = &config.event;
+            let around = crate::model::around(entries, event.start, event.end, TEASER);
+            ctx.insert_value(
+                "timeline_teaser",
+                shared.entries(&r, around.into_iter().map(|i| (i, &entries[i])).collect()),
+            );
+            let dates: std::collections::HashSet<_> = entries.iter().map(|e| e.date).collect();
+            ctx.insert("timeline_dates", &dates.len());
+            let lead = (0..r.announcements()).find(|&i| r.announcement(i).lead);
+            ctx.insert_value("lead", lead.map_or(Value::none(), |i| shared.announcement(&r, i)));
             ctx.insert_value("speakers", shared.all_speakers(&r));
             ctx.insert_value("topics", shared.all_topics(&r));
         }

@@ -16,6 +16,12 @@ pub(super) struct Meta {
     description: String,
     /// The Open Graph type: `website`, `article` or `profile`.
     kind: &'static str,
+    /// Who wrote the page: the briefing's publisher.
+    author: String,
+    /// For an article, when it was published and last modified (`article:published_time`,
+    /// `article:modified_time`), as ISO 8601 writes them.
+    published: Option<String>,
+    modified: Option<String>,
 }
 
 pub(super) fn meta(r: &Reader, kind: PageKind, words: &Words) -> Meta {
@@ -23,6 +29,7 @@ pub(super) fn meta(r: &Reader, kind: PageKind, words: &Words) -> Meta {
     let event = c.event.name.as_str();
     let titled = |t: &str| format!("{t} · {}", c.title);
     let about_event = |key: &str| words.text(key, &[("event", event)]);
+    let mut dates = (None, None);
     let (title, description, kind) = match kind {
         PageKind::Index => (c.title.clone(), c.description.clone(), "website"),
         PageKind::Announcements => {
@@ -30,6 +37,7 @@ pub(super) fn meta(r: &Reader, kind: PageKind, words: &Words) -> Meta {
         }
         PageKind::Announcement(i) => {
             let a = r.announcement(i);
+            dates = c.dates(a.published, a.updated);
             (titled(&a.title), a.summary.clone(), "article")
         }
         PageKind::Timeline => (titled(&words.text("nav-timeline", &[])), about_event("meta-timeline"), "website"),
@@ -60,12 +68,21 @@ pub(super) fn meta(r: &Reader, kind: PageKind, words: &Words) -> Meta {
         }
         PageKind::Page(i) => {
             let p = r.page(i);
+            dates = c.dates(p.published, p.updated);
             (titled(&p.title), p.description.clone().unwrap_or_else(|| c.description.clone()), "article")
         }
         PageKind::NotFound => (titled(&words.text("not-found", &[])), c.description.clone(), "website"),
         PageKind::Search => (titled(&words.text("nav-search", &[])), about_event("meta-search"), "website"),
     };
-    Meta { title, description, kind }
+    let (published, modified) = dates;
+    Meta {
+        title,
+        description,
+        kind,
+        author: c.publisher.name.clone(),
+        published: published.map(|s| s.iso()),
+        modified: modified.map(|s| s.iso()),
+    }
 }
 
 // The schema.org vocabulary, as JSON-LD. Fields are declared in the byte order of their names, so
@@ -142,7 +159,11 @@ struct ArticleLd<'a> {
     about: EventLd<'a>,
     /// The briefing's publisher wrote the page; the people it names are what it mentions, and
     /// its sources what it is based on, never its authors.
-    author: Named<'a>,
+    author: OrganizationLd<'a>,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
     description: &'a str,
     headline: &'a str,
     #[serde(rename = "inLanguage")]
@@ -153,8 +174,18 @@ struct ArticleLd<'a> {
     main_entity_of_page: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     mentions: Vec<PersonLd<'a>>,
-    publisher: Named<'a>,
+    publisher: OrganizationLd<'a>,
     url: &'a str,
+}
+
+/// The briefing's publisher.
+#[derive(Serialize)]
+struct OrganizationLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
 }
 
 /// A source a page is based on.
@@ -215,11 +246,16 @@ pub(super) fn structured_data(r: &Reader, kind: PageKind, canonical: &str) -> Op
         PageKind::Index => serde_json::to_string(&event(Some(SCHEMA_ORG), Some(&c.description))),
         PageKind::Announcement(i) => {
             let a = r.announcement(i);
+            let publisher =
+                || OrganizationLd { kind: "Organization", name: &c.publisher.name, url: c.publisher.url.as_deref() };
+            let (published, updated) = c.dates(a.published, a.updated);
             serde_json::to_string(&ArticleLd {
                 context: SCHEMA_ORG,
                 kind: "NewsArticle",
                 about: event(None, None),
-                author: Named { kind: "Organization", name: &c.title },
+                author: publisher(),
+                date_modified: updated.map(|s| s.iso()),
+                date_published: published.map(|s| s.iso()),
                 description: &a.summary,
                 headline: &a.title,
                 // An announcement not translated yet is in its original's language.
@@ -241,7 +277,7 @@ pub(super) fn structured_data(r: &Reader, kind: PageKind, canonical: &str) -> Op
                     })
                     .collect(),
                 mentions: a.speakers.iter().map(|&s| person(None, s)).collect(),
-                publisher: Named { kind: "Organization", name: &c.title },
+                publisher: publisher(),
                 url: canonical,
             })
         }

@@ -81,6 +81,25 @@ pub(super) struct WhenView {
     precision: Precision,
 }
 
+/// When a page was published or updated: `iso` for `datetime` (`2026-11-30`, or a moment with
+/// its offset), `display` in the page's language.
+#[derive(Serialize)]
+pub(super) struct StampView {
+    iso: String,
+    display: String,
+}
+
+impl StampView {
+    pub(super) fn new(language: &str, stamp: &crate::date::Stamp) -> StampView {
+        let formats = format::formats(language);
+        let display = match stamp {
+            crate::date::Stamp::Day(d) => formats.day(*d),
+            crate::date::Stamp::Moment(m) => formats.moment(m),
+        };
+        StampView { iso: stamp.iso(), display }
+    }
+}
+
 impl WhenView {
     pub(super) fn new(language: &str, when: &When) -> WhenView {
         WhenView {
@@ -351,6 +370,15 @@ impl<'a> Shared<'a> {
         map.insert("date_display", Value::from(when.display.as_str()));
         map.insert("year", Value::from(a.date.year()));
         map.insert("when", Value::from_serializable(&when));
+        map.insert("time", Value::from(a.time.map(|t| t.format("%H:%M").to_string())));
+        map.insert("lead", Value::from(a.lead));
+        let (published, updated) = r.config().dates(a.published, a.updated);
+        let stamp = |s: Option<crate::date::Stamp>| {
+            s.map_or(Value::none(), |s| Value::from_serializable(&StampView::new(&r.config().language, &s)))
+        };
+        map.insert("published", stamp(published));
+        // Shown only when it says more than `published`.
+        map.insert("updated", stamp(updated.filter(|u| Some(*u) != published)));
         map.insert("summary", Value::from(a.summary.as_str()));
         map.insert("draft", Value::from(a.draft));
         map.insert("embargo", Value::from(embargo(r, a.embargo.as_ref())));

@@ -16,6 +16,7 @@ mod files;
 mod languages;
 mod large;
 mod links;
+mod order;
 mod output;
 mod references;
 mod several;
