@@ -30,6 +30,8 @@ pub enum Family {
     SpeakerAnnouncements,
     /// The timeline entries that name a speaker, in order.
     SpeakerTimeline,
+    /// The announcements that mention a speaker without their speaking, in order.
+    SpeakerMentions,
     /// A topic's title and description.
     Topic,
     /// The announcements under a topic, in order.
@@ -213,6 +215,12 @@ impl<'a> Reader<'a> {
         &self.site.speaker_announcements[i]
     }
 
+    /// The announcements that mention speaker `i` without their speaking.
+    pub fn speaker_mentions(&self, i: usize) -> &'a [usize] {
+        self.one(Family::SpeakerMentions, &self.site.speakers[i].slug);
+        &self.site.speaker_mentions[i]
+    }
+
     /// The timeline entries that name speaker `i`, with their indexes.
     pub fn speaker_timeline(&self, i: usize) -> Vec<(usize, &'a TimelineEntry)> {
         self.one(Family::SpeakerTimeline, &self.site.speakers[i].slug);
@@ -355,6 +363,7 @@ pub fn diff(old: &Site, new: &Site) -> Changed {
         (Family::Speaker, &s_old, &s_new),
         (Family::SpeakerAnnouncements, &s_old, &s_new),
         (Family::SpeakerTimeline, &s_old, &s_new),
+        (Family::SpeakerMentions, &s_old, &s_new),
         (Family::Topic, &t_old, &t_new),
         (Family::TopicAnnouncements, &t_old, &t_new),
         (Family::Page, &p_old, &p_new),
@@ -387,6 +396,7 @@ pub fn diff(old: &Site, new: &Site) -> Changed {
                     same_announcements(&old.speaker_announcements[i], &new.speaker_announcements[j])
                 }
                 Family::SpeakerTimeline => same_timeline_lists(&old.speaker_timeline[i], &new.speaker_timeline[j]),
+                Family::SpeakerMentions => same_announcements(&old.speaker_mentions[i], &new.speaker_mentions[j]),
                 Family::Topic => old.topics[i] == new.topics[j],
                 Family::TopicAnnouncements => {
                     same_announcements(&old.topic_announcements[i], &new.topic_announcements[j])
@@ -471,6 +481,7 @@ fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Anno
         updated,
         summary,
         speakers,
+        mentions,
         topics,
         sources,
         figures,
@@ -489,6 +500,7 @@ fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Anno
         && updated == &b.updated
         && summary == &b.summary
         && same_refs(old, speakers, topics, new, &b.speakers, &b.topics)
+        && same_refs(old, mentions, &[], new, &b.mentions, &[])
         && same_citations(old, sources, new, &b.sources)
         && figures.len() == b.figures.len()
         && figures.iter().zip(&b.figures).all(|(f, g)| {
@@ -518,13 +530,14 @@ fn same_refs(old: &Site, s1: &[usize], t1: &[usize], new: &Site, s2: &[usize], t
 }
 
 fn same_speaker(a: &Speaker, b: &Speaker) -> bool {
-    let Speaker { slug, name, role, organization, country, body, fallback } = a;
+    let Speaker { slug, name, role, organization, country, as_of, body, fallback } = a;
     slug == &b.slug
         && fallback == &b.fallback
         && name == &b.name
         && role == &b.role
         && organization == &b.organization
         && country == &b.country
+        && as_of == &b.as_of
         && same_body(body, &b.body)
 }
 
@@ -551,6 +564,7 @@ fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> b
         body,
         announcement,
         speakers,
+        mentions,
         figure,
         sources,
         embargo,
@@ -570,6 +584,7 @@ fn same_entry(old: &Site, a: &TimelineEntry, new: &Site, b: &TimelineEntry) -> b
         }
         && announcement_slug(old, announcement) == announcement_slug(new, &b.announcement)
         && same_refs(old, speakers, &[], new, &b.speakers, &[])
+        && same_refs(old, mentions, &[], new, &b.mentions, &[])
         && figure == &b.figure
         && same_citations(old, sources, new, &b.sources)
         && embargo == &b.embargo

@@ -327,8 +327,11 @@ pub struct Announcement {
     pub updated: Option<Stamp>,
     /// One or two sentences.
     pub summary: String,
-    /// Indexes into [`Site::speakers`].
+    /// Who spoke: indexes into [`Site::speakers`].
     pub speakers: Vec<usize>,
+    /// People it is about or names, who did not speak (`mentions:`): indexes into
+    /// [`Site::speakers`].
+    pub mentions: Vec<usize>,
     /// Indexes into [`Site::topics`].
     pub topics: Vec<usize>,
     /// The reports it is taken from.
@@ -358,6 +361,8 @@ pub struct Speaker {
     pub organization: Option<String>,
     /// Their country.
     pub country: Option<String>,
+    /// When their role and organization were so (`as_of:`), as the source gives it.
+    pub as_of: Option<When>,
     /// The bio.
     pub body: Arc<Body>,
     /// The language its text is in, when it is not the site's (a translation not made yet).
@@ -400,6 +405,8 @@ pub struct TimelineEntry {
     pub announcement: Option<usize>,
     /// Speakers it names (indexes into [`Site::speakers`]).
     pub speakers: Vec<usize>,
+    /// People it names who did not speak (`mentions:`).
+    pub mentions: Vec<usize>,
     /// A number for a chart.
     pub figure: Option<Point>,
     /// The reports it is taken from.
@@ -466,6 +473,8 @@ pub struct Site {
     pub embargoes: Vec<Embargo>,
     /// The announcements that name each speaker (same order as `speakers`).
     pub speaker_announcements: Vec<Vec<usize>>,
+    /// The announcements that mention each speaker without their speaking.
+    pub speaker_mentions: Vec<Vec<usize>>,
     /// The timeline entries that name each speaker.
     pub speaker_timeline: Vec<Vec<usize>>,
     /// The announcements under each topic.
@@ -482,6 +491,7 @@ impl Site {
     /// Computes the reverse links from the forward ones.
     pub(crate) fn link_back(&mut self) {
         self.speaker_announcements = vec![Vec::new(); self.speakers.len()];
+        self.speaker_mentions = vec![Vec::new(); self.speakers.len()];
         self.topic_announcements = vec![Vec::new(); self.topics.len()];
         self.speaker_timeline = vec![Vec::new(); self.speakers.len()];
         self.announcement_timeline = vec![Vec::new(); self.announcements.len()];
@@ -489,13 +499,18 @@ impl Site {
             for &s in &a.speakers {
                 self.speaker_announcements[s].push(i);
             }
+            for &s in &a.mentions {
+                self.speaker_mentions[s].push(i);
+            }
             for &t in &a.topics {
                 self.topic_announcements[t].push(i);
             }
         }
         for (i, e) in self.timeline.iter().enumerate() {
-            for &s in &e.speakers {
-                self.speaker_timeline[s].push(i);
+            for &s in e.speakers.iter().chain(&e.mentions) {
+                if self.speaker_timeline[s].last() != Some(&i) {
+                    self.speaker_timeline[s].push(i);
+                }
             }
             if let Some(a) = e.announcement {
                 self.announcement_timeline[a].push(i);

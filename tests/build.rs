@@ -84,10 +84,22 @@ fn real_briefing_tells_the_story_of_the_article() {
     assert!(teaser.iter().all(|d| d.contains("September 2012")), "{teaser:?}");
     let glance = texts(&home, ".at-a-glance li");
     assert!(glance.contains(&"7 distinct dates on the timeline".to_string()), "{glance:?}");
-    let speakers = texts(&page(&site, "/speakers"), ".speaker a");
-    for name in ["Pan Gongsheng", "Su Bo", "Wen Jiabao"] {
-        assert!(speakers.iter().any(|s| s == name), "{name} missing from {speakers:?}");
-    }
+    let people = page(&site, "/speakers");
+    // Who spoke at the expo, and who the briefing only names: Wen Jiabao proposed the partnership
+    // in 2011 and did not speak there.
+    assert_eq!(texts(&people, "#who-spoke + ul .speaker-name"), ["Pan Gongsheng", "Su Bo"]);
+    assert_eq!(texts(&people, "#also-named ~ ul .speaker-name"), ["Wen Jiabao"]);
+    // Roles are the report's, of its day.
+    let roles = texts(&people, ".speaker .meta .as-of");
+    assert_eq!(roles, ["(as of September 2012)"; 3]);
+    let plan = page(&site, "/announcements/science-technology-cooperation-plan");
+    assert_eq!(texts(&plan, ".article-header .meta a"), ["Wen Jiabao"]);
+    assert!(texts(&plan, ".article-header .meta")[0].contains("Also named: Wen Jiabao"));
+    let wen_page = page(&site, "/speakers/wen-jiabao");
+    assert_eq!(
+        hrefs(&wen_page, "#mentioned-in ~ .cards .card-title a"),
+        ["/caexpo-2012/announcements/science-technology-cooperation-plan/"]
+    );
     // A speaker's page lists the announcements that name them.
     let pan = page(&site, "/speakers/pan-gongsheng");
     assert_eq!(hrefs(&pan, ".card h3 a"), ["/caexpo-2012/announcements/financial-cooperation/"]);

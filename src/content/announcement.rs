@@ -27,6 +27,9 @@ pub struct Raw {
     summary: String,
     #[serde(default)]
     speakers: Vec<String>,
+    /// People it is about or names, who did not speak.
+    #[serde(default)]
+    mentions: Vec<String>,
     #[serde(default)]
     topics: Vec<String>,
     #[serde(default)]
@@ -110,6 +113,8 @@ pub struct Tr {
     #[serde(default)]
     speakers: Option<Vec<String>>,
     #[serde(default)]
+    mentions: Option<Vec<String>>,
+    #[serde(default)]
     topics: Option<Vec<String>>,
     #[serde(default)]
     sources: Option<Vec<RawCitation>>,
@@ -164,6 +169,11 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
     if let Some(list) = &t.topics {
         if *list != m.topics {
             same.differ(&[Seg::Key("topics")], None, None, "topics");
+        }
+    }
+    if let Some(list) = &t.mentions {
+        if *list != m.mentions {
+            same.differ(&[Seg::Key("mentions")], None, None, "people mentioned");
         }
     }
     if let Some(draft) = t.draft {
@@ -367,6 +377,7 @@ pub fn assemble(
     };
     let m = &doc.meta;
     let speakers = names("speakers", &m.speakers, known.speakers);
+    let mentions = names("mentions", &m.mentions, known.speakers);
     let topics = names("topics", &m.topics, known.topics);
     if m.source.is_some() {
         errors.push(super::sources::replaced_field(&doc.yaml));
@@ -408,6 +419,7 @@ pub fn assemble(
         updated,
         summary: m.summary.clone(),
         speakers,
+        mentions,
         topics,
         sources,
         figures,

@@ -343,7 +343,7 @@ impl Inputs {
         speakers_complete &= distinct_slugs(&mut speaker_docs, "speaker", &mut errors);
         distinct_slugs(&mut page_docs, "page", &mut errors);
 
-        let speakers = speaker::assemble(&speaker_docs);
+        let speakers = speaker::assemble(&speaker_docs, &mut errors);
         let topics = topics_file.as_ref().map(|t| topics::assemble(t, &mut errors)).unwrap_or_default();
         let speaker_names = Known::new(
             "speaker",
@@ -526,6 +526,7 @@ impl Inputs {
             embargoes: clock.embargoes(),
             drafts_left_out,
             speaker_announcements: Vec::new(),
+            speaker_mentions: Vec::new(),
             speaker_timeline: Vec::new(),
             topic_announcements: Vec::new(),
             announcement_timeline: Vec::new(),

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::doc::{parse_doc, Doc, Slugged};
-use crate::diagnostic::Diagnostic;
+use crate::date::When;
+use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::Speaker;
 use crate::source::SourceFile;
 
@@ -20,6 +21,9 @@ pub struct Raw {
     organization: Option<String>,
     #[serde(default)]
     country: Option<String>,
+    /// When the role and organization were so, as the source gives them (`2012-09`).
+    #[serde(default)]
+    as_of: Option<String>,
     /// The slug, when the file name should not give it.
     #[serde(default)]
     slug: Option<String>,
@@ -80,7 +84,7 @@ pub fn parse(file: SourceFile, base_path: &str) -> Result<Doc<Raw>, Diagnostic> 
 }
 
 /// The speakers of `docs`, sorted by name (then slug).
-pub fn assemble(docs: &[Arc<Doc<Raw>>]) -> Vec<Speaker> {
+pub fn assemble(docs: &[Arc<Doc<Raw>>], errors: &mut Diagnostics) -> Vec<Speaker> {
     let mut speakers: Vec<Speaker> = docs
         .iter()
         .map(|d| Speaker {
@@ -89,6 +93,17 @@ pub fn assemble(docs: &[Arc<Doc<Raw>>]) -> Vec<Speaker> {
             role: d.meta.role.clone(),
             organization: d.meta.organization.clone(),
             country: d.meta.country.clone(),
+            as_of: d.meta.as_of.as_deref().and_then(|text| {
+                When::parse(text)
+                    .map_err(|why| {
+                        errors.push(
+                            d.error(Kind::Date, "as_of", Some(text.trim()), format!("invalid as_of date: {why}"))
+                                .label("not a date")
+                                .help("write when the role was so, as the source gives it: 2012-09 for September 2012"),
+                        )
+                    })
+                    .ok()
+            }),
             body: Arc::clone(&d.body),
             fallback: None,
         })

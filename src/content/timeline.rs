@@ -35,6 +35,9 @@ pub struct Raw {
     announcement: Option<String>,
     #[serde(default)]
     speakers: Vec<String>,
+    /// People it names who did not speak.
+    #[serde(default)]
+    mentions: Vec<String>,
     #[serde(default)]
     figure: Option<RawPoint>,
     /// The moment it may be published from (RFC 3339, with its offset).
@@ -199,6 +202,8 @@ pub fn assemble(
         };
         let at = |slug: &str, nth: usize| yaml.nth(&path("speakers"), slug, nth);
         let speakers = resolve(&e.speakers, names.speakers, &source.path, &source.text, at, errors);
+        let at = |slug: &str, nth: usize| yaml.nth(&path("mentions"), slug, nth);
+        let mentions = resolve(&e.mentions, names.speakers, &source.path, &source.text, at, errors);
         let sources = super::sources::cite(&e.sources, yaml, &path("sources"), names.sources, errors);
         let body = e.body.as_deref().map(|text| {
             let located = Arc::clone(yaml);
@@ -240,6 +245,7 @@ pub fn assemble(
             body,
             announcement,
             speakers,
+            mentions,
             figure: e.figure.as_ref().map(|f| Point {
                 value: f.value,
                 unit: f.unit.clone(),

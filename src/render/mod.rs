@@ -291,7 +291,17 @@ fn context_for(shared: &Shared, kind: PageKind, words: &Words, also_read: Option
             ctx.insert_value("timeline", Value::from(entries.into_iter().map(|(_, v)| v).collect::<Vec<_>>()));
             ctx.insert("years", &years);
         }
-        PageKind::Speakers => ctx.insert_value("speakers", shared.all_speakers(&r)),
+        PageKind::Speakers => {
+            let all = shared.all_speakers(&r);
+            // Who spoke in an announcement, and who is only named: from the summaries' `spoke`.
+            let (spoke, named): (Vec<Value>, Vec<Value>) =
+                all.as_array().map(<[Value]>::to_vec).unwrap_or_default().into_iter().partition(|s| {
+                    s.as_map().and_then(|m| m.get(&tera::value::Key::from("spoke"))).is_some_and(Value::is_truthy)
+                });
+            ctx.insert_value("who_spoke", Value::from(spoke));
+            ctx.insert_value("also_named", Value::from(named));
+            ctx.insert_value("speakers", all);
+        }
         PageKind::Speaker(i) => {
             let s = r.speaker(i);
             if let Some(mut map) = shared.speaker(&r, i).into_map() {
@@ -299,6 +309,7 @@ fn context_for(shared: &Shared, kind: PageKind, words: &Words, also_read: Option
                 ctx.insert_value("speaker", Value::from(map));
             }
             ctx.insert_value("announcements", shared.announcements(&r, r.speaker_announcements(i)));
+            ctx.insert_value("mentioned_in", shared.announcements(&r, r.speaker_mentions(i)));
             ctx.insert_value("timeline", shared.entries(&r, r.speaker_timeline(i)));
         }
         PageKind::Topics => ctx.insert_value("topics", shared.all_topics(&r)),

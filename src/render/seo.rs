@@ -276,7 +276,7 @@ pub(super) fn structured_data(r: &Reader, kind: PageKind, canonical: &str) -> Op
                         }
                     })
                     .collect(),
-                mentions: a.speakers.iter().map(|&s| person(None, s)).collect(),
+                mentions: a.speakers.iter().chain(&a.mentions).map(|&s| person(None, s)).collect(),
                 publisher: publisher(),
                 url: canonical,
             })

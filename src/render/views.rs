@@ -121,8 +121,14 @@ struct SpeakerRef<'a> {
     role: Option<&'a str>,
     organization: Option<&'a str>,
     country: Option<&'a str>,
+    /// When the role and organization were so, as the page's language writes it.
+    as_of: Option<String>,
     initials: String,
     announcement_count: usize,
+    /// How many announcements mention them without their speaking.
+    mention_count: usize,
+    /// Whether they spoke in an announcement (else they are only mentioned).
+    spoke: bool,
     /// The language of the text, when it is not the page's (no translation yet).
     lang: Option<&'a str>,
 }
@@ -384,6 +390,7 @@ impl<'a> Shared<'a> {
         map.insert("embargo", Value::from(embargo(r, a.embargo.as_ref())));
         map.insert("lang", Value::from(fallback(r, a.fallback)));
         map.insert("speakers", Value::from(a.speakers.iter().map(|&s| self.speaker(r, s)).collect::<Vec<_>>()));
+        map.insert("mentions", Value::from(a.mentions.iter().map(|&s| self.speaker(r, s)).collect::<Vec<_>>()));
         map.insert("topics", Value::from(a.topics.iter().map(|&t| self.topic(r, t)).collect::<Vec<_>>()));
         map
     }
@@ -485,8 +492,11 @@ fn speaker_ref(r: &Reader, i: usize) -> Value {
         role: s.role.as_deref(),
         organization: s.organization.as_deref(),
         country: s.country.as_deref(),
+        as_of: s.as_of.map(|w| format::formats(&r.config().language).when(&w)),
         initials: format::initials(&s.name),
         announcement_count: r.speaker_announcements(i).len(),
+        mention_count: r.speaker_mentions(i).len(),
+        spoke: !r.speaker_announcements(i).is_empty(),
         lang: fallback(r, s.fallback),
     })
 }
