@@ -150,3 +150,13 @@ also-named = Also named
 also-named-lead = People the briefing names who did not speak at the event.
 mentions-label = Also named:
 mentioned-in = Named in
+change-heading = Change from { $from } to { $to }
+change-difference = Difference
+change-multiple = Multiple
+change-multiple-value = { $multiple } times as much
+change-rate = { $years ->
+    [one] Growth in { $years } year
+   *[other] Compound annual growth over { $years } years
+}
+change-rate-value = { $rate }% a year
+change-note = Computed by brief from the figures above, { $from } to { $to }; the multiple and the yearly rate are rounded to one decimal place.

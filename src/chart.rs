@@ -1,12 +1,15 @@
-//! Charts drawn at build time: the timeline's figures that share a `series` become a bar chart,
-//! as inline SVG with a text alternative, next to a table of the same numbers. No JavaScript.
+//! Charts drawn at build time: numbers that share a `series`, on the timeline or among an
+//! announcement's figures, become a bar chart, as inline SVG with a text alternative, next to a
+//! table of the same numbers, and with the change between the first and the last computed (never
+//! typed). No JavaScript.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::date::{Precision, When};
 use crate::format;
-use crate::model::{Citation, TimelineEntry};
+use crate::model::{Announcement, Citation, TimelineEntry};
 
 /// One chart, ready for a template.
 #[derive(Debug, Clone, Serialize)]
@@ -23,7 +26,9 @@ pub struct Chart {
     pub summary: String,
     /// The points, oldest first, for the table beside the chart.
     pub points: Vec<ChartPoint>,
-    /// What the points' entries cite, each once, in the order of the points.
+    /// The change from the first point to the last, computed.
+    pub change: Change,
+    /// What the points cite, each once, in the order of the points.
     #[serde(skip)]
     pub citations: Vec<Citation>,
 }
@@ -39,36 +44,127 @@ pub struct ChartPoint {
     pub value_display: String,
 }
 
-/// Every series of the timeline that has at least two points, by slug.
-pub fn charts(timeline: &[TimelineEntry], formats: &format::Formats) -> Vec<Chart> {
-    let mut series: BTreeMap<&str, Vec<(String, f64, &str)>> = BTreeMap::new();
-    let mut labels: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut cited: BTreeMap<&str, Vec<&Citation>> = BTreeMap::new();
-    for e in timeline {
-        if let Some(f) = &e.figure {
-            cited.entry(f.series.as_str()).or_default().extend(&e.sources);
-            series.entry(f.series.as_str()).or_default().push((formats.when(&e.date), f.value, f.unit.as_str()));
-            if let Some(label) = &f.label {
-                labels.entry(f.series.as_str()).or_insert(label.trim());
-            }
-        }
+/// The change between the first and the last point of a series, as the page's language writes
+/// numbers, rounded as stated: the difference to the precision of the numbers it is computed
+/// from, the multiple and the yearly rate to one decimal place.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Change {
+    /// The first and last points' dates, as readers see them.
+    pub from: String,
+    pub to: String,
+    /// The last value less the first, with its sign: `+308`.
+    pub difference: String,
+    /// The last value over the first (`6.6`), when the first is above zero.
+    pub multiple: Option<String>,
+    /// The compound annual growth rate in percent (`23.4`), when both points are single years
+    /// at least one apart and both values are above zero.
+    pub rate: Option<String>,
+    /// How many years apart the points are, for the rate.
+    pub years: Option<i32>,
+}
+
+/// A point of a series, from a timeline entry's `figure` or an announcement's figure.
+pub struct SeriesPoint<'a> {
+    pub series: &'a str,
+    pub label: Option<&'a str>,
+    pub date: When,
+    pub value: f64,
+    pub unit: &'a str,
+    pub sources: &'a [Citation],
+}
+
+/// The points of every series: the timeline's, then the announcements'.
+pub fn points<'a>(
+    timeline: &'a [TimelineEntry],
+    announcements: impl Iterator<Item = &'a Announcement>,
+) -> Vec<SeriesPoint<'a>> {
+    let from_timeline = timeline.iter().filter_map(|e| {
+        let f = e.figure.as_ref()?;
+        Some(SeriesPoint {
+            series: &f.series,
+            label: f.label.as_deref(),
+            date: e.date,
+            value: f.value,
+            unit: &f.unit,
+            sources: &e.sources,
+        })
+    });
+    let from_announcements = announcements.flat_map(|a| {
+        a.figures.iter().filter_map(|f| {
+            Some(SeriesPoint {
+                series: f.series.as_deref()?,
+                label: Some(&f.label),
+                date: f.year?,
+                value: f.value,
+                unit: &f.unit,
+                sources: &f.sources,
+            })
+        })
+    });
+    from_timeline.chain(from_announcements).collect()
+}
+
+/// Every series of `points` that has at least two points, by slug; each chart's points oldest
+/// first.
+pub fn charts(points: Vec<SeriesPoint>, formats: &format::Formats) -> Vec<Chart> {
+    let mut series: BTreeMap<&str, Vec<SeriesPoint>> = BTreeMap::new();
+    for p in points {
+        series.entry(p.series).or_default().push(p);
     }
     series
         .into_iter()
         .filter(|(_, points)| points.len() >= 2)
-        .map(|(slug, points)| {
-            let title = labels.get(slug).map_or_else(|| title_of(slug), |l| l.to_string());
-            let unit = points[0].2.to_string();
+        .map(|(slug, mut points)| {
+            points.sort_by_key(|p| p.date);
+            let title = points.iter().find_map(|p| p.label).map_or_else(|| title_of(slug), |l| l.trim().to_string());
+            let unit = points[0].unit.to_string();
+            let citations = Citation::distinct(points.iter().flat_map(|p| p.sources));
+            let change = change(&points, formats);
             let points: Vec<ChartPoint> = points
-                .into_iter()
-                .map(|(label, value, _)| ChartPoint { label, value, value_display: formats.number(value) })
+                .iter()
+                .map(|p| ChartPoint {
+                    label: formats.when(&p.date),
+                    value: p.value,
+                    value_display: formats.number(p.value),
+                })
                 .collect();
             let summary = summary(&title, &unit, &points);
             let svg = svg(slug, &title, &summary, &unit, &points);
-            let citations = Citation::distinct(cited.remove(slug).unwrap_or_default());
-            Chart { series: slug.to_string(), title, unit, svg, summary, points, citations }
+            Chart { series: slug.to_string(), title, unit, svg, summary, points, change, citations }
         })
         .collect()
+}
+
+/// The change from the first of `points` to the last (there are two at least).
+fn change(points: &[SeriesPoint], formats: &format::Formats) -> Change {
+    let (first, last) = (&points[0], &points[points.len() - 1]);
+    let (a, b) = (first.value, last.value);
+    // The difference is as precise as the numbers it comes from: 362.8 − 54.8 is 308.0, not
+    // 308.00000000000006.
+    let decimals = decimals(a).max(decimals(b));
+    let scale = 10f64.powi(decimals as i32);
+    let difference = ((b - a) * scale).round() / scale;
+    let one_decimal = |x: f64| formats.number((x * 10.0).round() / 10.0);
+    let sign = if difference > 0.0 { "+" } else { "" };
+    let single_year = |w: &When| w.precision() == Precision::Year;
+    let years = (single_year(&first.date) && single_year(&last.date))
+        .then(|| last.date.year() - first.date.year())
+        .filter(|&y| y >= 1);
+    let rate = years.filter(|_| a > 0.0 && b > 0.0).map(|y| ((b / a).powf(1.0 / f64::from(y)) - 1.0) * 100.0);
+    Change {
+        from: formats.when(&first.date),
+        to: formats.when(&last.date),
+        difference: format!("{sign}{}", formats.number(difference)),
+        multiple: (a > 0.0 && b >= 0.0).then(|| one_decimal(b / a)),
+        rate: rate.map(one_decimal),
+        years: years.filter(|_| rate.is_some()),
+    }
+}
+
+/// How many decimal places `value` is written with (`54.8` has one).
+fn decimals(value: f64) -> usize {
+    let text = format::number(value);
+    text.split_once('.').map_or(0, |(_, fraction)| fraction.len())
 }
 
 fn title_of(slug: &str) -> String {
@@ -142,7 +238,7 @@ mod tests {
     #[test]
     fn the_real_briefing_charts_two_way_trade() {
         let site = crate::content::load(Path::new(env!("CARGO_MANIFEST_DIR")), &Default::default()).unwrap();
-        let charts = charts(&site.timeline, &format::formats("en"));
+        let charts = charts(points(&site.timeline, site.announcements.iter().map(|a| &**a)), &format::formats("en"));
         assert_eq!(charts.len(), 1);
         let c = &charts[0];
         assert_eq!(c.title, "Two-way China–ASEAN trade");
@@ -162,6 +258,46 @@ mod tests {
             .collect();
         assert_eq!(heights.len(), 2);
         assert!(heights[1] > heights[0] * 6.0, "{heights:?}");
+        // 54.8 to 362.8 billion USD in nine years: computed, not typed.
+        let want = Change {
+            from: "2002".into(),
+            to: "2011".into(),
+            difference: "+308".into(),
+            multiple: Some("6.6".into()),
+            rate: Some("23.4".into()),
+            years: Some(9),
+        };
+        assert_eq!(c.change, want);
+    }
+
+    #[test]
+    fn the_change_is_computed_in_the_pages_language_and_only_where_it_means_something() {
+        let cite: &[Citation] = &[];
+        let point = |date: &str, value: f64| SeriesPoint {
+            series: "s",
+            label: None,
+            date: When::parse(date).unwrap(),
+            value,
+            unit: "u",
+            sources: cite,
+        };
+        let of = |points: Vec<SeriesPoint>, tag: &str| charts(points, &format::formats(tag)).remove(0).change;
+        let vi = of(vec![point("2011", 362.8), point("2002", 54.8)], "vi");
+        assert_eq!(
+            (vi.difference.as_str(), vi.multiple.as_deref(), vi.rate.as_deref()),
+            ("+308", Some("6,6"), Some("23,4"))
+        );
+        // Days, not years: no yearly rate. A fall has its sign; a start at zero has no multiple.
+        let days = of(vec![point("2012-09-21", 10.0), point("2012-09-25", 7.5)], "en");
+        assert_eq!(
+            (days.difference.as_str(), days.multiple.as_deref(), days.rate, days.years),
+            ("-2.5", Some("0.8"), None, None)
+        );
+        let zero = of(vec![point("2001", 0.0), point("2003", 5.0)], "en");
+        assert_eq!((zero.multiple, zero.rate), (None, None));
+        // Differences keep the precision of what they come from.
+        let cents = of(vec![point("2001", 0.1), point("2002", 0.3)], "en");
+        assert_eq!(cents.difference, "+0.2");
     }
 
     #[test]

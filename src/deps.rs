@@ -504,11 +504,12 @@ fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Anno
         && same_citations(old, sources, new, &b.sources)
         && figures.len() == b.figures.len()
         && figures.iter().zip(&b.figures).all(|(f, g)| {
-            let Figure { label, value, unit, year, sources } = f;
+            let Figure { label, value, unit, year, series, sources } = f;
             label == &g.label
                 && value == &g.value
                 && unit == &g.unit
                 && year == &g.year
+                && series == &g.series
                 && same_citations(old, sources, new, &g.sources)
         })
         && draft == &b.draft

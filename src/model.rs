@@ -285,6 +285,8 @@ pub struct Figure {
     /// The year it is for, or the span of years.
     #[serde(skip)]
     pub year: Option<When>,
+    /// The chart series it is a point of (a slug), with the timeline's figures of that series.
+    pub series: Option<String>,
     /// The sources it is taken from.
     #[serde(skip)]
     pub sources: Vec<Citation>,

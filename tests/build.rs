@@ -95,6 +95,12 @@ fn real_briefing_tells_the_story_of_the_article() {
     let plan = page(&site, "/announcements/science-technology-cooperation-plan");
     assert_eq!(texts(&plan, ".article-header .meta a"), ["Wen Jiabao"]);
     assert!(texts(&plan, ".article-header .meta")[0].contains("Also named: Wen Jiabao"));
+    // The figures written once, in the announcement, make its chart; the change is computed.
+    let change = texts(&plan, ".chart-change dd");
+    assert_eq!(change, ["+308 billion USD", "6.6 times as much", "23.4% a year"]);
+    assert!(texts(&plan, ".chart-note")[0].contains("rounded to one decimal place"));
+    let plan_vi = page(&site, "/vi/announcements/science-technology-cooperation-plan");
+    assert_eq!(texts(&plan_vi, ".chart-change dd"), ["+308 tỷ USD", "gấp 6,6 lần", "23,4% mỗi năm"]);
     let wen_page = page(&site, "/speakers/wen-jiabao");
     assert_eq!(
         hrefs(&wen_page, "#mentioned-in ~ .cards .card-title a"),

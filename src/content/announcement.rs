@@ -251,6 +251,9 @@ struct RawFigure {
     /// A year (`2011`) or a span of years (`2003/2012`), as a number or a string.
     #[serde(default)]
     year: Option<RawYear>,
+    /// The chart series it is a point of (a slug).
+    #[serde(default)]
+    series: Option<String>,
     #[serde(default)]
     sources: Vec<RawCitation>,
 }
@@ -354,6 +357,26 @@ pub fn second_lead(doc: &Doc<Raw>, first: &Doc<Raw>) -> Diagnostic {
         .help("a briefing has one lead: remove `lead: true` from one of them (give the other an `order:` to place it among its date's announcements)")
 }
 
+/// The figures of `doc` that are points of a chart series, as written.
+pub fn series_points(doc: &Doc<Raw>) -> Vec<super::series::Written<'_>> {
+    doc.meta
+        .figures
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            Some(super::series::Written {
+                series: f.series.as_deref()?,
+                unit: &f.unit,
+                label: Some(&f.label),
+                date: f.year.as_ref().and_then(|y| When::parse(&y.text()).ok()),
+                yaml: &doc.yaml,
+                path: vec![Seg::Key("figures"), Seg::Index(i)],
+                date_key: "year",
+            })
+        })
+        .collect()
+}
+
 /// What an announcement may name: speakers, topics and sources.
 pub struct Names<'a> {
     pub speakers: &'a Known<'a>,
@@ -392,6 +415,34 @@ pub fn assemble(
             value: f.value,
             unit: f.unit.clone(),
             year: f.year.as_ref().and_then(|y| figure_year(doc, i, y).map_err(|e| errors.push(e)).ok()),
+            series: f.series.as_ref().map(|series| {
+                if f.year.is_none() {
+                    errors.push(
+                        doc.yaml
+                            .error(
+                                Kind::Series,
+                                &[Seg::Key("figures"), Seg::Index(i), Seg::Key("series")],
+                                Some(series),
+                                "a figure of a series needs its year",
+                            )
+                            .label("no `year` to place it on the chart")
+                            .help("give the year the figure is for (`year: 2011`), or leave `series` out"),
+                    );
+                }
+                if let Err(help) = super::doc::check_slug(series) {
+                    errors.push(
+                        doc.yaml
+                            .error(
+                                Kind::Series,
+                                &[Seg::Key("figures"), Seg::Index(i), Seg::Key("series")],
+                                Some(series),
+                                format!("`{series}` cannot be a series' slug"),
+                            )
+                            .help(help),
+                    );
+                }
+                series.clone()
+            }),
             sources: cite(
                 &f.sources,
                 &doc.yaml,

@@ -13,6 +13,7 @@ pub mod doc;
 pub mod embargo;
 pub mod page;
 pub mod refs;
+pub mod series;
 pub mod sources;
 pub mod speaker;
 pub mod stamps;
@@ -483,6 +484,12 @@ impl Inputs {
             None => Vec::new(),
         };
         let pages = page::assemble(&page_docs, &mut clock, &mut pages_left_out, &mut errors);
+        // Chart series, wherever their points are written: the timeline's, then the published
+        // announcements', newest first.
+        let mut points = timeline_file.as_deref().map(timeline::series_points).unwrap_or_default();
+        points.extend(dated.iter().flat_map(|(_, _, d)| announcement::series_points(d)));
+        series::check(&points, &mut errors);
+        drop(points);
         // A free page may not take the folder of a language.
         let codes = config.as_ref().map(|c| c.languages[1..].iter().map(|l| l.code.as_str()).collect::<Vec<_>>());
         for p in pages.iter().filter(|p| codes.as_ref().is_some_and(|c| c.contains(&p.slug.as_str()))) {

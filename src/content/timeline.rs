@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::doc::{parse_yaml, YamlFile};
@@ -257,7 +256,6 @@ pub fn assemble(
             fallback: None,
         });
     }
-    check_series(file, errors);
     timeline.sort_by_key(|e| (e.date, e.time, e.announcement.is_none() || e.announcement != names.lead));
     set_anchors(&mut timeline);
     timeline
@@ -285,45 +283,22 @@ fn set_anchors(timeline: &mut [TimelineEntry]) {
     }
 }
 
-/// The points of a series are drawn on one chart: they must share a unit, and a label given to
-/// the series must be the same wherever it is given.
-fn check_series(file: &File, errors: &mut Diagnostics) {
-    struct First<'a> {
-        unit: (&'a str, usize),
-        label: Option<(&'a str, usize)>,
-    }
-    let yaml = &file.yaml;
-    let path = |i: usize, key| [Seg::Index(i), Seg::Key("figure"), Seg::Key(key)];
-    let mut seen: FxHashMap<&str, First> = FxHashMap::default();
-    for (i, f) in file.value.iter().enumerate().filter_map(|(i, e)| e.figure.as_ref().map(|f| (i, f))) {
-        let (unit, label) = (f.unit.trim(), f.label.as_deref().map(str::trim));
-        let Some(first) = seen.get_mut(f.series.as_str()) else {
-            seen.insert(&f.series, First { unit: (unit, i), label: label.map(|l| (l, i)) });
-            continue;
-        };
-        if unit != first.unit.0 {
-            let (was, j) = first.unit;
-            errors.push(
-                yaml.error(Kind::Series, &path(i, "unit"), Some(unit), format!("the series `{}` mixes units", f.series))
-                    .label(format!("line {} gives `{was}`", yaml.line(&path(j, "unit"), Some(was))))
-                    .help(format!(
-                        "a chart compares the points of a series, so they share one unit: convert this value to {was}, or put it in another series"
-                    )),
-            );
-        }
-        match (label, first.label) {
-            (Some(l), Some((was, j))) if l != was => errors.push(
-                yaml.error(
-                    Kind::Series,
-                    &path(i, "label"),
-                    Some(l),
-                    format!("the series `{}` has two labels", f.series),
-                )
-                .label(format!("line {} gives `{was}`", yaml.line(&path(j, "label"), Some(was))))
-                .help("give the label once, on any point of the series, or the same label on each"),
-            ),
-            (Some(l), None) => first.label = Some((l, i)),
-            _ => {}
-        }
-    }
+/// The points of the chart series in `file`, as written.
+pub fn series_points(file: &File) -> Vec<super::series::Written<'_>> {
+    file.value
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let f = e.figure.as_ref()?;
+            Some(super::series::Written {
+                series: &f.series,
+                unit: &f.unit,
+                label: f.label.as_deref(),
+                date: When::parse(&e.date).ok(),
+                yaml: &file.yaml,
+                path: vec![Seg::Index(i), Seg::Key("figure")],
+                date_key: "",
+            })
+        })
+        .collect()
 }

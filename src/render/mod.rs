@@ -273,8 +273,40 @@ fn context_for(shared: &Shared, kind: PageKind, words: &Words, also_read: Option
                 map.insert("figures".into(), Value::from_serializable(&figures));
                 // What the figures cite, each citation once, for one line under their table.
                 let cited = crate::model::Citation::distinct(a.figures.iter().flat_map(|f| &f.sources));
-                map.insert("figure_sources".into(), Value::from_serializable(&views::citations(&r, &cited)));
+                let figure_sources = Value::from_serializable(&views::citations(&r, &cited));
+                map.insert("figure_sources".into(), figure_sources.clone());
                 map.insert("timeline".into(), shared.entries(&r, r.announcement_timeline(i)));
+                // The charts of the series its figures are points of, with their other points.
+                let series: Vec<&str> = a.figures.iter().filter_map(|f| f.series.as_deref()).collect();
+                if !series.is_empty() {
+                    let all = shared.charts(&r);
+                    let mine: Vec<Value> = all
+                        .as_array()
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|c| {
+                            let slug = c.as_map().and_then(|m| m.get(&tera::value::Key::from("series")));
+                            slug.and_then(Value::as_str).is_some_and(|s| series.contains(&s))
+                        })
+                        .map(|c| {
+                            // What the figures' line under the table cites already is not said twice.
+                            let Some(mut chart) = c.clone().into_map() else { return c.clone() };
+                            let said = figure_sources.as_array().unwrap_or_default();
+                            let key = tera::value::Key::from("sources");
+                            let rest: Vec<Value> = chart
+                                .get(&key)
+                                .and_then(Value::as_array)
+                                .unwrap_or_default()
+                                .iter()
+                                .filter(|s| !said.contains(s))
+                                .cloned()
+                                .collect();
+                            chart.insert(key, Value::from(rest));
+                            Value::from(chart)
+                        })
+                        .collect();
+                    map.insert("charts".into(), Value::from(mine));
+                }
                 ctx.insert_value("announcement", Value::from(map));
             }
         }

@@ -466,17 +466,20 @@ impl<'a> Shared<'a> {
     pub fn charts(&self, r: &Reader) -> Value {
         self.use_view(r, &self.charts, |r| {
             Value::from(
-                crate::chart::charts(r.timeline(), &crate::format::formats(&r.config().language))
-                    .into_iter()
-                    .map(|c| {
-                        let svg = Value::safe_string(&c.svg);
-                        let mut v = Value::from_serializable(&c).into_map().unwrap_or_default();
-                        v.insert("svg".into(), svg);
-                        let sources = citations(r, &c.citations);
-                        v.insert("sources".into(), Value::from_serializable(&sources));
-                        Value::from(v)
-                    })
-                    .collect::<Vec<_>>(),
+                crate::chart::charts(
+                    crate::chart::points(r.timeline(), (0..r.announcements()).map(|i| r.announcement(i))),
+                    &crate::format::formats(&r.config().language),
+                )
+                .into_iter()
+                .map(|c| {
+                    let svg = Value::safe_string(&c.svg);
+                    let mut v = Value::from_serializable(&c).into_map().unwrap_or_default();
+                    v.insert("svg".into(), svg);
+                    let sources = citations(r, &c.citations);
+                    v.insert("sources".into(), Value::from_serializable(&sources));
+                    Value::from(v)
+                })
+                .collect::<Vec<_>>(),
             )
         })
     }

@@ -194,3 +194,59 @@ fn chart_series_with_two_labels() {
     }
     .run();
 }
+
+#[test]
+fn chart_series_value_written_twice() {
+    Case {
+        mistake: |s| {
+            s.write(TIMELINE_YAML, format!("{TIMELINE}{SERIES}"));
+            s.edit(
+                OPENING_MD,
+                "topics: [trade]\n",
+                "topics: [trade]\nfigures:\n  - {label: Visitors, value: 12, unit: thousand visitors, year: 2032, series: visitors}\n",
+            );
+        },
+        at: &["content/announcements/opening.md:8:23"],
+        says: &["the series `visitors` has two values for 2032", "content/timeline.yaml:10 gives 2032 a value too"],
+        help: &["write each number once"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn chart_series_across_files_with_two_units() {
+    Case {
+        mistake: |s| {
+            s.write(TIMELINE_YAML, format!("{TIMELINE}{SERIES}"));
+            s.edit(
+                OPENING_MD,
+                "topics: [trade]\n",
+                "topics: [trade]\nfigures:\n  - {label: Visitors, value: 14, unit: visitors, year: 2033, series: visitors}\n",
+            );
+        },
+        at: &["content/announcements/opening.md:8:40"],
+        says: &["the series `visitors` mixes units", "content/timeline.yaml:9 gives `thousand visitors`"],
+        help: &["convert this value to thousand visitors"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
+
+#[test]
+fn figure_of_a_series_without_a_year() {
+    Case {
+        mistake: |s| {
+            s.edit(
+                OPENING_MD,
+                "topics: [trade]\n",
+                "topics: [trade]\nfigures:\n  - {label: Visitors, value: 14, unit: visitors, series: visitors}\n",
+            );
+        },
+        at: &["content/announcements/opening.md:8:58"],
+        says: &["a figure of a series needs its year"],
+        help: &["give the year the figure is for"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
