@@ -68,6 +68,7 @@ impl DeployArgs {
                 };
                 let rendered = brief::publish::render_site(&options)?;
                 print_warnings(&rendered.warnings);
+                super::print_embargoes(&rendered.site.embargoes);
                 Source::from_files(rendered.files)?
             }
         };
