@@ -439,10 +439,16 @@ impl DevSite {
         let no_lists = lists.is_empty();
         let mut checked = false;
         let touched = &pending.content;
+        // Whether an embargo came, went or moved (or lifted as the clock went on): a link in a
+        // body that no change touched can then leak one, as a page that was not saved links to
+        // an announcement held later. Rare, so then every body's links are checked.
+        let embargoes_moved =
+            prev.is_none_or(|b| !b.site.languages().map(|s| &s.embargoes).eq(sites.iter().map(|s| &s.embargoes)));
         let mut rendered_paths: HashSet<String> = HashSet::new();
         // The link check of `crate::links`, one language at a time: when no file came or went,
-        // only the links that the rebuild can have broken; if that finds a problem, everything,
-        // so that the report is the one a fresh build gives.
+        // only the links that the rebuild can have broken (those of the bodies it re-read, of
+        // every body when an embargo moved, and of the pages it rendered); if that finds a
+        // problem, everything, so that the report is the one a fresh build gives.
         // Before the long lists are rendered again (`early`), only the pages rendered so far are
         // checked, and a problem only holds them back: the lists may still link to pages that are
         // gone, until they too are rendered again.
@@ -452,7 +458,9 @@ impl DevSite {
                            early: bool|
          -> Result<(), Diagnostics> {
             if only_statics_moved || early {
-                let wanted = |body: &crate::model::Body| touched.iter().any(|t| t.as_os_str() == body.file.as_os_str());
+                let wanted = |body: &crate::model::Body| {
+                    embargoes_moved || touched.iter().any(|t| t.as_os_str() == body.file.as_os_str())
+                };
                 let mut errors = Diagnostics::default();
                 for (s, l) in sites.iter().zip(languages) {
                     let (found, reported) = crate::links::check_content_some(s, files, &wanted);
@@ -769,6 +777,40 @@ mod tests {
         std::fs::remove_file(&contact).unwrap();
         let Outcome::Failed(errors) = site.apply(std::slice::from_ref(&contact)) else { panic!("expected errors") };
         assert!(errors.render(false).contains("content/pages/about.md"), "{}", errors.render(false));
+    }
+
+    #[test]
+    fn an_embargo_moved_later_is_a_leak_in_an_unsaved_page_that_links_to_it() {
+        let (_d, root) = crate::starter::temporary();
+        let moment = "2030-05-14T10:00:00+07:00";
+        let held = root.join("content/announcements/held.md");
+        let write_held = |until: &str| {
+            let text = format!("---\ntitle: Held\ndate: 2030-05-14\nembargo: {until}\nsummary: Held.\n---\n\nHeld.\n");
+            std::fs::write(&held, text).unwrap();
+        };
+        write_held(moment);
+        // A page held as long, which may link to it: they lift together.
+        let about = root.join("content/pages/about.md");
+        std::fs::write(
+            &about,
+            format!("---\ntitle: About\nembargo: {moment}\n---\n\nSee [it](/announcements/held/).\n"),
+        )
+        .unwrap();
+        let settings = Settings {
+            now: Some(chrono::DateTime::parse_from_rfc3339("2030-05-14T09:00:00+07:00").unwrap()),
+            preview_embargoed: true,
+            ..Settings::default()
+        };
+        let mut site = DevSite::open(&root, settings);
+        assert!(site.error().is_none(), "{}", site.error().unwrap().render(false));
+        // The announcement is held a day longer; the page, not saved, now leaks it.
+        write_held("2030-05-15T10:00:00+07:00");
+        let Outcome::Failed(errors) = site.apply(std::slice::from_ref(&held)) else { panic!("expected the leak") };
+        let text = errors.render(false);
+        assert!(text.contains("content/pages/about.md") && text.contains("under embargo until 2030-05-15"), "{text}");
+        // Back as it was: no leak.
+        write_held(moment);
+        assert!(!matches!(site.apply(&[held]), Outcome::Failed(_)), "{:?}", site.error());
     }
 
     #[test]

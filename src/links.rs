@@ -394,8 +394,8 @@ pub fn check_content_some(
             .chain(site.speakers.iter().enumerate().map(|(i, s)| (&*s.body, PageKind::Speaker(i), None)))
             .chain(site.pages.iter().enumerate().map(|(i, p)| (&*p.body, PageKind::Page(i), p.embargo)))
             .chain(site.timeline.iter().filter_map(|e| e.body.as_deref().map(|b| (b, PageKind::Timeline, e.embargo))));
-    // A leak of an embargo depends on the content alone: `serve` checks some bodies only when no
-    // content changed, or before a whole check.
+    // A leak of an embargo depends on the content alone, but on more than the body: on the
+    // embargoes of what it links to. `serve` checks every body when an embargo moved.
     let bodies: Vec<((&Body, PageKind, Own), bool)> = all_bodies
         .filter_map(|(body, page, own)| {
             let all = wanted(body);

@@ -223,3 +223,56 @@ fn serve_reports_a_link_that_an_embargo_moved_later_makes_a_leak() {
     child.wait().ok();
     assert!(found, "serve did not report the link; it printed:\n{}", seen.join("\n"));
 }
+
+/// The same edits as [`serve_reports_a_link_that_an_embargo_moved_later_makes_a_leak`], each
+/// rebuilt on its own, as a loaded machine delivers them: the last rebuild re-reads only the
+/// announcement, and the leak is in the page, which it did not re-read.
+#[test]
+fn serve_reports_the_leak_when_each_edit_is_rebuilt_on_its_own() {
+    let site = embargoed_site();
+    let mut child = brief()
+        .current_dir(site.root())
+        .args(["serve", "--port", "0", "--now", BEFORE])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let out = child.stdout.take().unwrap();
+    let err = child.stderr.take().unwrap();
+    let tx_err = tx.clone();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(out)).map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok) {
+            let _ = tx_err.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    // Waits for a line that contains `text`, keeping what else came.
+    let mut wait = |text: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return true,
+                Ok(line) => seen.push(line),
+                Err(_) => return false,
+            }
+        }
+    };
+    assert!(wait("Serving at "));
+    site.append("content/pages/zqxjvk-notes.md", "\nSee [the zone](/announcements/zqxjvk-zone/).\n");
+    assert!(wait("Rebuilt"), "no rebuild after the page was saved:\n{}", seen.join("\n"));
+    let later = "2012-09-23T10:00:00+07:00";
+    site.edit("content/timeline.yaml", &format!("  embargo: {MOMENT}"), &format!("  embargo: {later}"));
+    assert!(wait("Rebuilt"), "no rebuild after the timeline was saved:\n{}", seen.join("\n"));
+    site.edit("content/announcements/zqxjvk-zone.md", &format!("embargo: {MOMENT}"), &format!("embargo: {later}"));
+    let found = wait(&format!("this link points to `/announcements/zqxjvk-zone/`, under embargo until {later}"));
+    child.kill().ok();
+    child.wait().ok();
+    assert!(found, "serve did not report the link; it printed:\n{}", seen.join("\n"));
+}

@@ -629,3 +629,38 @@ fn serve_search_indexes_in_the_background_and_again_after_a_save() {
     let lines = server.wait_for_lines("Search index made", 2);
     assert!(lines >= 2, "{:?}", server.stdout_lines());
 }
+
+#[test]
+fn rebuilds_go_on_when_nothing_reads_the_output_any_more() {
+    // `brief serve | head -1`: the address is read, and the pipe closed.
+    let site = Site::starter();
+    let mut child = brief()
+        .current_dir(site.root())
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().strip_prefix("Serving at ").unwrap_or_else(|| panic!("{line:?}")).to_string();
+    let page = format!("{url}announcements/opening/");
+    let shows = |text: &str| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if reqwest::blocking::get(&page).and_then(|r| r.text()).is_ok_and(|html| html.contains(text)) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    };
+    // Each rebuild says what it rebuilt, to nobody; the next save is rebuilt all the same.
+    site.edit(OPENING, "The Example Expo opens", "First save");
+    let first = shows("First save");
+    site.edit(OPENING, "First save", "Second save");
+    let second = shows("Second save");
+    child.kill().ok();
+    child.wait().ok();
+    assert!(first && second, "first save shown: {first}, second: {second}");
+}

@@ -1,6 +1,27 @@
 //! `brief serve`: builds the site in memory, serves it on loopback, and rebuilds what changed on
 //! every save. Composes the library's [`brief::dev::DevSite`] with an HTTP server and a watcher.
 
+/// Prints to stdout like `println!`, but a reader that went away (`brief serve | head -1`, a test
+/// that reads the address and drops the pipe) is no reason to stop: `println!` panics on the
+/// closed pipe, and on the rebuild thread that panic ends every rebuild after it, while the
+/// server goes on serving the old pages.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, $($arg)*);
+        let _ = out.flush();
+    }};
+}
+
+/// Prints to stderr like `eprintln!`, ignoring a closed pipe as [`say!`] does.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod http;
 mod search;
 mod watch;
@@ -34,7 +55,6 @@ pub struct Config {
 }
 
 /// Serves until Ctrl-C.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
 pub fn run(config: Config) -> Result<(), Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -44,7 +64,6 @@ pub fn run(config: Config) -> Result<(), Error> {
     runtime.block_on(serve(config))
 }
 
-#[allow(clippy::print_stdout, clippy::print_stderr)]
 async fn serve(config: Config) -> Result<(), Error> {
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(config.bind, config.port)).await.map_err(|e| {
         if e.kind() == std::io::ErrorKind::AddrInUse {
@@ -58,7 +77,7 @@ async fn serve(config: Config) -> Result<(), Error> {
     })?;
     let addr = listener.local_addr().map_err(|e| Error::io("cannot read the server's address", e))?;
     if !config.bind.is_loopback() {
-        eprintln!(
+        tell!(
             "warning: serving on {}, which other machines on the network can reach; the dev server is for your own machine (the default is 127.0.0.1)",
             config.bind
         );
@@ -75,8 +94,8 @@ async fn serve(config: Config) -> Result<(), Error> {
         .await
         .map_err(|e| Error::io("the first build failed", e))?;
     if let Some(errors) = site.error() {
-        eprint!("{}", errors.render(watch::color()));
-        eprintln!("The site has problems; serving what could be built. Fix them and save: the page will update.");
+        show(&errors.render(watch::color()));
+        tell!("The site has problems; serving what could be built. Fix them and save: the page will update.");
     }
     let (events, _) = broadcast::channel(64);
     let error = site.error().map(|e| e.render(false));
@@ -99,8 +118,7 @@ async fn serve(config: Config) -> Result<(), Error> {
     let app = axum::Router::new().fallback(http::handle).with_state(Arc::clone(&state));
     // Listen for Ctrl-C before saying we serve, so that an early one still stops us cleanly.
     let stop = stop_signal().map_err(|e| Error::io("cannot listen for Ctrl-C", e))?;
-    println!("Serving at {url}");
-    let _ = std::io::stdout().flush();
+    say!("Serving at {url}");
     if config.open {
         let _ = open::that_detached(&url);
     }
@@ -114,7 +132,7 @@ async fn serve(config: Config) -> Result<(), Error> {
         })
         .await
         .map_err(|e| Error::io("the server stopped", e))?;
-    println!("Stopped.");
+    say!("Stopped.");
     Ok(())
 }
 
@@ -141,7 +159,6 @@ fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
 }
 
 /// Serves the pages a rebuild rendered first, and tells the browsers showing them.
-#[allow(clippy::print_stdout)]
 fn publish_early(state: &AppState, change: &brief::dev::Change, files: brief::dev::Files) {
     *state.files.write().unwrap_or_else(|e| e.into_inner()) = files;
     let pages: Vec<String> = change.paths.iter().map(|p| brief::routes::site_path(p)).collect();
@@ -151,7 +168,6 @@ fn publish_early(state: &AppState, change: &brief::dev::Change, files: brief::de
 }
 
 /// Serves what a rebuild made, tells the browsers what changed, and prints it once.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
 fn announce(state: &AppState, outcome: &brief::dev::Outcome, files: brief::dev::Files, was_failing: bool) {
     use brief::dev::Outcome;
     *state.files.write().unwrap_or_else(|e| e.into_inner()) = files;
@@ -163,7 +179,7 @@ fn announce(state: &AppState, outcome: &brief::dev::Outcome, files: brief::dev::
         *state.last_error.lock().unwrap_or_else(|e| e.into_inner()) = None;
         if was_failing {
             let _ = state.events.send(Event::Fixed);
-            println!("Fixed.");
+            say!("Fixed.");
         }
     }
     if let (Outcome::Changed(_), Some(reindex)) = (outcome, &state.reindex) {
@@ -172,7 +188,7 @@ fn announce(state: &AppState, outcome: &brief::dev::Outcome, files: brief::dev::
     match outcome {
         Outcome::Changed(change) => {
             let all: Vec<String> = change.paths.iter().map(|p| brief::routes::site_path(p)).collect();
-            println!(
+            say!(
                 "Rebuilt {} page{} in {} ms: {}",
                 change.rendered,
                 if change.rendered == 1 { "" } else { "s" },
@@ -182,7 +198,7 @@ fn announce(state: &AppState, outcome: &brief::dev::Outcome, files: brief::dev::
             if std::env::var_os("BRIEF_TIMINGS").is_some() {
                 let phases: Vec<String> =
                     change.phases.iter().map(|(n, d)| format!("{n} {:.1} ms", d.as_secs_f64() * 1e3)).collect();
-                eprintln!("  phases: {}", phases.join(", "));
+                tell!("  phases: {}", phases.join(", "));
             }
             let rest: Vec<String> = change
                 .paths
@@ -202,7 +218,7 @@ fn announce(state: &AppState, outcome: &brief::dev::Outcome, files: brief::dev::
             let mut last = state.last_error.lock().unwrap_or_else(|e| e.into_inner());
             // The same problem saved again is printed once.
             if last.as_deref() != Some(text.as_str()) {
-                eprint!("{}", errors.render(watch::color()));
+                show(&errors.render(watch::color()));
                 *last = Some(text.clone());
             }
             let _ = state.events.send(Event::Problem(text));
@@ -216,4 +232,10 @@ fn summary(pages: &[String]) -> String {
         1..=4 => pages.join(", "),
         n => format!("{} and {} more", pages[..3].join(", "), n - 3),
     }
+}
+
+/// Writes text that ends its own lines (a rendered report) to stderr, ignoring a closed pipe as
+/// [`say!`] does.
+fn show(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }

@@ -11,13 +11,12 @@ use std::time::Instant;
 use super::http::{AppState, Event};
 
 /// Starts the indexer: it indexes once now, then once per wake-up on `wake`.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
 pub fn start(state: Arc<AppState>, wake: Receiver<()>) {
     std::thread::spawn(move || {
         let pool = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
             Ok(pool) => pool,
             Err(e) => {
-                eprintln!("error: cannot start the search indexer: {e}");
+                tell!("error: cannot start the search indexer: {e}");
                 return;
             }
         };
@@ -31,13 +30,13 @@ pub fn start(state: Arc<AppState>, wake: Receiver<()>) {
                         let count = files.len();
                         *state.search.write().unwrap_or_else(|e| e.into_inner()) =
                             files.into_iter().map(|f| (f.path.clone(), Arc::new(f))).collect();
-                        println!("Search index made ({count} files) in {} ms", started.elapsed().as_millis());
+                        say!("Search index made ({count} files) in {} ms", started.elapsed().as_millis());
                         if first {
                             let _ = state.events.send(Event::Reload(source.search_pages()));
                             first = false;
                         }
                     }
-                    Err(errors) => eprint!("{}", errors.render(super::watch::color())),
+                    Err(errors) => super::show(&errors.render(super::watch::color())),
                 }
             }
             // Wait for the next save; the saves made meanwhile make one more index, not one each.
