@@ -276,3 +276,32 @@ fn serve_reports_the_leak_when_each_edit_is_rebuilt_on_its_own() {
     child.wait().ok();
     assert!(found, "serve did not report the link; it printed:\n{}", seen.join("\n"));
 }
+
+#[test]
+fn a_translation_under_its_own_embargo_waits_while_its_original_is_out() {
+    let site = Site::real();
+    let zh = "content/announcements/satellite-data-platform.zh.md";
+    site.edit(zh, "---\ntitle:", &format!("---\nembargo: {MOMENT}\ntitle:"));
+    let zh_title = "计划下的首个项目：中国将与东盟共享卫星数据";
+    let en_title = "First programme under the plan will share China's satellite data with ASEAN";
+    let page = |site: &Site| {
+        let html = std::fs::read_to_string(site.public().join("zh/announcements/satellite-data-platform/index.html"));
+        Html::parse_document(&html.unwrap())
+    };
+    let h1 = |doc: &Html| {
+        doc.select(&Selector::parse("h1").unwrap()).map(|e| e.text().collect::<String>()).collect::<Vec<_>>()
+    };
+
+    let before = run_here(&site, &["publish", "--now", BEFORE], &[]).ok();
+    // The Chinese page shows the original, marked as not translated yet; the translation is in no file.
+    let doc = page(&site);
+    assert_eq!(h1(&doc), [en_title]);
+    assert!(doc.select(&Selector::parse(".untranslated").unwrap()).next().is_some());
+    let files = readable(&site.public());
+    assert!(files.values().all(|text| !text.contains(zh_title)), "the translation leaked");
+    assert!(before.stdout.contains("Left out under embargo: 1 item"), "{}", before.stdout);
+    assert!(before.stdout.contains("satellite-data-platform.zh.md"), "{}", before.stdout);
+
+    run_here(&site, &["publish", "--now", MOMENT], &[]).ok();
+    assert_eq!(h1(&page(&site)), [zh_title]);
+}

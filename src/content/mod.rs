@@ -552,7 +552,9 @@ impl Inputs {
                     timeline: &entries_left_out,
                 },
             };
-            site.translations = translate::translated(&site, &translations, &originals, &mut errors);
+            site.translations = translate::translated(&site, &translations, &originals, &mut clock, &mut errors);
+            // Translations under their own embargo count among those to build again for.
+            site.embargoes = clock.embargoes();
             if !errors.is_empty() {
                 return Err(errors.finish());
             }

@@ -53,6 +53,15 @@ pub struct Tr {
     /// When this translation was last updated.
     #[serde(default)]
     updated: Option<String>,
+    /// The moment this translation may be published from, when it comes out after its original.
+    #[serde(default)]
+    embargo: Option<String>,
+}
+
+impl super::translate::Embargoed for Tr {
+    fn embargo(&self) -> Option<&str> {
+        self.embargo.as_deref()
+    }
 }
 
 impl Slugged for Tr {

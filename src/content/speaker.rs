@@ -52,6 +52,8 @@ pub struct Tr {
     slug: Option<String>,
 }
 
+impl super::translate::Embargoed for Tr {}
+
 impl Slugged for Tr {
     fn slug(&self) -> Option<&str> {
         self.slug.as_deref()

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::doc::{Doc, Located, Slugged};
+use super::embargo::{Clock, Verdict};
 use super::{announcement, page, sources, speaker, timeline, topics};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::{Site, SiteConfig};
@@ -170,8 +171,20 @@ fn no_original<T>(doc: &Doc<T>, folder: &str) -> Diagnostic {
     .help("a translation sits beside its original and is named after it (su-bo.zh.md beside su-bo.md): add the original, or rename the translation")
 }
 
-/// Each original (by slug) with its translation, for each language (by index; none at 0).
-type ByLanguage<'a, O, T> = Vec<HashMap<&'a str, (&'a Doc<O>, &'a Doc<T>)>>;
+/// Each original (by slug) with its translation, for each language (by index; none at 0), and
+/// the moment the translation's own embargo lifts when the build previews it before then.
+type ByLanguage<'a, O, T> = Vec<HashMap<&'a str, (&'a Doc<O>, &'a Doc<T>, Held)>>;
+
+/// When an embargo previewed in this build lifts.
+type Held = Option<chrono::DateTime<chrono::FixedOffset>>;
+
+/// Front matter of a translation that may carry its own `embargo:` (a translation that may come
+/// out after its original).
+pub(super) trait Embargoed {
+    fn embargo(&self) -> Option<&str> {
+        None
+    }
+}
 
 /// The translation of each member into each further language, matched and checked.
 struct Matched<'a> {
@@ -187,16 +200,27 @@ struct Matched<'a> {
 /// original by file name and given to its language; a translation into a language the site
 /// does not list, with no original, or restating another slug is an error. Translations of the
 /// files in `left_out` (drafts not built, embargoes) are left out with them.
-fn match_docs<'a, O, T: Slugged>(
+fn match_docs<'a, O, T: Slugged + Embargoed>(
     docs: &'a [Arc<Doc<T>>],
     originals: &HashMap<&'a str, &'a Doc<O>>,
     folder: &str,
     left_out: &HashSet<String>,
+    clock: &mut Clock,
     config: &SiteConfig,
     errors: &mut Diagnostics,
 ) -> ByLanguage<'a, O, T> {
     let mut out = vec![HashMap::new(); config.languages.len()];
     for d in docs.iter().filter(|d| !left_out.contains(&d.stem)) {
+        // A translation under its own embargo waits: until it lifts, the language shows the
+        // original, marked as not translated yet.
+        let held = match clock.judge(&d.yaml, &[Seg::Key("embargo")], d.meta.embargo(), None) {
+            Ok(Verdict::Keep(held)) => held.map(|e| e.until),
+            Ok(Verdict::Withhold(_)) => continue,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
         let lang = match language_of(d, config) {
             Ok(l) => l,
             Err(e) => {
@@ -220,7 +244,7 @@ fn match_docs<'a, O, T: Slugged>(
                     .help("a translation shares its original's slug: leave `slug` out of the translation"),
             );
         }
-        out[lang].insert(o.slug.as_str(), (*o, &**d));
+        out[lang].insert(o.slug.as_str(), (*o, &**d, held));
     }
     out
 }
@@ -252,7 +276,13 @@ fn yaml_language<T>(
     }
 }
 
-fn matched<'a>(site: &Site, tr: &'a Translations, originals: &Originals<'a>, errors: &mut Diagnostics) -> Matched<'a> {
+fn matched<'a>(
+    site: &Site,
+    tr: &'a Translations,
+    originals: &Originals<'a>,
+    clock: &mut Clock,
+    errors: &mut Diagnostics,
+) -> Matched<'a> {
     let (config, none) = (&site.config, HashSet::new());
     let n = config.languages.len();
     let mut out = Matched {
@@ -261,11 +291,12 @@ fn matched<'a>(site: &Site, tr: &'a Translations, originals: &Originals<'a>, err
             &originals.announcements,
             "announcements",
             originals.left_out.announcements,
+            clock,
             config,
             errors,
         ),
-        speakers: match_docs(&tr.speakers, &originals.speakers, "speakers", &none, config, errors),
-        pages: match_docs(&tr.pages, &originals.pages, "pages", originals.left_out.pages, config, errors),
+        speakers: match_docs(&tr.speakers, &originals.speakers, "speakers", &none, clock, config, errors),
+        pages: match_docs(&tr.pages, &originals.pages, "pages", originals.left_out.pages, clock, config, errors),
         topics: vec![None; n],
         timeline: vec![None; n],
         sources: vec![None; n],
@@ -299,8 +330,14 @@ fn matched<'a>(site: &Site, tr: &'a Translations, originals: &Originals<'a>, err
 
 /// The briefing `site` (in its default language) in each further language of its settings, with
 /// the translations `tr` of the members of `originals`.
-pub(super) fn translated(site: &Site, tr: &Translations, originals: &Originals, errors: &mut Diagnostics) -> Vec<Site> {
-    let all = matched(site, tr, originals, errors);
+pub(super) fn translated(
+    site: &Site,
+    tr: &Translations,
+    originals: &Originals,
+    clock: &mut Clock,
+    errors: &mut Diagnostics,
+) -> Vec<Site> {
+    let all = matched(site, tr, originals, clock, errors);
     let mut out = Vec::with_capacity(site.config.languages.len().saturating_sub(1));
     for lang in 1..site.config.languages.len() {
         let mut s = Site { translations: Vec::new(), ..site.clone() };
@@ -324,19 +361,27 @@ pub(super) fn translated(site: &Site, tr: &Translations, originals: &Originals, 
         }
         for a in s.announcements.iter_mut() {
             *a = match all.announcements[lang].get(a.slug.as_str()) {
-                Some((doc, t)) => Arc::new(announcement::translate(a, doc, t, errors)),
+                Some((doc, t, held)) => {
+                    let mut translated = announcement::translate(a, doc, t, errors);
+                    translated.embargo = translated.embargo.max(*held);
+                    Arc::new(translated)
+                }
                 None => Arc::new(crate::model::Announcement { fallback: Some(0), ..(**a).clone() }),
             };
         }
         for sp in s.speakers.iter_mut() {
             *sp = match all.speakers[lang].get(sp.slug.as_str()) {
-                Some((_, t)) => speaker::translate(sp, t),
+                Some((_, t, _)) => speaker::translate(sp, t),
                 None => crate::model::Speaker { fallback: Some(0), ..sp.clone() },
             };
         }
         for p in s.pages.iter_mut() {
             *p = match all.pages[lang].get(p.slug.as_str()) {
-                Some((_, t)) => page::translate(p, t, errors),
+                Some((_, t, held)) => {
+                    let mut translated = page::translate(p, t, errors);
+                    translated.embargo = translated.embargo.max(*held);
+                    translated
+                }
                 None => crate::model::Page { fallback: Some(0), ..p.clone() },
             };
         }
