@@ -357,7 +357,8 @@ impl Inputs {
             Known::new("topic", "content/topics.yaml", topics.iter().map(|t| t.slug.as_str()), topics_complete);
         let sources = sources_file.as_ref().map(|f| sources::assemble(f, &mut errors)).unwrap_or_default();
         let source_names =
-            Known::new("source", "content/sources.yaml", sources.iter().map(|s| s.id.as_str()), sources_complete);
+            Known::new("source", "content/sources.yaml", sources.iter().map(|s| s.id.as_str()), sources_complete)
+                .keyed_by("id");
 
         // Announcements: drafts out unless asked for, then those under embargo, then newest first.
         let mut clock = embargo::Clock::new(settings);

@@ -20,6 +20,8 @@ pub struct Known<'a> {
     /// Whether every file of the kind parsed: when one did not, an unknown slug may be in it,
     /// and is not reported as unknown.
     pub complete: bool,
+    /// What the name of one is called in its file: `slug`, or `id` for a source.
+    pub key: &'static str,
 }
 
 impl<'a> Known<'a> {
@@ -30,7 +32,12 @@ impl<'a> Known<'a> {
         slugs: impl Iterator<Item = &'a str>,
         complete: bool,
     ) -> Known<'a> {
-        Known { what, written_in, index: slugs.enumerate().map(|(i, s)| (s, i)).collect(), complete }
+        Known { what, written_in, index: slugs.enumerate().map(|(i, s)| (s, i)).collect(), complete, key: "slug" }
+    }
+
+    /// Names the key that names one in its file, for messages (`id` for sources).
+    pub fn keyed_by(self, key: &'static str) -> Known<'a> {
+        Known { key, ..self }
     }
 
     /// Lets each file be named by its file name as well as by its slug (`潘功胜` for
@@ -59,7 +66,7 @@ impl<'a> Known<'a> {
     ) -> Diagnostic {
         let known: BTreeSet<&str> = self.index.keys().copied().collect();
         Diagnostic::at(Kind::Unknown(self.what), file, text, span, format!("unknown {} `{slug}`", self.what))
-            .label(format!("no {} in {} has this slug", self.what, self.written_in))
+            .label(format!("no {} in {} has this {}", self.what, self.written_in, self.key))
             .help(suggest(self.what, slug, known))
     }
 }

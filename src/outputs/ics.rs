@@ -334,6 +334,22 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_at_a_time_of_day_is_an_instant_and_a_span_covers_its_days() {
+        let mut site = fixtures::real();
+        // 10:00 in Nanning (UTC+8, the briefing's event.time_zone) is 02:00 UTC.
+        let at = site.timeline.iter().position(|e| e.anchor == "plan-launched").unwrap();
+        site.timeline[at].time = Some(chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap());
+        let parsed = parse(&timeline(&site));
+        assert_eq!(prop(&parsed.events[at], "DTSTART"), "20120922T020000Z");
+        assert_eq!(prop(&parsed.events[at], "DTEND"), "20120922T020000Z");
+        // "Also at the expo": all of the expo's days, the end exclusive.
+        let span = site.timeline.iter().position(|e| e.anchor == "industrial-cooperation").unwrap();
+        assert_eq!(prop(&parsed.events[span], "DTSTART"), "20120921");
+        assert_eq!(prop(&parsed.events[span], "DTEND"), "20120926");
+        assert_eq!(prop(&parsed.events[span], "X-BRIEF-PRECISION"), "span");
+    }
+
+    #[test]
     fn one_all_day_event_per_entry_spanning_its_period() {
         let site = fixtures::real();
         let ics = timeline(&site);
