@@ -425,30 +425,17 @@ pub fn assemble(
             unit: f.unit.clone(),
             year: f.year.as_ref().and_then(|y| figure_year(doc, i, y).map_err(|e| errors.push(e)).ok()),
             series: f.series.as_ref().map(|series| {
+                let path = [Seg::Key("figures"), Seg::Index(i), Seg::Key("series")];
+                let error = |message: String| doc.yaml.error(Kind::Series, &path, Some(series), message);
                 if f.year.is_none() {
                     errors.push(
-                        doc.yaml
-                            .error(
-                                Kind::Series,
-                                &[Seg::Key("figures"), Seg::Index(i), Seg::Key("series")],
-                                Some(series),
-                                "a figure of a series needs its year",
-                            )
+                        error("a figure of a series needs its year".into())
                             .label("no `year` to place it on the chart")
                             .help("give the year the figure is for (`year: 2011`), or leave `series` out"),
                     );
                 }
                 if let Err(help) = super::doc::check_slug(series) {
-                    errors.push(
-                        doc.yaml
-                            .error(
-                                Kind::Series,
-                                &[Seg::Key("figures"), Seg::Index(i), Seg::Key("series")],
-                                Some(series),
-                                format!("`{series}` cannot be a series' slug"),
-                            )
-                            .help(help),
-                    );
+                    errors.push(error(format!("`{series}` cannot be a series' slug")).help(help));
                 }
                 series.clone()
             }),
