@@ -14,6 +14,7 @@ pub mod deploy;
 pub mod deps;
 pub mod dev;
 pub mod diagnostic;
+pub mod editor;
 pub mod format;
 pub mod html_policy;
 pub mod html_scan;

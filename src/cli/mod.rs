@@ -10,6 +10,7 @@ mod check;
 mod deploy;
 mod new;
 mod publish;
+mod schema;
 mod serve;
 
 /// brief: a static site generator for briefing microsites.
@@ -60,6 +61,8 @@ enum Command {
     /// Publish, then bring an object store (S3, Google Cloud Storage, Azure) or a folder to
     /// exactly the published site, uploading only what changed.
     Deploy(deploy::DeployArgs),
+    /// Write JSON Schemas of the content files, so that editors check them as they are typed.
+    Schema(schema::SchemaArgs),
 }
 
 impl Cli {
@@ -73,6 +76,7 @@ impl Cli {
             Command::Serve(args) => args.run(),
             Command::Publish(args) => args.run(),
             Command::Deploy(args) => args.run(),
+            Command::Schema(args) => args.run(),
         }
     }
 }

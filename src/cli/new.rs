@@ -36,7 +36,9 @@ impl NewArgs {
             }
             let dir = PathBuf::from(&self.what);
             let written = brief::starter::create(&dir)?;
-            println!("Created a new briefing in {} ({written} files).", dir.display());
+            // Schemas and editor settings, so that a YAML-aware editor checks the files as typed.
+            let editor = brief::editor::set_up(&dir)?;
+            println!("Created a new briefing in {} ({} files).", dir.display(), written + editor.len());
             println!("Next: edit {}/content/, then run `brief build --root {}`", dir.display(), dir.display());
             return Ok(());
         };

@@ -19,7 +19,7 @@ use crate::source::SourceFile;
 use crate::yaml::Seg;
 
 /// The fields of an announcement's front matter.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
     title: String,
@@ -36,6 +36,7 @@ pub struct Raw {
     sources: Vec<RawCitation>,
     /// Replaced by `sources`: reported with how to move it.
     #[serde(default)]
+    #[schemars(skip)]
     source: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     figures: Vec<RawFigure>,
@@ -101,7 +102,7 @@ impl Slugged for Raw {
 /// the citations' locators, the figures' labels and units), and what it shares with its original
 /// (date, speakers, topics, the sources cited, the figures' values and years, draft), which it
 /// may leave out or restate with the same values.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tr {
     #[serde(default)]
@@ -120,6 +121,7 @@ pub struct Tr {
     sources: Option<Vec<RawCitation>>,
     /// Replaced by `sources`: reported with how to move it.
     #[serde(default)]
+    #[schemars(skip)]
     source: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     figures: Option<Vec<RawFigure>>,
@@ -251,7 +253,7 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawFigure {
     label: String,
@@ -268,7 +270,7 @@ struct RawFigure {
 }
 
 /// A figure's `year:` as written: `2011` reads as a number, `2003/2012` as a string.
-#[derive(Deserialize, PartialEq)]
+#[derive(Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(untagged)]
 enum RawYear {
     Number(i64),
@@ -499,4 +501,10 @@ pub fn check_text(text: &str) -> Result<(), Diagnostics> {
     } else {
         Err(errors.finish())
     }
+}
+
+/// The JSON Schemas of an announcement's front matter and of a translation's, from the types that
+/// read them.
+pub fn schemas() -> [schemars::Schema; 2] {
+    [schemars::schema_for!(Raw), schemars::schema_for!(Tr)]
 }

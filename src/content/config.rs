@@ -12,7 +12,7 @@ use crate::model::{Event, Language, Publisher, SiteConfig};
 use crate::source::SourceFile;
 use crate::yaml::Seg;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawSite {
     title: String,
@@ -39,7 +39,7 @@ struct RawSite {
 }
 
 /// `publisher:`, a name and, optionally, the publisher's web address.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPublisher {
     name: String,
@@ -48,7 +48,7 @@ struct RawPublisher {
 }
 
 /// `cache:`, the `Cache-Control` a host sends with each file.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawCache {
     #[serde(default)]
@@ -59,6 +59,22 @@ struct RawCache {
 
 /// `languages:`, in the order written, each key kept (a code written twice is an error).
 struct RawLanguages(Vec<(String, RawLanguage)>);
+
+impl schemars::JsonSchema for RawLanguages {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Languages".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let language = generator.subschema_for::<RawLanguage>();
+        schemars::json_schema!({
+            "description": "The languages the briefing is published in, by code (`zh`, `vi`), the default first.",
+            "type": "object",
+            "propertyNames": {"pattern": "^[a-z]{2,3}(-[a-z0-9]{1,8})*$"},
+            "additionalProperties": language,
+        })
+    }
+}
 
 impl<'de> Deserialize<'de> for RawLanguages {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -84,7 +100,7 @@ impl<'de> Deserialize<'de> for RawLanguages {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawLanguage {
     name: String,
@@ -101,7 +117,7 @@ struct RawLanguage {
 }
 
 /// The event's name, city and venue in one language.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawLanguageEvent {
     #[serde(default)]
@@ -240,7 +256,7 @@ fn languages(raw: &RawSite, yaml: &crate::content::doc::Located) -> Result<Vec<L
     Ok(out)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawEvent {
     name: String,
@@ -397,6 +413,11 @@ pub fn parse_base_url(url: &str) -> Result<(String, String), String> {
     let base_path = if path.is_empty() { "/".to_string() } else { format!("/{path}/") };
     let scheme = if url.starts_with("https://") { "https" } else { "http" };
     Ok((format!("{scheme}://{host}{base_path}"), base_path))
+}
+
+/// The JSON Schema of `site.yaml`, from the type that reads it.
+pub fn schema() -> schemars::Schema {
+    schemars::schema_for!(RawSite)
 }
 
 #[cfg(test)]

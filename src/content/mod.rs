@@ -683,3 +683,89 @@ fn distinct_slugs<T: doc::Slugged>(docs: &mut Vec<Arc<Doc<T>>>, what: &str, erro
     docs.sort_by(|a, b| a.slug.cmp(&b.slug));
     distinct
 }
+
+/// The JSON Schema of one kind of content file, for editors: its name (`site` gives
+/// `site.schema.json`), what it describes, the files it applies to (globs from the site's root;
+/// front matter of Markdown files is matched by the file too, though YAML editors read only
+/// `.yaml` files), and the schema, generated from the type that reads the files so that the two
+/// cannot drift.
+pub struct Schema {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub files: &'static [&'static str],
+    pub schema: serde_json::Value,
+}
+
+/// Every kind of content file's schema.
+pub fn schemas() -> Vec<Schema> {
+    let [announcement, announcement_tr] = announcement::schemas();
+    let [speaker, speaker_tr] = speaker::schemas();
+    let [page, page_tr] = page::schemas();
+    let [timeline, timeline_tr] = timeline::schemas();
+    let [topics, topics_tr] = topics::schemas();
+    let [sources, sources_tr] = sources::schemas();
+    let list = [
+        ("site", "content/site.yaml: the briefing's settings", &["content/site.yaml"][..], config::schema()),
+        ("topics", "content/topics.yaml: topics by slug", &["content/topics.yaml"][..], topics),
+        (
+            "topics-translation",
+            "content/topics.<lang>.yaml: a translation of the topics",
+            &["content/topics.*.yaml"][..],
+            topics_tr,
+        ),
+        ("timeline", "content/timeline.yaml: the dated entries", &["content/timeline.yaml"][..], timeline),
+        (
+            "timeline-translation",
+            "content/timeline.<lang>.yaml: a translation of the timeline, by entry id",
+            &["content/timeline.*.yaml"][..],
+            timeline_tr,
+        ),
+        (
+            "sources",
+            "content/sources.yaml: the reports the briefing is written from, by id",
+            &["content/sources.yaml"][..],
+            sources,
+        ),
+        (
+            "sources-translation",
+            "content/sources.<lang>.yaml: a translation of the sources",
+            &["content/sources.*.yaml"][..],
+            sources_tr,
+        ),
+        (
+            "announcement",
+            "The front matter of content/announcements/<slug>.md",
+            &["content/announcements/*.md"][..],
+            announcement,
+        ),
+        (
+            "announcement-translation",
+            "The front matter of content/announcements/<slug>.<lang>.md",
+            &["content/announcements/*.*.md"][..],
+            announcement_tr,
+        ),
+        ("speaker", "The front matter of content/speakers/<slug>.md", &["content/speakers/*.md"][..], speaker),
+        (
+            "speaker-translation",
+            "The front matter of content/speakers/<slug>.<lang>.md",
+            &["content/speakers/*.*.md"][..],
+            speaker_tr,
+        ),
+        ("page", "The front matter of content/pages/<slug>.md", &["content/pages/*.md"][..], page),
+        (
+            "page-translation",
+            "The front matter of content/pages/<slug>.<lang>.md",
+            &["content/pages/*.*.md"][..],
+            page_tr,
+        ),
+    ];
+    list.into_iter()
+        .map(|(name, title, files, schema)| {
+            let mut schema = schema.to_value();
+            if let Some(map) = schema.as_object_mut() {
+                map.insert("title".into(), title.into());
+            }
+            Schema { name, title, files, schema }
+        })
+        .collect()
+}

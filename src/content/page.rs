@@ -14,7 +14,7 @@ use crate::source::SourceFile;
 use crate::yaml::Seg;
 
 /// The fields of a free page's front matter.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
     title: String,
@@ -41,7 +41,7 @@ impl Slugged for Raw {
 }
 
 /// The fields of a free page's translation (`about.zh.md`).
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tr {
     #[serde(default)]
@@ -142,4 +142,9 @@ pub fn assemble(
         });
     }
     pages
+}
+
+/// The JSON Schemas of a free page's front matter and of a translation's.
+pub fn schemas() -> [schemars::Schema; 2] {
+    [schemars::schema_for!(Raw), schemars::schema_for!(Tr)]
 }

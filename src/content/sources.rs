@@ -16,7 +16,7 @@ use crate::source::SourceFile;
 use crate::yaml::Seg;
 
 /// One source as written.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
     publisher: String,
@@ -35,7 +35,7 @@ pub type File = YamlFile<BTreeMap<String, Raw>>;
 
 /// One source's translation (in `sources.zh.yaml`), by the source's id: the publisher's name in
 /// that language. A title stays as published.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tr {
     pub publisher: String,
@@ -106,7 +106,7 @@ pub fn assemble(file: &File, errors: &mut Diagnostics) -> Vec<Source> {
 }
 
 /// A citation as written: a source's id, or the id with a locator.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum RawCitation {
     Id(String),
@@ -114,7 +114,7 @@ pub enum RawCitation {
 }
 
 /// A citation with a locator: `{id: vna-caexpo-2012, locator: paragraph 6}`.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithLocator {
     id: String,
@@ -196,4 +196,12 @@ pub fn replaced_field(yaml: &Located) -> Diagnostic {
     )
     .label("written inline, once per announcement")
     .help("list the source once in content/sources.yaml (`vna: {publisher: VNA (Vietnam News Agency)}`, with its title, url and published date where you know them), then cite it here as `sources: [vna]`; see docs/content.md, \"Sources\"")
+}
+
+/// The JSON Schemas of `sources.yaml` (sources by id) and of a translation of it.
+pub fn schemas() -> [schemars::Schema; 2] {
+    [
+        schemars::schema_for!(std::collections::BTreeMap<String, Raw>),
+        schemars::schema_for!(std::collections::BTreeMap<String, Tr>),
+    ]
 }

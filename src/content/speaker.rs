@@ -11,7 +11,7 @@ use crate::model::Speaker;
 use crate::source::SourceFile;
 
 /// The fields of a speaker's front matter.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
     name: String,
@@ -37,7 +37,7 @@ impl Slugged for Raw {
 
 /// The fields of a speaker's translation (`su-bo.zh.md`): all translated; the slug, shared, may
 /// be restated.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tr {
     #[serde(default)]
@@ -112,4 +112,9 @@ pub fn assemble(docs: &[Arc<Doc<Raw>>], errors: &mut Diagnostics) -> Vec<Speaker
         .collect();
     speakers.sort_by(|a, b| (&a.name, &a.slug).cmp(&(&b.name, &b.slug)));
     speakers
+}
+
+/// The JSON Schemas of a speaker's front matter and of a translation's.
+pub fn schemas() -> [schemars::Schema; 2] {
+    [schemars::schema_for!(Raw), schemars::schema_for!(Tr)]
 }

@@ -17,7 +17,7 @@ use crate::source::SourceFile;
 use crate::yaml::Seg;
 
 /// One entry as written.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
     /// The key translations name the entry by.
@@ -46,7 +46,7 @@ pub struct Raw {
     sources: Vec<super::sources::RawCitation>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPoint {
     value: f64,
@@ -60,7 +60,7 @@ struct RawPoint {
 pub type File = YamlFile<Vec<Raw>>;
 
 /// One entry's translation (in `timeline.zh.yaml`), by the entry's `id`.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tr {
     #[serde(default)]
@@ -301,4 +301,10 @@ pub fn series_points(file: &File) -> Vec<super::series::Written<'_>> {
             })
         })
         .collect()
+}
+
+/// The JSON Schemas of `timeline.yaml` (a list of entries) and of a translation of it (entries
+/// by id).
+pub fn schemas() -> [schemars::Schema; 2] {
+    [schemars::schema_for!(Vec<Raw>), schemars::schema_for!(std::collections::BTreeMap<String, Tr>)]
 }

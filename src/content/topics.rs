@@ -11,7 +11,7 @@ use crate::source::SourceFile;
 use crate::yaml::Seg;
 
 /// One topic as written.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
     title: String,
@@ -23,7 +23,7 @@ pub struct Raw {
 pub type File = YamlFile<BTreeMap<String, Raw>>;
 
 /// One topic's translation (in `topics.zh.yaml`), by the topic's slug.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tr {
     #[serde(default)]
@@ -66,4 +66,12 @@ pub fn assemble(file: &File, errors: &mut Diagnostics) -> Vec<Topic> {
         });
     }
     topics
+}
+
+/// The JSON Schemas of `topics.yaml` (topics by slug) and of a translation of it.
+pub fn schemas() -> [schemars::Schema; 2] {
+    [
+        schemars::schema_for!(std::collections::BTreeMap<String, Raw>),
+        schemars::schema_for!(std::collections::BTreeMap<String, Tr>),
+    ]
 }
