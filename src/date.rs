@@ -175,7 +175,9 @@ impl When {
         let start = PartialDate::parse(first)?;
         let (first, last) = (first.trim(), last.trim());
         let (given, wanted) = (last.split('-').count(), first.split('-').count());
-        if given > wanted {
+        // An end that starts with a year is written whole: its precision is its own.
+        let whole = last.split('-').next().is_some_and(|y| y.len() == 4);
+        if given > wanted || (whole && given < wanted) {
             let end = PartialDate::parse(last)?;
             return Err(format!(
                 "`{text}` runs from a {} to a {}: both ends of a span are years, months or days, \
@@ -189,6 +191,11 @@ impl When {
         let full = if skipped.is_empty() { last.to_string() } else { format!("{}-{last}", skipped.join("-")) };
         let end = PartialDate::parse(&full)?;
         match end.cmp(&start) {
+            Ordering::Less if !whole => Err(format!(
+                "`{text}` ends before it starts: a shortened end takes what it leaves out from the start \
+                 ({}); write the end whole",
+                end.iso()
+            )),
             Ordering::Less => Err(format!(
                 "`{text}` ends before it starts: write the earlier date first ({}/{})",
                 end.iso(),
@@ -278,7 +285,8 @@ impl Ord for When {
     /// spans, the shorter first: a period comes before what happens within it, and something
     /// dated only to "21–25 September" comes after what is known to be on the 21st.
     fn cmp(&self, other: &Self) -> Ordering {
-        let key = |w: &When| (w.first_day(), w.precision(), w.last_day());
+        // The unit last: `2012-01/2012-02` and `2012-01-01/2012-02-29` cover the same days.
+        let key = |w: &When| (w.first_day(), w.precision(), w.last_day(), w.unit());
         key(self).cmp(&key(other))
     }
 }
@@ -386,13 +394,18 @@ pub fn parse_offset(text: &str) -> Result<FixedOffset, String> {
         && matches!(bytes[0], b'+' | b'-')
         && bytes[3] == b':'
         && [1, 2, 4, 5].iter().all(|&i| bytes[i].is_ascii_digit());
-    let number = |r: std::ops::Range<usize>| text[r].parse::<i32>().unwrap_or(0);
+    let refused = || format!("`{text}` is not an offset from UTC such as +08:00, -05:00 or Z");
+    if !well_formed {
+        return Err(refused());
+    }
+    // Well formed: six ASCII bytes, digits at 1, 2, 4 and 5.
+    let number = |r: std::ops::Range<usize>| bytes[r].iter().fold(0, |n, b| n * 10 + i32::from(b - b'0'));
     let seconds = (number(1..3) * 60 + number(4..6)) * 60;
     let offset =
         if bytes.first() == Some(&b'-') { FixedOffset::west_opt(seconds) } else { FixedOffset::east_opt(seconds) };
     match offset {
-        Some(offset) if well_formed && number(4..6) < 60 => Ok(offset),
-        _ => Err(format!("`{text}` is not an offset from UTC such as +08:00, -05:00 or Z")),
+        Some(offset) if number(4..6) < 60 => Ok(offset),
+        _ => Err(refused()),
     }
 }
 
@@ -488,6 +501,11 @@ mod tests {
         assert!(err("2012-09-25/2012-09-21")
             .contains("ends before it starts: write the earlier date first (2012-09-21/2012-09-25)"));
         assert!(err("2012-09-25/21").contains("ends before it starts"));
+        assert!(
+            err("2012-12-30/01-02").contains("a shortened end takes what it leaves out from the start (2012-01-02)")
+        );
+        assert!(err("2012-09/2013").contains("runs from a month to a year"));
+        assert!(err("2012-09-21/2012-09").contains("runs from a day to a month"));
         assert!(err("2012-09-21/2012-09-21").contains("same date"));
         assert!(err("2011/2012-09").contains("runs from a year to a month"));
         assert!(err("2012-09-21/2012-02-30").contains("February has no day 30"));
@@ -510,5 +528,15 @@ mod tests {
         let expo = When::parse("2012-09-21/25").unwrap();
         assert!(expo.overlaps(expo.first_day(), expo.first_day()));
         assert!(!When::parse("2012-09-20").unwrap().overlaps(expo.first_day(), expo.last_day()));
+    }
+
+    #[test]
+    fn offsets_are_read_or_refused_without_a_panic() {
+        assert_eq!(parse_offset("+08:00").unwrap().local_minus_utc(), 8 * 3600);
+        assert_eq!(parse_offset(" -05:30 ").unwrap().local_minus_utc(), -(5 * 3600 + 30 * 60));
+        assert_eq!(parse_offset("Z").unwrap().local_minus_utc(), 0);
+        for bad in ["+8", "+8:00", "+0800", "UTC+8", "8", "+08：00", "+08:60", "", "+99:00", "Asia/Shanghai"] {
+            assert!(parse_offset(bad).unwrap_err().contains("is not an offset from UTC"), "{bad}");
+        }
     }
 }

@@ -466,7 +466,10 @@ fn same_body(a: &Body, b: &Body) -> bool {
 }
 
 fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Announcement>) -> bool {
-    if Arc::ptr_eq(a, b) && same_refs(old, &a.speakers, &a.topics, new, &b.speakers, &b.topics) {
+    if Arc::ptr_eq(a, b)
+        && same_refs(old, &a.speakers, &a.topics, new, &b.speakers, &b.topics)
+        && same_refs(old, &a.mentions, &[], new, &b.mentions, &[])
+    {
         return true;
     }
     // Every field, named, so that a field added to the model cannot be forgotten here.

@@ -502,10 +502,15 @@ impl DevSite {
         // The outputs of the languages that changed; all of them when pages came, went or moved,
         // or when the languages themselves changed. The default language's include the sitemap,
         // whose pages and alternates change in every language's `Changed` when they change.
-        let stale: Vec<bool> = match &changes {
+        let mut stale: Vec<bool> = match &changes {
             Some(c) if same_kinds && same_paths => c.iter().map(|c| !c.is_empty()).collect(),
             _ => vec![true; sites.len()],
         };
+        // The sitemap, among the default language's outputs, dates every language's pages: a
+        // translation's `updated:` changes it too.
+        if stale.iter().any(|s| *s) {
+            stale[0] = true;
+        }
         let mut possible: Vec<String> = match old {
             Some(_) => {
                 sites.iter().zip(&stale).filter(|(_, s)| **s).flat_map(|(site, _)| outputs::paths_of(site)).collect()

@@ -107,10 +107,16 @@ impl Default for Cache {
 
 impl SiteConfig {
     /// When a page was published and last updated, from its own dates and the briefing's: its
-    /// `published`, else the briefing's; its `updated`, else when it was published.
+    /// `published`, else the briefing's; its `updated` (never earlier than its publication), else
+    /// when it was published.
     pub fn dates(&self, published: Option<Stamp>, updated: Option<Stamp>) -> (Option<Stamp>, Option<Stamp>) {
         let published = published.or(self.published);
-        (published, updated.or(published))
+        // Never updated before it was published (`updated: 2026-11-30` is that day's midnight).
+        let updated = match (updated, published) {
+            (Some(u), Some(p)) => Some(u.latest(p, self.event.time_zone)),
+            (u, p) => u.or(p),
+        };
+        (published, updated)
     }
 
     /// The language of this site's pages.

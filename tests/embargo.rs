@@ -281,27 +281,38 @@ fn serve_reports_the_leak_when_each_edit_is_rebuilt_on_its_own() {
 fn a_translation_under_its_own_embargo_waits_while_its_original_is_out() {
     let site = Site::real();
     let zh = "content/announcements/satellite-data-platform.zh.md";
-    site.edit(zh, "---\ntitle:", &format!("---\nembargo: {MOMENT}\ntitle:"));
+    // Later than the briefing's `published: 2026-11-30`, so that the dates show the lift.
+    let (moment, before) = ("2027-01-01T00:00:00Z", "2026-12-31T23:59:59Z");
+    site.edit(zh, "---\ntitle:", &format!("---\nembargo: {moment}\ntitle:"));
     let zh_title = "计划下的首个项目：中国将与东盟共享卫星数据";
     let en_title = "First programme under the plan will share China's satellite data with ASEAN";
-    let page = |site: &Site| {
-        let html = std::fs::read_to_string(site.public().join("zh/announcements/satellite-data-platform/index.html"));
-        Html::parse_document(&html.unwrap())
+    let page = |site: &Site, lang: &str| {
+        let path = format!("{lang}announcements/satellite-data-platform/index.html");
+        Html::parse_document(&std::fs::read_to_string(site.public().join(path)).unwrap())
     };
     let h1 = |doc: &Html| {
         doc.select(&Selector::parse("h1").unwrap()).map(|e| e.text().collect::<String>()).collect::<Vec<_>>()
     };
+    let ld = |doc: &Html| -> serde_json::Value {
+        let script = doc.select(&Selector::parse("script[type='application/ld+json']").unwrap()).next().unwrap();
+        serde_json::from_str(&script.text().collect::<String>()).unwrap()
+    };
 
-    let before = run_here(&site, &["publish", "--now", BEFORE], &[]).ok();
+    let run = run_here(&site, &["publish", "--now", before], &[]).ok();
     // The Chinese page shows the original, marked as not translated yet; the translation is in no file.
-    let doc = page(&site);
+    let doc = page(&site, "zh/");
     assert_eq!(h1(&doc), [en_title]);
     assert!(doc.select(&Selector::parse(".untranslated").unwrap()).next().is_some());
     let files = readable(&site.public());
     assert!(files.values().all(|text| !text.contains(zh_title)), "the translation leaked");
-    assert!(before.stdout.contains("Left out under embargo: 1 item"), "{}", before.stdout);
-    assert!(before.stdout.contains("satellite-data-platform.zh.md"), "{}", before.stdout);
+    assert!(run.stdout.contains("Left out under embargo: 1 item"), "{}", run.stdout);
+    assert!(run.stdout.contains("satellite-data-platform.zh.md"), "{}", run.stdout);
 
-    run_here(&site, &["publish", "--now", MOMENT], &[]).ok();
-    assert_eq!(h1(&page(&site)), [zh_title]);
+    run_here(&site, &["publish", "--now", moment], &[]).ok();
+    let doc = page(&site, "zh/");
+    assert_eq!(h1(&doc), [zh_title]);
+    // The Chinese text came out when its embargo lifted; the English page kept its dates.
+    assert_eq!(ld(&doc)["datePublished"], "2027-01-01T00:00:00Z");
+    assert_eq!(ld(&doc)["dateModified"], "2027-01-01T00:00:00Z");
+    assert_eq!(ld(&page(&site, ""))["datePublished"], "2026-11-30");
 }

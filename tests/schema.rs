@@ -107,6 +107,8 @@ fn the_schemas_reject_what_a_build_rejects() {
     // A missing required field, and a wrong type.
     assert!(invalid("announcement", json!({"title": "T", "summary": "S"})));
     assert!(invalid("announcement", json!({"title": "T", "date": "2030-05-14", "summary": "S", "lead": "yes"})));
+    // A date left unquoted is text to the YAML reader, and to the schema.
+    assert!(!invalid("timeline", json!([{"date": 2002, "title": "T"}])));
     // What is right passes.
     assert!(!invalid(
         "announcement",

@@ -227,6 +227,9 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
                 if f.value != o.value || f.year.is_some() && year(&f.year) != year(&o.year) {
                     same.differ(&[Seg::Key("figures"), Seg::Index(i)], None, None, "figure values and years");
                 }
+                if f.series.is_some() && f.series != o.series {
+                    same.differ(&[Seg::Key("figures"), Seg::Index(i), Seg::Key("series")], None, None, "figure series");
+                }
                 figures[i].label = f.label.clone();
                 figures[i].unit = f.unit.clone();
                 let original_ids = o.sources.iter().map(RawCitation::id);
@@ -316,6 +319,11 @@ pub fn parse(file: SourceFile, base_path: &str) -> Result<Doc<Raw>, Diagnostic> 
 /// Whether the announcement is a draft.
 pub fn is_draft(doc: &Doc<Raw>) -> bool {
     doc.meta.draft
+}
+
+/// Whether the announcement is marked as the lead.
+pub fn is_lead(doc: &Doc<Raw>) -> bool {
+    doc.meta.lead
 }
 
 /// The `embargo:` of the announcement, as written.
@@ -413,6 +421,20 @@ pub fn assemble(
     let speakers = names("speakers", &m.speakers, known.speakers);
     let mentions = names("mentions", &m.mentions, known.speakers);
     let topics = names("topics", &m.topics, known.topics);
+    for slug in m.mentions.iter().filter(|s| m.speakers.contains(s)) {
+        let span = doc.yaml.nth(&[Seg::Key("mentions")], slug, 0);
+        errors.push(
+            Diagnostic::at(
+                Kind::Repeated("person"),
+                &file.path,
+                &file.text,
+                span,
+                format!("`{slug}` is both a speaker and mentioned"),
+            )
+            .label("listed in `speakers` too")
+            .help("list a person once: in `speakers` if they spoke, in `mentions` if they are only named"),
+        );
+    }
     if m.source.is_some() {
         errors.push(super::sources::replaced_field(&doc.yaml));
     }

@@ -441,8 +441,10 @@ impl Inputs {
                 (Arc::new(announcement), errors, true)
             })
             .collect();
-        // One lead: a second is an error that names the first.
-        let mut leads = dated.iter().filter(|(placing, _, _)| placing.lead).map(|(_, _, d)| d);
+        // One lead: a second is an error that names the first. Those under embargo count too, or
+        // the build at the moment it lifts would fail.
+        let in_build = |d: &&Arc<Doc<announcement::Raw>>| settings.drafts || !announcement::is_draft(d);
+        let mut leads = announcement_docs.iter().filter(in_build).filter(|d| announcement::is_lead(d));
         if let Some(first) = leads.next() {
             for d in leads {
                 errors.push(announcement::second_lead(d, first));
@@ -485,10 +487,11 @@ impl Inputs {
             None => Vec::new(),
         };
         let pages = page::assemble(&page_docs, &mut clock, &mut pages_left_out, &mut errors);
-        // Chart series, wherever their points are written: the timeline's, then the published
-        // announcements', newest first.
+        // Chart series, wherever their points are written: the timeline's, then the announcements'
+        // (those under embargo too, as the timeline's are), by slug.
+        let in_build = |d: &&Arc<Doc<announcement::Raw>>| settings.drafts || !announcement::is_draft(d);
         let mut points = timeline_file.as_deref().map(timeline::series_points).unwrap_or_default();
-        points.extend(dated.iter().flat_map(|(_, _, d)| announcement::series_points(d)));
+        points.extend(announcement_docs.iter().filter(in_build).flat_map(|d| announcement::series_points(d)));
         series::check(&points, &mut errors);
         drop(points);
         // A free page may not take the folder of a language.
@@ -696,6 +699,31 @@ pub struct Schema {
     pub schema: serde_json::Value,
 }
 
+/// Lets every text field of `schema` take any scalar, as the YAML reader does: `date: 2002`,
+/// unquoted, is the text `2002` to `brief`, and must be to the editor too.
+fn any_scalar_as_text(schema: &mut serde_json::Value) {
+    use serde_json::Value;
+    match schema {
+        Value::Object(map) => {
+            if let Some(kind) = map.get_mut("type") {
+                let text = |k: &Value| k.as_str() == Some("string");
+                let widened = match kind {
+                    Value::String(_) if text(kind) => Some(vec![kind.clone()]),
+                    Value::Array(kinds) if kinds.iter().any(text) => Some(kinds.clone()),
+                    _ => None,
+                };
+                if let Some(mut kinds) = widened {
+                    kinds.extend(["number", "boolean"].map(Value::from));
+                    *kind = Value::from(kinds);
+                }
+            }
+            map.values_mut().for_each(any_scalar_as_text);
+        }
+        Value::Array(items) => items.iter_mut().for_each(any_scalar_as_text),
+        _ => {}
+    }
+}
+
 /// Every kind of content file's schema.
 pub fn schemas() -> Vec<Schema> {
     let [announcement, announcement_tr] = announcement::schemas();
@@ -762,6 +790,7 @@ pub fn schemas() -> Vec<Schema> {
     list.into_iter()
         .map(|(name, title, files, schema)| {
             let mut schema = schema.to_value();
+            any_scalar_as_text(&mut schema);
             if let Some(map) = schema.as_object_mut() {
                 map.insert("title".into(), title.into());
             }

@@ -172,11 +172,34 @@ fn no_original<T>(doc: &Doc<T>, folder: &str) -> Diagnostic {
 }
 
 /// Each original (by slug) with its translation, for each language (by index; none at 0), and
-/// the moment the translation's own embargo lifts when the build previews it before then.
-type ByLanguage<'a, O, T> = Vec<HashMap<&'a str, (&'a Doc<O>, &'a Doc<T>, Held)>>;
+/// the translation's own embargo.
+type ByLanguage<'a, O, T> = Vec<HashMap<&'a str, (&'a Doc<O>, &'a Doc<T>, OwnEmbargo)>>;
 
-/// When an embargo previewed in this build lifts.
-type Held = Option<chrono::DateTime<chrono::FixedOffset>>;
+/// A translation's own `embargo:`: its moment, and whether this build previews it before then.
+#[derive(Clone, Copy, Default)]
+struct OwnEmbargo {
+    moment: Option<chrono::DateTime<chrono::FixedOffset>>,
+    held: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl OwnEmbargo {
+    /// Applies the embargo to `embargo`, `published` and `updated` of the translated member: the
+    /// translated text came out when its embargo lifted, not before.
+    fn apply(
+        self,
+        config: &SiteConfig,
+        embargo: &mut Option<chrono::DateTime<chrono::FixedOffset>>,
+        published: &mut Option<crate::date::Stamp>,
+        updated: &mut Option<crate::date::Stamp>,
+    ) {
+        *embargo = (*embargo).max(self.held);
+        let Some(moment) = self.moment else { return };
+        let (lift, zone) = (crate::date::Stamp::Moment(moment), config.event.time_zone);
+        let (p, u) = config.dates(*published, *updated);
+        *published = Some(p.map_or(lift, |p| p.latest(lift, zone)));
+        *updated = Some(u.map_or(lift, |u| u.latest(lift, zone)));
+    }
+}
 
 /// Front matter of a translation that may carry its own `embargo:` (a translation that may come
 /// out after its original).
@@ -214,7 +237,10 @@ fn match_docs<'a, O, T: Slugged + Embargoed>(
         // A translation under its own embargo waits: until it lifts, the language shows the
         // original, marked as not translated yet.
         let held = match clock.judge(&d.yaml, &[Seg::Key("embargo")], d.meta.embargo(), None) {
-            Ok(Verdict::Keep(held)) => held.map(|e| e.until),
+            Ok(Verdict::Keep(held)) => OwnEmbargo {
+                held: held.map(|e| e.until),
+                moment: super::embargo::moment(&d.yaml, &[Seg::Key("embargo")], d.meta.embargo()).ok().flatten(),
+            },
             Ok(Verdict::Withhold(_)) => continue,
             Err(e) => {
                 errors.push(e);
@@ -361,10 +387,10 @@ pub(super) fn translated(
         }
         for a in s.announcements.iter_mut() {
             *a = match all.announcements[lang].get(a.slug.as_str()) {
-                Some((doc, t, held)) => {
-                    let mut translated = announcement::translate(a, doc, t, errors);
-                    translated.embargo = translated.embargo.max(*held);
-                    Arc::new(translated)
+                Some((doc, t, own)) => {
+                    let mut tr = announcement::translate(a, doc, t, errors);
+                    own.apply(&site.config, &mut tr.embargo, &mut tr.published, &mut tr.updated);
+                    Arc::new(tr)
                 }
                 None => Arc::new(crate::model::Announcement { fallback: Some(0), ..(**a).clone() }),
             };
@@ -377,10 +403,10 @@ pub(super) fn translated(
         }
         for p in s.pages.iter_mut() {
             *p = match all.pages[lang].get(p.slug.as_str()) {
-                Some((_, t, held)) => {
-                    let mut translated = page::translate(p, t, errors);
-                    translated.embargo = translated.embargo.max(*held);
-                    translated
+                Some((_, t, own)) => {
+                    let mut tr = page::translate(p, t, errors);
+                    own.apply(&site.config, &mut tr.embargo, &mut tr.published, &mut tr.updated);
+                    tr
                 }
                 None => crate::model::Page { fallback: Some(0), ..p.clone() },
             };

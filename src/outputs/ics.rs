@@ -51,7 +51,8 @@ pub fn timeline(site: &Site) -> String {
     for e in &site.timeline {
         let (start, end) = span(e.date);
         let zone = config.event.time_zone;
-        // At a time of day: an instant (in UTC, which every reader takes), with no length.
+        // At a time of day: an instant (in UTC, which every reader takes), with no length: no
+        // DTEND, which RFC 5545 wants later than DTSTART.
         let at = e.time.and_then(|t| start.and_time(t).and_local_timezone(zone).single()).map(|m| m.to_utc());
         let url = match e.announcement {
             Some(a) => PageKind::Announcement(a).permalink(site),
@@ -60,7 +61,7 @@ pub fn timeline(site: &Site) -> String {
         let mut event = icalendar::Event::new();
         event.uid(&format!("timeline-{}{uid_suffix}", e.anchor)).timestamp(stamp);
         match at {
-            Some(at) => event.starts(at).ends(at),
+            Some(at) => event.starts(at),
             None => event.starts(start).ends(end),
         };
         event
@@ -341,7 +342,7 @@ mod tests {
         site.timeline[at].time = Some(chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap());
         let parsed = parse(&timeline(&site));
         assert_eq!(prop(&parsed.events[at], "DTSTART"), "20120922T020000Z");
-        assert_eq!(prop(&parsed.events[at], "DTEND"), "20120922T020000Z");
+        assert!(parsed.events[at].iter().all(|(name, ..)| name != "DTEND"), "{:?}", parsed.events[at]);
         // "Also at the expo": all of the expo's days, the end exclusive.
         let span = site.timeline.iter().position(|e| e.anchor == "industrial-cooperation").unwrap();
         assert_eq!(prop(&parsed.events[span], "DTSTART"), "20120921");

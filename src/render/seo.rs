@@ -268,7 +268,8 @@ pub(super) fn structured_data(r: &Reader, kind: PageKind, canonical: &str) -> Op
                         let s = r.source(cite);
                         WorkLd {
                             kind: "CreativeWork",
-                            date_published: s.published.map(|d| d.iso()),
+                            // schema.org's Date holds one date: a span gives none.
+                            date_published: s.published.filter(|d| !d.is_span()).map(|d| d.iso()),
                             in_language: s.language.as_deref(),
                             name: s.title.as_deref(),
                             publisher: Named { kind: "Organization", name: &s.publisher },

@@ -15,9 +15,9 @@ fn two_leads() {
                 "---\ntitle: A second item\ndate: 2030-05-15\nsummary: Another.\nlead: true\n---\n\nText.\n",
             );
         },
-        // The newer one comes first and keeps the lead; the other is reported, with the first's line.
-        at: &["content/announcements/opening.md:4:1"],
-        says: &["two announcements are marked as the lead", "content/announcements/second.md:5 is the lead already"],
+        // The first by slug keeps the lead; the other is reported, with the first's line.
+        at: &["content/announcements/second.md:5:1"],
+        says: &["two announcements are marked as the lead", "content/announcements/opening.md:4 is the lead already"],
         help: &["a briefing has one lead: remove `lead: true` from one of them"],
         check: true,
         ..CONTENT_ERROR

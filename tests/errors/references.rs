@@ -250,3 +250,17 @@ fn figure_of_a_series_without_a_year() {
     }
     .run();
 }
+
+#[test]
+fn person_both_speaking_and_mentioned() {
+    Case {
+        mistake: |s| {
+            s.edit(OPENING_MD, "speakers: [jane-doe]\n", "speakers: [jane-doe]\nmentions: [jane-doe]\n");
+        },
+        at: &["content/announcements/opening.md:6:12"],
+        says: &["`jane-doe` is both a speaker and mentioned"],
+        help: &["list a person once"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
