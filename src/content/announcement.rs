@@ -277,6 +277,8 @@ struct RawFigure {
 #[serde(untagged)]
 enum RawYear {
     Number(i64),
+    /// Never a year (`2011.5`), but read so that the error says so, at its place.
+    Fraction(f64),
     Text(String),
 }
 
@@ -284,6 +286,7 @@ impl RawYear {
     fn text(&self) -> String {
         match self {
             RawYear::Number(n) => n.to_string(),
+            RawYear::Fraction(x) => x.to_string(),
             RawYear::Text(t) => t.trim().to_string(),
         }
     }

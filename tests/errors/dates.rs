@@ -173,3 +173,21 @@ fn figure_year_that_is_a_month() {
     }
     .run();
 }
+
+#[test]
+fn figure_year_with_a_fraction() {
+    Case {
+        mistake: |s| {
+            s.edit(
+                OPENING_MD,
+                "topics: [trade]\n",
+                "topics: [trade]\nfigures:\n  - {label: Visitors, value: 12, unit: thousand, year: 2011.5}\n",
+            );
+        },
+        at: &["content/announcements/opening.md:8:56"],
+        says: &["invalid figure year", "`2011.5` is not a date"],
+        help: &["the years it spans (2003/2012)"],
+        ..CONTENT_ERROR
+    }
+    .run();
+}
