@@ -176,9 +176,9 @@ fn serve_previews_an_embargoed_item_under_a_banner() {
     child.wait().ok();
 }
 
-#[test]
-fn serve_reports_a_link_that_an_embargo_moved_later_makes_a_leak() {
-    let site = embargoed_site();
+/// `brief serve` on `site` at [`BEFORE`], run from inside the site folder, and every line it
+/// prints, on either stream, as it comes.
+fn serve_lines(site: &Site) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
     let mut child = brief()
         .current_dir(site.root())
         .args(["serve", "--port", "0", "--now", BEFORE])
@@ -186,16 +186,39 @@ fn serve_reports_a_link_that_an_embargo_moved_later_makes_a_leak() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
-    assert!(line.starts_with("Serving at "), "{line:?}");
     let (tx, rx) = std::sync::mpsc::channel();
-    let err = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok) {
-            let _ = tx.send(line);
+    let out: Box<dyn Read + Send> = Box::new(child.stdout.take().unwrap());
+    let err: Box<dyn Read + Send> = Box::new(child.stderr.take().unwrap());
+    for stream in [out, err] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufRead::lines(std::io::BufReader::new(stream)).map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    (child, rx)
+}
+
+/// Waits (a minute at most) for a line of `lines` that contains `text`; the others go to `seen`.
+fn wait_for(lines: &std::sync::mpsc::Receiver<String>, text: &str, seen: &mut Vec<String>) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) if line.contains(text) => return true,
+            Ok(line) => seen.push(line),
+            Err(_) => return false,
         }
-    });
+    }
+}
+
+#[test]
+fn serve_reports_a_link_that_an_embargo_moved_later_makes_a_leak() {
+    let site = embargoed_site();
+    let (mut child, lines) = serve_lines(&site);
+    let mut seen = Vec::new();
+    assert!(wait_for(&lines, "Serving at ", &mut seen), "{seen:?}");
     // The embargoed page links to the embargoed announcement: allowed, they lift together. Then
     // the announcement (and the entry naming it) is held a day longer: the page, which was not
     // saved, now links to an item still under embargo when it comes out.
@@ -203,22 +226,8 @@ fn serve_reports_a_link_that_an_embargo_moved_later_makes_a_leak() {
     let later = "2012-09-23T10:00:00+07:00";
     site.edit("content/timeline.yaml", &format!("  embargo: {MOMENT}"), &format!("  embargo: {later}"));
     site.edit("content/announcements/zqxjvk-zone.md", &format!("embargo: {MOMENT}"), &format!("embargo: {later}"));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let mut seen = Vec::new();
-    let found = loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(line)
-                if line.contains(
-                    "this link points to `/announcements/zqxjvk-zone/`, under embargo until 2012-09-23T10:00:00+07:00",
-                ) =>
-            {
-                break true
-            }
-            Ok(line) => seen.push(line),
-            Err(_) => break false,
-        }
-    };
+    let leak = format!("this link points to `/announcements/zqxjvk-zone/`, under embargo until {later}");
+    let found = wait_for(&lines, &leak, &mut seen);
     child.kill().ok();
     child.wait().ok();
     assert!(found, "serve did not report the link; it printed:\n{}", seen.join("\n"));
@@ -230,48 +239,17 @@ fn serve_reports_a_link_that_an_embargo_moved_later_makes_a_leak() {
 #[test]
 fn serve_reports_the_leak_when_each_edit_is_rebuilt_on_its_own() {
     let site = embargoed_site();
-    let mut child = brief()
-        .current_dir(site.root())
-        .args(["serve", "--port", "0", "--now", BEFORE])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let out = child.stdout.take().unwrap();
-    let err = child.stderr.take().unwrap();
-    let tx_err = tx.clone();
-    std::thread::spawn(move || {
-        for line in std::io::BufRead::lines(std::io::BufReader::new(out)).map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    std::thread::spawn(move || {
-        for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok) {
-            let _ = tx_err.send(line);
-        }
-    });
+    let (mut child, lines) = serve_lines(&site);
     let mut seen = Vec::new();
-    // Waits for a line that contains `text`, keeping what else came.
-    let mut wait = |text: &str| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) if line.contains(text) => return true,
-                Ok(line) => seen.push(line),
-                Err(_) => return false,
-            }
-        }
-    };
-    assert!(wait("Serving at "));
+    assert!(wait_for(&lines, "Serving at ", &mut seen), "{seen:?}");
     site.append("content/pages/zqxjvk-notes.md", "\nSee [the zone](/announcements/zqxjvk-zone/).\n");
-    assert!(wait("Rebuilt"), "no rebuild after the page was saved:\n{}", seen.join("\n"));
+    assert!(wait_for(&lines, "Rebuilt", &mut seen), "no rebuild after the page was saved:\n{}", seen.join("\n"));
     let later = "2012-09-23T10:00:00+07:00";
     site.edit("content/timeline.yaml", &format!("  embargo: {MOMENT}"), &format!("  embargo: {later}"));
-    assert!(wait("Rebuilt"), "no rebuild after the timeline was saved:\n{}", seen.join("\n"));
+    assert!(wait_for(&lines, "Rebuilt", &mut seen), "no rebuild after the timeline was saved:\n{}", seen.join("\n"));
     site.edit("content/announcements/zqxjvk-zone.md", &format!("embargo: {MOMENT}"), &format!("embargo: {later}"));
-    let found = wait(&format!("this link points to `/announcements/zqxjvk-zone/`, under embargo until {later}"));
+    let leak = format!("this link points to `/announcements/zqxjvk-zone/`, under embargo until {later}");
+    let found = wait_for(&lines, &leak, &mut seen);
     child.kill().ok();
     child.wait().ok();
     assert!(found, "serve did not report the link; it printed:\n{}", seen.join("\n"));
