@@ -87,22 +87,21 @@ impl Formats {
             return when.iso();
         };
         let differs = if start.year != end.year {
-            Some(icu_datetime::parts::YEAR)
+            icu_datetime::parts::YEAR
         } else if start.month != end.month {
-            Some(icu_datetime::parts::MONTH)
+            icu_datetime::parts::MONTH
         } else {
-            Some(icu_datetime::parts::DAY)
+            icu_datetime::parts::DAY
         };
         let narrowest = match when.unit() {
             Precision::Year => icu_datetime::parts::YEAR,
             Precision::Month => icu_datetime::parts::MONTH,
             _ => icu_datetime::parts::DAY,
         };
-        let (Some(s_field), Some(e_field)) = (differs.and_then(|p| s.field(p)), differs.and_then(|p| e.field(p)))
-        else {
+        let (Some(s_field), Some(e_field)) = (s.field(differs), e.field(differs)) else {
             return format!("{} – {}", s.text, e.text);
         };
-        if differs == Some(narrowest) {
+        if differs == narrowest {
             // Only the narrowest field differs: a range in its place.
             return format!(
                 "{}{}–{}{}",

@@ -12,7 +12,7 @@ use super::sources::{cite, relocate, RawCitation};
 use super::translate::Shared;
 use chrono::NaiveTime;
 
-use crate::date::{self, Precision, When};
+use crate::date::{Precision, When};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::{Announcement, Figure};
 use crate::source::SourceFile;
@@ -355,18 +355,8 @@ fn placing_of(doc: &Doc<Raw>) -> Result<Placing, Diagnostic> {
     })?;
     let time = match &m.time {
         None => None,
-        Some(text) => Some(date::parse_time(text).map_err(|why| {
-            doc.error(Kind::Date, "time", Some(text.trim()), format!("invalid time: {why}"))
-                .label("not a time of day")
-                .help("write the time it was made as HH:MM on a 24-hour clock, in the event's time zone (`event.time_zone` in site.yaml), for example 09:30")
-        })?),
+        Some(text) => Some(super::stamps::time_of_day(&doc.yaml, &[Seg::Key("time")], text, &date, " it was made")?),
     };
-    if time.is_some() && date.precision() != Precision::Day {
-        return Err(doc
-            .error(Kind::Date, "time", m.time.as_deref().map(str::trim), "a time of day needs a day")
-            .label(format!("the date is a {}", date.precision().noun()))
-            .help("give the day it was made as `date`, or leave the time out"));
-    }
     Ok(Placing { date, lead: m.lead, order: m.order, time })
 }
 

@@ -489,7 +489,6 @@ impl Inputs {
         let pages = page::assemble(&page_docs, &mut clock, &mut pages_left_out, &mut errors);
         // Chart series, wherever their points are written: the timeline's, then the announcements'
         // (those under embargo too, as the timeline's are), by slug.
-        let in_build = |d: &&Arc<Doc<announcement::Raw>>| settings.drafts || !announcement::is_draft(d);
         let mut points = timeline_file.as_deref().map(timeline::series_points).unwrap_or_default();
         points.extend(announcement_docs.iter().filter(in_build).flat_map(|d| announcement::series_points(d)));
         series::check(&points, &mut errors);
@@ -688,14 +687,14 @@ fn distinct_slugs<T: doc::Slugged>(docs: &mut Vec<Arc<Doc<T>>>, what: &str, erro
 }
 
 /// The JSON Schema of one kind of content file, for editors: its name (`site` gives
-/// `site.schema.json`), what it describes, the files it applies to (globs from the site's root;
+/// `site.schema.json`), the files it applies to (globs from the site's root;
 /// front matter of Markdown files is matched by the file too, though YAML editors read only
 /// `.yaml` files), and the schema, generated from the type that reads the files so that the two
 /// cannot drift.
 pub struct Schema {
     pub name: &'static str,
-    pub title: &'static str,
     pub files: &'static [&'static str],
+    /// The schema, its `title` saying what it describes.
     pub schema: serde_json::Value,
 }
 
@@ -794,7 +793,7 @@ pub fn schemas() -> Vec<Schema> {
             if let Some(map) = schema.as_object_mut() {
                 map.insert("title".into(), title.into());
             }
-            Schema { name, title, files, schema }
+            Schema { name, files, schema }
         })
         .collect()
 }

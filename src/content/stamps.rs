@@ -1,10 +1,10 @@
 //! `published:` and `updated:`: when a page of the briefing came out and was last changed, as the
 //! editor writes them (a day or a moment). Machine outputs (Atom, JSON-LD, the sitemap) date pages
 //! by these, never by the event: the briefing's pages were not written on the day things were
-//! announced.
+//! announced. And `time:`, the time of day an announcement or a timeline entry happened at.
 
 use super::doc::Located;
-use crate::date::Stamp;
+use crate::date::{Precision, Stamp, When};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::yaml::Seg;
 
@@ -40,4 +40,29 @@ pub fn of_item(
     let lifted = super::embargo::moment(yaml, &[Seg::Key("embargo")], embargo).ok().flatten();
     let published = read(yaml, "published", published, errors).or(lifted.map(Stamp::Moment));
     (published, read(yaml, "updated", updated, errors))
+}
+
+/// The time of day written `text` at `path` of `yaml`, for an item dated `date`, which must be a
+/// day; `of` says whose time it is in the help (` it was made`, or nothing).
+pub fn time_of_day(
+    yaml: &Located,
+    path: &[Seg],
+    text: &str,
+    date: &When,
+    of: &str,
+) -> Result<chrono::NaiveTime, Diagnostic> {
+    let time = crate::date::parse_time(text).map_err(|why| {
+        yaml.error(Kind::Date, path, Some(text.trim()), format!("invalid time: {why}"))
+            .label("not a time of day")
+            .help(format!(
+                "write the time{of} as HH:MM on a 24-hour clock, in the event's time zone (`event.time_zone` in site.yaml), for example 09:30"
+            ))
+    })?;
+    if date.precision() != Precision::Day {
+        return Err(yaml
+            .error(Kind::Date, path, Some(text.trim()), "a time of day needs a day")
+            .label(format!("the date is a {}", date.precision().noun()))
+            .help(format!("give the day{of} as `date`, or leave the time out")));
+    }
+    Ok(time)
 }

@@ -158,26 +158,9 @@ pub fn assemble(
                 continue;
             }
         };
-        let time = match e.time.as_deref().map(|t| (t, crate::date::parse_time(t))) {
-            None => None,
-            Some((_, Ok(time))) if date.precision() == crate::date::Precision::Day => Some(time),
-            Some((text, Ok(_))) => {
-                errors.push(
-                    yaml.error(Kind::Date, &path("time"), Some(text.trim()), "a time of day needs a day")
-                        .label(format!("the date is a {}", date.precision().noun()))
-                        .help("give the day as `date`, or leave the time out"),
-                );
-                None
-            }
-            Some((text, Err(why))) => {
-                errors.push(
-                    yaml.error(Kind::Date, &path("time"), Some(text.trim()), format!("invalid time: {why}"))
-                        .label("not a time of day")
-                        .help("write the time as HH:MM on a 24-hour clock, in the event's time zone (`event.time_zone` in site.yaml), for example 09:30"),
-                );
-                None
-            }
-        };
+        let time = e.time.as_deref().and_then(|text| {
+            super::stamps::time_of_day(yaml, &path("time"), text, &date, "").map_err(|d| errors.push(d)).ok()
+        });
         if let Some((slug, held)) = e.announcement.as_deref().and_then(|s| Some((s, (names.embargo)(s)?))) {
             if !super::embargo::may_point_to(embargo, held) {
                 let span = yaml.at(&path("announcement"), Some(slug));

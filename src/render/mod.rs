@@ -273,39 +273,13 @@ fn context_for(shared: &Shared, kind: PageKind, words: &Words, also_read: Option
                 map.insert("figures".into(), Value::from_serializable(&figures));
                 // What the figures cite, each citation once, for one line under their table.
                 let cited = crate::model::Citation::distinct(a.figures.iter().flat_map(|f| &f.sources));
-                let figure_sources = Value::from_serializable(&views::citations(&r, &cited));
-                map.insert("figure_sources".into(), figure_sources.clone());
+                map.insert("figure_sources".into(), Value::from_serializable(&views::citations(&r, &cited)));
                 map.insert("timeline".into(), shared.entries(&r, r.announcement_timeline(i)));
-                // The charts of the series its figures are points of, with their other points.
+                // The charts of the series its figures are points of, with their other points; what
+                // the figures' line under the table cites is not said twice.
                 let series: Vec<&str> = a.figures.iter().filter_map(|f| f.series.as_deref()).collect();
                 if !series.is_empty() {
-                    let all = shared.charts(&r);
-                    let mine: Vec<Value> = all
-                        .as_array()
-                        .unwrap_or_default()
-                        .iter()
-                        .filter(|c| {
-                            let slug = c.as_map().and_then(|m| m.get(&tera::value::Key::from("series")));
-                            slug.and_then(Value::as_str).is_some_and(|s| series.contains(&s))
-                        })
-                        .map(|c| {
-                            // What the figures' line under the table cites already is not said twice.
-                            let Some(mut chart) = c.clone().into_map() else { return c.clone() };
-                            let said = figure_sources.as_array().unwrap_or_default();
-                            let key = tera::value::Key::from("sources");
-                            let rest: Vec<Value> = chart
-                                .get(&key)
-                                .and_then(Value::as_array)
-                                .unwrap_or_default()
-                                .iter()
-                                .filter(|s| !said.contains(s))
-                                .cloned()
-                                .collect();
-                            chart.insert(key, Value::from(rest));
-                            Value::from(chart)
-                        })
-                        .collect();
-                    map.insert("charts".into(), Value::from(mine));
+                    map.insert("charts".into(), shared.series_charts(&r, &series, &cited));
                 }
                 ctx.insert_value("announcement", Value::from(map));
             }
@@ -324,15 +298,14 @@ fn context_for(shared: &Shared, kind: PageKind, words: &Words, also_read: Option
             ctx.insert("years", &years);
         }
         PageKind::Speakers => {
-            let all = shared.all_speakers(&r);
-            // Who spoke in an announcement, and who is only named: from the summaries' `spoke`.
-            let (spoke, named): (Vec<Value>, Vec<Value>) =
-                all.as_array().map(<[Value]>::to_vec).unwrap_or_default().into_iter().partition(|s| {
-                    s.as_map().and_then(|m| m.get(&tera::value::Key::from("spoke"))).is_some_and(Value::is_truthy)
-                });
-            ctx.insert_value("who_spoke", Value::from(spoke));
-            ctx.insert_value("also_named", Value::from(named));
-            ctx.insert_value("speakers", all);
+            // Who spoke in an announcement, and who is only named (as each summary's `spoke` says).
+            let (spoke, named): (Vec<usize>, Vec<usize>) =
+                (0..r.speakers()).partition(|&i| !r.speaker_announcements(i).is_empty());
+            let summaries =
+                |list: Vec<usize>| Value::from(list.into_iter().map(|i| shared.speaker(&r, i)).collect::<Vec<_>>());
+            ctx.insert_value("who_spoke", summaries(spoke));
+            ctx.insert_value("also_named", summaries(named));
+            ctx.insert_value("speakers", shared.all_speakers(&r));
         }
         PageKind::Speaker(i) => {
             let s = r.speaker(i);

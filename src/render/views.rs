@@ -464,25 +464,33 @@ impl<'a> Shared<'a> {
 
     /// The charts of the timeline's figure series.
     pub fn charts(&self, r: &Reader) -> Value {
-        self.use_view(r, &self.charts, |r| {
-            Value::from(
-                crate::chart::charts(
-                    crate::chart::points(r.timeline(), (0..r.announcements()).map(|i| r.announcement(i))),
-                    &crate::format::formats(&r.config().language),
-                )
-                .into_iter()
-                .map(|c| {
-                    let svg = Value::safe_string(&c.svg);
-                    let mut v = Value::from_serializable(&c).into_map().unwrap_or_default();
-                    v.insert("svg".into(), svg);
-                    let sources = citations(r, &c.citations);
-                    v.insert("sources".into(), Value::from_serializable(&sources));
-                    Value::from(v)
-                })
-                .collect::<Vec<_>>(),
-            )
-        })
+        self.use_view(r, &self.charts, |r| chart_values(r, all_charts(r), &[]))
     }
+
+    /// The charts of the series `series` (an announcement's), less the citations in `said`,
+    /// which the page shows beside them already.
+    pub fn series_charts(&self, r: &Reader, series: &[&str], said: &[Citation]) -> Value {
+        let charts = all_charts(r).into_iter().filter(|c| series.contains(&c.series.as_str())).collect();
+        chart_values(r, charts, said)
+    }
+}
+
+/// Every series' chart, from the timeline's points and the announcements'.
+fn all_charts(r: &Reader) -> Vec<crate::chart::Chart> {
+    let points = crate::chart::points(r.timeline(), (0..r.announcements()).map(|i| r.announcement(i)));
+    crate::chart::charts(points, &format::formats(&r.config().language))
+}
+
+/// `charts` for templates, each with its SVG as safe HTML and its sources, less those in `said`.
+fn chart_values(r: &Reader, charts: Vec<crate::chart::Chart>, said: &[Citation]) -> Value {
+    let values = charts.into_iter().map(|c| {
+        let mut v = Value::from_serializable(&c).into_map().unwrap_or_default();
+        v.insert("svg".into(), Value::safe_string(&c.svg));
+        let unsaid: Vec<Citation> = c.citations.iter().filter(|x| !said.contains(x)).cloned().collect();
+        v.insert("sources".into(), Value::from_serializable(&citations(r, &unsaid)));
+        Value::from(v)
+    });
+    Value::from(values.collect::<Vec<_>>())
 }
 
 /// The summary of speaker `i`.
