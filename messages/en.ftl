@@ -17,6 +17,7 @@ not-translated-yet = (not translated yet)
 feed-title = { $site }: announcements
 sources = Sources
 source = Source:
+image-credit = Photo: { $credit }
 feed-link = Announcements feed (Atom)
 calendar-link = Timeline calendar (iCalendar)
 

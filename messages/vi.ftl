@@ -14,6 +14,7 @@ not-translated-yet = (chưa được dịch)
 feed-title = { $site }: thông báo
 sources = Nguồn
 source = Nguồn:
+image-credit = Ảnh: { $credit }
 feed-link = Nguồn cấp thông báo (Atom)
 calendar-link = Lịch dòng thời gian (iCalendar)
 

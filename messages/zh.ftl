@@ -14,6 +14,7 @@ not-translated-yet = （尚未翻译）
 feed-title = { $site }：公告
 sources = 来源
 source = 来源：
+image-credit = 图片：{ $credit }
 feed-link = 公告订阅（Atom）
 calendar-link = 时间线日历（iCalendar）
 

@@ -93,6 +93,11 @@ pub struct Report {
     pub data: usize,
     /// Files of `static/` published (copied, or minified and renamed by `publish`).
     pub statics: usize,
+    /// Variants of the photos and pictures published.
+    pub image_files: usize,
+    /// The images the content shows, and how many of them this run decoded (the rest came from
+    /// the cache).
+    pub images: crate::images::Stats,
     /// Compressed copies (`.gz`, `.br`) written by `publish`.
     pub compressed: usize,
     /// Where the site was written, if it was.
@@ -335,9 +340,9 @@ pub fn render_files(site: &Site, templates: &Templates) -> Result<(Vec<OutputFil
     Ok((files, links))
 }
 
-/// The files of `static/`, to copy.
+/// The files to copy: those of `static/`, and the variants of the images.
 pub fn static_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
-    site.statics.iter().map(|s| OutputFile { path: s.path.clone(), contents: Contents::Copy(s.source.clone()) })
+    site.copied().map(|s| OutputFile { path: s.path.clone(), contents: Contents::Copy(s.source.clone()) })
 }
 
 /// The files of `static/` that would replace a page brief writes (`written` holds for the paths
@@ -397,13 +402,17 @@ pub fn build(options: &Options) -> Result<Report, Error> {
 pub fn report(site: &Site, files: &[OutputFile], out: Option<PathBuf>, started: Instant) -> Report {
     let compressed = files.iter().filter(|f| f.path.ends_with(".gz") || f.path.ends_with(".br")).count();
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    // Every file of static/ is published once, as it is or (publish) minified and renamed.
+    // Every file of static/ is published once, as it is or (publish) minified and renamed; so
+    // is every variant of an image.
     let statics = site.statics.len();
-    let data = files.len().saturating_sub(pages + compressed + statics);
+    let image_files = site.images.len();
+    let data = files.len().saturating_sub(pages + compressed + statics + image_files);
     Report {
         pages,
         data,
         statics,
+        image_files,
+        images: site.image_stats,
         compressed,
         out,
         elapsed: started.elapsed(),

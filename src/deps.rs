@@ -490,6 +490,7 @@ fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Anno
         figures,
         draft,
         embargo,
+        image,
         body,
         fallback,
     } = &**a;
@@ -517,6 +518,7 @@ fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Anno
         })
         && draft == &b.draft
         && embargo == &b.embargo
+        && image == &b.image
         && same_body(body, &b.body)
         && fallback == &b.fallback
 }
@@ -534,7 +536,7 @@ fn same_refs(old: &Site, s1: &[usize], t1: &[usize], new: &Site, s2: &[usize], t
 }
 
 fn same_speaker(a: &Speaker, b: &Speaker) -> bool {
-    let Speaker { slug, name, role, organization, country, as_of, body, fallback } = a;
+    let Speaker { slug, name, role, organization, country, as_of, photo, body, fallback } = a;
     slug == &b.slug
         && fallback == &b.fallback
         && name == &b.name
@@ -542,6 +544,7 @@ fn same_speaker(a: &Speaker, b: &Speaker) -> bool {
         && organization == &b.organization
         && country == &b.country
         && as_of == &b.as_of
+        && photo == &b.photo
         && same_body(body, &b.body)
 }
 

@@ -381,7 +381,10 @@ impl DevSite {
         // scans of every file below are skipped: on a large site they cost more than rendering
         // the changed pages.
         let old_files = prev.map(|b| b.files.clone()).unwrap_or_default();
-        let same_paths = same_pages && old.is_some_and(|b| same_static_paths(&b.site.statics, &site.statics));
+        let same_paths = same_pages
+            && old.is_some_and(|b| {
+                same_static_paths(&b.site.statics, &site.statics) && same_static_paths(&b.site.images, &site.images)
+            });
         let mut files = old_files.clone();
         if !same_pages {
             // Pages came, went or moved in the lists: each kept page gets its new kind.
@@ -391,7 +394,7 @@ impl DevSite {
                 l.links.update(|p| kind_of.get(p).copied());
             }
         }
-        let statics: HashSet<&str> = site.statics.iter().map(|s| s.path.as_str()).collect();
+        let statics: HashSet<&str> = site.copied().map(|s| s.path.as_str()).collect();
         let all_paths: Vec<Arc<Vec<String>>> = languages.iter().map(|l| Arc::clone(&l.paths)).collect();
         let page_paths: HashSet<&str> = if same_paths {
             HashSet::new()

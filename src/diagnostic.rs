@@ -58,6 +58,8 @@ pub enum Kind {
     /// An embargo moment that is not one, or a published item that points to an item under
     /// embargo.
     Embargo,
+    /// A photo or picture that is missing, damaged, too large, or in a format brief does not read.
+    Image,
 }
 
 impl Kind {
@@ -83,6 +85,7 @@ impl Kind {
             Kind::External => "external link that fails".into(),
             Kind::Translation => "translation that does not match its original".into(),
             Kind::Search => "page the search index failed on".into(),
+            Kind::Image => "unusable image".into(),
         }
     }
 }

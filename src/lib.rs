@@ -18,6 +18,7 @@ pub mod editor;
 pub mod format;
 pub mod html_policy;
 pub mod html_scan;
+pub mod images;
 pub mod links;
 pub mod markdown;
 pub mod messages;

@@ -350,10 +350,43 @@ pub struct Announcement {
     pub draft: bool,
     /// The moment its embargo lifts, when this build shows it before then (`serve`'s preview).
     pub embargo: Option<DateTime<FixedOffset>>,
+    /// Its picture (`image:`), when it has one.
+    pub image: Option<Arc<Image>>,
     /// The text.
     pub body: Arc<Body>,
     /// The language its text is in, when it is not the site's (a translation not made yet).
     pub fallback: Option<usize>,
+}
+
+/// A speaker's photo or an announcement's picture, with the variants made of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// What it shows, for readers who cannot see it.
+    pub alt: String,
+    /// Who took it or owns it, as it is to be credited.
+    pub credit: Option<String>,
+    /// Its size as shown, in pixels.
+    pub width: u32,
+    pub height: u32,
+    /// The files made of it, modern format first, each by width, widest last.
+    pub variants: Arc<[crate::images::Variant]>,
+}
+
+impl Image {
+    /// The variants in `format`, narrowest first.
+    pub fn of_format(&self, format: crate::images::Format) -> impl Iterator<Item = &crate::images::Variant> {
+        self.variants.iter().filter(move |v| v.format == format)
+    }
+
+    /// The format that every browser shows (JPEG, or PNG for an image with transparency).
+    pub fn fallback_format(&self) -> crate::images::Format {
+        self.variants.last().map_or(crate::images::Format::Jpeg, |v| v.format)
+    }
+
+    /// The widest variant in the fallback format: for link previews and structured data.
+    pub fn largest(&self) -> Option<&crate::images::Variant> {
+        self.variants.last()
+    }
 }
 
 /// One speaker (`content/speakers/<slug>.md`).
@@ -371,6 +404,8 @@ pub struct Speaker {
     pub country: Option<String>,
     /// When their role and organization were so (`as_of:`), as the source gives it.
     pub as_of: Option<When>,
+    /// Their photo (`photo:`), when they have one.
+    pub photo: Option<Arc<Image>>,
     /// The bio.
     pub body: Arc<Body>,
     /// The language its text is in, when it is not the site's (a translation not made yet).
@@ -472,8 +507,12 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// The reports the briefing is written from, by id.
     pub sources: Vec<Source>,
-    /// Files to copy.
+    /// Files of `static/` to copy.
     pub statics: Vec<StaticFile>,
+    /// The variants made of the photos and pictures, to copy from the cache.
+    pub images: Arc<Vec<StaticFile>>,
+    /// How many images the load read, and how many of them it had to decode.
+    pub image_stats: crate::images::Stats,
     /// The site paths the drafts left out of this build would have (`/announcements/x/`).
     pub drafts_left_out: HashSet<String>,
     /// Every embargo that has not lifted, whether this build leaves its item out or previews it,
@@ -496,6 +535,11 @@ pub struct Site {
 }
 
 impl Site {
+    /// Every file the output copies as it is: those of `static/`, then the images' variants.
+    pub fn copied(&self) -> impl Iterator<Item = &StaticFile> {
+        self.statics.iter().chain(self.images.iter())
+    }
+
     /// Computes the reverse links from the forward ones.
     pub(crate) fn link_back(&mut self) {
         self.speaker_announcements = vec![Vec::new(); self.speakers.len()];

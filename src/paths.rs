@@ -39,6 +39,8 @@ pub const CONFIG_FILE: &str = "content/site.yaml";
 pub enum Class {
     /// A file under `content/` that brief reads, with its kind.
     Content(ContentKind),
+    /// An image beside the content (`content/speakers/su-bo.jpg`), which a document may show.
+    ContentImage,
     /// A file under `content/` that is none of the kinds (an error when it is a file).
     UnknownContent,
     /// A template, by its name under `templates/` (`partials/card.html`).
@@ -119,6 +121,7 @@ pub fn classify(rel: &Path) -> Class {
     match dir {
         "content" => match content_kind(Path::new(&joined)) {
             Some(kind) => Class::Content(kind),
+            None if crate::images::is_image_name(&joined) => Class::ContentImage,
             None => Class::UnknownContent,
         },
         "templates" => Class::Template(joined),

@@ -92,6 +92,12 @@ topics: []
 draft: true
 # Or keep it out until a moment, with its time zone (remove the #): see docs/content.md, "Embargoes".
 # embargo: 2030-05-14T10:00:00+07:00
+# A picture at the top of the page and in link previews: a JPEG or PNG beside this file (or under
+# static/, from `/`), what it shows for readers who cannot see it, and whose it is.
+# image:
+#   src: picture.jpg
+#   alt: "What the picture shows."
+#   credit: "Photographer / Agency"
 ---
 
 Write what was announced, who said it and what it changes, in Markdown.
@@ -106,6 +112,12 @@ role: ""
 organization: ""
 # The country the speaker represents.
 country: ""
+# A photo, shown instead of the initials: a JPEG or PNG beside this file (or under static/, from
+# `/`), what it shows for readers who cannot see it, and whose it is (remove the #).
+# photo:
+#   src: {{slug}}.jpg
+#   alt: "Who is in the photo, and where (at the opening ceremony)."
+#   credit: "Photographer / Agency"
 ---
 
 Who the speaker is, in a few sentences of Markdown.

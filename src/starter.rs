@@ -33,6 +33,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("templates/partials/announcement-card.html", include_str!("../templates/partials/announcement-card.html")),
     ("templates/partials/chart.html", include_str!("../templates/partials/chart.html")),
     ("templates/partials/citations.html", include_str!("../templates/partials/citations.html")),
+    ("templates/partials/picture.html", include_str!("../templates/partials/picture.html")),
     ("templates/partials/speaker-card.html", include_str!("../templates/partials/speaker-card.html")),
     ("templates/partials/timeline-entry.html", include_str!("../templates/partials/timeline-entry.html")),
     ("templates/partials/when.html", include_str!("../templates/partials/when.html")),

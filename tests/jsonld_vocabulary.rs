@@ -640,8 +640,23 @@ fn published() -> &'static [Block] {
     BLOCKS.get_or_init(|| {
         let mut blocks = publish("real", &Site::real());
         blocks.extend(publish("starter", &Site::starter()));
+        blocks.extend(publish("photos", &with_photos()));
         blocks
     })
+}
+
+/// The starter with a photo for its speaker and a picture for its announcement, credited.
+fn with_photos() -> Site {
+    let site = Site::starter();
+    site.write("content/speakers/jane.png", common::png(400, 500, [90, 120, 200]));
+    site.write("content/announcements/hall.png", common::png(1200, 600, [90, 120, 200]));
+    site.edit(
+        "content/speakers/jane-doe.md",
+        "---\n",
+        "---\nphoto: {src: jane.png, alt: Jane Doe, credit: Example Agency}\n",
+    );
+    site.edit("content/announcements/opening.md", "---\n", "---\nimage: {src: hall.png, alt: The hall}\n");
+    site
 }
 
 fn report(problems: &[Problem]) -> String {
@@ -666,7 +681,10 @@ fn every_published_json_ld_block_fits_the_schema_org_vocabulary() {
             site.to_string()
         }
     };
-    for expected in ["real", "real/zh", "real/vi", "starter"] {
+    let images =
+        blocks.iter().filter(|b| b.file.starts_with("photos/")).filter(|b| b.json.get("image").is_some()).count();
+    assert_eq!(images, 2, "the photo and the picture are not in the JSON-LD");
+    for expected in ["real", "real/zh", "real/vi", "starter", "photos"] {
         let types: BTreeSet<&str> = blocks
             .iter()
             .filter(|b| group(&b.file) == expected)

@@ -94,7 +94,16 @@ fn the_schemas_reject_what_a_build_rejects() {
 
     // An unknown field, a typo of a known one.
     assert!(invalid("announcement", json!({"titel": "T", "date": "2030-05-14", "summary": "S"})));
+    assert!(invalid("speaker", json!({"name": "N", "foto": {"src": "x.jpg", "alt": "A"}})));
+    // A photo is a file with its text alternative, nothing else.
     assert!(invalid("speaker", json!({"name": "N", "photo": "x.jpg"})));
+    assert!(invalid("speaker", json!({"name": "N", "photo": {"src": "x.jpg"}})));
+    assert!(invalid("speaker", json!({"name": "N", "photo": {"src": "x.jpg", "alt": "A", "gps": "22.8N"}})));
+    assert!(!invalid("speaker", json!({"name": "N", "photo": {"src": "x.jpg", "alt": "A", "credit": "C"}})));
+    assert!(!invalid(
+        "announcement",
+        json!({"title": "T", "date": "2030-05-14", "summary": "S", "image": {"src": "/a.png", "alt": "A"}})
+    ));
     assert!(invalid(
         "site",
         json!({"title": "T", "description": "D", "base_url": "https://x/", "event": {"name": "E", "city": "C", "start": "2030-05-14", "end": "2030-05-16", "timezone": "+08:00"}})

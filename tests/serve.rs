@@ -9,7 +9,7 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{brief, Site};
+use common::{brief, png, Site};
 
 /// A running `brief serve`.
 struct Server {
@@ -663,4 +663,40 @@ fn rebuilds_go_on_when_nothing_reads_the_output_any_more() {
     child.kill().ok();
     child.wait().ok();
     assert!(first && second, "first save shown: {first}, second: {second}");
+}
+
+/// The URL of the fallback image of the photo on a speaker's page, if it has one.
+fn photo_src(html: &str) -> Option<String> {
+    let page = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(".profile picture img").unwrap();
+    page.select(&selector).next().and_then(|img| img.value().attr("src")).map(str::to_string)
+}
+
+#[test]
+fn a_saved_photo_shows_at_once_and_its_variants_are_served() {
+    let site = Site::starter();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    // A photo named before its file exists is an error, shown until the file is saved.
+    site.edit("content/speakers/jane-doe.md", "---\n", "---\nphoto: {src: jane.png, alt: Jane Doe}\n");
+    let problem = events.next("problem");
+    assert!(problem.contains("there is no image at content/speakers/jane.png"), "{problem}");
+    site.write("content/speakers/jane.png", png(300, 400, [200, 40, 40]));
+    events.reloaded(&["/speakers/jane-doe/"]);
+    let first = photo_src(&server.text("/speakers/jane-doe/")).expect("no photo on the speaker's page");
+    let image = server.get(&first);
+    assert_eq!(image.status(), 200);
+    assert_eq!(image.headers()["content-type"], "image/jpeg");
+    let decoded = image::load_from_memory(&image.bytes().unwrap()).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (300, 400));
+
+    // The file saved again with other pixels: new variants, under new names, on the page.
+    site.write("content/speakers/jane.png", png(600, 300, [40, 40, 200]));
+    events.reloaded(&["/speakers/jane-doe/"]);
+    let second = photo_src(&server.text("/speakers/jane-doe/")).unwrap();
+    assert_ne!(first, second);
+    let decoded = image::load_from_memory(&server.get(&second).bytes().unwrap()).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (600, 300));
+    assert_eq!(server.get(&first).status(), 404, "the old variant is still served");
+    assert!(!site.public().exists());
 }

@@ -2,8 +2,8 @@
 //!
 //! A property test: random sequences of edits (announcement text, titles, dates, speakers and
 //! topics named or dropped, speakers renamed, topics renamed, drafts, sources, figures, timeline
-//! entries, free pages, templates, static files, site settings, files created and deleted, and
-//! references to things that do not exist) are written to a briefing on disk. After each edit,
+//! entries, free pages, templates, static files, speakers' photos and the image files they name,
+//! site settings, files created and deleted, and references to things that do not exist) are written to a briefing on disk. After each edit,
 //! the `DevSite` that `serve` keeps is told which files changed, as the watcher would tell it,
 //! and its files are compared, byte for byte, with a fresh build of the same tree; when the fresh
 //! build fails, the `DevSite` must fail with the same problems.
@@ -175,7 +175,26 @@ enum Edit {
     YamlTranslations {
         v: usize,
     },
+    /// Speaker `s{slot}`'s photo: none, the image beside the content, the one under static/, or
+    /// one without its text alternative (an error).
+    Photo {
+        slot: usize,
+        v: usize,
+    },
+    /// The image file `which` of [`IMAGE_FILES`]: absent, one picture, another of other
+    /// proportions, or bytes that are no image (an error when a photo names it).
+    ImageFile {
+        which: usize,
+        v: usize,
+    },
 }
+
+/// The image files a photo can name, and how the front matter names each.
+const IMAGE_FILES: [(&str, &str); 2] =
+    [("content/speakers/face.png", "face.png"), ("static/faces/f.png", "/faces/f.png")];
+
+/// Marks a file the model writes as an image: the text after it says which.
+const IMAGE: &str = "\u{0}image:";
 
 fn edit() -> impl Strategy<Value = Edit> {
     let a = 0..ANNOUNCEMENTS;
@@ -215,6 +234,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         (0..ANNOUNCEMENTS, 0..4usize).prop_map(|(slot, v)| Edit::AnnouncementTranslation { slot, v }),
         (0..SPEAKERS, 0..3usize).prop_map(|(slot, v)| Edit::SpeakerTranslation { slot, v }),
         (0..3usize).prop_map(|v| Edit::YamlTranslations { v }),
+        (0..SPEAKERS, 0..4usize).prop_map(|(slot, v)| Edit::Photo { slot, v }),
+        (0..IMAGE_FILES.len(), 0..4usize).prop_map(|(which, v)| Edit::ImageFile { which, v }),
     ]
 }
 
@@ -285,6 +306,8 @@ struct Model {
     announcement_translations: [usize; ANNOUNCEMENTS],
     speaker_translations: [usize; SPEAKERS],
     yaml_translations: usize,
+    photos: [usize; SPEAKERS],
+    image_files: [usize; IMAGE_FILES.len()],
 }
 
 impl Model {
@@ -297,6 +320,8 @@ impl Model {
         m.topics.insert(0, 0);
         m.entries.insert(0, Entry { announcement: 0, speakers: 0b1, ..Entry::default() });
         m.pages.insert(0, (0, 0));
+        m.photos[0] = 1;
+        m.image_files = [1, 2];
         m
     }
 
@@ -349,6 +374,8 @@ impl Model {
             Edit::AnnouncementTranslation { slot, v } => self.announcement_translations[slot] = v,
             Edit::SpeakerTranslation { slot, v } => self.speaker_translations[slot] = v,
             Edit::YamlTranslations { v } => self.yaml_translations = v,
+            Edit::Photo { slot, v } => self.photos[slot] = v,
+            Edit::ImageFile { which, v } => self.image_files[which] = v,
         }
     }
 
@@ -450,9 +477,15 @@ impl Model {
         }
         for slot in 0..SPEAKERS {
             let form = self.speaker_files[slot];
+            let photo = match self.photos[slot] {
+                1 => format!("photo:\n  src: {}\n  alt: A face\n", IMAGE_FILES[0].1),
+                2 => format!("photo:\n  src: {}\n  alt: Another face\n  credit: Agency\n", IMAGE_FILES[1].1),
+                3 => format!("photo:\n  src: {}\n", IMAGE_FILES[0].1),
+                _ => String::new(),
+            };
             let text = self.speakers.get(&slot).map(|(name, role)| {
                 format!(
-                    "---\nname: {}\nrole: {}\n{}---\nBio of s{slot}.\n",
+                    "---\nname: {}\nrole: {}\n{}{photo}---\nBio of s{slot}.\n",
                     ["Ann Smith", "Bo Su", "Zed Last", "Mia Middle"][*name],
                     ["Director", "Minister", "Governor"][*role],
                     if form == 2 { format!("slug: s{slot}\n") } else { String::new() }
@@ -523,8 +556,27 @@ impl Model {
             let text = self.statics.get(&slot).map(|v| format!("static file {slot}, version {v}\n"));
             out.insert(format!("static/extra-{slot}.txt"), text);
         }
+        for (which, (path, _)) in IMAGE_FILES.iter().enumerate() {
+            let v = self.image_files[which];
+            out.insert(path.to_string(), (v > 0).then(|| format!("{IMAGE}{v}")));
+        }
         out
     }
+}
+
+/// The bytes of the file the model writes as `text`: an image, made here, for the files marked
+/// [`IMAGE`] (1 and 2 are pictures of different proportions, 3 is no image at all).
+fn file_bytes(text: &str) -> Vec<u8> {
+    let Some(which) = text.strip_prefix(IMAGE) else { return text.as_bytes().to_vec() };
+    let (width, height, colour) = match which {
+        "1" => (40, 30, [200, 30, 30]),
+        "2" => (30, 50, [30, 30, 200]),
+        _ => return b"\x89PNG\r\n\x1a\nno image after all".to_vec(),
+    };
+    let image = image::RgbImage::from_pixel(width, height, image::Rgb(colour));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }
 
 /// Writes the files that differ from `before`, returning the paths written or deleted.
@@ -542,7 +594,7 @@ fn write(
         match text {
             Some(text) => {
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                std::fs::write(&path, text).unwrap();
+                std::fs::write(&path, file_bytes(text)).unwrap();
             }
             None => {
                 let _ = std::fs::remove_file(&path);
@@ -715,6 +767,29 @@ fn translations_come_change_and_go() {
         Edit::Languages { v: 0 },
         Edit::AnnouncementTranslation { slot: 0, v: 0 },
         Edit::SpeakerTranslation { slot: 1, v: 0 },
+    ])
+    .unwrap();
+}
+
+/// Photos that come, change file, lose their text alternative, and image files replaced,
+/// broken, deleted and made again, beside the content and under static/.
+#[test]
+fn photos_and_their_files_change() {
+    check(&[
+        Edit::ImageFile { which: 0, v: 2 },
+        Edit::Photo { slot: 1, v: 2 },
+        Edit::ImageFile { which: 1, v: 1 },
+        Edit::Photo { slot: 0, v: 3 },
+        Edit::Photo { slot: 0, v: 1 },
+        Edit::ImageFile { which: 0, v: 3 },
+        Edit::ImageFile { which: 0, v: 0 },
+        Edit::ImageFile { which: 0, v: 1 },
+        Edit::SpeakerFile { slot: 0, v: 2 },
+        Edit::Languages { v: 1 },
+        Edit::SpeakerTranslation { slot: 0, v: 1 },
+        Edit::Photo { slot: 1, v: 0 },
+        Edit::ImageFile { which: 1, v: 0 },
+        Edit::Speaker { slot: 0, present: false },
     ])
     .unwrap();
 }

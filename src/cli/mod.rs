@@ -148,12 +148,25 @@ pub fn print_written(verb: &str, report: &brief::Report) {
     let out = report.out.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
     let mut parts =
         vec![count(report.pages, "page"), count(report.data, "data file"), count(report.statics, "static file")];
+    if report.image_files > 0 {
+        parts.push(count(report.image_files, "image file"));
+    }
     if report.compressed > 0 {
         let n = report.compressed;
         parts.push(format!("{n} compressed {}", if n == 1 { "copy" } else { "copies" }));
     }
     let last = parts.pop().unwrap_or_default();
     println!("{verb} {} and {last} into {out} in {} ms", parts.join(", "), report.elapsed.as_millis());
+    let images = &report.images;
+    if images.images > 0 {
+        println!(
+            "Images: {} shown, {} made now, {} from the cache ({})",
+            images.images,
+            images.made,
+            images.cached,
+            brief::images::CACHE_DIR
+        );
+    }
     print_embargoes(&report.embargoes);
 }
 

@@ -40,6 +40,9 @@ pub struct Raw {
     source: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     figures: Vec<RawFigure>,
+    /// Its picture: the file and its text alternative.
+    #[serde(default)]
+    pub image: Option<super::pictures::RawImage>,
     #[serde(default)]
     draft: bool,
     /// The moment it may be published from (RFC 3339, with its offset).
@@ -125,6 +128,9 @@ pub struct Tr {
     source: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     figures: Option<Vec<RawFigure>>,
+    /// The picture's text alternative and credit in this language.
+    #[serde(default)]
+    image: Option<super::pictures::TrImage>,
     #[serde(default)]
     draft: Option<bool>,
     #[serde(default)]
@@ -217,6 +223,7 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
             same.differ(&[Seg::Key("sources")], None, None, "sources (the same ids, in the same order)");
         }
     }
+    super::pictures::check_shared(&mut same, "image", m.image.as_ref(), t.image.as_ref());
     let mut figures = original.figures.clone();
     if let Some(list) = &t.figures {
         if list.len() != m.figures.len() {
@@ -250,6 +257,7 @@ pub fn translate(original: &Announcement, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: 
         sources,
         figures,
         updated,
+        image: super::pictures::translate(&original.image, t.image.as_ref()),
         body: Arc::clone(&tr.body),
         fallback: None,
         ..original.clone()
@@ -489,6 +497,8 @@ pub fn assemble(
         figures,
         draft: m.draft,
         embargo,
+        // Attached with every image of the site at once (`super::pictures`).
+        image: None,
         body: Arc::clone(&doc.body),
         fallback: None,
     };

@@ -12,6 +12,7 @@ pub mod config;
 pub mod doc;
 pub mod embargo;
 pub mod page;
+pub mod pictures;
 pub mod refs;
 pub mod series;
 pub mod sources;
@@ -52,7 +53,7 @@ pub struct Settings {
 }
 
 const CONTENT_LAYOUT: &str =
-    "content/ holds site.yaml, topics.yaml, timeline.yaml, sources.yaml, and Markdown files in announcements/, speakers/ and pages/";
+    "content/ holds site.yaml, topics.yaml, timeline.yaml, sources.yaml, and Markdown files in announcements/, speakers/ and pages/, and images beside them";
 
 /// Reads and checks the whole site under `root`.
 pub fn load(root: &Path, settings: &Settings) -> Result<Site, Diagnostics> {
@@ -131,6 +132,8 @@ pub struct Inputs {
     /// and topics they were resolved against are the same: a rebuild after one save assembles
     /// one announcement, not all of them.
     assembled: AssembledCache,
+    /// The images read, until their files change.
+    pictures: pictures::Pictures,
 }
 
 /// Announcements assembled before, by slug, with the parsed file each came from; every entry was
@@ -157,6 +160,7 @@ impl Inputs {
             layout: Vec::new(),
             statics: Vec::new(),
             assembled: AssembledCache::default(),
+            pictures: pictures::Pictures::default(),
         };
         inputs.refresh(None);
         inputs
@@ -167,10 +171,22 @@ impl Inputs {
     /// were re-read, appeared or disappeared (relative to the root).
     pub fn update(&mut self, changed: &[PathBuf]) -> Vec<PathBuf> {
         let changed: HashSet<PathBuf> = changed.iter().filter_map(|p| self.root.relative(p)).collect();
+        // An image a document shows, saved, created or deleted: the documents showing it are
+        // assembled again.
+        let images: Vec<PathBuf> = changed.iter().filter(|p| self.pictures.forget(p)).cloned().collect();
+        let mut touched = self.update_files(&changed);
+        touched.extend(images);
+        touched
+    }
+
+    fn update_files(&mut self, changed: &HashSet<PathBuf>) -> Vec<PathBuf> {
         // The common case, an existing file saved again, needs no new listing of the folders.
+        // An image beside the content is not parsed: saving one needs no listing either.
         let known = |p: &PathBuf| {
             let file = self.root.join(p);
-            let listed = self.files.contains_key(p) || self.statics.iter().any(|s| s.source == file);
+            let listed = self.files.contains_key(p)
+                || self.statics.iter().any(|s| s.source == file)
+                || paths::classify(p) == paths::Class::ContentImage;
             listed && p.as_path() != Path::new(CONFIG_FILE) && file.is_file()
         };
         let watched = |p: &&PathBuf| p.starts_with("content") || p.starts_with("static");
@@ -187,7 +203,7 @@ impl Inputs {
             }
             return touched;
         }
-        self.refresh(Some(&changed))
+        self.refresh(Some(changed))
     }
 
     fn base_path(&self) -> String {
@@ -217,10 +233,14 @@ impl Inputs {
         let mut files = BTreeMap::new();
         let mut todo = Vec::new();
         for rel in listing {
-            let paths::Class::Content(kind) = paths::classify(&rel) else {
+            let class = paths::classify(&rel);
+            if class == paths::Class::ContentImage {
+                continue;
+            }
+            let paths::Class::Content(kind) = class else {
                 layout.push(
                     Diagnostic::file(Kind::File, &rel, "brief does not know what this file is")
-                        .help(format!("{CONTENT_LAYOUT}; images and other files go in static/")),
+                        .help(format!("{CONTENT_LAYOUT}; other files go in static/")),
                 );
                 continue;
             };
@@ -344,7 +364,7 @@ impl Inputs {
         speakers_complete &= distinct_slugs(&mut speaker_docs, "speaker", &mut errors);
         distinct_slugs(&mut page_docs, "page", &mut errors);
 
-        let speakers = speaker::assemble(&speaker_docs, &mut errors);
+        let mut speakers = speaker::assemble(&speaker_docs, &mut errors);
         let topics = topics_file.as_ref().map(|t| topics::assemble(t, &mut errors)).unwrap_or_default();
         let speaker_names = Known::new(
             "speaker",
@@ -450,7 +470,7 @@ impl Inputs {
                 errors.push(announcement::second_lead(d, first));
             }
         }
-        let mut announcements = Vec::with_capacity(built.len());
+        let mut announcements: Vec<Arc<Announcement>> = Vec::with_capacity(built.len());
         for ((_, _, doc), (a, errs, new)) in dated.iter().zip(built) {
             if new && errs.is_empty() {
                 cache.announcements.insert(doc.slug.clone(), (Arc::clone(doc), Arc::clone(&a)));
@@ -520,6 +540,8 @@ impl Inputs {
             unsafe_html(body, &mut errors);
         }
         drop((speaker_names, topic_names, announcement_names, source_names));
+        let attached =
+            self.attach_pictures(&speaker_docs, &mut speakers, &announcement_docs, &mut announcements, &mut errors);
         if !errors.is_empty() {
             return Err(errors.finish());
         }
@@ -532,7 +554,13 @@ impl Inputs {
             timeline,
             pages,
             sources,
-            statics: self.statics.clone(),
+            // A file of static/ shown as a photo is published through its variants only.
+            statics: (self.statics.iter())
+                .filter(|s| !attached.sources.contains(&Path::new("static").join(&s.path)))
+                .cloned()
+                .collect(),
+            images: Arc::new(attached.files),
+            image_stats: attached.stats,
             embargoes: clock.embargoes(),
             drafts_left_out,
             speaker_announcements: Vec::new(),
@@ -563,6 +591,65 @@ impl Inputs {
             }
         }
         Ok(site)
+    }
+}
+
+impl Inputs {
+    /// The speakers' photos and the announcements' pictures, read, checked and made into their
+    /// variants all at once, and attached to their members.
+    fn attach_pictures(
+        &mut self,
+        speaker_docs: &[Arc<Doc<speaker::Raw>>],
+        speakers: &mut [Speaker],
+        announcement_docs: &[Arc<Doc<announcement::Raw>>],
+        announcements: &mut [Arc<Announcement>],
+        errors: &mut Diagnostics,
+    ) -> pictures::Attached {
+        use crate::images::Use;
+        let speaker_doc: FxHashMap<&str, &Doc<speaker::Raw>> =
+            speaker_docs.iter().map(|d| (d.slug.as_str(), &**d)).collect();
+        let announcement_doc: FxHashMap<&str, &Doc<announcement::Raw>> =
+            announcement_docs.iter().map(|d| (d.slug.as_str(), &**d)).collect();
+        let mut requests = Vec::new();
+        // For each request, whether it is a speaker's, and the member's index.
+        let mut members = Vec::new();
+        for (i, s) in speakers.iter().enumerate() {
+            if let Some(d) = speaker_doc.get(s.slug.as_str()) {
+                if let Some(raw) = &d.meta.photo {
+                    requests.push(pictures::Request {
+                        yaml: &d.yaml,
+                        key: "photo",
+                        raw,
+                        usage: Use::Photo,
+                        name: &d.slug,
+                    });
+                    members.push((true, i));
+                }
+            }
+        }
+        for (i, a) in announcements.iter().enumerate() {
+            if let Some(d) = announcement_doc.get(a.slug.as_str()) {
+                if let Some(raw) = &d.meta.image {
+                    requests.push(pictures::Request {
+                        yaml: &d.yaml,
+                        key: "image",
+                        raw,
+                        usage: Use::Picture,
+                        name: &d.slug,
+                    });
+                    members.push((false, i));
+                }
+            }
+        }
+        let mut attached = self.pictures.attach(self.root.path(), &requests, errors);
+        for ((speaker, i), image) in members.into_iter().zip(std::mem::take(&mut attached.images)) {
+            if speaker {
+                speakers[i].photo = image;
+            } else if image.is_some() {
+                Arc::make_mut(&mut announcements[i]).image = image;
+            }
+        }
+        attached
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::doc::{parse_doc, Doc, Slugged};
+use super::pictures::{RawImage, TrImage};
 use crate::date::When;
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
 use crate::model::Speaker;
@@ -24,6 +25,9 @@ pub struct Raw {
     /// When the role and organization were so, as the source gives them (`2012-09`).
     #[serde(default)]
     as_of: Option<String>,
+    /// Their photo: the file and its text alternative.
+    #[serde(default)]
+    pub photo: Option<RawImage>,
     /// The slug, when the file name should not give it.
     #[serde(default)]
     slug: Option<String>,
@@ -48,6 +52,9 @@ pub struct Tr {
     organization: Option<String>,
     #[serde(default)]
     country: Option<String>,
+    /// The photo's text alternative and credit in this language.
+    #[serde(default)]
+    photo: Option<TrImage>,
     #[serde(default)]
     slug: Option<String>,
 }
@@ -67,9 +74,12 @@ pub fn parse_translation(file: SourceFile, base_path: &str) -> Result<Doc<Tr>, D
 
 /// `original` in the words of its translation `tr`; a field the translation leaves out keeps
 /// the original's text.
-pub fn translate(original: &Speaker, tr: &Doc<Tr>) -> Speaker {
+pub fn translate(original: &Speaker, doc: &Doc<Raw>, tr: &Doc<Tr>, errors: &mut Diagnostics) -> Speaker {
     let t = &tr.meta;
+    let mut same = super::translate::Shared { original: &doc.yaml, translation: &tr.yaml, errors };
+    super::pictures::check_shared(&mut same, "photo", doc.meta.photo.as_ref(), t.photo.as_ref());
     Speaker {
+        photo: super::pictures::translate(&original.photo, t.photo.as_ref()),
         name: t.name.clone().unwrap_or_else(|| original.name.clone()),
         role: t.role.clone().or_else(|| original.role.clone()),
         organization: t.organization.clone().or_else(|| original.organization.clone()),
@@ -106,6 +116,8 @@ pub fn assemble(docs: &[Arc<Doc<Raw>>], errors: &mut Diagnostics) -> Vec<Speaker
                     })
                     .ok()
             }),
+            // Attached with every image of the site at once (`super::pictures`).
+            photo: None,
             body: Arc::clone(&d.body),
             fallback: None,
         })

@@ -397,7 +397,7 @@ pub(super) fn translated(
         }
         for sp in s.speakers.iter_mut() {
             *sp = match all.speakers[lang].get(sp.slug.as_str()) {
-                Some((_, t, _)) => speaker::translate(sp, t),
+                Some((doc, t, _)) => speaker::translate(sp, doc, t, errors),
                 None => crate::model::Speaker { fallback: Some(0), ..sp.clone() },
             };
         }

@@ -202,29 +202,44 @@ fn brotli_params(len: usize) -> brotli::enc::BrotliEncoderParams {
     brotli::enc::BrotliEncoderParams { quality, lgwin, size_hint: len, ..Default::default() }
 }
 
-/// A `_headers` file (Netlify, Cloudflare Pages): a year of caching for fingerprinted assets,
-/// revalidation for everything else. Rules are per path rather than `/*`, because both hosts
-/// combine the values of every matching rule.
-pub fn headers(files: &[OutputFile], assets: &Assets, cache: &crate::model::Cache) -> String {
+/// A `_headers` file (Netlify, Cloudflare Pages): a year of caching for fingerprinted files (the
+/// assets, and the images' variants in `fingerprinted`), revalidation for everything else. Rules
+/// are per path rather than `/*`, because both hosts combine the values of every matching rule; a
+/// folder whose files are all fingerprinted (`images/`) gets one rule, as Cloudflare Pages takes
+/// at most 100.
+pub fn headers(
+    files: &[OutputFile],
+    assets: &Assets,
+    fingerprinted: &std::collections::HashSet<&str>,
+    cache: &crate::model::Cache,
+) -> String {
     let mut out = String::from("# Written by brief publish: fingerprinted assets never change; everything else is revalidated (`cache:` in content/site.yaml).\n/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n");
     for a in &assets.items {
         out.push_str(&format!("/{}\n  Cache-Control: {}\n", a.published, cache.fingerprinted));
     }
-    let fingerprinted: std::collections::HashSet<&str> = assets.items.iter().map(|a| a.published.as_str()).collect();
-    // Top-level folders hold only pages; top-level files are listed one by one.
-    let mut rules: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    rules.insert("/".into());
+    let assets: std::collections::HashSet<&str> = assets.items.iter().map(|a| a.published.as_str()).collect();
+    // Top-level folders hold only pages, or only fingerprinted files; top-level files are listed
+    // one by one.
+    let mut rules: std::collections::BTreeMap<String, bool> = std::collections::BTreeMap::new();
+    rules.insert("/".into(), false);
     for f in files {
-        if fingerprinted.contains(f.path.as_str()) || f.path == "_headers" || f.path.starts_with('.') {
+        if assets.contains(f.path.as_str()) || f.path == "_headers" || f.path.starts_with('.') {
             continue;
         }
+        let long = fingerprinted.contains(f.path.as_str());
         match f.path.split_once('/') {
-            Some((dir, _)) => rules.insert(format!("/{dir}/*")),
-            None => rules.insert(format!("/{}", f.path)),
+            Some((dir, _)) => {
+                let all = rules.entry(format!("/{dir}/*")).or_insert(true);
+                *all &= long;
+            }
+            None => {
+                rules.insert(format!("/{}", f.path), long);
+            }
         };
     }
-    for rule in rules {
-        out.push_str(&format!("{rule}\n  Cache-Control: {}\n", cache.other));
+    for (rule, long) in rules {
+        let value = if long { &cache.fingerprinted } else { &cache.other };
+        out.push_str(&format!("{rule}\n  Cache-Control: {value}\n"));
     }
     out
 }
@@ -323,7 +338,7 @@ mod tests {
             OutputFile::text("style.0123456789.css", ""),
             OutputFile::text("feed.xml", ""),
         ];
-        let h = headers(&files, &assets, &crate::model::Cache::default());
+        let h = headers(&files, &assets, &Default::default(), &crate::model::Cache::default());
         let rule = |path: &str| {
             let start = h.find(&format!("\n{path}\n")).unwrap_or_else(|| panic!("no rule for {path} in\n{h}"));
             h[start + path.len() + 2..].lines().next().unwrap().trim().to_string()

@@ -52,13 +52,16 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     let index = crate::search::index_files(&site, &templates.messages, &files).map_err(Error::Content)?;
     files.extend(index);
 
+    // The images' variants are named by their content, like the assets.
+    let variants: std::collections::HashSet<&str> = site.images.iter().map(|v| v.path.as_str()).collect();
     files.push(OutputFile::text(".nojekyll", ""));
-    files.push(OutputFile::text("_headers", assets::headers(&files, &assets, &site.config.cache)));
+    files.push(OutputFile::text("_headers", assets::headers(&files, &assets, &variants, &site.config.cache)));
     assets::minify_html(&mut files);
     let mut files = assets::compress_with(files, options.compression);
-    // The policy of `_headers`, file by file: fingerprinted assets and their compressed copies
-    // for a year, everything else revalidated.
-    let fingerprinted: std::collections::HashSet<&str> = assets.items.iter().map(|a| a.published.as_str()).collect();
+    // The policy of `_headers`, file by file: fingerprinted assets, the images' variants and
+    // their compressed copies for a year, everything else revalidated.
+    let mut fingerprinted = variants;
+    fingerprinted.extend(assets.items.iter().map(|a| a.published.as_str()));
     let cache = &site.config.cache;
     let cache_of = |path: &str| -> &str {
         let plain = path.strip_suffix(".gz").or_else(|| path.strip_suffix(".br")).unwrap_or(path);

@@ -22,6 +22,33 @@ pub(super) struct Meta {
     /// `article:modified_time`), as ISO 8601 writes them.
     published: Option<String>,
     modified: Option<String>,
+    /// The page's image for link previews (`og:image`): an announcement's picture, a speaker's
+    /// photo.
+    image: Option<MetaImage<'static>>,
+}
+
+/// An image as link previews take it: its absolute URL, size and text alternative.
+#[derive(Serialize)]
+struct MetaImage<'a> {
+    url: String,
+    width: u32,
+    height: u32,
+    alt: String,
+    #[serde(rename = "type")]
+    mime: &'a str,
+}
+
+impl MetaImage<'static> {
+    fn of(base_url: &str, image: &crate::model::Image) -> Option<MetaImage<'static>> {
+        let v = image.largest()?;
+        Some(MetaImage {
+            url: crate::routes::permalink(base_url, &format!("/{}", v.path)),
+            width: v.width,
+            height: v.height,
+            alt: image.alt.clone(),
+            mime: v.format.mime(),
+        })
+    }
 }
 
 pub(super) fn meta(r: &Reader, kind: PageKind, words: &Words) -> Meta {
@@ -30,6 +57,7 @@ pub(super) fn meta(r: &Reader, kind: PageKind, words: &Words) -> Meta {
     let titled = |t: &str| format!("{t} · {}", c.title);
     let about_event = |key: &str| words.text(key, &[("event", event)]);
     let mut dates = (None, None);
+    let mut image = None;
     let (title, description, kind) = match kind {
         PageKind::Index => (c.title.clone(), c.description.clone(), "website"),
         PageKind::Announcements => {
@@ -38,12 +66,14 @@ pub(super) fn meta(r: &Reader, kind: PageKind, words: &Words) -> Meta {
         PageKind::Announcement(i) => {
             let a = r.announcement(i);
             dates = c.dates(a.published, a.updated);
+            image = a.image.as_deref();
             (titled(&a.title), a.summary.clone(), "article")
         }
         PageKind::Timeline => (titled(&words.text("nav-timeline", &[])), about_event("meta-timeline"), "website"),
         PageKind::Speakers => (titled(&words.text("nav-speakers", &[])), about_event("meta-speakers"), "website"),
         PageKind::Speaker(i) => {
             let s = r.speaker(i);
+            image = s.photo.as_deref();
             let separator = words.text("list-separator", &[]);
             let role = [s.role.as_deref(), s.organization.as_deref()]
                 .into_iter()
@@ -82,6 +112,7 @@ pub(super) fn meta(r: &Reader, kind: PageKind, words: &Words) -> Meta {
         author: c.publisher.name.clone(),
         published: published.map(|s| s.iso()),
         modified: modified.map(|s| s.iso()),
+        image: image.and_then(|img| MetaImage::of(&c.base_url, img)),
     }
 }
 
@@ -134,12 +165,50 @@ struct EventLd<'a> {
     url: &'a str,
 }
 
+/// An image: its largest variant, with its size in pixels.
+#[derive(Serialize)]
+struct ImageLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "contentUrl")]
+    content_url: String,
+    #[serde(rename = "creditText", skip_serializing_if = "Option::is_none")]
+    credit_text: Option<&'a str>,
+    height: PixelsLd,
+    width: PixelsLd,
+}
+
+/// A length in pixels, as schema.org writes one (E37 is UN/CEFACT's code for the pixel).
+#[derive(Serialize)]
+struct PixelsLd {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "unitCode")]
+    unit_code: &'static str,
+    value: u32,
+}
+
+fn image_ld<'a>(base_url: &str, image: Option<&'a crate::model::Image>) -> Option<ImageLd<'a>> {
+    let image = image?;
+    let v = image.largest()?;
+    let pixels = |value| PixelsLd { kind: "QuantitativeValue", unit_code: "E37", value };
+    Some(ImageLd {
+        kind: "ImageObject",
+        content_url: crate::routes::permalink(base_url, &format!("/{}", v.path)),
+        credit_text: image.credit.as_deref(),
+        height: pixels(v.height),
+        width: pixels(v.width),
+    })
+}
+
 #[derive(Serialize)]
 struct PersonLd<'a> {
     #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
     context: Option<&'static str>,
     #[serde(rename = "@type")]
     kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<ImageLd<'a>>,
     #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
     job_title: Option<&'a str>,
     name: &'a str,
@@ -166,6 +235,8 @@ struct ArticleLd<'a> {
     date_published: Option<String>,
     description: &'a str,
     headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<ImageLd<'a>>,
     #[serde(rename = "inLanguage")]
     in_language: &'a str,
     #[serde(rename = "isBasedOn", skip_serializing_if = "Vec::is_empty")]
@@ -235,6 +306,8 @@ pub(super) fn structured_data(r: &Reader, kind: PageKind, canonical: &str) -> Op
         PersonLd {
             context,
             kind: "Person",
+            // The page's own person only: a mention shows no photo.
+            image: if context.is_some() { image_ld(&c.base_url, s.photo.as_deref()) } else { None },
             job_title: s.role.as_deref(),
             name: &s.name,
             nationality: s.country.as_deref().map(|name| Named { kind: "Country", name }),
@@ -258,6 +331,7 @@ pub(super) fn structured_data(r: &Reader, kind: PageKind, canonical: &str) -> Op
                 date_published: published.map(|s| s.iso()),
                 description: &a.summary,
                 headline: &a.title,
+                image: image_ld(&c.base_url, a.image.as_deref()),
                 // An announcement not translated yet is in its original's language.
                 in_language: super::views::fallback(r, a.fallback).unwrap_or(&c.language),
                 main_entity_of_page: canonical,

@@ -113,6 +113,54 @@ impl WhenView {
     }
 }
 
+/// An image for `partials/picture.html`: the fallback's `src` and `srcset`, and a `<source>`
+/// per modern format; its size as shown, so nothing moves while it loads.
+#[derive(Serialize)]
+pub(super) struct ImageView<'a> {
+    alt: &'a str,
+    credit: Option<&'a str>,
+    width: u32,
+    height: u32,
+    /// The fallback variant nearest 640 pixels wide, for browsers that ignore `srcset`.
+    src: String,
+    srcset: String,
+    /// The fallback's media type.
+    #[serde(rename = "type")]
+    mime: &'static str,
+    sources: Vec<SourceView>,
+}
+
+#[derive(Serialize)]
+struct SourceView {
+    #[serde(rename = "type")]
+    mime: &'static str,
+    srcset: String,
+}
+
+impl<'a> ImageView<'a> {
+    pub(super) fn new(base_path: &str, image: &'a Image) -> ImageView<'a> {
+        use crate::images::Format;
+        let url = |v: &crate::images::Variant| crate::routes::url(base_path, &format!("/{}", v.path));
+        let srcset = |format: Format| {
+            image.of_format(format).map(|v| format!("{} {}w", url(v), v.width)).collect::<Vec<_>>().join(", ")
+        };
+        let fallback = image.fallback_format();
+        let src = image.of_format(fallback).min_by_key(|v| v.width.abs_diff(640)).map(url).unwrap_or_default();
+        // The widest variant's size: the image's own proportions, at most as large as published.
+        let (width, height) = image.largest().map_or((image.width, image.height), |v| (v.width, v.height));
+        ImageView {
+            alt: &image.alt,
+            credit: image.credit.as_deref(),
+            width,
+            height,
+            src,
+            srcset: srcset(fallback),
+            mime: fallback.mime(),
+            sources: vec![SourceView { mime: Format::WebP.mime(), srcset: srcset(Format::WebP) }],
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct SpeakerRef<'a> {
     slug: &'a str,
@@ -124,6 +172,8 @@ struct SpeakerRef<'a> {
     /// When the role and organization were so, as the page's language writes it.
     as_of: Option<String>,
     initials: String,
+    /// Their photo, when they have one (the initials stand in otherwise).
+    photo: Option<ImageView<'a>>,
     announcement_count: usize,
     /// How many announcements mention them without their speaking.
     mention_count: usize,
@@ -386,6 +436,8 @@ impl<'a> Shared<'a> {
         // Shown only when it says more than `published`.
         map.insert("updated", stamp(updated.filter(|u| Some(*u) != published)));
         map.insert("summary", Value::from(a.summary.as_str()));
+        let image = a.image.as_deref().map(|img| ImageView::new(&r.config().base_path, img));
+        map.insert("image", image.map_or(Value::none(), |v| Value::from_serializable(&v)));
         map.insert("draft", Value::from(a.draft));
         map.insert("embargo", Value::from(embargo(r, a.embargo.as_ref())));
         map.insert("lang", Value::from(fallback(r, a.fallback)));
@@ -505,6 +557,7 @@ fn speaker_ref(r: &Reader, i: usize) -> Value {
         country: s.country.as_deref(),
         as_of: s.as_of.map(|w| format::formats(&r.config().language).when(&w)),
         initials: format::initials(&s.name),
+        photo: s.photo.as_deref().map(|img| ImageView::new(&r.config().base_path, img)),
         announcement_count: r.speaker_announcements(i).len(),
         mention_count: r.speaker_mentions(i).len(),
         spoke: !r.speaker_announcements(i).is_empty(),

@@ -118,6 +118,13 @@ impl Site {
     }
 }
 
+/// A PNG of `width` × `height` pixels of one colour.
+pub fn png(width: u32, height: u32, colour: [u8; 3]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(width, height, image::Rgb(colour)).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
 /// Every file under `dir`, by relative path, with its bytes.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();

@@ -27,7 +27,7 @@ fn unknown_field() {
         },
         at: &["content/announcements/opening.md:2:1"],
         says: &["unknown field `titel`"],
-        help: &["did you mean `title`?", "17 fields are known, for example title, date, summary"],
+        help: &["did you mean `title`?", "18 fields are known, for example title, date, summary"],
         root: Root::Relative,
         check: true,
         ..CONTENT_ERROR

@@ -208,7 +208,7 @@ fn unexpected_file_in_content() {
         },
         at: &["content/notes.txt"],
         says: &["brief does not know what this file is"],
-        help: &["images and other files go in static/"],
+        help: &["and images beside them; other files go in static/"],
         ..CONTENT_ERROR
     }
     .run();

@@ -181,7 +181,7 @@ fn a_dead_link_in_the_layout_is_reported_once_for_every_page() {
         },
         says: &["broken link: nothing is published at `/press-kit/` (on ", " pages, such as /)"],
         help: &["internal links are site paths"],
-        at: &["templates/base.html:75:23"],
+        at: &["templates/base.html:82:23"],
         check: true,
         ..CONTENT_ERROR
     }
