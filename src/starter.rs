@@ -10,6 +10,8 @@ use crate::build::Error;
 
 /// Every file of a new briefing: its path in the new folder, and its text.
 pub const FILES: &[(&str, &str)] = &[
+    // What brief writes is never committed: the site, and the cache of the images' variants.
+    (".gitignore", "/public/\n/.brief/cache/\n"),
     ("content/announcements/opening.md", include_str!("../starter/content/announcements/opening.md")),
     ("content/pages/about.md", include_str!("../starter/content/pages/about.md")),
     ("content/site.yaml", include_str!("../starter/content/site.yaml")),

@@ -243,8 +243,11 @@ fn rebuild_replaces_the_output_whole() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        // The editor's set-up that `brief new` writes is not a build's leftover.
-        .filter(|n| n.starts_with('.') && ![".public.brief-output", ".brief", ".vscode"].contains(&n.as_str()))
+        // The editor's set-up and the `.gitignore` that `brief new` writes are not a build's
+        // leftovers.
+        .filter(|n| {
+            n.starts_with('.') && ![".public.brief-output", ".brief", ".vscode", ".gitignore"].contains(&n.as_str())
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -4,7 +4,6 @@
 
 mod common;
 
-
 use common::{brief, png, Run, Site};
 use scraper::{Html, Selector};
 
@@ -142,8 +141,9 @@ fn photos_and_pictures_become_responsive_variants_without_metadata() {
     }
     assert!(!out.contains_key("pictures/hall.png"), "the original of a picture is published as it is");
     assert!(!out.keys().any(|p| p.contains("jane.jpg")));
-    // The cache is beside the output, never in it.
+    // The cache is beside the output, never in it, and a new briefing keeps it out of git.
     assert!(site.root().join(".brief/cache/images").is_dir());
+    assert!(site.read(".gitignore").lines().any(|l| l == "/.brief/cache/"));
     assert!(!out.keys().any(|p| p.contains(".brief")));
 
     // The speaker's page: the photo turned upright (the EXIF orientation), in WebP with a JPEG

@@ -610,37 +610,17 @@ impl Inputs {
             speaker_docs.iter().map(|d| (d.slug.as_str(), &**d)).collect();
         let announcement_doc: FxHashMap<&str, &Doc<announcement::Raw>> =
             announcement_docs.iter().map(|d| (d.slug.as_str(), &**d)).collect();
-        let mut requests = Vec::new();
-        // For each request, whether it is a speaker's, and the member's index.
-        let mut members = Vec::new();
-        for (i, s) in speakers.iter().enumerate() {
-            if let Some(d) = speaker_doc.get(s.slug.as_str()) {
-                if let Some(raw) = &d.meta.photo {
-                    requests.push(pictures::Request {
-                        yaml: &d.yaml,
-                        key: "photo",
-                        raw,
-                        usage: Use::Photo,
-                        name: &d.slug,
-                    });
-                    members.push((true, i));
-                }
-            }
-        }
-        for (i, a) in announcements.iter().enumerate() {
-            if let Some(d) = announcement_doc.get(a.slug.as_str()) {
-                if let Some(raw) = &d.meta.image {
-                    requests.push(pictures::Request {
-                        yaml: &d.yaml,
-                        key: "image",
-                        raw,
-                        usage: Use::Picture,
-                        name: &d.slug,
-                    });
-                    members.push((false, i));
-                }
-            }
-        }
+        let request = |yaml, key, raw, usage, name| pictures::Request { yaml, key, raw, usage, name };
+        // Each request, with whether it is a speaker's and the member's index.
+        let photos = speakers.iter().enumerate().filter_map(|(i, s)| {
+            let d = speaker_doc.get(s.slug.as_str())?;
+            Some(((true, i), request(&d.yaml, "photo", d.meta.photo.as_ref()?, Use::Photo, &d.slug)))
+        });
+        let images = announcements.iter().enumerate().filter_map(|(i, a)| {
+            let d = announcement_doc.get(a.slug.as_str())?;
+            Some(((false, i), request(&d.yaml, "image", d.meta.image.as_ref()?, Use::Picture, &d.slug)))
+        });
+        let (members, requests): (Vec<(bool, usize)>, Vec<pictures::Request>) = photos.chain(images).unzip();
         let mut attached = self.pictures.attach(self.root.path(), &requests, errors);
         for ((speaker, i), image) in members.into_iter().zip(std::mem::take(&mut attached.images)) {
             if speaker {

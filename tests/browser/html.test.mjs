@@ -70,6 +70,12 @@ function checkerMissing() {
   return null;
 }
 
+/** Two small PNGs: a portrait and a landscape of one colour each. */
+const PORTRAIT =
+  "iVBORw0KGgoAAAANSUhEUgAAADAAAABACAIAAADTQmMRAAAAVklEQVR4nO3OIQEAIQAAMSAXsQmIf3OSF1uCzbP3+JP1OvAlVISKUBEqQkWoCBWhIlSEilARKkJFqAgVoSJUhIpQESpCRagIFaEiVISKUBEqQkWoCJULsF0BrFkWKlAAAAAASUVORK5CYII=";
+const LANDSCAPE =
+  "iVBORw0KGgoAAAANSUhEUgAAAGAAAAAwCAIAAABhdOiYAAAAfklEQVR4nO3QQRHAIADAMEDXhCEMgVOw65M9EgW9zmefwbd1O+DvDAoGBYOCQcGgYFAwKBgUDAoGBYOCQcGgYFAwKBgUDAoGBYOCQcGgYFAwKBgUDAoGBYOCQcGgYFAwKBgUDAoGBYOCQcGgYFAwKBgUDAoGBYOCQcGgYFB4AZRyAcjdKbf/AAAAAElFTkSuQmCC";
+
 let tmp;
 const outputs = new Map(); // command -> Promise of its output folder
 
@@ -116,6 +122,32 @@ describe("the Nu Html Checker on every generated page", { timeout: 180_000 }, ()
       assert.deepEqual(errors, [], `the Nu Html Checker found ${errors.length} errors in the output of brief ${command}`);
     });
   }
+
+  // The real briefing has no photos: a new briefing given a photo and a picture checks the
+  // `<picture>` markup, its `srcset`, `sizes` and sizes, and the Open Graph image tags.
+  test("a briefing with photos: no errors in any page", async () => {
+    const site = path.join(tmp, "photos");
+    execFileSync(BRIEF, ["new", site], { stdio: "pipe" });
+    const png = (b64) => Buffer.from(b64, "base64");
+    await fs.writeFile(path.join(site, "content/speakers/jane.png"), png(PORTRAIT));
+    await fs.writeFile(path.join(site, "content/announcements/hall.png"), png(LANDSCAPE));
+    const edit = async (rel, field) => {
+      const file = path.join(site, rel);
+      const text = await fs.readFile(file, "utf8");
+      await fs.writeFile(file, text.replace("---\n", `---\n${field}\n`));
+    };
+    await edit("content/speakers/jane-doe.md", "photo: {src: jane.png, alt: Jane Doe at the lectern, credit: Example Agency}");
+    await edit("content/announcements/opening.md", "image: {src: hall.png, alt: The exhibition hall, credit: Example Agency}");
+    for (const command of ["build", "publish"]) {
+      const out = path.join(tmp, `photos-${command}`);
+      execFileSync(BRIEF, [command, "--root", site, "--out", out], { stdio: "pipe" });
+      const pages = await filesUnder(out, ".html");
+      const speaker = await fs.readFile(path.join(out, "speakers/jane-doe/index.html"), "utf8");
+      assert.match(speaker, /<picture>/, `no photo on the speaker's page of brief ${command}`);
+      const errors = await vnu(out, pages);
+      assert.deepEqual(errors, [], `the Nu Html Checker found ${errors.length} errors in brief ${command} with photos`);
+    }
+  });
 
   test("brief build: no errors in the stylesheets", async () => {
     const out = await output("build");
