@@ -483,6 +483,43 @@ mod tests {
         assert_eq!(probe_bytes(&bytes), Err(Problem::TooLarge { width: 20_000, height: 20_000 }));
     }
 
+    fn encoded(format: ImageFormat) -> Vec<u8> {
+        let image = DynamicImage::ImageRgb8(image::RgbImage::from_fn(24, 16, |x, y| {
+            image::Rgb([x as u8 * 9, y as u8 * 13, 77])
+        }));
+        let mut out = Vec::new();
+        image.write_to(&mut Cursor::new(&mut out), format).unwrap();
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
+
+        /// Damaged files never panic: reading the header and decoding either work or say why.
+        #[test]
+        fn damaged_images_are_problems_never_panics(
+            format in 0..4usize,
+            flips in proptest::collection::vec((0..4096usize, proptest::prelude::any::<u8>()), 1..8),
+            cut in 0..4096usize,
+        ) {
+            let mut bytes = encoded([ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::WebP, ImageFormat::Gif][format]);
+            for (at, byte) in flips {
+                let n = bytes.len();
+                bytes[at % n] = byte;
+            }
+            if cut < bytes.len() && cut % 3 == 0 {
+                bytes.truncate(cut);
+            }
+            if probe_bytes(&bytes).is_ok() {
+                if let Ok(image) = decode(&bytes) {
+                    let small = resize(&image, 8, 5).unwrap();
+                    encode(&small, Format::WebP).unwrap();
+                    encode(&small, Format::Jpeg).unwrap();
+                }
+            }
+        }
+    }
+
     #[test]
     fn what_is_not_an_image_is_named() {
         assert_eq!(
