@@ -188,6 +188,14 @@ fn photos_and_pictures_become_responsive_variants_without_metadata() {
     assert_eq!(ld["image"]["creditText"], "Example Agency");
     assert_eq!(ld["image"]["width"]["value"], 640);
 
+    // An announcement's card shows its picture, lazily, after its title in the page.
+    let home = page(&site, "announcements/index.html");
+    let card = select(&home, ".card picture img.card-image");
+    assert_eq!(card.len(), 1, "no picture on the announcement's card");
+    assert_eq!(card[0].value().attr("loading"), Some("lazy"));
+    assert_eq!(card[0].value().attr("alt"), Some("The exhibition hall on the first morning"));
+    assert_eq!(select(&home, ".card > *:first-child")[0].value().name(), "h2", "the title comes first in the page");
+
     // Cards below the fold load lazily, with the photo instead of the initials.
     let list = page(&site, "speakers/index.html");
     let card = select(&list, ".speaker picture img");
