@@ -173,7 +173,10 @@ impl Pictures {
         let mut job_requests = Vec::new();
         for (i, (plan, rel)) in plans.iter().zip(&resolved).enumerate() {
             if let (Some((variants, probe)), Some(rel)) = (plan, rel) {
-                if first_of.insert((probe.hash.as_str(), requests[i].usage), i).is_none() {
+                if let std::collections::hash_map::Entry::Vacant(e) =
+                    first_of.entry((probe.hash.as_str(), requests[i].usage))
+                {
+                    e.insert(i);
                     jobs.push(images::Job { source: root.join(rel), variants });
                     job_requests.push(i);
                 }
@@ -191,13 +194,14 @@ impl Pictures {
         let mut files = Vec::new();
         let mut published: HashSet<String> = HashSet::new();
         let mut out = Vec::with_capacity(requests.len());
-        for (i, (r, plan)) in requests.iter().zip(plans).enumerate() {
+        for (r, plan) in requests.iter().zip(plans) {
             let Some((variants, probe)) = plan else {
                 out.push(None);
                 continue;
             };
             let hash = (probe.hash.as_str(), r.usage);
-            if failed.contains(&first_of[&hash]) || failed.contains(&i) {
+            // A request whose image failed, itself or through another request of the same file.
+            if failed.contains(&first_of[&hash]) {
                 out.push(None);
                 continue;
             }

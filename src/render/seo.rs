@@ -24,22 +24,22 @@ pub(super) struct Meta {
     modified: Option<String>,
     /// The page's image for link previews (`og:image`): an announcement's picture, a speaker's
     /// photo.
-    image: Option<MetaImage<'static>>,
+    image: Option<MetaImage>,
 }
 
 /// An image as link previews take it: its absolute URL, size and text alternative.
 #[derive(Serialize)]
-struct MetaImage<'a> {
+struct MetaImage {
     url: String,
     width: u32,
     height: u32,
     alt: String,
     #[serde(rename = "type")]
-    mime: &'a str,
+    mime: &'static str,
 }
 
-impl MetaImage<'static> {
-    fn of(base_url: &str, image: &crate::model::Image) -> Option<MetaImage<'static>> {
+impl MetaImage {
+    fn of(base_url: &str, image: &crate::model::Image) -> Option<MetaImage> {
         let v = image.largest()?;
         Some(MetaImage {
             url: crate::routes::permalink(base_url, &format!("/{}", v.path)),
