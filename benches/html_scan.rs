@@ -224,6 +224,8 @@ fn main() {
         scan.links.iter().filter_map(|l| brief::html_scan::resolve("/announcements/a/", &l.url)).count()
     };
     run("scan + resolve every link, 1 thread (resolved)", runs, &|| pages.iter().map(resolve).sum());
+    let page_links = |p: &String| brief::links::page_links("/announcements/a/", p, "").count();
+    run("page_links, 1 thread (what the build runs)", runs, &|| pages.iter().map(page_links).sum());
     run("html5gum, emitter that keeps nothing, 1 thread", runs, &|| pages.iter().map(|p| null_emitter(p)).sum());
     run("html5gum CallbackEmitter, 1 thread (attr values)", runs, &|| pages.iter().map(|p| callback_emitter(p)).sum());
     run("html5gum DefaultEmitter, 1 thread (attributes)", runs, &|| pages.iter().map(|p| default_emitter(p)).sum());

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::diagnostic::{closest, Diagnostic, Diagnostics, Kind};
 use crate::html_scan;
@@ -101,13 +102,26 @@ pub struct PageLinks {
     ids: Box<[Box<str>]>,
 }
 
+impl PageLinks {
+    /// How many targets, anchors, ids and outside links the page has: a figure for benchmarks.
+    #[doc(hidden)]
+    pub fn count(&self) -> usize {
+        self.targets.len() + self.anchors.len() + self.own.len() + self.outside.len() + self.ids.len()
+    }
+}
+
 /// Where a URL written on the page at `page_url` (the page's URL, base path included) points:
 /// a site path and a fragment, or `Err` with the resolved path when it is outside the base path;
 /// `None` when it is an absolute URL (the site's own canonical links are made by `routes`; other
 /// pages of the site's host may be served by something else).
 fn target(page_url: &str, url: &str, base_path: &str) -> Option<Result<(String, Option<String>), String>> {
     let (path, fragment) = html_scan::resolve(page_url, url.trim())?;
-    match path.strip_prefix(base_path.trim_end_matches('/')) {
+    let base = base_path.trim_end_matches('/');
+    if base.is_empty() {
+        // Every path is under the root.
+        return Some(Ok((path, fragment)));
+    }
+    match path.strip_prefix(base) {
         Some(rest) if rest.starts_with('/') || rest.is_empty() => {
             Some(Ok((if rest.is_empty() { "/".to_string() } else { rest.to_string() }, fragment)))
         }
@@ -131,7 +145,13 @@ pub fn page_links(page: &str, html: &str, base_path: &str) -> PageLinks {
     let scan = html_scan::scan(html);
     let page_url = routes::url(base_path, page);
     let (mut targets, mut anchors, mut own, mut outside) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // Where a URL points depends on the URL alone: lists repeat theirs (a speaker on every card),
+    // and each is resolved once.
+    let mut seen = FxHashSet::default();
     for link in scan.links.iter().filter(|l| followed(l)) {
+        if !seen.insert(link.url.as_str()) {
+            continue;
+        }
         match target(&page_url, &link.url, base_path) {
             Some(Ok((path, fragment))) => {
                 match fragment {

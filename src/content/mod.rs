@@ -261,7 +261,12 @@ impl Inputs {
             .collect();
         let mut touched: Vec<PathBuf> = parsed.iter().map(|(p, _)| p.clone()).collect();
         touched.extend(self.files.keys().cloned());
-        files.extend(parsed);
+        if files.is_empty() {
+            // A first reading: one sort and a bulk build, rather than a search per file.
+            files = parsed.into_iter().collect();
+        } else {
+            files.extend(parsed);
+        }
         self.files = files;
         self.statics = load_statics(&root, &mut layout);
         self.layout = layout.0;

@@ -43,9 +43,12 @@ pub(super) fn run(sink: &mut Sink, html: &str) -> usize {
             None => return n,
         };
         i = match next {
-            c if c.is_ascii_alphabetic() => match start_tag(sink, b, i, &mut name, &mut value) {
+            c if c.is_ascii_alphabetic() => match plain_tag(sink, b, i) {
                 Some(after) => after,
-                None => return i,
+                None => match start_tag(sink, b, i, &mut name, &mut value) {
+                    Some(after) => after,
+                    None => return i,
+                },
             },
             b'/' if b.get(i + 2).is_some_and(u8::is_ascii_alphabetic) => match end_tag(sink, b, i, &mut name) {
                 Some(after) => after,
@@ -66,6 +69,20 @@ pub(super) fn run(sink: &mut Sink, html: &str) -> usize {
     }
 }
 
+/// How many bytes [`find_quote`] looks at one by one before it calls `memchr3`, whose setup costs
+/// more than that on the short values most attributes have.
+const SHORT: usize = 16;
+
+/// The first `quote`, CR or NUL in `b` (where a quoted attribute value ends, or the fast path).
+#[inline]
+fn find_quote(quote: u8, b: &[u8]) -> Option<usize> {
+    let short = b.len().min(SHORT);
+    match b[..short].iter().position(|&c| c == quote || c == b'\r' || c == b'\0') {
+        Some(k) => Some(k),
+        None => memchr3(quote, b'\r', b'\0', &b[short..]).map(|k| k + short),
+    }
+}
+
 /// The names of tags and attributes, lowercased as the tokenizer does (they mostly are already).
 fn lowercase<'v>(bytes: &'v [u8], buf: &'v mut Vec<u8>) -> &'v [u8] {
     if !bytes.iter().any(u8::is_ascii_uppercase) {
@@ -74,6 +91,79 @@ fn lowercase<'v>(bytes: &'v [u8], buf: &'v mut Vec<u8>) -> &'v [u8] {
     buf.clear();
     buf.extend(bytes.iter().map(u8::to_ascii_lowercase));
     buf
+}
+
+/// Whether an HTML element's start tag changes what the emitter does beyond the tag's attributes:
+/// foreign content begins (`svg`, `math`), or raw text, RCDATA, script data or plain text follows.
+fn is_special(name: &[u8]) -> bool {
+    let names: &[&[u8]] = match name.len() {
+        3 => &[b"svg", b"xmp"],
+        4 => &[b"math"],
+        5 => &[b"style", b"title"],
+        6 => &[b"script", b"iframe"],
+        7 => &[b"noembed"],
+        8 => &[b"textarea", b"noframes"],
+        9 => &[b"plaintext"],
+        _ => return false,
+    };
+    names.iter().any(|n| n[0] == name[0] && *n == name)
+}
+
+/// Skips the start tag at `lt` when the emitter would do nothing with it: in HTML content, an
+/// element that is not [`is_special`] with no attribute that [`super::kind_of`] knows, read under the
+/// same rules as [`start_tag`]. Most tags of a page (`<p>`, `<li class="...">`, `<td>`) are such
+/// tags. `None` when the tag needs [`start_tag`] (which reads it again, from its start).
+fn plain_tag(sink: &Sink, b: &[u8], lt: usize) -> Option<usize> {
+    if !sink.frames.is_empty() {
+        return None;
+    }
+    let n = b.len();
+    let mut j = lt + 1;
+    let start = j;
+    while j < n && !matches!(b[j], b'\t' | b'\n' | b'\x0c' | b' ' | b'/' | b'>') {
+        if !b[j].is_ascii_lowercase() && !b[j].is_ascii_digit() {
+            return None;
+        }
+        j += 1;
+    }
+    if is_special(&b[start..j]) {
+        return None;
+    }
+    loop {
+        while j < n && is_space(b[j]) {
+            j += 1;
+        }
+        match b.get(j) {
+            Some(b'>') => return Some(j + 1),
+            Some(b'/') if b.get(j + 1) == Some(&b'>') => return Some(j + 2),
+            Some(c) if c.is_ascii_lowercase() => {}
+            _ => return None,
+        }
+        let start = j;
+        while j < n && !matches!(b[j], b'\t' | b'\n' | b'\x0c' | b' ' | b'/' | b'>' | b'=') {
+            if !matches!(b[j], b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b':' | b'.') {
+                return None;
+            }
+            j += 1;
+        }
+        if super::kind_of(&b[start..j]).is_some() {
+            return None;
+        }
+        if b.get(j) != Some(&b'=') {
+            // No value: a space, `/` or `>` follows, read at the top of the loop.
+            continue;
+        }
+        j += 1;
+        let quote = *b.get(j)?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let end = j + 1 + find_quote(quote, &b[j + 1..])?;
+        if b[end] != quote || !b.get(end + 1).is_some_and(|&c| is_space(c) || c == b'/' || c == b'>') {
+            return None;
+        }
+        j = end + 1;
+    }
 }
 
 /// Reads the start tag at `lt` (a `<` followed by a letter); returns the offset after it and
@@ -149,7 +239,7 @@ fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>, value: &m
             Some(&quote @ (b'"' | b'\'')) => {
                 let start = j + 1;
                 // A CR or NUL on the way stops the fast path.
-                let end = start + memchr3(quote, b'\r', b'\0', &b[start..])?;
+                let end = start + find_quote(quote, &b[start..])?;
                 if b[end] != quote {
                     return None;
                 }
@@ -276,6 +366,12 @@ fn end_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>) -> Option<u
     // An end tag with attributes, a slash or a space before `>` is rare: html5gum reads it.
     if b.get(j) != Some(&b'>') {
         return None;
+    }
+    if sink.frames.is_empty() && sink.style_start.is_none() {
+        // In HTML content with no `<style>` open, an end tag changes nothing the emitter keeps
+        // but the last start tag, which it forgets.
+        sink.last_start_tag.clear();
+        return Some(j + 1);
     }
     sink.pos = lt + 1;
     sink.start_open_tag();
