@@ -199,6 +199,39 @@ impl Templates {
         Ok(Templates { tera, sources, links, closure, assets, messages })
     }
 
+    /// Renders template `name` with `context` into a page. Each thread renders into one buffer
+    /// that it keeps (a page's size is known only at the end, and growing a fresh buffer copies
+    /// it several times), and the text is checked to be UTF-8 by simdutf8, many times faster
+    /// than the standard check on Chinese and Vietnamese pages.
+    pub fn render(&self, name: &str, context: &tera::Context) -> tera::TeraResult<String> {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let finish = |bytes: &[u8]| match simdutf8::basic::from_utf8(bytes) {
+            Ok(text) => text.to_owned(),
+            // Tera writes only text; should that change, nothing is lost but speed.
+            Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        };
+        BUFFER.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buffer) => {
+                buffer.clear();
+                self.tera.render_to(name, context, &mut *buffer)?;
+                let page = finish(&buffer);
+                // A page far larger than the rest does not keep its memory on the thread.
+                if buffer.capacity() > 8 << 20 {
+                    *buffer = Vec::new();
+                }
+                Ok(page)
+            }
+            // Rendering inside a rendering on the same thread (never today): a buffer of its own.
+            Err(_) => {
+                let mut buffer = Vec::new();
+                self.tera.render_to(name, context, &mut buffer)?;
+                Ok(finish(&buffer))
+            }
+        })
+    }
+
     /// Turns a Tera error into diagnostics. A rendering error does not name its page, so that
     /// the same mistake met on many pages can be reported once (see `render`).
     pub fn diagnose(&self, err: &tera::Error) -> Vec<Diagnostic> {

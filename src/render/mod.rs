@@ -123,7 +123,6 @@ pub fn render_all(
             let path = kind.path(site);
             let c = &site.config;
             templates
-                .tera
                 .render(kind.template(), &context)
                 .map(|html| {
                     // Read while the page is fresh in the cache; the check itself is look-ups.
