@@ -391,10 +391,13 @@ pub fn build(options: &Options) -> Result<Report, Error> {
     let started = Instant::now();
     let out = options.out_dir();
     output::check_out_dir(&options.root, &out).map_err(Error::Usage)?;
-    let rendered = render_site(&options.root, &options.settings, options.search)?;
+    let mut rendered = render_site(&options.root, &options.settings, options.search)?;
     output::write(&rendered.files, &out).map_err(|e| Error::io("could not write the site", e))?;
     let mut report = report(&rendered.site, &rendered.files, Some(out), started);
-    report.warnings = rendered.warnings;
+    report.warnings = std::mem::take(&mut rendered.warnings);
+    // Freeing a large site (a million allocations at 10,000 pages in three languages) takes a
+    // tenth of a second on one core: it is done beside the caller, who has what it asked for.
+    rayon::spawn(move || drop(rendered));
     Ok(report)
 }
 

@@ -61,7 +61,9 @@ pub fn render(text: &str, base_path: &str) -> Markdown {
 /// nothing for the default language), to HTML: links to pages stay in that language (see
 /// [`routes::in_language`]), and site paths are put under `base_path`.
 pub fn render_in(text: &str, base_path: &str, lang_prefix: &str) -> Markdown {
-    let mut events: Vec<Event> = Vec::new();
+    // One event for every 11 to 22 bytes of a body (measured on the benchmark's announcements
+    // and on the briefing's): reserved at once rather than grown by copying.
+    let mut events: Vec<Event> = Vec::with_capacity(text.len() / 12 + 8);
     let mut links = Vec::new();
     let mut heading_starts = Vec::new();
     let mut image_open = false;
@@ -224,12 +226,18 @@ pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        // ASCII first: most headings are, and the Unicode tables cost more.
+        let keep = if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() };
+        if keep {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else if c != '\'' && c != '’' {
             dash = true;
         }

@@ -171,10 +171,12 @@ fn remove_leftovers(parent: &Path, name: &str) {
 /// that deploy tools comparing times or sizes see only what really changed.
 fn fill(files: &[OutputFile], dir: &Path, previous: Option<&Path>) -> io::Result<Written> {
     let dirs: BTreeSet<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
-    for d in dirs {
+    // In parallel: a folder for each page makes tens of thousands. `create_dir_all` takes a
+    // parent made meanwhile by another thread as made.
+    dirs.par_iter().try_for_each(|d| {
         let path = dir.join(d);
-        fs::create_dir_all(&path).map_err(|e| with_path(e, &path))?;
-    }
+        fs::create_dir_all(&path).map_err(|e| with_path(e, &path))
+    })?;
     let (bytes, written) = files
         .par_iter()
         .map(|f| -> io::Result<(u64, usize)> {

@@ -144,12 +144,13 @@ impl Templates {
         // every page's context): the Chinese pages' links lead to Chinese pages and feeds.
         tera.register_function("url", move |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
-            let prefix: Option<String> = state.get("lang_prefix").ok().flatten();
-            match prefix.filter(|p| !p.is_empty()) {
-                Some(p) if !(path.contains("://") || path.starts_with("//")) => {
-                    Ok(crate::routes::url(&base, &format!("/{p}{}", path.trim_start_matches('/'))))
-                }
-                _ => Ok(crate::routes::url(&base, path)),
+            // Read as the context holds it: a `String` argument would be formatted anew.
+            let prefix = state.get::<tera::Value>("lang_prefix").ok().flatten();
+            let prefix = prefix.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
+            if prefix.is_empty() || crate::routes::is_absolute(path) {
+                Ok(crate::routes::url(&base, path))
+            } else {
+                Ok(crate::routes::url(&base, &["/", prefix, path.trim_start_matches('/')].concat()))
             }
         });
         let base = base_path.to_string();

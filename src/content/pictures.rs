@@ -240,7 +240,7 @@ fn noun(key: &str) -> &'static str {
 /// leaves its folder's tree, or a URL, is an error: the message and its help.
 pub fn resolve(doc: &Path, src: &str) -> Result<PathBuf, (String, String)> {
     let src = src.trim();
-    if src.contains("://") || src.starts_with("//") {
+    if crate::routes::is_absolute(src) {
         return Err((
             format!("`{src}` is an address on the web; brief makes its variants from a file of the site"),
             "download the image into the folder of this file and name it here (`su-bo.jpg`)".into(),

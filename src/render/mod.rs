@@ -107,8 +107,11 @@ pub fn render_all(
     let default = &root.config.languages[0].code;
     let plain: Vec<Value> =
         sites.iter().map(|s| templates.messages.plain_map(&s.config.current().code, default)).collect();
+    // Pieces of at most a few pages: rayon runs a piece through on one thread, so a large one
+    // left at the end keeps one core busy while the other waits.
     let results: Vec<Rendered> = jobs
         .par_iter()
+        .with_max_len(4)
         .map(|&(lang, kind)| {
             let (site, shared) = (sites[lang], &shared[lang]);
             let words = Words { messages: &templates.messages, lang: &site.config.current().code, default };
