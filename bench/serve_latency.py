@@ -126,7 +126,7 @@ def main():
                     must_name=f"/{code}/announcements/announcement-000123/")
         tpl = os.path.join(root, "templates", "speaker.html")
         measure("template (speaker.html)", tpl,
-                lambda t, i: re.sub(r"<h1>(<!--bench-marker-\d+-->)?", f"<h1><!--bench-marker-{i}-->", t, count=1),
+                lambda t, i: re.sub(r"(<h1[^>]*>)(<!--bench-marker-\d+-->)?", rf"\g<1><!--bench-marker-{i}-->", t, count=1),
                 "/speakers/speaker-00007/", "reload", must_name="/speakers/speaker-00007/")
         css = os.path.join(root, "static", "style.css")
         measure("stylesheet", css, lambda t, i: re.sub(r"/\*bench-marker-\d+\*/|$", f"/*bench-marker-{i}*/", t, count=1),
