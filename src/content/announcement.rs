@@ -91,7 +91,8 @@ impl Placing {
     /// (ascending), then by time, the latest first, then those without a time. Ties keep the
     /// order they come in (by slug).
     pub fn list_key(&self) -> impl Ord {
-        (std::cmp::Reverse(self.date), !self.lead, self.order.map_or((1, 0), |o| (0, o)), std::cmp::Reverse(self.time))
+        let date = self.date.sort_key();
+        (std::cmp::Reverse(date), !self.lead, self.order.map_or((1, 0), |o| (0, o)), std::cmp::Reverse(self.time))
     }
 }
 

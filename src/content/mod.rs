@@ -432,9 +432,9 @@ impl Inputs {
         }
         // Newest first, and by slug within a day. The documents are in slug order already
         // (`distinct_slugs`), so a stable sort by date keeps it without comparing slugs (many
-        // announcements share a day).
+        // announcements share a day). Each key is made once: `serve` sorts on every save.
         debug_assert!(dated.windows(2).all(|w| w[0].2.slug < w[1].2.slug));
-        dated.sort_by_key(|&(placing, _, _)| placing.list_key());
+        dated.sort_by_cached_key(|&(placing, _, _)| placing.list_key());
         // Resolving references and copying fields is independent per announcement, and needs
         // doing only for files that changed, unless speakers or topics did.
         let cache = &mut self.assembled;
