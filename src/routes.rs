@@ -165,10 +165,10 @@ pub fn url(base_path: &str, path: &str) -> String {
 }
 
 /// Whether `path` is an absolute URL (`https://...`) or a scheme-relative one (`//host/...`),
-/// which no base path goes in front of. (A search for the first `:` is one byte search; a search
-/// for `://` sets up a substring searcher each time.)
+/// which no base path goes in front of: it holds `://` anywhere, or starts with `//`. (Looking
+/// at each `:` is a byte search; a search for `://` sets up a substring searcher each time.)
 pub fn is_absolute(path: &str) -> bool {
-    path.starts_with("//") || path.find(':').is_some_and(|i| path[i..].starts_with("://"))
+    path.starts_with("//") || path.match_indices(':').any(|(i, _)| path[i..].starts_with("://"))
 }
 
 /// A site path under the base URL (`https://example.org/briefing/`): the absolute URL readers
@@ -205,6 +205,21 @@ pub fn site_path(output_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absolute_urls_are_those_with_a_scheme_or_two_slashes() {
+        for (path, absolute) in [
+            ("https://example.org/", true),
+            ("//cdn.example.org/a.css", true),
+            ("/a:b/https://x", true),
+            ("/speakers/", false),
+            ("mailto:press@example.org", false),
+            ("/a:b/", false),
+        ] {
+            assert_eq!(is_absolute(path), absolute, "{path}");
+            assert_eq!(is_absolute(path), path.contains("://") || path.starts_with("//"), "{path}");
+        }
+    }
 
     #[test]
     fn urls_go_under_the_base() {

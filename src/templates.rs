@@ -208,29 +208,21 @@ impl Templates {
         thread_local! {
             static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let finish = |bytes: &[u8]| match simdutf8::basic::from_utf8(bytes) {
-            Ok(text) => text.to_owned(),
-            // Tera writes only text; should that change, nothing is lost but speed.
-            Err(_) => String::from_utf8_lossy(bytes).into_owned(),
-        };
-        BUFFER.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut buffer) => {
-                buffer.clear();
-                self.tera.render_to(name, context, &mut *buffer)?;
-                let page = finish(&buffer);
-                // A page far larger than the rest does not keep its memory on the thread.
-                if buffer.capacity() > 8 << 20 {
-                    *buffer = Vec::new();
-                }
-                Ok(page)
-            }
-            // Rendering inside a rendering on the same thread (never today): a buffer of its own.
-            Err(_) => {
-                let mut buffer = Vec::new();
-                self.tera.render_to(name, context, &mut buffer)?;
-                Ok(finish(&buffer))
-            }
-        })
+        // Taken from the thread and given back, so that a rendering inside a rendering (none
+        // today) finds an empty buffer rather than a borrowed one.
+        let mut buffer = BUFFER.take();
+        buffer.clear();
+        let page =
+            self.tera.render_to(name, context, &mut buffer).map(|()| match simdutf8::basic::from_utf8(&buffer) {
+                Ok(text) => text.to_owned(),
+                // Tera writes only text; should that change, nothing is lost but speed.
+                Err(_) => String::from_utf8_lossy(&buffer).into_owned(),
+            });
+        // A page far larger than the rest does not keep its memory on the thread.
+        if buffer.capacity() <= 8 << 20 {
+            BUFFER.set(buffer);
+        }
+        page
     }
 
     /// Turns a Tera error into diagnostics. A rendering error does not name its page, so that
