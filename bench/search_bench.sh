@@ -4,9 +4,9 @@
 #
 #   hugo --minify, then the Pagefind CLI (npm's pagefind) on its output, then gzip and brotli
 #   copies of the text files with Debian's gzip and brotli, one process per core, at the levels
-#   brief uses (gzip -9; brotli -q 6, which brief uses for every file up to 64 KB: all but the
-#   lists); `--default-levels` uses the tools' own defaults instead (gzip -6, brotli -q 11, which
-#   is several times slower)
+#   brief uses (gzip -6; brotli -q 6, which brief uses for every file up to 64 KB: all but the
+#   lists, which get -q 8); `--default-levels` uses the tools' own defaults instead (gzip -6,
+#   brotli -q 11, which is several times slower)
 #
 #   bench/search_bench.sh                 # 10,000 and 50,000 announcements
 #   bench/search_bench.sh 10000           # one size
@@ -31,7 +31,7 @@ project="$(cd "$here/.." && pwd)"
 gen="$(cd "$project/.." && pwd)/shared/bench/gen_site.py"
 work=/dev/shm/brief-bench
 runs=3
-gzip_level=-9
+gzip_level=-6
 brotli_level="-q 6"
 build=1
 bytes=1

@@ -16,6 +16,7 @@
 //! (`--search`); `publish` always does.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -32,18 +33,26 @@ pub const BUNDLE: &str = "pagefind/";
 const BODY_MARK: &str = "data-pagefind-body";
 
 /// What a language's index is made of: its pages' HTML and its timeline records.
-struct Input<'a> {
+struct Input {
     code: String,
     prefix: String,
-    pages: Vec<Page<'a>>,
+    pages: Vec<Page>,
     records: Vec<Record>,
 }
 
-/// A rendered page to index.
-struct Page<'a> {
+/// A rendered page to index. Pagefind takes each page's HTML as a `String` of its own, so the
+/// copy is made once, here, and handed over.
+struct Page {
     path: String,
     url: String,
-    html: &'a str,
+    html: String,
+}
+
+/// What the index of a site is made from, copied out of the rendered files ([`prepare`]), so that
+/// it can be made ([`Pending::make`]) on a thread of its own while the files change (are
+/// minified, compressed).
+pub struct Pending {
+    inputs: Vec<Input>,
 }
 
 /// A timeline entry, indexed as a result of its own.
@@ -72,7 +81,13 @@ pub fn index<'f>(
     labels: &[String],
     page: impl Fn(&str) -> Option<&'f str>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let inputs: Vec<Input> = root
+    prepare(root, labels, page).make(&AtomicBool::new(false))
+}
+
+/// What [`index`] indexes, copied: the pages of each language that have the indexed element, and
+/// the timeline's records.
+pub fn prepare<'f>(root: &Site, labels: &[String], page: impl Fn(&str) -> Option<&'f str>) -> Pending {
+    let inputs = root
         .languages()
         .zip(labels)
         .map(|(site, label)| {
@@ -82,7 +97,7 @@ pub fn index<'f>(
                 .filter_map(|kind| {
                     let path = kind.output_path(site);
                     let html = page(&path)?;
-                    html.contains(BODY_MARK).then(|| Page { path, url: kind.url(site), html })
+                    html.contains(BODY_MARK).then(|| Page { path, url: kind.url(site), html: html.to_string() })
                 })
                 .collect();
             Input {
@@ -93,19 +108,44 @@ pub fn index<'f>(
             }
         })
         .collect();
-    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = inputs.into_par_iter().map(index_language).collect();
-    let mut out = Vec::new();
-    let mut errors = Diagnostics::default();
-    for r in results {
-        match r {
-            Ok(files) => out.extend(files),
-            Err(e) => errors.push(e),
-        }
+    Pending { inputs }
+}
+
+impl Pending {
+    /// The threads [`Pending::make`] keeps busy off a rayon pool: one per language.
+    pub fn threads(&self) -> usize {
+        self.inputs.len()
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors.finish())
+
+    /// Makes the index of every language (in parallel): the files to write. Once `stop` is set,
+    /// it stops at the next page and returns no files (the caller has failed elsewhere).
+    pub fn make(self, stop: &AtomicBool) -> Result<Vec<OutputFile>, Diagnostics> {
+        // Inside a rayon pool (`serve --search` keeps its indexer to a pool of its own), each
+        // language is a job of that pool. On a plain thread (`publish` indexes on one beside the
+        // pool), each language gets a thread of its own, so that no worker of the global pool sits
+        // blocked waiting on Pagefind while there is other work.
+        let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = if rayon::current_thread_index().is_some() {
+            self.inputs.into_par_iter().map(|input| index_language(input, stop)).collect()
+        } else {
+            std::thread::scope(|s| {
+                let threads: Vec<_> =
+                    self.inputs.into_iter().map(|input| s.spawn(move || index_language(input, stop))).collect();
+                threads.into_iter().map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+            })
+        };
+        let mut out = Vec::new();
+        let mut errors = Diagnostics::default();
+        for r in results {
+            match r {
+                Ok(files) => out.extend(files),
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors.finish())
+        }
     }
 }
 
@@ -164,6 +204,11 @@ fn text_of(html: &str) -> String {
 
 /// [`index`] of `files`, the site's output as a list.
 pub fn index_files(root: &Site, messages: &Messages, files: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostics> {
+    prepare_files(root, messages, files).make(&AtomicBool::new(false))
+}
+
+/// [`prepare`] of `files`, the site's output as a list.
+pub fn prepare_files(root: &Site, messages: &Messages, files: &[OutputFile]) -> Pending {
     let by_path: HashMap<&str, &str> = files
         .iter()
         .filter_map(|f| match &f.contents {
@@ -171,11 +216,11 @@ pub fn index_files(root: &Site, messages: &Messages, files: &[OutputFile]) -> Re
             _ => None,
         })
         .collect();
-    index(root, &labels(root, messages), |path| by_path.get(path).copied())
+    prepare(root, &labels(root, messages), |path| by_path.get(path).copied())
 }
 
 /// The index of one language, as files under its folder.
-fn index_language(input: Input) -> Result<Vec<OutputFile>, Diagnostic> {
+fn index_language(input: Input, stop: &AtomicBool) -> Result<Vec<OutputFile>, Diagnostic> {
     let failed = |file: &str, what: &str, e: &dyn std::fmt::Display| {
         Diagnostic::file(Kind::Search, file, format!("the search index failed on {what}: {e:#}")).help(
             "nothing was written; please report this with the page attached (`brief build` without --search does not index)",
@@ -192,8 +237,11 @@ fn index_language(input: Input) -> Result<Vec<OutputFile>, Diagnostic> {
         let mut index = pagefind::api::PagefindIndex::new(Some(config))
             .map_err(|e| failed("", &format!("its settings ({})", input.code), &e))?;
         for page in input.pages {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(Vec::new());
+            }
             index
-                .add_html_file(None, Some(page.url.clone()), page.html.to_string())
+                .add_html_file(None, Some(page.url.clone()), page.html)
                 .await
                 .map_err(|e| failed(&page.path, &page.url, &e))?;
         }
@@ -335,11 +383,11 @@ mod tests {
             pages: html
                 .iter()
                 .enumerate()
-                .map(|(n, h)| Page { path: format!("p{n}/index.html"), url: format!("/p{n}/"), html: h })
+                .map(|(n, h)| Page { path: format!("p{n}/index.html"), url: format!("/p{n}/"), html: h.clone() })
                 .collect(),
             records: Vec::new(),
         };
-        let files = index_language(input).unwrap();
+        let files = index_language(input, &AtomicBool::new(false)).unwrap();
         let pages = fragments(&files, "pagefind/");
         assert_eq!(pages.len(), bodies.len(), "{pages:?}");
         // English words as stems: closers is `closer`.

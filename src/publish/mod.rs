@@ -37,27 +37,39 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     // against are those published.
     assets::apply(&assets, &mut files);
     crate::build::check_links(&site, &templates, &files, &links)?;
-    let problems = checks::pages(&site, &files);
-    if !problems.is_empty() {
-        return Err(Error::Content(problems));
-    }
-    if options.check_external {
-        let failures = checks::external_links(&site);
-        if !failures.is_empty() {
-            return Err(Error::Content(failures));
-        }
-    }
 
-    // The full-text search index, from the pages as rendered (before they are minified).
-    let index = crate::search::index_files(&site, &templates.messages, &files).map_err(Error::Content)?;
+    // The full-text search index is made from the pages as rendered, on a thread of its own,
+    // while the rayon pool checks, minifies and compresses the files. Pagefind reads one page at
+    // a time (its interface holds one lock around each page's parsing), so this keeps the other
+    // cores busy meanwhile instead of leaving them idle. A failed check stops the indexing.
+    let pending = crate::search::prepare_files(&site, &templates.messages, &files);
+    // The rest gets the cores the indexing threads leave (at least one), so that Pagefind's
+    // reading, the longest part, is not slowed by more threads than cores.
+    let threads = rayon::current_num_threads().saturating_sub(pending.threads()).max(1);
+    let rest_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::io("cannot start threads", e))?;
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (index, rest) = std::thread::scope(|s| {
+        let indexing = s.spawn(|| pending.make(&stop));
+        let rest = rest_pool.install(|| finish(&site, options, &mut files));
+        if rest.is_err() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        (indexing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), rest)
+    });
+    let compressed = rest?;
+    let index = index.map_err(Error::Content)?;
+    let index_compressed = assets::compressed(&index, options.compression);
     files.extend(index);
 
     // The images' variants are named by their content, like the assets.
     let variants: std::collections::HashSet<&str> = site.images.iter().map(|v| v.path.as_str()).collect();
     files.push(OutputFile::text(".nojekyll", ""));
     files.push(OutputFile::text("_headers", assets::headers(&files, &assets, &variants, &site.config.cache)));
-    assets::minify_html(&mut files);
-    let mut files = assets::compress_with(files, options.compression);
+    files.extend(compressed);
+    files.extend(index_compressed);
     // The policy of `_headers`, file by file: fingerprinted assets, the images' variants and
     // their compressed copies for a year, everything else revalidated.
     let mut fingerprinted = variants;
@@ -77,6 +89,27 @@ pub fn render_site(options: &PublishOptions) -> Result<Rendered, Error> {
     );
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered { site, files, coverage, warnings })
+}
+
+/// The checks of a publish, then the minified pages and the compressed copies of every file
+/// (returned, to be added once the search index is in).
+fn finish(
+    site: &crate::model::Site,
+    options: &PublishOptions,
+    files: &mut [OutputFile],
+) -> Result<Vec<OutputFile>, Error> {
+    let problems = checks::pages(site, files);
+    if !problems.is_empty() {
+        return Err(Error::Content(problems));
+    }
+    if options.check_external {
+        let failures = checks::external_links(site);
+        if !failures.is_empty() {
+            return Err(Error::Content(failures));
+        }
+    }
+    assets::minify_html(files);
+    Ok(assets::compressed(files, options.compression))
 }
 
 /// Publishes the site into the output directory, replacing it only when everything succeeded.
