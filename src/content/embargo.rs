@@ -56,11 +56,11 @@ impl Clock {
         yaml: &Located,
         path: &[Seg],
         text: Option<&str>,
-        page: Option<String>,
+        page: Option<&str>,
     ) -> Result<Verdict, Diagnostic> {
         let until = moment(yaml, path, text)?;
         let Some(until) = until.filter(|u| *u > self.now) else { return Ok(Verdict::Keep(None)) };
-        let embargo = Embargo { until, file: yaml.file().path.clone(), page };
+        let embargo = Embargo { until, file: yaml.file().path.clone(), page: page.map(str::to_string) };
         self.in_force.push(embargo.clone());
         Ok(if self.preview { Verdict::Keep(Some(embargo)) } else { Verdict::Withhold(embargo) })
     }

@@ -398,34 +398,35 @@ impl Inputs {
         let mut undated = HashSet::new();
         let mut dated = Vec::with_capacity(announcement_docs.len());
         for d in &announcement_docs {
-            let names = [d.slug.clone(), d.stem.clone()];
-            let page = routes::announcement_path(&d.slug);
+            // Made only for the few announcements left out or held: this runs on every save.
+            let names = || [d.slug.clone(), d.stem.clone()];
             if announcement::is_draft(d) && !settings.drafts {
-                drafts_left_out.insert(page);
-                left_out.extend(names);
+                drafts_left_out.insert(routes::announcement_path(&d.slug));
+                left_out.extend(names());
                 continue;
             }
-            let verdict =
-                match clock.judge(&d.yaml, &[crate::yaml::Seg::Key("embargo")], announcement::embargo(d), Some(page)) {
-                    Ok(verdict) => verdict,
-                    Err(e) => {
-                        undated.extend(names);
-                        errors.push(e);
-                        continue;
-                    }
-                };
+            let embargo = announcement::embargo(d);
+            let page = embargo.map(|_| routes::announcement_path(&d.slug));
+            let verdict = match clock.judge(&d.yaml, &[crate::yaml::Seg::Key("embargo")], embargo, page.as_deref()) {
+                Ok(verdict) => verdict,
+                Err(e) => {
+                    undated.extend(names());
+                    errors.push(e);
+                    continue;
+                }
+            };
             if let Some(held) = verdict.in_force() {
-                embargoed.extend(names.iter().map(|n| (n.clone(), held.clone())));
+                embargoed.extend(names().into_iter().map(|n| (n, held.clone())));
             }
             let Verdict::Keep(held) = verdict else {
-                left_out.extend(names);
+                left_out.extend(names());
                 continue;
             };
             let embargo = held.map(|e| e.until);
             match announcement::day(d) {
                 Ok(day) => dated.push((day, embargo, d)),
                 Err(e) => {
-                    undated.extend(names);
+                    undated.extend(names());
                     errors.push(e);
                 }
             }
@@ -611,17 +612,18 @@ impl Inputs {
         errors: &mut Diagnostics,
     ) -> pictures::Attached {
         use crate::images::Use;
+        // Only the documents that name a picture, by slug: few of them, looked up on every save.
         let speaker_doc: FxHashMap<&str, &Doc<speaker::Raw>> =
-            speaker_docs.iter().map(|d| (d.slug.as_str(), &**d)).collect();
+            speaker_docs.iter().filter(|d| d.meta.photo.is_some()).map(|d| (d.slug.as_str(), &**d)).collect();
         let announcement_doc: FxHashMap<&str, &Doc<announcement::Raw>> =
-            announcement_docs.iter().map(|d| (d.slug.as_str(), &**d)).collect();
+            announcement_docs.iter().filter(|d| d.meta.image.is_some()).map(|d| (d.slug.as_str(), &**d)).collect();
         let request = |yaml, key, raw, usage, name| pictures::Request { yaml, key, raw, usage, name };
         // Each request, with whether it is a speaker's and the member's index.
         let photos = speakers.iter().enumerate().filter_map(|(i, s)| {
             let d = speaker_doc.get(s.slug.as_str())?;
             Some(((true, i), request(&d.yaml, "photo", d.meta.photo.as_ref()?, Use::Photo, &d.slug)))
         });
-        let images = announcements.iter().enumerate().filter_map(|(i, a)| {
+        let images = announcements.iter().enumerate().filter(|_| !announcement_doc.is_empty()).filter_map(|(i, a)| {
             let d = announcement_doc.get(a.slug.as_str())?;
             Some(((false, i), request(&d.yaml, "image", d.meta.image.as_ref()?, Use::Picture, &d.slug)))
         });
@@ -729,32 +731,33 @@ fn load_statics(root: &Path, errors: &mut Diagnostics) -> Vec<StaticFile> {
 /// Keeps the first (in path order) of the documents that share a slug and reports each other one;
 /// then puts them in slug order. Whether no two shared one.
 fn distinct_slugs<T: doc::Slugged>(docs: &mut Vec<Arc<Doc<T>>>, what: &str, errors: &mut Diagnostics) -> bool {
-    let mut first: FxHashMap<String, PathBuf> = FxHashMap::default();
-    let mut distinct = true;
-    docs.retain(|d| match first.get(&d.slug) {
-        None => {
-            first.insert(d.slug.clone(), d.file().path.clone());
-            true
-        }
-        Some(other) => {
-            distinct = false;
-            let message = format!(
-                "two {what}s have the slug `{}`: {} and {}",
-                d.slug,
-                other.display(),
-                d.file().path.display()
-            );
-            let error = match d.meta.slug() {
-                Some(slug) => d.error(Kind::Slug, "slug", Some(slug), message),
-                None => Diagnostic::file(Kind::Slug, &d.file().path, message),
-            };
-            errors.push(error.help(format!(
-                "give one of them another `slug:` in its front matter: the slug makes the {what}'s URL, which must be its own"
-            )));
-            false
-        }
-    });
+    // A stable sort keeps the files' order among equal slugs: the first of a run is the first
+    // file, and the others are reported against it. `serve` does this on every save, and the
+    // documents mostly come in slug order already, which the sort finds in one pass.
     docs.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let mut distinct = true;
+    let mut kept: Vec<Arc<Doc<T>>> = Vec::with_capacity(docs.len());
+    for d in docs.drain(..) {
+        let Some(first) = kept.last().filter(|first| first.slug == d.slug) else {
+            kept.push(d);
+            continue;
+        };
+        distinct = false;
+        let message = format!(
+            "two {what}s have the slug `{}`: {} and {}",
+            d.slug,
+            first.file().path.display(),
+            d.file().path.display()
+        );
+        let error = match d.meta.slug() {
+            Some(slug) => d.error(Kind::Slug, "slug", Some(slug), message),
+            None => Diagnostic::file(Kind::Slug, &d.file().path, message),
+        };
+        errors.push(error.help(format!(
+            "give one of them another `slug:` in its front matter: the slug makes the {what}'s URL, which must be its own"
+        )));
+    }
+    *docs = kept;
     distinct
 }
 

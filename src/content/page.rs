@@ -105,7 +105,7 @@ pub fn assemble(
     let mut pages = Vec::with_capacity(docs.len());
     for d in docs {
         let embargo =
-            match clock.judge(&d.yaml, &[Seg::Key("embargo")], d.meta.embargo.as_deref(), Some(page_path(&d.slug))) {
+            match clock.judge(&d.yaml, &[Seg::Key("embargo")], d.meta.embargo.as_deref(), Some(&page_path(&d.slug))) {
                 Ok(Verdict::Keep(held)) => held.map(|e| e.until),
                 Ok(Verdict::Withhold(_)) => {
                     left_out.insert(d.stem.clone());
