@@ -239,7 +239,9 @@ pub fn assemble(
             fallback: None,
         });
     }
-    timeline.sort_by_key(|e| (e.date, e.time, e.announcement.is_none() || e.announcement != names.lead));
+    // Each key made once (a date's order is worked out from its days): `serve` sorts on every save.
+    timeline
+        .sort_by_cached_key(|e| (e.date.sort_key(), e.time, e.announcement.is_none() || e.announcement != names.lead));
     set_anchors(&mut timeline);
     timeline
 }
