@@ -623,7 +623,7 @@ impl Inputs {
             let d = speaker_doc.get(s.slug.as_str())?;
             Some(((true, i), request(&d.yaml, "photo", d.meta.photo.as_ref()?, Use::Photo, &d.slug)))
         });
-        let images = announcements.iter().enumerate().filter(|_| !announcement_doc.is_empty()).filter_map(|(i, a)| {
+        let images = announcements.iter().enumerate().filter_map(|(i, a)| {
             let d = announcement_doc.get(a.slug.as_str())?;
             Some(((false, i), request(&d.yaml, "image", d.meta.image.as_ref()?, Use::Picture, &d.slug)))
         });

@@ -140,12 +140,6 @@ const COMPRESSIBLE: [&str; 9] = ["html", "css", "js", "json", "xml", "txt", "svg
 /// Below this size a compressed copy saves nothing worth a request.
 const MIN_COMPRESS: usize = 256;
 
-/// Adds a `.gz` and a `.br` sibling to every text file worth compressing. Both encoders are
-/// deterministic (no timestamps), so publishes stay byte-identical.
-pub fn compress(files: Vec<OutputFile>) -> Vec<OutputFile> {
-    compress_with(files, Compression::All)
-}
-
 /// Which compressed copies `publish` writes beside each file that gains from one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
@@ -157,15 +151,9 @@ pub enum Compression {
     None,
 }
 
-/// The compressed copies `compression` asks for, beside `files`.
-pub fn compress_with(files: Vec<OutputFile>, compression: Compression) -> Vec<OutputFile> {
-    let extra = compressed(&files, compression);
-    let mut files = files;
-    files.extend(extra);
-    files
-}
-
-/// The compressed copies of `files` that `compression` asks for (only the copies).
+/// The compressed copies of `files` that `compression` asks for: a `.gz` and (for
+/// [`Compression::All`]) a `.br` sibling of every text file worth compressing. Both encoders are
+/// deterministic (no timestamps), so publishes stay byte-identical.
 pub fn compressed(files: &[OutputFile], compression: Compression) -> Vec<OutputFile> {
     if compression == Compression::None {
         return Vec::new();
@@ -259,6 +247,12 @@ pub fn headers(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `files` and their compressed copies, as `publish` writes them.
+    fn compress(files: Vec<OutputFile>) -> Vec<OutputFile> {
+        let copies = compressed(&files, Compression::All);
+        files.into_iter().chain(copies).collect()
+    }
 
     #[test]
     fn css_is_minified_and_named_by_its_content() {

@@ -84,7 +84,8 @@ fn read_page(html: &str) -> Read {
         match token {
             html5gum::Token::StartTag(tag) => match &tag.name[..] {
                 b"html" | b"head" | b"link" | b"style" | b"script" | b"base" | b"noscript" | b"template" => {}
-                b"title" if !in_body && foreign == 0 => {
+                // Before the body, so never inside SVG or MathML.
+                b"title" if !in_body => {
                     if read.title.is_none() && title.is_none() {
                         title = Some(String::new());
                     }
