@@ -284,15 +284,6 @@ pub fn load_phase<P>(
     }
 }
 
-/// The render phase, then the link check: every page, every machine output (sitemap, feed,
-/// calendar, search index) and every static file, with every internal link and anchor written in
-/// the content found among them.
-pub fn render_phase(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Error> {
-    let (files, links) = render_files(site, templates).map_err(Error::Content)?;
-    check_links(site, templates, &files, &links)?;
-    Ok(files)
-}
-
 /// What each page of each language links to: `(language, page, links)`.
 pub type Links = Vec<(usize, PageKind, Arc<PageLinks>)>;
 
@@ -365,15 +356,36 @@ pub fn static_collisions(site: &Site, written: impl Fn(&str) -> bool) -> Diagnos
 /// Loads, validates, renders and checks links, and with `search` makes the search index;
 /// writes nothing.
 pub fn render_site(root: &Path, settings: &Settings, search: bool) -> Result<Rendered, Error> {
+    render_site_beside(root, settings, search, |_| ()).map(|(rendered, ())| rendered)
+}
+
+/// [`render_site`], running `beside` on the files while their links are checked (the check reads
+/// them all on one core, so the other cores are free): `build` writes its staging directory
+/// there, and discards it if the check fails.
+pub fn render_site_beside<T: Send>(
+    root: &Path,
+    settings: &Settings,
+    search: bool,
+    beside: impl FnOnce(&[OutputFile]) -> T + Send,
+) -> Result<(Rendered, T), Error> {
     let (site, templates, ()) = load_phase(root, settings, |_| Ok(()), |_| HashMap::new())?;
     let coverage = coverage(&site, &templates);
     let warnings = require_complete(&site, &templates, &coverage)?;
-    let mut files = render_phase(&site, &templates)?;
-    if search {
+    let (mut files, links) = render_files(&site, &templates).map_err(Error::Content)?;
+    let made = if search {
+        // The index takes far longer than the check: it waits for a site whose links hold.
+        check_links(&site, &templates, &files, &links)?;
         let index = crate::search::index_files(&site, &templates.messages, &files).map_err(Error::Content)?;
         files.extend(index);
-    }
-    Ok(Rendered { site, files, coverage, warnings })
+        beside(&files)
+    } else {
+        let (checked, made) = rayon::join(|| check_links(&site, &templates, &files, &links), || beside(&files));
+        checked?;
+        made
+    };
+    // What each page links to is freed beside the caller (ten thousand pages' lists).
+    rayon::spawn(move || drop(links));
+    Ok((Rendered { site, files, coverage, warnings }, made))
 }
 
 /// Everything `build` checks, without writing anything.
@@ -391,8 +403,9 @@ pub fn build(options: &Options) -> Result<Report, Error> {
     let started = Instant::now();
     let out = options.out_dir();
     output::check_out_dir(&options.root, &out).map_err(Error::Usage)?;
-    let mut rendered = render_site(&options.root, &options.settings, options.search)?;
-    output::write(&rendered.files, &out).map_err(|e| Error::io("could not write the site", e))?;
+    let (mut rendered, staged) =
+        render_site_beside(&options.root, &options.settings, options.search, |files| output::stage(files, &out))?;
+    staged.and_then(output::Staged::commit).map_err(|e| Error::io("could not write the site", e))?;
     let mut report = report(&rendered.site, &rendered.files, Some(out), started);
     report.warnings = std::mem::take(&mut rendered.warnings);
     // Freeing a large site (a million allocations at 10,000 pages in three languages) takes a

@@ -129,6 +129,22 @@ pub struct Written {
 
 /// Writes `files` into `out`, replacing what was there only once everything is written.
 pub fn write(files: &[OutputFile], out: &Path) -> io::Result<Written> {
+    stage(files, out)?.commit()
+}
+
+/// An output written beside the output directory it is to replace: [`Staged::commit`] puts it
+/// in place; dropped uncommitted, it is removed and the previous output stays as it was. Staging
+/// lets a build write while the last checks run, and keep nothing if they fail.
+#[must_use = "a staged output is removed unless it is committed"]
+pub struct Staged {
+    staging: PathBuf,
+    out: PathBuf,
+    written: Written,
+    committed: bool,
+}
+
+/// Writes `files` into a staging directory beside `out`.
+pub fn stage(files: &[OutputFile], out: &Path) -> io::Result<Staged> {
     let out = absolute(out);
     let parent = out.parent().ok_or_else(|| io::Error::other("the output directory has no parent"))?;
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
@@ -137,15 +153,25 @@ pub fn write(files: &[OutputFile], out: &Path) -> io::Result<Written> {
     let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     fs::create_dir(&staging).map_err(|e| with_path(e, &staging))?;
     let previous = out.is_dir().then_some(out.as_path());
-    match fill(files, &staging, previous) {
-        Ok(written) => {
-            fs::write(marker(&out), MARKER_TEXT).map_err(|e| with_path(e, &marker(&out)))?;
-            swap(&staging, &out)?;
-            Ok(written)
-        }
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            Err(e)
+    let mut staged = Staged { staging, out: out.clone(), written: Written::default(), committed: false };
+    staged.written = fill(files, &staged.staging, previous)?;
+    Ok(staged)
+}
+
+impl Staged {
+    /// Replaces the output directory with the staged one.
+    pub fn commit(mut self) -> io::Result<Written> {
+        fs::write(marker(&self.out), MARKER_TEXT).map_err(|e| with_path(e, &marker(&self.out)))?;
+        swap(&self.staging, &self.out)?;
+        self.committed = true;
+        Ok(std::mem::take(&mut self.written))
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
         }
     }
 }

@@ -79,3 +79,26 @@ fn a_build_killed_at_any_moment_leaves_one_whole_output() {
     // Both outcomes happened, so the kills did land before and after the swap.
     assert!(seen_old > 0 && seen_new > 0, "old {seen_old}, new {seen_new}");
 }
+
+/// The output is written while the links are checked; a check that fails keeps nothing of it: the
+/// previous output stays byte for byte, and no staging folder is left beside it.
+#[test]
+fn a_build_whose_links_fail_keeps_the_previous_output_and_nothing_else() {
+    let site = Site::starter();
+    grow(&site, 300, "a");
+    site.build().ok();
+    let before = site.output();
+    grow(&site, 300, "b");
+    site.append("content/announcements/item-0150.md", "\nSee [the press kit](/press-kit/).\n");
+    let run = site.build();
+    assert_ne!(run.code, 0, "a build with a broken link succeeded: {}", run.stdout);
+    run.says("/press-kit/");
+    assert!(site.output() == before, "the previous output changed");
+    let beside: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.") && n != ".public.brief-output")
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+}
