@@ -17,7 +17,7 @@ impl CheckArgs {
         let options = brief::Options {
             root: self.site.root.clone(),
             out: None,
-            settings: self.site.settings(None)?,
+            settings: brief::Settings { exits_after: true, ..self.site.settings(None)? },
             search: false,
         };
         let report = brief::check(&options)?;

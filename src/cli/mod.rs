@@ -118,7 +118,7 @@ impl SiteArgs {
             }
             _ => None,
         };
-        Ok(brief::Settings { base_url, drafts: self.drafts, now, preview_embargoed: false })
+        Ok(brief::Settings { base_url, drafts: self.drafts, now, preview_embargoed: false, exits_after: false })
     }
 }
 
@@ -136,7 +136,9 @@ pub struct OutputArgs {
 impl OutputArgs {
     /// The build options for `site` and these flags.
     pub fn options(self, site: SiteArgs) -> Result<brief::Options, brief::Error> {
-        Ok(brief::Options { settings: site.settings(self.base_url)?, root: site.root, out: self.out, search: false })
+        // `build` and `publish` end the process when they are done.
+        let settings = brief::Settings { exits_after: true, ..site.settings(self.base_url)? };
+        Ok(brief::Options { settings, root: site.root, out: self.out, search: false })
     }
 }
 
