@@ -119,7 +119,5 @@ pub fn publish(options: &PublishOptions) -> Result<Report, Error> {
     output::check_out_dir(&options.build.root, &out).map_err(Error::Usage)?;
     let rendered = render_site(options)?;
     output::write(&rendered.files, &out).map_err(|e| Error::io("could not write the site", e))?;
-    let mut report = crate::build::report(&rendered.site, &rendered.files, Some(out), started);
-    report.warnings = rendered.warnings;
-    Ok(report)
+    Ok(crate::build::finish(rendered, Some(out), started, &options.build.settings))
 }
