@@ -289,7 +289,8 @@ pub type Links = Vec<(usize, PageKind, Arc<PageLinks>)>;
 
 /// The link check of `files`, whose pages link to what `links` says, one language at a time.
 pub fn check_links(site: &Site, templates: &Templates, files: &[OutputFile], links: &Links) -> Result<(), Error> {
-    let lookup: HashMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    // Looked up once for every link of every page: a fast hash for these short keys.
+    let lookup: rustc_hash::FxHashMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut broken = Diagnostics::default();
     for (lang, site) in site.languages().enumerate() {
         let of_lang = links.iter().filter(|(l, _, _)| *l == lang).map(|(_, k, l)| (*k, Arc::clone(l)));

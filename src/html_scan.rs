@@ -33,6 +33,7 @@
 
 mod fast;
 
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::ops::Range;
 
@@ -40,39 +41,41 @@ use cssparser::{ParseError, Parser, ParserInput, Token};
 use html5gum::{Emitter, Error, State, Tokenizer};
 
 /// Everything the link check needs from one page.
+/// Values are borrowed from the page where the page has them as they are (no character reference
+/// in them), which is nearly always: a page's links and ids are read without a copy.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Scan {
+pub struct Scan<'a> {
     /// Every link, in the order of the page.
-    pub links: Vec<HtmlLink>,
+    pub links: Vec<HtmlLink<'a>>,
     /// Every fragment target: non-empty `id`s of any element and `name`s of `<a>`, in the order of
     /// the page, duplicates kept (so that the caller can report them).
-    pub ids: Vec<String>,
+    pub ids: Vec<Cow<'a, str>>,
 }
 
 /// One URL written in a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HtmlLink {
+pub struct HtmlLink<'a> {
     /// The URL as the browser reads it from the attribute: character references decoded, one URL
     /// (one candidate of a `srcset`, the `url=` part of a refresh). Surrounding spaces are kept
     /// where the attribute has them; [`resolve`] and [`is_external`] ignore them, as browsers do.
-    pub url: String,
+    pub url: Cow<'a, str>,
     /// The attribute it is written in: `href`, `xlink:href`, `src`, `srcset`, `imagesrcset`,
     /// `poster`, `action`, `formaction`, `data`, `cite`, `ping`, `background`, `content`,
     /// `style`, or an SVG presentation attribute (`fill`, `clip-path`, ...).
     pub attr: &'static str,
     /// The element's name, lowercase (`a`, `img`, `link`, `use`, `style`, ...).
-    pub element: String,
+    pub element: Cow<'a, str>,
     /// The bytes of the page the URL is written at. For a URL that is part of an attribute value
     /// (`srcset`, `ping`, refresh, CSS) this is the part, unless the raw value differs from the
     /// decoded one (a character reference or a CR in it): then it is the whole value.
     pub span: Range<usize>,
     /// The `rel` attribute of the element, as written, if it has one (`a`, `area`, `link`,
     /// `form`), so that the caller can skip `preconnect`, `dns-prefetch` and the like.
-    pub rel: Option<String>,
+    pub rel: Option<Cow<'a, str>>,
 }
 
 /// The links and ids of a page.
-pub fn scan(html: &str) -> Scan {
+pub fn scan(html: &str) -> Scan<'_> {
     let mut scan = Scan::default();
     run(html, &mut scan, None);
     scan
@@ -89,7 +92,7 @@ pub(crate) struct Place {
 }
 
 /// The links of a page, each with its [`Place`].
-pub(crate) fn scan_places(html: &str) -> Vec<(HtmlLink, Place)> {
+pub(crate) fn scan_places(html: &str) -> Vec<(HtmlLink<'_>, Place)> {
     let mut scan = Scan::default();
     let mut places = Vec::new();
     run(html, &mut scan, Some(&mut places));
@@ -99,13 +102,13 @@ pub(crate) fn scan_places(html: &str) -> Vec<(HtmlLink, Place)> {
 /// The links and ids of a page read by html5gum alone, without the fast path of [`fast`]: what
 /// that path is compared with in tests and benchmarks.
 #[doc(hidden)]
-pub fn scan_with_html5gum(html: &str) -> Scan {
+pub fn scan_with_html5gum(html: &str) -> Scan<'_> {
     let mut scan = Scan::default();
     read_from(Sink::new(html, &mut scan, None), html, 0);
     scan
 }
 
-fn run(html: &str, scan: &mut Scan, places: Option<&mut Vec<Place>>) {
+fn run<'s>(html: &'s str, scan: &mut Scan<'s>, places: Option<&mut Vec<Place>>) {
     let mut sink = Sink::new(html, scan, places);
     let from = fast::run(&mut sink, html);
     if from == html.len() {
@@ -117,7 +120,7 @@ fn run(html: &str, scan: &mut Scan, places: Option<&mut Vec<Place>>) {
 }
 
 /// html5gum reads `html` from byte `from`, where the tokenizer is in its data state, into `sink`.
-fn read_from(mut sink: Sink, html: &str, from: usize) {
+fn read_from(mut sink: Sink<'_, '_>, html: &str, from: usize) {
     sink.pos = from;
     // Reading a `&str` cannot fail.
     let Ok(()) = Tokenizer::new_with_emitter(&html[from..], sink).finish();
@@ -531,11 +534,11 @@ const BREAKOUT: &[&[u8]] = &[
 /// html5gum is a tokenizer, not a tree builder, so the few tree-builder decisions that change how
 /// the rest of a page is tokenized are made here: which elements hold raw text, and where
 /// SVG/MathML content starts and ends.
-struct Sink<'a> {
-    src: &'a str,
-    out: &'a mut Scan,
+struct Sink<'s, 'o> {
+    src: &'s str,
+    out: &'o mut Scan<'s>,
     /// Kept only for [`scan_places`]: the rendered pages do without.
-    places: Option<&'a mut Vec<Place>>,
+    places: Option<&'o mut Vec<Place>>,
     /// Byte offset in `src` the tokenizer has read up to.
     pos: usize,
     tag: Vec<u8>,
@@ -557,8 +560,8 @@ struct Sink<'a> {
     style_start: Option<usize>,
 }
 
-impl<'a> Sink<'a> {
-    fn new(src: &'a str, out: &'a mut Scan, places: Option<&'a mut Vec<Place>>) -> Self {
+impl<'s, 'o> Sink<'s, 'o> {
+    fn new(src: &'s str, out: &'o mut Scan<'s>, places: Option<&'o mut Vec<Place>>) -> Self {
         Sink {
             src,
             out,
@@ -683,9 +686,9 @@ impl<'a> Sink<'a> {
         css_urls(css, &mut urls);
         for (url, range) in urls {
             self.out.links.push(HtmlLink {
-                url,
+                url: Cow::Owned(url),
                 attr: "style",
-                element: "style".to_string(),
+                element: Cow::Borrowed("style"),
                 span: start + range.start..start + range.end,
                 rel: None,
             });
@@ -698,27 +701,35 @@ impl<'a> Sink<'a> {
     /// The links and ids among the attributes of the start tag just read.
     fn links(&mut self, html: bool) {
         let Sink { src, out, places, tag, attrs, values, .. } = self;
-        let value = |a: &Attr| utf8(&values[a.value.clone()]);
+        let src: &'s str = src;
+        // The value as the page has it when decoding changed nothing (then positions inside the
+        // value are positions in the page too), else the decoded value.
+        let value = |a: &Attr| -> (Cow<'s, str>, bool) {
+            let decoded = &values[a.value.clone()];
+            match src.get(a.span.clone()) {
+                Some(raw) if raw.as_bytes() == decoded => (Cow::Borrowed(raw), true),
+                _ => (Cow::Owned(utf8(decoded).into_owned()), false),
+            }
+        };
         let element = tag.as_slice();
-        let element_name = utf8(element);
         let ids = &mut out.ids;
         let mut rel = None;
         let mut meta = MetaKind::Other;
         for a in attrs.iter() {
             match a.kind {
                 Kind::Id => {
-                    let v = value(a);
+                    let (v, _) = value(a);
                     if !v.is_empty() {
-                        ids.push(v.into_owned());
+                        ids.push(v);
                     }
                 }
                 Kind::Name if html && element == b"a" => {
-                    let v = value(a);
+                    let (v, _) = value(a);
                     if !v.is_empty() {
-                        ids.push(v.into_owned());
+                        ids.push(v);
                     }
                 }
-                Kind::Rel => rel = Some(value(a).into_owned()),
+                Kind::Rel => rel = Some(value(a).0),
                 Kind::HttpEquiv if element == b"meta" && values[a.value.clone()].eq_ignore_ascii_case(b"refresh") => {
                     meta = MetaKind::Refresh
                 }
@@ -732,45 +743,44 @@ impl<'a> Sink<'a> {
                 _ => {}
             }
         }
+        let mut element_name: Option<Cow<'s, str>> = None;
         for a in attrs.iter() {
             let Some((attr, form)) = link_form(html, element, a.kind, meta) else { continue };
-            let v = value(a);
-            // Positions inside the decoded value are positions in the page only when decoding
-            // changed nothing.
-            let verbatim = src.as_bytes().get(a.span.clone()) == Some(&values[a.value.clone()]);
-            let mut push = |url: String, part: Option<Range<usize>>| {
+            let (v, verbatim) = value(a);
+            let element_name = &*element_name.get_or_insert_with(|| element_cow(element));
+            let mut push = |url: Cow<'s, str>, part: Option<Range<usize>>| {
                 let whole = part.is_none();
                 let span = match part {
                     Some(r) if verbatim => a.span.start + r.start..a.span.start + r.end,
                     _ => a.span.clone(),
                 };
-                out.links.push(HtmlLink { url, attr, element: element_name.to_string(), span, rel: rel.clone() });
+                out.links.push(HtmlLink { url, attr, element: element_name.clone(), span, rel: rel.clone() });
                 if let Some(places) = places {
                     places.push(Place { value: a.span.clone(), name_end: Some(a.name_end), whole });
                 }
             };
             match form {
-                Form::Whole => push(v.into_owned(), None),
+                Form::Whole => push(v, None),
                 Form::Srcset => {
                     for r in srcset_urls(&v) {
-                        push(v[r.clone()].to_string(), Some(r));
+                        push(part(&v, r.clone()), Some(r));
                     }
                 }
                 Form::Ping => {
                     for r in split_ascii_whitespace(&v) {
-                        push(v[r.clone()].to_string(), Some(r));
+                        push(part(&v, r.clone()), Some(r));
                     }
                 }
                 Form::Refresh => {
                     if let Some(r) = refresh_url(&v) {
-                        push(v[r.clone()].to_string(), Some(r));
+                        push(part(&v, r.clone()), Some(r));
                     }
                 }
                 Form::Css => {
                     let mut urls = Vec::new();
                     css_urls(&v, &mut urls);
                     for (url, r) in urls {
-                        push(url, Some(r));
+                        push(Cow::Owned(url), Some(r));
                     }
                 }
             }
@@ -778,7 +788,53 @@ impl<'a> Sink<'a> {
     }
 }
 
-impl Emitter for Sink<'_> {
+/// The part `r` of a value, borrowed where the value is.
+fn part<'s>(v: &Cow<'s, str>, r: Range<usize>) -> Cow<'s, str> {
+    match v {
+        Cow::Borrowed(s) => Cow::Borrowed(&s[r]),
+        Cow::Owned(s) => Cow::Owned(s[r].to_string()),
+    }
+}
+
+/// The name of an element that links, without a copy for the elements HTML links with.
+fn element_cow(name: &[u8]) -> Cow<'static, str> {
+    const KNOWN: &[&str] = &[
+        "a",
+        "area",
+        "audio",
+        "base",
+        "blockquote",
+        "body",
+        "button",
+        "del",
+        "embed",
+        "form",
+        "frame",
+        "iframe",
+        "image",
+        "img",
+        "input",
+        "ins",
+        "link",
+        "meta",
+        "object",
+        "q",
+        "script",
+        "source",
+        "table",
+        "td",
+        "th",
+        "track",
+        "use",
+        "video",
+    ];
+    match KNOWN.iter().find(|k| k.as_bytes() == name) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(utf8(name).into_owned()),
+    }
+}
+
+impl Emitter for Sink<'_, '_> {
     type Token = Infallible;
 
     fn move_position(&mut self, offset: isize) {
@@ -1195,11 +1251,11 @@ mod tests {
 
     /// `(attr, element, url)` of each link.
     fn links(html: &str) -> Vec<(&'static str, String, String)> {
-        scan(html).links.into_iter().map(|l| (l.attr, l.element, l.url)).collect()
+        scan(html).links.into_iter().map(|l| (l.attr, l.element.into_owned(), l.url.into_owned())).collect()
     }
 
     fn urls(html: &str) -> Vec<String> {
-        scan(html).links.into_iter().map(|l| l.url).collect()
+        scan(html).links.into_iter().map(|l| l.url.into_owned()).collect()
     }
 
     /// Each link's span, as the text of the page it covers.
@@ -1304,7 +1360,7 @@ mod tests {
         let html = "<p>Zürich — 苏波</p><a href=\"/a/?x=1&amp;y=2#s%C3%A9\">x</a><a href='/b/'>b</a><a href=/c/>c</a>\
                     <a href=\"&#47;d/\">d</a><A HREF=\"/e/\">e</A><a href>f</a><a href=\"\">g</a>";
         let scan = scan(html);
-        let got: Vec<(&str, &str)> = scan.links.iter().map(|l| (l.url.as_str(), &html[l.span.clone()])).collect();
+        let got: Vec<(&str, &str)> = scan.links.iter().map(|l| (&*l.url, &html[l.span.clone()])).collect();
         assert_eq!(
             got,
             [
@@ -1388,7 +1444,7 @@ mod tests {
 .bad { background: url(/a b.png) }
 </style>"#;
         let scan = scan(html);
-        let got: Vec<(&str, &str)> = scan.links.iter().map(|l| (l.url.as_str(), &html[l.span.clone()])).collect();
+        let got: Vec<(&str, &str)> = scan.links.iter().map(|l| (&*l.url, &html[l.span.clone()])).collect();
         let style_attr = &html[html.find("background:url").unwrap()..html.find("\"></div>").unwrap()];
         assert_eq!(
             got,
@@ -1835,7 +1891,7 @@ mod tests {
                 .links
                 .iter()
                 .filter(|l| matches!(l.attr, "href" | "src" | "action") && l.element != "use")
-                .map(|l| l.url.clone())
+                .map(|l| l.url.to_string())
                 .collect();
             assert_eq!(ours_links, theirs, "{}", entry.path().display());
             let ids = scraper::Selector::parse("[id]").unwrap();

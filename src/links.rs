@@ -14,6 +14,7 @@
 //! What each page links to is gathered while it is rendered ([`page_links`]); the check itself is
 //! look-ups, which `serve` repeats after each change without reading the pages again.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -35,7 +36,7 @@ pub trait Lookup: Sync {
     fn paths(&self) -> Vec<&str>;
 }
 
-impl Lookup for HashMap<&str, &OutputFile> {
+impl<S: std::hash::BuildHasher + Sync> Lookup for HashMap<&str, &OutputFile, S> {
     fn file(&self, path: &str) -> Option<&OutputFile> {
         self.get(path).copied()
     }
@@ -149,7 +150,7 @@ pub fn page_links(page: &str, html: &str, base_path: &str) -> PageLinks {
     // and each is resolved once.
     let mut seen = FxHashSet::default();
     for link in scan.links.iter().filter(|l| followed(l)) {
-        if !seen.insert(link.url.as_str()) {
+        if !seen.insert(&*link.url) {
             continue;
         }
         match target(&page_url, &link.url, base_path) {
@@ -451,8 +452,9 @@ impl IdCache {
     fn of(&self, file: &OutputFile) -> Option<Arc<HashSet<String>>> {
         let Contents::Rendered(html) = &file.contents else { return None };
         let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let ids =
-            cache.entry(file.path.clone()).or_insert_with(|| Arc::new(html_scan::scan(html).ids.into_iter().collect()));
+        let ids = cache
+            .entry(file.path.clone())
+            .or_insert_with(|| Arc::new(html_scan::scan(html).ids.into_iter().map(Cow::into_owned).collect()));
         Some(Arc::clone(ids))
     }
 }

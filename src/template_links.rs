@@ -373,7 +373,7 @@ fn literal(src: &str, code: &[Range<usize>], link: HtmlLink, place: Place) -> Op
             if in_mixed_attribute && !link.url.trim_start().starts_with('/') {
                 return None;
             }
-            Some(TemplateLink { span, kind: LinkKind::Literal { attr: link.attr, url: link.url } })
+            Some(TemplateLink { span, kind: LinkKind::Literal { attr: link.attr, url: link.url.into_owned() } })
         }
         Some(c) if c.start <= span.start => None,
         Some(c) => {
