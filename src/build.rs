@@ -308,6 +308,16 @@ pub fn check_links(site: &Site, templates: &Templates, files: &[OutputFile], lin
 /// Every file of the site: its pages, its machine outputs and its static files, without the
 /// link check; and what each page links to.
 pub fn render_files(site: &Site, templates: &Templates) -> Result<(Vec<OutputFile>, Links), Diagnostics> {
+    render_files_to(site, templates, None)
+}
+
+/// [`render_files`], writing each page into `stage` as soon as it is rendered (see
+/// [`render::render_all`]).
+pub fn render_files_to(
+    site: &Site,
+    templates: &Templates,
+    stage: Option<&output::Staged>,
+) -> Result<(Vec<OutputFile>, Links), Diagnostics> {
     let languages = render::languages(site, templates);
     // Every page of every language in one parallel pass, the long list pages first so that no
     // core waits at the end; the machine outputs meanwhile.
@@ -316,7 +326,7 @@ pub fn render_files(site: &Site, templates: &Templates) -> Result<(Vec<OutputFil
     jobs.sort_by_key(|(_, kind)| !render::is_list(*kind));
     let kinds: Vec<Vec<PageKind>> = languages.into_iter().map(|(_, _, kinds)| kinds).collect();
     let (pages, data) = rayon::join(
-        || render::render_all(site, templates, &jobs, render::Reads::Skip),
+        || render::render_all(site, templates, &jobs, render::Reads::Skip, stage),
         || outputs::render_languages(site, &kinds),
     );
     let pages = pages?;
@@ -357,36 +367,41 @@ pub fn static_collisions(site: &Site, written: impl Fn(&str) -> bool) -> Diagnos
 /// Loads, validates, renders and checks links, and with `search` makes the search index;
 /// writes nothing.
 pub fn render_site(root: &Path, settings: &Settings, search: bool) -> Result<Rendered, Error> {
-    render_site_beside(root, settings, search, |_| ()).map(|(rendered, ())| rendered)
+    render_site_to(root, settings, search, None).map(|(rendered, _)| rendered)
 }
 
-/// [`render_site`], running `beside` on the files while their links are checked (the check reads
-/// them all on one core, so the other cores are free): `build` writes its staging directory
-/// there, and discards it if the check fails.
-pub fn render_site_beside<T: Send>(
+/// [`render_site`], writing the site into a staging directory beside `out` as it goes: each
+/// page as soon as it is rendered (without search, which indexes the pages from memory), the
+/// other files while the links are checked. The stage is committed by the caller; an error
+/// drops it, which removes it.
+pub fn render_site_to(
     root: &Path,
     settings: &Settings,
     search: bool,
-    beside: impl FnOnce(&[OutputFile]) -> T + Send,
-) -> Result<(Rendered, T), Error> {
+    out: Option<&Path>,
+) -> Result<(Rendered, Option<output::Staged>), Error> {
     let (site, templates, ()) = load_phase(root, settings, |_| Ok(()), |_| HashMap::new())?;
     let coverage = coverage(&site, &templates);
     let warnings = require_complete(&site, &templates, &coverage)?;
-    let (mut files, links) = render_files(&site, &templates).map_err(Error::Content)?;
-    let made = if search {
+    let written = |e| Error::io("could not write the site", e);
+    let stage = out.map(output::begin).transpose().map_err(written)?;
+    let streamed = stage.as_ref().filter(|_| !search);
+    let (mut files, links) = render_files_to(&site, &templates, streamed).map_err(Error::Content)?;
+    let fill = |files: &[OutputFile]| stage.as_ref().map_or(Ok(()), |s| s.fill(files));
+    if search {
         // The index takes far longer than the check: it waits for a site whose links hold.
         check_links(&site, &templates, &files, &links)?;
         let index = crate::search::index_files(&site, &templates.messages, &files).map_err(Error::Content)?;
         files.extend(index);
-        beside(&files)
+        fill(&files).map_err(written)?;
     } else {
-        let (checked, made) = rayon::join(|| check_links(&site, &templates, &files, &links), || beside(&files));
+        let (checked, filled) = rayon::join(|| check_links(&site, &templates, &files, &links), || fill(&files));
         checked?;
-        made
-    };
+        filled.map_err(written)?;
+    }
     // What each page links to (ten thousand pages' lists) is not needed again.
     settings.release(links);
-    Ok((Rendered { site, files, coverage, warnings }, made))
+    Ok((Rendered { site, files, coverage, warnings }, stage))
 }
 
 /// Everything `build` checks, without writing anything.
@@ -404,9 +419,10 @@ pub fn build(options: &Options) -> Result<Report, Error> {
     let started = Instant::now();
     let out = options.out_dir();
     output::check_out_dir(&options.root, &out).map_err(Error::Usage)?;
-    let (rendered, staged) =
-        render_site_beside(&options.root, &options.settings, options.search, |files| output::stage(files, &out))?;
-    staged.and_then(output::Staged::commit).map_err(|e| Error::io("could not write the site", e))?;
+    let (rendered, staged) = render_site_to(&options.root, &options.settings, options.search, Some(&out))?;
+    if let Some(staged) = staged {
+        staged.commit().map_err(|e| Error::io("could not write the site", e))?;
+    }
     Ok(finish(rendered, Some(out), started, &options.settings))
 }
 

@@ -562,7 +562,7 @@ impl DevSite {
             if jobs.is_empty() {
                 continue;
             }
-            let rendered = render::render_all(&site, templates, &jobs, render::Reads::Record)?;
+            let rendered = render::render_all(&site, templates, &jobs, render::Reads::Record, None)?;
             clock.lap(if phase == 0 { "render pages" } else { "render lists" });
             rendered_count += rendered.len();
             let mut now_changed = Vec::new();
@@ -670,7 +670,7 @@ mod tests {
     fn html(site: &DevSite, path: &str) -> String {
         match &site.file(path).unwrap().contents {
             Contents::Rendered(s) => s.clone(),
-            Contents::Copy(p) => std::fs::read_to_string(p).unwrap(),
+            Contents::Copy(p) | Contents::Staged(p) => std::fs::read_to_string(p).unwrap(),
             Contents::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
         }
     }

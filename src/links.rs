@@ -24,7 +24,7 @@ use rustc_hash::FxHashSet;
 use crate::diagnostic::{closest, Diagnostic, Diagnostics, Kind};
 use crate::html_scan;
 use crate::model::{Body, Embargo, Link, Site};
-use crate::output::{Contents, OutputFile};
+use crate::output::OutputFile;
 use crate::routes::{self, PageKind};
 use crate::templates::Templates;
 
@@ -365,13 +365,10 @@ fn diagnose(
         ),
     };
     // The URLs written on the first page that point at the broken target, as written.
-    let html = find(files, &page).and_then(|f| match &f.contents {
-        Contents::Rendered(html) => Some(html.as_str()),
-        _ => None,
-    });
+    let html = find(files, &page).and_then(|f| f.contents.page_text());
     let page_url = routes::url(base_path, &page);
-    let written: Vec<String> = html
-        .map(|html| html_scan::scan(html).links)
+    let links = html.as_deref().map(|html| html_scan::scan(html).links);
+    let written: Vec<String> = links
         .unwrap_or_default()
         .into_iter()
         .filter(followed)
@@ -450,12 +447,14 @@ struct IdCache(std::sync::Mutex<HashMap<String, Arc<HashSet<String>>>>);
 
 impl IdCache {
     fn of(&self, file: &OutputFile) -> Option<Arc<HashSet<String>>> {
-        let Contents::Rendered(html) = &file.contents else { return None };
         let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let ids = cache
-            .entry(file.path.clone())
-            .or_insert_with(|| Arc::new(html_scan::scan(html).ids.into_iter().map(Cow::into_owned).collect()));
-        Some(Arc::clone(ids))
+        if let Some(ids) = cache.get(&file.path) {
+            return Some(Arc::clone(ids));
+        }
+        let html = file.contents.page_text()?;
+        let ids: Arc<HashSet<String>> = Arc::new(html_scan::scan(&html).ids.into_iter().map(Cow::into_owned).collect());
+        cache.insert(file.path.clone(), Arc::clone(&ids));
+        Some(ids)
     }
 }
 

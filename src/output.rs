@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use crate::paths::absolute;
 
@@ -36,6 +38,9 @@ pub enum Contents {
     Copy(std::path::PathBuf),
     /// Bytes made by the build (compressed files).
     Bytes(Vec<u8>),
+    /// A rendered page already written into a staged output, at this path (see
+    /// [`Staged::put`]); the path holds until the output is committed.
+    Staged(std::path::PathBuf),
 }
 
 impl Contents {
@@ -44,8 +49,18 @@ impl Contents {
         Ok(match self {
             Contents::Rendered(text) => std::borrow::Cow::Borrowed(text.as_bytes()),
             Contents::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes),
-            Contents::Copy(path) => std::borrow::Cow::Owned(std::fs::read(path)?),
+            Contents::Copy(path) | Contents::Staged(path) => std::borrow::Cow::Owned(std::fs::read(path)?),
         })
+    }
+
+    /// The text of a rendered page, read back from its staged file if it was written already;
+    /// `None` for the other files.
+    pub fn page_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Contents::Rendered(text) => Some(std::borrow::Cow::Borrowed(text)),
+            Contents::Staged(path) => std::fs::read_to_string(path).ok().map(std::borrow::Cow::Owned),
+            Contents::Copy(_) | Contents::Bytes(_) => None,
+        }
     }
 }
 
@@ -134,17 +149,23 @@ pub fn write(files: &[OutputFile], out: &Path) -> io::Result<Written> {
 
 /// An output written beside the output directory it is to replace: [`Staged::commit`] puts it
 /// in place; dropped uncommitted, it is removed and the previous output stays as it was. Staging
-/// lets a build write while the last checks run, and keep nothing if they fail.
+/// lets a build write each page as soon as it is rendered ([`Staged::put`]) and the rest while
+/// the last checks run ([`Staged::fill`]), and keep nothing if anything fails.
 #[must_use = "a staged output is removed unless it is committed"]
 pub struct Staged {
     staging: PathBuf,
     out: PathBuf,
-    written: Written,
+    /// The output being replaced, whose unchanged files are linked rather than written again.
+    previous: Option<PathBuf>,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    /// The first error of [`Staged::put`], which [`Staged::commit`] returns.
+    failed: Mutex<Option<io::Error>>,
     committed: bool,
 }
 
-/// Writes `files` into a staging directory beside `out`.
-pub fn stage(files: &[OutputFile], out: &Path) -> io::Result<Staged> {
+/// Starts an output beside `out`, empty.
+pub fn begin(out: &Path) -> io::Result<Staged> {
     let out = absolute(out);
     let parent = out.parent().ok_or_else(|| io::Error::other("the output directory has no parent"))?;
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
@@ -152,19 +173,95 @@ pub fn stage(files: &[OutputFile], out: &Path) -> io::Result<Staged> {
     remove_leftovers(parent, &name);
     let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     fs::create_dir(&staging).map_err(|e| with_path(e, &staging))?;
-    let previous = out.is_dir().then_some(out.as_path());
-    let mut staged = Staged { staging, out: out.clone(), written: Written::default(), committed: false };
-    staged.written = fill(files, &staged.staging, previous)?;
+    let previous = out.is_dir().then(|| out.clone());
+    Ok(Staged {
+        staging,
+        out,
+        previous,
+        files: AtomicUsize::new(0),
+        bytes: AtomicU64::new(0),
+        failed: Mutex::new(None),
+        committed: false,
+    })
+}
+
+/// Writes `files` into a staging directory beside `out`.
+pub fn stage(files: &[OutputFile], out: &Path) -> io::Result<Staged> {
+    let staged = begin(out)?;
+    staged.fill(files)?;
     Ok(staged)
 }
 
 impl Staged {
+    /// Writes the file at output path `path` now, from any thread, and says where its bytes are
+    /// until the output is committed: the caller need not keep them. A failure is kept for
+    /// [`Staged::commit`], which returns it.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Contents {
+        let target = self.staging.join(path);
+        let written = target
+            .parent()
+            .map_or(Ok(()), |dir| fs::create_dir_all(dir).map_err(|e| with_path(e, dir)))
+            .and_then(|()| self.write(path, &target, Bytes::Slice(bytes)));
+        if let Err(e) = written {
+            let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+            failed.get_or_insert(e);
+        }
+        Contents::Staged(target)
+    }
+
+    /// Whether `file` is one [`Staged::put`] wrote.
+    fn holds(&self, file: &OutputFile) -> bool {
+        matches!(&file.contents, Contents::Staged(at) if at.starts_with(&self.staging))
+    }
+
+    /// Writes `files` (but those [`Staged::put`] wrote).
+    pub fn fill(&self, files: &[OutputFile]) -> io::Result<()> {
+        let files: Vec<&OutputFile> = files.iter().filter(|f| !self.holds(f)).collect();
+        let dirs: BTreeSet<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
+        // In parallel: a folder for each page makes tens of thousands. `create_dir_all` takes a
+        // parent made meanwhile by another thread as made.
+        dirs.par_iter().try_for_each(|d| {
+            let path = self.staging.join(d);
+            fs::create_dir_all(&path).map_err(|e| with_path(e, &path))
+        })?;
+        files.par_iter().try_for_each(|f| {
+            let bytes = match &f.contents {
+                Contents::Rendered(text) => Bytes::Slice(text.as_bytes()),
+                Contents::Bytes(bytes) => Bytes::Slice(bytes),
+                Contents::Copy(from) | Contents::Staged(from) => Bytes::File(from),
+            };
+            self.write(&f.path, &self.staging.join(&f.path), bytes)
+        })
+    }
+
+    /// Writes one file at `target`, or links it from the previous output when its bytes are
+    /// the same there: it keeps its inode and modification time, so that deploy tools comparing
+    /// times or sizes see only what really changed.
+    fn write(&self, path: &str, target: &Path, bytes: Bytes) -> io::Result<()> {
+        if let Some(old) = self.previous.as_ref().map(|p| p.join(path)) {
+            if same_bytes(&old, &bytes) && fs::hard_link(&old, target).is_ok() {
+                return Ok(());
+            }
+        }
+        let n = match bytes {
+            Bytes::Slice(b) => fs::write(target, b).map(|()| b.len() as u64),
+            Bytes::File(from) => fs::copy(from, target),
+        }
+        .map_err(|e| with_path(e, target))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Replaces the output directory with the staged one.
     pub fn commit(mut self) -> io::Result<Written> {
+        if let Some(e) = self.failed.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+            return Err(e);
+        }
         fs::write(marker(&self.out), MARKER_TEXT).map_err(|e| with_path(e, &marker(&self.out)))?;
         swap(&self.staging, &self.out)?;
         self.committed = true;
-        Ok(std::mem::take(&mut self.written))
+        Ok(Written { files: *self.files.get_mut(), bytes: *self.bytes.get_mut() })
     }
 }
 
@@ -174,6 +271,12 @@ impl Drop for Staged {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// The bytes of a file to write: in memory, or in a file to copy.
+enum Bytes<'a> {
+    Slice(&'a [u8]),
+    File(&'a Path),
 }
 
 fn with_path(e: io::Error, path: &Path) -> io::Error {
@@ -192,50 +295,23 @@ fn remove_leftovers(parent: &Path, name: &str) {
     }
 }
 
-/// Writes `files` into `dir`. A file whose bytes are the same as in the `previous` output is
-/// linked from there instead of written again: it keeps its inode and modification time, so
-/// that deploy tools comparing times or sizes see only what really changed.
-fn fill(files: &[OutputFile], dir: &Path, previous: Option<&Path>) -> io::Result<Written> {
-    let dirs: BTreeSet<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
-    // In parallel: a folder for each page makes tens of thousands. `create_dir_all` takes a
-    // parent made meanwhile by another thread as made.
-    dirs.par_iter().try_for_each(|d| {
-        let path = dir.join(d);
-        fs::create_dir_all(&path).map_err(|e| with_path(e, &path))
-    })?;
-    let (bytes, written) = files
-        .par_iter()
-        .map(|f| -> io::Result<(u64, usize)> {
-            let path = dir.join(&f.path);
-            if let Some(old) = previous.map(|p| p.join(&f.path)) {
-                if same_bytes(&old, &f.contents) && fs::hard_link(&old, &path).is_ok() {
-                    return Ok((0, 0));
-                }
-            }
-            match &f.contents {
-                Contents::Rendered(text) => fs::write(&path, text).map(|_| (text.len() as u64, 1)),
-                Contents::Copy(from) => fs::copy(from, &path).map(|n| (n, 1)),
-                Contents::Bytes(bytes) => fs::write(&path, bytes).map(|_| (bytes.len() as u64, 1)),
-            }
-            .map_err(|e| with_path(e, &path))
-        })
-        .try_reduce(|| (0, 0), |a, b| Ok((a.0 + b.0, a.1 + b.1)))?;
-    Ok(Written { files: written, bytes })
-}
-
 /// Whether the file at `old` (a regular file, not a link) holds exactly `contents`.
-fn same_bytes(old: &Path, contents: &Contents) -> bool {
+fn same_bytes(old: &Path, bytes: &Bytes) -> bool {
     let Ok(meta) = fs::symlink_metadata(old) else { return false };
     if !meta.is_file() {
         return false;
     }
-    // A copied file is read only when its size matches.
-    if let Contents::Copy(from) = contents {
-        if fs::metadata(from).map(|m| m.len()).ok() != Some(meta.len()) {
-            return false;
-        }
-    }
-    let Ok(new) = contents.bytes() else { return false };
+    let new = match bytes {
+        Bytes::Slice(b) => std::borrow::Cow::Borrowed(*b),
+        // A copied file is read only when its size matches.
+        Bytes::File(from) => match fs::metadata(from) {
+            Ok(m) if m.len() == meta.len() => match fs::read(from) {
+                Ok(b) => std::borrow::Cow::Owned(b),
+                Err(_) => return false,
+            },
+            _ => return false,
+        },
+    };
     meta.len() == new.len() as u64 && fs::read(old).is_ok_and(|b| b == *new)
 }
 
@@ -287,6 +363,59 @@ mod tests {
         assert_ne!(inode("changed/index.html"), changed);
         assert_eq!(fs::read_to_string(out.join("changed/index.html")).unwrap(), "two");
         assert_eq!(fs::read_to_string(out.join("same/index.html")).unwrap(), "unchanged");
+    }
+
+    #[test]
+    fn pages_written_as_they_are_rendered_are_read_back_and_linked_when_unchanged() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = begin(&out).unwrap();
+        let same = first.put("same/index.html", b"unchanged");
+        first.put("changed/index.html", b"one");
+        // `fill` leaves the pages `put` wrote, and writes the rest.
+        first
+            .fill(&[OutputFile { path: "same/index.html".into(), contents: same }, OutputFile::text("feed.xml", "f")])
+            .unwrap();
+        assert_eq!(first.commit().unwrap().files, 3);
+        let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+        let (same, changed) = (inode("same/index.html"), inode("changed/index.html"));
+
+        let second = begin(&out).unwrap();
+        let page = second.put("same/index.html", b"unchanged");
+        assert!(matches!(page, Contents::Staged(_)), "{page:?}");
+        assert_eq!(page.page_text().as_deref(), Some("unchanged"));
+        assert_eq!(page.bytes().unwrap().as_ref(), b"unchanged");
+        second.put("changed/index.html", b"two");
+        second.fill(&[OutputFile::text("feed.xml", "f")]).unwrap();
+        // Only the changed page is written again; the others are linked from the previous output.
+        assert_eq!(second.commit().unwrap().files, 1);
+        assert_eq!(inode("same/index.html"), same);
+        assert_ne!(inode("changed/index.html"), changed);
+        assert_eq!(fs::read_to_string(out.join("changed/index.html")).unwrap(), "two");
+        assert_eq!(fs::read_to_string(out.join("feed.xml")).unwrap(), "f");
+    }
+
+    #[test]
+    fn a_page_that_cannot_be_written_fails_the_commit_and_leaves_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&[OutputFile::text("index.html", "before")], &out).unwrap();
+        let staged = begin(&out).unwrap();
+        staged.put("a", b"a file");
+        // Its folder would be the file just written.
+        staged.put("a/index.html", b"page");
+        staged.put("b/index.html", b"page");
+        let err = staged.commit().unwrap_err();
+        assert!(err.to_string().contains("public.tmp-"), "{err}");
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "before");
+        let beside: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-"))
+            .collect();
+        assert!(beside.is_empty(), "{beside:?}");
     }
 
     #[test]

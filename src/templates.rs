@@ -205,6 +205,17 @@ impl Templates {
     /// it several times), and the text is checked to be UTF-8 by simdutf8, many times faster
     /// than the standard check on Chinese and Vietnamese pages.
     pub fn render(&self, name: &str, context: &tera::Context) -> tera::TeraResult<String> {
+        self.render_with(name, context, str::to_owned)
+    }
+
+    /// Renders template `name` and gives the page to `take`, from a buffer the thread keeps: a
+    /// caller that writes the page out need not copy it.
+    pub fn render_with<R>(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        take: impl FnOnce(&str) -> R,
+    ) -> tera::TeraResult<R> {
         thread_local! {
             static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
@@ -214,9 +225,9 @@ impl Templates {
         buffer.clear();
         let page =
             self.tera.render_to(name, context, &mut buffer).map(|()| match simdutf8::basic::from_utf8(&buffer) {
-                Ok(text) => text.to_owned(),
+                Ok(text) => take(text),
                 // Tera writes only text; should that change, nothing is lost but speed.
-                Err(_) => String::from_utf8_lossy(&buffer).into_owned(),
+                Err(_) => take(&String::from_utf8_lossy(&buffer)),
             });
         // A page far larger than the rest does not keep its memory on the thread.
         if buffer.capacity() <= 8 << 20 {

@@ -16,7 +16,7 @@ use crate::deps::{Family, Key};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::links::{self, PageLinks};
 use crate::model::Site;
-use crate::output::OutputFile;
+use crate::output::{Contents, OutputFile, Staged};
 use crate::routes::{self, PageKind};
 use crate::templates::Templates;
 
@@ -81,7 +81,7 @@ pub fn render_pages(
     reads: Reads,
 ) -> Result<Vec<Page>, Diagnostics> {
     let jobs: Vec<(usize, PageKind)> = kinds.iter().map(|&k| (0, k)).collect();
-    Ok(render_all(site, templates, &jobs, reads)?.into_iter().map(|(_, page)| page).collect())
+    Ok(render_all(site, templates, &jobs, reads, None)?.into_iter().map(|(_, page)| page).collect())
 }
 
 /// Every language of `root` with the pages it has: `(language, its site, its pages)`.
@@ -95,11 +95,16 @@ type Rendered = Result<(usize, Page), ((usize, PageKind), Vec<Diagnostic>)>;
 /// Renders the pages `jobs` (each a language of `root` and a page), all in one parallel pass, so
 /// that the languages' long list pages overlap; reports every error. Each page comes with its
 /// language.
+///
+/// With `stage`, each page is written there as soon as it is rendered and read for its links,
+/// and its file says where it was written: ten thousand pages are not kept in memory to be
+/// written at the end.
 pub fn render_all(
     root: &Site,
     templates: &Templates,
     jobs: &[(usize, PageKind)],
     record: Reads,
+    stage: Option<&Staged>,
 ) -> Result<Vec<(usize, Page)>, Diagnostics> {
     let sites: Vec<&Site> = root.languages().collect();
     let shared: Vec<Shared> = sites.iter().map(|s| Shared::new(s, record == Reads::Record)).collect();
@@ -126,11 +131,15 @@ pub fn render_all(
             let path = kind.path(site);
             let c = &site.config;
             templates
-                .render(kind.template(), &context)
-                .map(|html| {
+                .render_with(kind.template(), &context, |html| {
                     // Read while the page is fresh in the cache; the check itself is look-ups.
-                    let links = Arc::new(links::page_links(&path, &html, &c.base_path));
-                    (lang, Page { kind, file: OutputFile::text(routes::output_path(&path), html), reads, links })
+                    let links = Arc::new(links::page_links(&path, html, &c.base_path));
+                    let out = routes::output_path(&path);
+                    let contents = match stage {
+                        Some(stage) => stage.put(&out, html.as_bytes()),
+                        None => Contents::Rendered(html.to_owned()),
+                    };
+                    (lang, Page { kind, file: OutputFile { path: out, contents }, reads, links })
                 })
                 .map_err(|err| ((lang, kind), templates.diagnose(&err)))
         })

@@ -114,7 +114,8 @@ fn file_response(status: StatusCode, path: &str, contents: &Contents, head: bool
         Contents::Rendered(text) if mime.essence_str() == "text/html" => with_reload_script(text).into_bytes(),
         Contents::Rendered(text) => text.clone().into_bytes(),
         Contents::Bytes(bytes) => bytes.clone(),
-        Contents::Copy(from) => match std::fs::read(from) {
+        // `serve` keeps its pages in memory: a staged page is only a build's.
+        Contents::Copy(from) | Contents::Staged(from) => match std::fs::read(from) {
             Ok(b) => b,
             Err(_) => return (StatusCode::NOT_FOUND, "Not found.\n").into_response(),
         },
