@@ -113,11 +113,13 @@ pub struct Report {
     pub embargoes: Vec<crate::model::Embargo>,
 }
 
-/// A site rendered in memory, ready to be written.
+/// A site rendered, ready to be written; from [`render_site_to`], written into a stage already.
 pub struct Rendered {
     /// The checked content.
     pub site: Site,
-    /// Every output file.
+    /// Every output file. Pages that [`render_site_to`] wrote as they were rendered are
+    /// [`Contents::Staged`]: their text is in the stage until it
+    /// is committed, not here.
     pub files: Vec<OutputFile>,
     /// How far each further language is translated.
     pub coverage: Vec<Coverage>,

@@ -354,8 +354,8 @@ const PLAIN_ELEMENTS: &[&str] = &[
 ];
 
 /// Whether `html` is plain markup, for which parsing can be skipped: text, and tags of
-/// [`PLAIN_ELEMENTS`] with quoted attributes that hold no character reference and that
-/// [`check_attribute`] accepts, and comments with nothing tricky in them. None of these
+/// `PLAIN_ELEMENTS` with quoted attributes that hold no character reference and that
+/// `check_attribute` accepts, and comments with nothing tricky in them. None of these
 /// takes the tokenizer out of its data state, so a parser builds exactly these elements and
 /// attributes, alone or joined with other plain pieces and Markdown's own output. It says no to
 /// anything else; the parser then decides. Most raw HTML in briefings (`<sup>`, `<br>`,

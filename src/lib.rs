@@ -2,7 +2,7 @@
 //! written as Markdown and YAML) through Tera templates into a static site.
 //!
 //! A build is a sequence of phases, each a function of its own: [`content`] reads and checks the
-//! content, [`render`] turns it into pages and [`outputs`] makes the machine outputs, [`links`]
+//! content, [`render`](mod@render) turns it into pages and [`outputs`] makes the machine outputs, [`links`]
 //! checks every link, and [`output`] writes the result into place in one step. The binary composes
 //! them; the library never prints. `docs/architecture.md` describes who owns what.
 

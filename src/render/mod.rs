@@ -1,6 +1,6 @@
 //! The render phase: one Tera render per page, in parallel, from views made for templates
 //! (`views`), with what each page says about itself (`seo`). Every page reads the site through
-//! its own [`Reader`], so the render returns, with each page, the keys it read: `serve` uses them
+//! its own [`Reader`](crate::deps::Reader), so the render returns, with each page, the keys it read: `serve` uses them
 //! to re-render only the pages a change can affect (see [`crate::deps`]). The context each
 //! template receives is documented in `docs/templates.md`.
 
