@@ -385,8 +385,7 @@ pub fn render_site_to(
     let (site, templates, ()) = load_phase(root, settings, |_| Ok(()), |_| HashMap::new())?;
     let coverage = coverage(&site, &templates);
     let warnings = require_complete(&site, &templates, &coverage)?;
-    let written = |e| Error::io("could not write the site", e);
-    let stage = out.map(output::begin).transpose().map_err(written)?;
+    let stage = out.map(output::begin).transpose().map_err(not_written)?;
     let streamed = stage.as_ref().filter(|_| !search);
     let (mut files, links) = render_files_to(&site, &templates, streamed).map_err(Error::Content)?;
     let fill = |files: &[OutputFile]| stage.as_ref().map_or(Ok(()), |s| s.fill(files));
@@ -395,11 +394,11 @@ pub fn render_site_to(
         check_links(&site, &templates, &files, &links)?;
         let index = crate::search::index_files(&site, &templates.messages, &files).map_err(Error::Content)?;
         files.extend(index);
-        fill(&files).map_err(written)?;
+        fill(&files).map_err(not_written)?;
     } else {
         let (checked, filled) = rayon::join(|| check_links(&site, &templates, &files, &links), || fill(&files));
         checked?;
-        filled.map_err(written)?;
+        filled.map_err(not_written)?;
     }
     // What each page links to (ten thousand pages' lists) is not needed again.
     settings.release(links);
@@ -423,9 +422,14 @@ pub fn build(options: &Options) -> Result<Report, Error> {
     output::check_out_dir(&options.root, &out).map_err(Error::Usage)?;
     let (rendered, staged) = render_site_to(&options.root, &options.settings, options.search, Some(&out))?;
     if let Some(staged) = staged {
-        staged.commit().map_err(|e| Error::io("could not write the site", e))?;
+        staged.commit().map_err(not_written)?;
     }
     Ok(finish(rendered, Some(out), started, &options.settings))
+}
+
+/// The error of a run that could not write its output.
+pub(crate) fn not_written(e: std::io::Error) -> Error {
+    Error::io("could not write the site", e)
 }
 
 /// The report of a run that made `rendered` (and wrote it to `out`), with its warnings; the

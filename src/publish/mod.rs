@@ -118,6 +118,6 @@ pub fn publish(options: &PublishOptions) -> Result<Report, Error> {
     let out = options.build.out_dir();
     output::check_out_dir(&options.build.root, &out).map_err(Error::Usage)?;
     let rendered = render_site(options)?;
-    output::write(&rendered.files, &out).map_err(|e| Error::io("could not write the site", e))?;
+    output::write(&rendered.files, &out).map_err(crate::build::not_written)?;
     Ok(crate::build::finish(rendered, Some(out), started, &options.build.settings))
 }
