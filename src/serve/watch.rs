@@ -1,26 +1,32 @@
 //! Watching the site's folders and turning bursts of file events into one rebuild.
+//!
+//! The watcher's events are gathered into a [`Burst`] until it ends: until no change has come for
+//! [`QUIET`], or, once the last change is a file seen complete (closed after writing, or renamed
+//! into place, as editors save), for [`SETTLE`]. A save is then rebuilt at once, while a file
+//! being written, a folder being copied or a checkout in progress is waited for.
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use brief::paths::{Class, SiteRoot, SOURCE_DIRS};
 use brief::Error;
-use notify::event::ModifyKind;
-use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::http::AppState;
 
-/// How long the watcher waits for a burst of events to end. Editors' atomic saves (write a
-/// temporary file, rename it over) arrive within a few milliseconds of each other.
-const DEBOUNCE: Duration = Duration::from_millis(10);
+/// How long a burst must be quiet to end, when its last change is not a file seen complete: a
+/// file still being written, a file deleted or renamed away (an editor may be about to write it
+/// again), a folder made.
+const QUIET: Duration = Duration::from_millis(10);
 
-/// How long after one batch of changes another counts as part of the same burst.
-const BURST_GAP: Duration = Duration::from_millis(4);
+/// How long a burst must be quiet to end after a file was seen complete: the other events of the
+/// same save (an editor's backup removed, its temporary file renamed) come within a millisecond.
+const SETTLE: Duration = Duration::from_millis(2);
 
 /// Whether to colour terminal output.
 pub fn color() -> bool {
@@ -35,62 +41,111 @@ pub fn relevant(root: &SiteRoot, path: &Path) -> bool {
     root.classify(path) != Class::Ignored
 }
 
+/// The changes of one burst, gathered until it ends.
+#[derive(Default)]
+struct Burst {
+    /// The changed paths that can affect the site.
+    paths: BTreeSet<PathBuf>,
+    /// When the last change came, and whether it left a file complete.
+    last: Option<(Instant, bool)>,
+}
+
+impl Burst {
+    /// Takes one event of the watcher in, as seen at `at`.
+    fn take(&mut self, root: &SiteRoot, event: &Event, at: Instant) {
+        if event.need_rescan() {
+            // The system dropped events (its queue overflowed): every folder is read again.
+            self.paths.extend(SOURCE_DIRS.iter().map(|d| root.join(d)));
+            self.last = Some((at, false));
+            return;
+        }
+        // The path a completed file has now: the file closed after writing, or the name a
+        // rename gave (the last of a rename's paths).
+        let completed = match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both)) => event.paths.last(),
+            // Reading a file is an event too (the rebuild's own reads among them), and so is a
+            // change of permissions or times: neither changes what a page shows.
+            EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => return,
+            _ => None,
+        };
+        let mut changed = false;
+        for path in &event.paths {
+            if relevant(root, path) {
+                self.paths.insert(path.clone());
+                changed = true;
+            }
+        }
+        if changed {
+            let complete = completed.is_some_and(|p| relevant(root, p));
+            self.last = Some((at, complete));
+        }
+    }
+
+    /// When the burst ends if nothing more comes; `None` while it has no change.
+    fn deadline(&self) -> Option<Instant> {
+        self.last.map(|(at, complete)| at + if complete { SETTLE } else { QUIET })
+    }
+}
+
+/// Waits for the next burst of changes and returns its paths; `None` once the watcher is gone.
+/// Changes that came during the last rebuild are waiting in the channel and join the burst.
+fn next_burst(root: &SiteRoot, rx: &mpsc::Receiver<Event>) -> Option<Vec<PathBuf>> {
+    let mut burst = Burst::default();
+    loop {
+        let event = match burst.deadline() {
+            None => rx.recv().ok()?,
+            Some(deadline) => match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(event) => event,
+                Err(RecvTimeoutError::Timeout) => return Some(burst.paths.into_iter().collect()),
+                Err(RecvTimeoutError::Disconnected) => return None,
+            },
+        };
+        burst.take(root, &event, Instant::now());
+    }
+}
+
 /// Starts watching; rebuilds run on a thread of their own. The returned value stops the watcher
 /// when dropped.
 pub fn start(root: SiteRoot, state: Arc<AppState>) -> Result<impl Sized, Error> {
-    let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
-    let mut debouncer = new_debouncer(DEBOUNCE, Some(Duration::from_millis(2)), move |result: DebounceEventResult| {
-        if let Ok(events) = result {
-            // Reading a file is an event too (the rebuild's own reads among them): only changes count.
-            let paths: Vec<PathBuf> = events
-                .into_iter()
-                .filter(|e| !matches!(e.event.kind, EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))))
-                .flat_map(|e| e.event.paths)
-                .collect();
-            if !paths.is_empty() {
-                let _ = tx.send(paths);
+    let (tx, rx) = mpsc::channel::<Event>();
+    let mut watcher = notify::recommended_watcher(move |result: notify::Result<Event>| {
+        if let Ok(event) = result {
+            // Files opened and read (the rebuild's own reads among them) are not sent on.
+            let read = matches!(event.kind, EventKind::Access(a) if a != AccessKind::Close(AccessMode::Write));
+            if !read {
+                let _ = tx.send(event);
             }
         }
     })
     .map_err(|e| Error::io("cannot watch the site's files", e))?;
     // The root itself, not recursively, so that a watched folder that is deleted and comes back
     // is noticed; the folders recursively.
-    debouncer
+    watcher
         .watch(root.path(), RecursiveMode::NonRecursive)
         .map_err(|e| Error::io(format!("cannot watch {}", root.given().display()), e))?;
     for dir in SOURCE_DIRS {
-        let _ = debouncer.watch(root.join(dir), RecursiveMode::Recursive);
+        let _ = watcher.watch(&root.join(dir), RecursiveMode::Recursive);
     }
-    let debouncer = Arc::new(std::sync::Mutex::new(debouncer));
-    let keep = Arc::clone(&debouncer);
-    std::thread::spawn(move || rebuild_loop(root, rx, state, debouncer));
+    let watcher = Arc::new(Mutex::new(watcher));
+    let keep = Arc::clone(&watcher);
+    std::thread::spawn(move || rebuild_loop(root, rx, state, watcher));
     Ok(keep)
 }
 
-fn rebuild_loop<W: notify::Watcher, C: notify_debouncer_full::FileIdCache>(
+fn rebuild_loop(
     root: SiteRoot,
-    rx: mpsc::Receiver<Vec<PathBuf>>,
+    rx: mpsc::Receiver<Event>,
     state: Arc<AppState>,
-    debouncer: Arc<std::sync::Mutex<notify_debouncer_full::Debouncer<W, C>>>,
+    watcher: Arc<Mutex<RecommendedWatcher>>,
 ) {
-    while let Ok(first) = rx.recv() {
-        let mut paths: BTreeSet<PathBuf> = first.into_iter().collect();
-        // The debouncer lets each file's events go once that file is quiet, so one burst over
-        // many files (a checkout, a search-and-replace) arrives as batches a tick apart: wait for
-        // the batches to stop, and take changes that arrived during the last rebuild too.
-        while let Ok(more) = rx.recv_timeout(BURST_GAP) {
-            paths.extend(more);
-        }
-        let changed: Vec<PathBuf> = paths.into_iter().filter(|p| relevant(&root, p)).collect();
-        if changed.is_empty() {
-            continue;
-        }
+    while let Some(changed) = next_burst(&root, &rx) {
         // A watched folder that was created (again) needs a watch of its own.
         for dir in SOURCE_DIRS {
             let path = root.join(dir);
             if changed.contains(&path) && path.is_dir() {
-                if let Ok(mut d) = debouncer.lock() {
-                    let _ = d.watch(&path, RecursiveMode::Recursive);
+                if let Ok(mut w) = watcher.lock() {
+                    let _ = w.watch(&path, RecursiveMode::Recursive);
                 }
             }
         }
@@ -104,6 +159,7 @@ fn rebuild_loop<W: notify::Watcher, C: notify_debouncer_full::FileIdCache>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use notify::event::{CreateKind, DataChange, Flag, RemoveKind};
 
     #[test]
     fn only_site_files_trigger_rebuilds() {
@@ -118,5 +174,106 @@ mod tests {
         assert!(!relevant(&root, &at("content/a.md~")));
         assert!(!relevant(&root, &at("static/4913")));
         assert!(!relevant(&root, Path::new("/elsewhere/content/a.md")));
+    }
+
+    /// A burst fed `events` one millisecond apart, from `t0`.
+    fn burst(root: &SiteRoot, t0: Instant, events: &[(EventKind, &[&str])]) -> Burst {
+        let mut burst = Burst::default();
+        for (i, (kind, paths)) in events.iter().enumerate() {
+            let mut event = Event::new(*kind);
+            for p in *paths {
+                event = event.add_path(root.path().join(p));
+            }
+            burst.take(root, &event, t0 + Duration::from_millis(i as u64));
+        }
+        burst
+    }
+
+    const WRITE: EventKind = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+    const CLOSED: EventKind = EventKind::Access(AccessKind::Close(AccessMode::Write));
+    const RENAMED: EventKind = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+    const A: &str = "content/announcements/a.md";
+
+    fn paths(root: &SiteRoot, burst: &Burst) -> Vec<String> {
+        burst.paths.iter().map(|p| root.relative(p).unwrap().display().to_string()).collect()
+    }
+
+    #[test]
+    fn a_save_seen_complete_ends_the_burst_soon_and_a_write_in_progress_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = SiteRoot::new(dir.path());
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        // Written, not yet closed: the writer may go on.
+        let writing = burst(&root, t0, &[(WRITE, &[A])]);
+        assert_eq!(writing.deadline(), Some(ms(0) + QUIET));
+        // Closed after writing: the save is complete.
+        let saved = burst(&root, t0, &[(WRITE, &[A]), (CLOSED, &[A])]);
+        assert_eq!(saved.deadline(), Some(ms(1) + SETTLE));
+        assert_eq!(paths(&root, &saved), [A]);
+        // Another file written after it is waited for.
+        let more = burst(&root, t0, &[(CLOSED, &[A]), (WRITE, &["content/announcements/b.md"])]);
+        assert_eq!(more.deadline(), Some(ms(1) + QUIET));
+    }
+
+    #[test]
+    fn an_editors_save_ends_when_the_file_is_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = SiteRoot::new(dir.path());
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        // Vim: the file renamed to its backup, written anew, closed, the backup removed.
+        let vim = [
+            (RENAMED, &[A, "content/announcements/a.md~"][..]),
+            (EventKind::Create(CreateKind::File), &[A][..]),
+            (WRITE, &[A][..]),
+            (CLOSED, &[A][..]),
+            (EventKind::Remove(RemoveKind::File), &["content/announcements/a.md~"][..]),
+        ];
+        let mut b = burst(&root, t0, &vim[..1]);
+        // Renamed away to a backup: the file is gone for now, and the editor will write it again.
+        assert_eq!(b.deadline(), Some(ms(0) + QUIET));
+        b = burst(&root, t0, &vim);
+        assert_eq!(b.deadline(), Some(ms(3) + SETTLE), "the backup's removal does not count");
+        assert_eq!(paths(&root, &b), [A]);
+        // A temporary file renamed over the original.
+        let renamed = burst(
+            &root,
+            t0,
+            &[(CLOSED, &["content/announcements/.a.md.tmp"]), (RENAMED, &["content/announcements/.a.md.tmp", A])],
+        );
+        assert_eq!(renamed.deadline(), Some(ms(1) + SETTLE));
+        assert_eq!(paths(&root, &renamed), [A]);
+    }
+
+    #[test]
+    fn reads_metadata_and_editor_files_are_not_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = SiteRoot::new(dir.path());
+        let t0 = Instant::now();
+        let quiet = burst(
+            &root,
+            t0,
+            &[
+                (EventKind::Access(AccessKind::Open(notify::event::AccessMode::Any)), &[A]),
+                (EventKind::Access(AccessKind::Close(AccessMode::Read)), &[A]),
+                (EventKind::Modify(ModifyKind::Metadata(notify::event::MetadataKind::Any)), &[A]),
+                (CLOSED, &["content/announcements/.a.md.swp"]),
+                (WRITE, &["public/index.html"]),
+            ],
+        );
+        assert_eq!(quiet.deadline(), None);
+        assert!(quiet.paths.is_empty());
+    }
+
+    #[test]
+    fn lost_events_read_every_folder_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = SiteRoot::new(dir.path());
+        let mut b = Burst::default();
+        let t0 = Instant::now();
+        b.take(&root, &Event::new(EventKind::Other).set_flag(Flag::Rescan), t0);
+        assert_eq!(b.deadline(), Some(t0 + QUIET));
+        assert_eq!(paths(&root, &b), ["content", "messages", "static", "templates"]);
     }
 }
