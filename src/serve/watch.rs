@@ -266,6 +266,55 @@ mod tests {
         assert!(quiet.paths.is_empty());
     }
 
+    /// Feeds the system's own events for what `save` does into a burst, until the burst holds a
+    /// change seen complete; fails if none comes within a generous deadline.
+    #[cfg(target_os = "linux")]
+    fn seen_complete(save: impl FnOnce(&Path)) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/announcements")).unwrap();
+        std::fs::write(dir.path().join(A), "---\ntitle: Before\n---\n").unwrap();
+        let root = SiteRoot::new(dir.path());
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |r: notify::Result<Event>| {
+            if let Ok(event) = r {
+                let _ = tx.send(event);
+            }
+        })
+        .unwrap();
+        watcher.watch(&root.join("content"), RecursiveMode::Recursive).unwrap();
+        save(root.path());
+        let mut burst = Burst::default();
+        let give_up = Instant::now() + Duration::from_secs(60);
+        while !burst.last.is_some_and(|(_, complete)| complete) {
+            let left = give_up.saturating_duration_since(Instant::now());
+            let event = rx.recv_timeout(left).expect("the watcher reports the save as complete");
+            burst.take(&root, &event, Instant::now());
+        }
+        paths(&root, &burst)
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn the_systems_own_events_show_a_save_complete() {
+        // Written in place, as most editors and `std::fs::write` do.
+        assert_eq!(seen_complete(|root| std::fs::write(root.join(A), "---\ntitle: After\n---\n").unwrap()), [A]);
+        // Vim's way: renamed to a backup, written anew, the backup removed.
+        let vim = seen_complete(|root| {
+            let backup = root.join("content/announcements/a.md~");
+            std::fs::rename(root.join(A), &backup).unwrap();
+            std::fs::write(root.join(A), "---\ntitle: After\n---\n").unwrap();
+            std::fs::remove_file(backup).unwrap();
+        });
+        assert_eq!(vim, [A]);
+        // A temporary file renamed over the original.
+        let renamed = seen_complete(|root| {
+            let tmp = root.join("content/announcements/.a.md.tmp");
+            std::fs::write(&tmp, "---\ntitle: After\n---\n").unwrap();
+            std::fs::rename(&tmp, root.join(A)).unwrap();
+        });
+        assert_eq!(renamed, [A]);
+    }
+
     #[test]
     fn lost_events_read_every_folder_again() {
         let dir = tempfile::tempdir().unwrap();
