@@ -460,9 +460,11 @@ impl<'a> Members<'a> {
     }
 }
 
-fn same_body(a: &Body, b: &Body) -> bool {
-    // The links and positions follow from the HTML and the file; pages show the HTML.
-    a.markdown.html == b.markdown.html
+fn same_body(a: &Arc<Body>, b: &Arc<Body>) -> bool {
+    // The links and positions follow from the HTML and the file; pages show the HTML. A body
+    // read once and shared (a file not saved again, an original shown in a language it has no
+    // translation in) is the same without reading it.
+    Arc::ptr_eq(a, b) || a.markdown.html == b.markdown.html
 }
 
 fn same_announcement(old: &Site, a: &Arc<Announcement>, new: &Site, b: &Arc<Announcement>) -> bool {
