@@ -170,6 +170,8 @@ struct AssembledCache {
     topics: Vec<String>,
     sources: Vec<String>,
     announcements: FxHashMap<String, (Arc<Doc<announcement::Raw>>, Arc<Announcement>)>,
+    /// The announcements in each further language, made from those above.
+    translated: translate::TranslatedCache,
 }
 
 impl Inputs {
@@ -613,7 +615,8 @@ impl Inputs {
                     timeline: &entries_left_out,
                 },
             };
-            site.translations = translate::translated(&site, &translations, &originals, &mut clock, &mut errors);
+            let cache = &mut self.assembled.translated;
+            site.translations = translate::translated(&site, &translations, &originals, &mut clock, cache, &mut errors);
             // Translations under their own embargo count among those to build again for.
             site.embargoes = clock.embargoes();
             if !errors.is_empty() {
@@ -916,5 +919,44 @@ mod tests {
         }
         // The first is still there once the second, released after it, is gone.
         assert_eq!(Arc::strong_count(&value), 2);
+    }
+
+    /// `serve` assembles the site on every save from what it kept: a translation kept from the
+    /// last assembly is made again when its own embargo lifts as the clock goes on, and kept
+    /// while nothing it was made from changed.
+    #[test]
+    fn a_kept_translation_follows_the_clock_past_its_own_embargo() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |path: &str, text: &str| {
+            let file = dir.path().join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        };
+        write(
+            CONFIG_FILE,
+            "title: Briefing\ndescription: D.\nbase_url: https://example.org/\nlanguage: en\nevent:\n  name: Expo\n  \
+             city: City\n  start: 2030-05-14\n  end: 2030-05-16\nlanguages:\n  en: {name: English}\n  zh: {name: 中文}\n",
+        );
+        write("content/announcements/a.md", "---\ntitle: Opening\ndate: 2030-05-14\nsummary: S.\n---\n\nText.\n");
+        write("content/announcements/a.zh.md", "---\ntitle: 开幕\nembargo: 2030-05-14T10:00:00+08:00\n---\n\n文字。\n");
+        let at = |moment: &str| Settings {
+            now: Some(chrono::DateTime::parse_from_rfc3339(moment).unwrap()),
+            preview_embargoed: true,
+            ..Settings::default()
+        };
+        let before = at("2030-05-14T09:00:00+08:00");
+        let mut inputs = Inputs::read(dir.path(), &before);
+        let zh = |site: &Site| Arc::clone(&site.translations[0].announcements[0]);
+        let first = zh(&inputs.assemble(&before).unwrap());
+        assert_eq!(first.title, "开幕");
+        assert!(first.embargo.is_some(), "held until its moment: {:?}", first.embargo);
+        // Nothing changed: the same translation, not made again.
+        let again = zh(&inputs.assemble(&before).unwrap());
+        assert!(Arc::ptr_eq(&first, &again));
+        // The moment has passed: no longer held.
+        let after = at("2030-05-14T11:00:00+08:00");
+        let lifted = zh(&inputs.assemble(&after).unwrap());
+        assert_eq!(lifted.title, "开幕");
+        assert_eq!(lifted.embargo, None);
     }
 }

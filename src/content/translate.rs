@@ -4,14 +4,16 @@
 //! words of their translation where there is one, and in the default language's words, marked
 //! as such, where there is not yet.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use super::doc::{Doc, Located, Slugged};
 use super::embargo::{Clock, Verdict};
 use super::{announcement, page, sources, speaker, timeline, topics};
 use crate::diagnostic::{Diagnostic, Diagnostics, Kind};
-use crate::model::{Site, SiteConfig};
+use crate::model::{Announcement, Site, SiteConfig};
 use crate::yaml::Seg;
 
 /// The translations of a site, as parsed, by kind.
@@ -40,9 +42,9 @@ impl Translations {
 /// The original files of a site's members, by file name (without `.md`), as translations name
 /// them.
 pub(super) struct Originals<'a> {
-    pub announcements: HashMap<&'a str, &'a Doc<announcement::Raw>>,
-    pub speakers: HashMap<&'a str, &'a Doc<speaker::Raw>>,
-    pub pages: HashMap<&'a str, &'a Doc<page::Raw>>,
+    pub announcements: FxHashMap<&'a str, &'a Doc<announcement::Raw>>,
+    pub speakers: FxHashMap<&'a str, &'a Doc<speaker::Raw>>,
+    pub pages: FxHashMap<&'a str, &'a Doc<page::Raw>>,
     /// What this build leaves out (drafts, embargoes), whose translations are left out with it.
     pub left_out: LeftOut<'a>,
 }
@@ -173,10 +175,10 @@ fn no_original<T>(doc: &Doc<T>, folder: &str) -> Diagnostic {
 
 /// Each original (by slug) with its translation, for each language (by index; none at 0), and
 /// the translation's own embargo.
-type ByLanguage<'a, O, T> = Vec<HashMap<&'a str, (&'a Doc<O>, &'a Doc<T>, OwnEmbargo)>>;
+type ByLanguage<'a, O, T> = Vec<FxHashMap<&'a str, (&'a Doc<O>, &'a Arc<Doc<T>>, OwnEmbargo)>>;
 
 /// A translation's own `embargo:`: its moment, and whether this build previews it before then.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Default, PartialEq)]
 struct OwnEmbargo {
     moment: Option<chrono::DateTime<chrono::FixedOffset>>,
     held: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -225,14 +227,14 @@ struct Matched<'a> {
 /// files in `left_out` (drafts not built, embargoes) are left out with them.
 fn match_docs<'a, O, T: Slugged + Embargoed>(
     docs: &'a [Arc<Doc<T>>],
-    originals: &HashMap<&'a str, &'a Doc<O>>,
+    originals: &FxHashMap<&'a str, &'a Doc<O>>,
     folder: &str,
     left_out: &HashSet<String>,
     clock: &mut Clock,
     config: &SiteConfig,
     errors: &mut Diagnostics,
 ) -> ByLanguage<'a, O, T> {
-    let mut out = vec![HashMap::new(); config.languages.len()];
+    let mut out = vec![FxHashMap::default(); config.languages.len()];
     for d in docs.iter().filter(|d| !left_out.contains(&d.stem)) {
         // A translation under its own embargo waits: until it lifts, the language shows the
         // original, marked as not translated yet.
@@ -270,7 +272,7 @@ fn match_docs<'a, O, T: Slugged + Embargoed>(
                     .help("a translation shares its original's slug: leave `slug` out of the translation"),
             );
         }
-        out[lang].insert(o.slug.as_str(), (*o, &**d, held));
+        out[lang].insert(o.slug.as_str(), (*o, d, held));
     }
     out
 }
@@ -354,6 +356,39 @@ fn matched<'a>(
     out
 }
 
+/// Announcements translated before, in each further language by slug, with what each was made
+/// from; kept between the assemblies of `serve`, where a save changes one or two of them.
+#[derive(Default)]
+pub(super) struct TranslatedCache {
+    /// The settings they were made with: their dates follow its time zone.
+    config: Option<SiteConfig>,
+    /// By language index, then slug.
+    languages: Vec<FxHashMap<String, TranslatedAnnouncement>>,
+}
+
+struct TranslatedAnnouncement {
+    /// The original, as assembled: the same `Arc` while its file and what it names are.
+    original: Arc<Announcement>,
+    /// The translation and its own embargo; `None` for the original shown as not translated.
+    translation: Option<(Arc<Doc<announcement::Tr>>, OwnEmbargo)>,
+    made: Arc<Announcement>,
+}
+
+impl TranslatedAnnouncement {
+    fn made_from(
+        &self,
+        original: &Arc<Announcement>,
+        translation: Option<(&Arc<Doc<announcement::Tr>>, OwnEmbargo)>,
+    ) -> bool {
+        Arc::ptr_eq(&self.original, original)
+            && match (&self.translation, translation) {
+                (Some((doc, own)), Some((d, o))) => Arc::ptr_eq(doc, d) && *own == o,
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
 /// The briefing `site` (in its default language) in each further language of its settings, with
 /// the translations `tr` of the members of `originals`.
 pub(super) fn translated(
@@ -361,9 +396,15 @@ pub(super) fn translated(
     tr: &Translations,
     originals: &Originals,
     clock: &mut Clock,
+    cache: &mut TranslatedCache,
     errors: &mut Diagnostics,
 ) -> Vec<Site> {
     let all = matched(site, tr, originals, clock, errors);
+    let languages = site.config.languages.len();
+    if cache.config.as_ref() != Some(&site.config) || cache.languages.len() != languages {
+        *cache = TranslatedCache { config: Some(site.config.clone()), languages: Vec::new() };
+        cache.languages.resize_with(languages, FxHashMap::default);
+    }
     let mut out = Vec::with_capacity(site.config.languages.len().saturating_sub(1));
     for lang in 1..site.config.languages.len() {
         let mut s = Site { translations: Vec::new(), ..site.clone() };
@@ -385,15 +426,34 @@ pub(super) fn translated(
         if language.event_venue.is_some() {
             event.venue = language.event_venue.clone();
         }
+        let known = &mut cache.languages[lang];
         for a in s.announcements.iter_mut() {
-            *a = match all.announcements[lang].get(a.slug.as_str()) {
+            let found = all.announcements[lang].get(a.slug.as_str());
+            let translation = found.map(|&(_, t, own)| (t, own));
+            if let Some(done) = known.get(a.slug.as_str()).filter(|d| d.made_from(a, translation)) {
+                *a = Arc::clone(&done.made);
+                continue;
+            }
+            let errors_before = errors.0.len();
+            let made = Arc::new(match found {
                 Some((doc, t, own)) => {
                     let mut tr = announcement::translate(a, doc, t, errors);
                     own.apply(&site.config, &mut tr.embargo, &mut tr.published, &mut tr.updated);
-                    Arc::new(tr)
+                    tr
                 }
-                None => Arc::new(crate::model::Announcement { fallback: Some(0), ..(**a).clone() }),
-            };
+                None => crate::model::Announcement { fallback: Some(0), ..(**a).clone() },
+            });
+            if errors.0.len() == errors_before {
+                let translation = translation.map(|(t, own)| (Arc::clone(t), own));
+                let entry = TranslatedAnnouncement { original: Arc::clone(a), translation, made: Arc::clone(&made) };
+                known.insert(a.slug.clone(), entry);
+            }
+            *a = made;
+        }
+        // Entries of announcements that are gone.
+        if known.len() > s.announcements.len() + 64 {
+            let now: HashSet<&str> = s.announcements.iter().map(|a| a.slug.as_str()).collect();
+            known.retain(|slug, _| now.contains(slug.as_str()));
         }
         for sp in s.speakers.iter_mut() {
             *sp = match all.speakers[lang].get(sp.slug.as_str()) {
