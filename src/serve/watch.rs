@@ -1,9 +1,10 @@
 //! Watching the site's folders and turning bursts of file events into one rebuild.
 //!
 //! The watcher's events are gathered into a [`Burst`] until it ends: until no change has come for
-//! [`QUIET`], or, once the last change is a file seen complete (closed after writing, or renamed
-//! into place, as editors save), for [`SETTLE`]. A save is then rebuilt at once, while a file
-//! being written, a folder being copied or a checkout in progress is waited for.
+//! [`QUIET`], or, when the burst has changed one file and that file is seen complete (closed
+//! after writing, or renamed into place, as editors save), for [`SETTLE`]. A save is then rebuilt
+//! at once, while a file being written, or a checkout or a search-and-replace over many files, is
+//! waited for, so that it is not rebuilt half-done.
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -19,13 +20,14 @@ use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::http::AppState;
 
-/// How long a burst must be quiet to end, when its last change is not a file seen complete: a
-/// file still being written, a file deleted or renamed away (an editor may be about to write it
-/// again), a folder made.
+/// How long a burst must be quiet to end, unless it is one file saved: a file still being
+/// written, a file deleted or renamed away (an editor may be about to write it again), a folder
+/// made, several files changed.
 const QUIET: Duration = Duration::from_millis(10);
 
-/// How long a burst must be quiet to end after a file was seen complete: the other events of the
-/// same save (an editor's backup removed, its temporary file renamed) come within a millisecond.
+/// How long a burst of one file's changes must be quiet to end once that file was seen complete:
+/// the other events of the same save (an editor's backup removed, its temporary file renamed)
+/// come within a millisecond.
 const SETTLE: Duration = Duration::from_millis(2);
 
 /// Whether to colour terminal output.
@@ -46,7 +48,7 @@ pub fn relevant(root: &SiteRoot, path: &Path) -> bool {
 struct Burst {
     /// The changed paths that can affect the site.
     paths: BTreeSet<PathBuf>,
-    /// When the last change came, and whether it left a file complete.
+    /// When the last change came, and whether it left the burst's one file complete.
     last: Option<(Instant, bool)>,
 }
 
@@ -77,7 +79,9 @@ impl Burst {
             }
         }
         if changed {
-            let complete = completed.is_some_and(|p| relevant(root, p));
+            // Several files are a tool at work (a checkout, a search-and-replace, a copy): each
+            // may be complete while the next is not yet written.
+            let complete = completed.is_some_and(|p| relevant(root, p)) && self.paths.len() == 1;
             self.last = Some((at, complete));
         }
     }
@@ -193,6 +197,7 @@ mod tests {
     const CLOSED: EventKind = EventKind::Access(AccessKind::Close(AccessMode::Write));
     const RENAMED: EventKind = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
     const A: &str = "content/announcements/a.md";
+    const B: &str = "content/announcements/b.md";
 
     fn paths(root: &SiteRoot, burst: &Burst) -> Vec<String> {
         burst.paths.iter().map(|p| root.relative(p).unwrap().display().to_string()).collect()
@@ -211,9 +216,13 @@ mod tests {
         let saved = burst(&root, t0, &[(WRITE, &[A]), (CLOSED, &[A])]);
         assert_eq!(saved.deadline(), Some(ms(1) + SETTLE));
         assert_eq!(paths(&root, &saved), [A]);
-        // Another file written after it is waited for.
-        let more = burst(&root, t0, &[(CLOSED, &[A]), (WRITE, &["content/announcements/b.md"])]);
+        // Another file written after it is waited for, and so is the end of a burst over several
+        // files, each of them complete.
+        let more = burst(&root, t0, &[(CLOSED, &[A]), (WRITE, &[B])]);
         assert_eq!(more.deadline(), Some(ms(1) + QUIET));
+        let several = burst(&root, t0, &[(WRITE, &[A]), (CLOSED, &[A]), (WRITE, &[B]), (CLOSED, &[B])]);
+        assert_eq!(several.deadline(), Some(ms(3) + QUIET));
+        assert_eq!(paths(&root, &several), [A, B]);
     }
 
     #[test]
