@@ -174,6 +174,15 @@ struct AssembledCache {
     translated: translate::TranslatedCache,
 }
 
+/// Forgets the entries of `kept` (by slug) whose announcement is not among `now` any more, once
+/// there are enough of them to be worth a pass over the map.
+fn forget_gone<V>(kept: &mut FxHashMap<String, V>, now: &[Arc<Announcement>]) {
+    if kept.len() > now.len() + 64 {
+        let slugs: HashSet<&str> = now.iter().map(|a| a.slug.as_str()).collect();
+        kept.retain(|slug, _| slugs.contains(slug.as_str()));
+    }
+}
+
 impl Inputs {
     /// Reads every file of the site.
     pub fn read(root: &Path, settings: &Settings) -> Inputs {
@@ -510,11 +519,7 @@ impl Inputs {
             errors.0.extend(errs.0);
             announcements.push(a);
         }
-        // Entries of announcements that are gone.
-        if cache.announcements.len() > announcements.len() + 64 {
-            let now: std::collections::HashSet<&str> = announcements.iter().map(|a| a.slug.as_str()).collect();
-            cache.announcements.retain(|slug, _| now.contains(slug.as_str()));
-        }
+        forget_gone(&mut cache.announcements, &announcements);
 
         let announcement_names = Known::new(
             "announcement",

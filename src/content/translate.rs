@@ -400,10 +400,10 @@ pub(super) fn translated(
     errors: &mut Diagnostics,
 ) -> Vec<Site> {
     let all = matched(site, tr, originals, clock, errors);
-    let languages = site.config.languages.len();
-    if cache.config.as_ref() != Some(&site.config) || cache.languages.len() != languages {
-        *cache = TranslatedCache { config: Some(site.config.clone()), languages: Vec::new() };
-        cache.languages.resize_with(languages, FxHashMap::default);
+    // The settings name the languages too: the same settings, the same languages in the same places.
+    if cache.config.as_ref() != Some(&site.config) {
+        let languages = site.config.languages.iter().map(|_| FxHashMap::default()).collect();
+        *cache = TranslatedCache { config: Some(site.config.clone()), languages };
     }
     let mut out = Vec::with_capacity(site.config.languages.len().saturating_sub(1));
     for lang in 1..site.config.languages.len() {
@@ -450,11 +450,7 @@ pub(super) fn translated(
             }
             *a = made;
         }
-        // Entries of announcements that are gone.
-        if known.len() > s.announcements.len() + 64 {
-            let now: HashSet<&str> = s.announcements.iter().map(|a| a.slug.as_str()).collect();
-            known.retain(|slug, _| now.contains(slug.as_str()));
-        }
+        super::forget_gone(known, &s.announcements);
         for sp in s.speakers.iter_mut() {
             *sp = match all.speakers[lang].get(sp.slug.as_str()) {
                 Some((doc, t, _)) => speaker::translate(sp, doc, t, errors),

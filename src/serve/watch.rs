@@ -113,13 +113,10 @@ fn next_burst(root: &SiteRoot, rx: &mpsc::Receiver<Event>) -> Option<Vec<PathBuf
 /// when dropped.
 pub fn start(root: SiteRoot, state: Arc<AppState>) -> Result<impl Sized, Error> {
     let (tx, rx) = mpsc::channel::<Event>();
+    // Every event goes to the burst, which alone decides what counts as a change.
     let mut watcher = notify::recommended_watcher(move |result: notify::Result<Event>| {
         if let Ok(event) = result {
-            // Files opened and read (the rebuild's own reads among them) are not sent on.
-            let read = matches!(event.kind, EventKind::Access(a) if a != AccessKind::Close(AccessMode::Write));
-            if !read {
-                let _ = tx.send(event);
-            }
+            let _ = tx.send(event);
         }
     })
     .map_err(|e| Error::io("cannot watch the site's files", e))?;
