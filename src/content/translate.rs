@@ -100,12 +100,14 @@ fn language_of<T>(doc: &Doc<T>, config: &SiteConfig) -> Result<usize, Diagnostic
 
 /// The language index of the translation at `path`, the translation of `stem` into `code`.
 fn language_of_file(path: &std::path::Path, stem: &str, code: &str, config: &SiteConfig) -> Result<usize, Diagnostic> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let langs = &config.languages;
-    if let Some(i) = langs.iter().position(|l| l.code == code) {
-        if i > 0 {
-            return Ok(i);
-        }
+    let position = langs.iter().position(|l| l.code == code);
+    if let Some(i) = position.filter(|&i| i > 0) {
+        return Ok(i);
+    }
+    // Only the errors name the file: a save in a briefing of 20,000 translations matches each.
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if position.is_some() {
         return Err(Diagnostic::file(
             Kind::Translation,
             path,
@@ -234,7 +236,18 @@ fn match_docs<'a, O, T: Slugged + Embargoed>(
     config: &SiteConfig,
     errors: &mut Diagnostics,
 ) -> ByLanguage<'a, O, T> {
-    let mut out = vec![FxHashMap::default(); config.languages.len()];
+    // Sized at once: each further language holds about its share of the translations.
+    let share = docs.len() / config.languages.len().saturating_sub(1).max(1) + 1;
+    let mut out: ByLanguage<'a, O, T> =
+        (0..config.languages.len())
+            .map(|l| {
+                if l == 0 {
+                    FxHashMap::default()
+                } else {
+                    FxHashMap::with_capacity_and_hasher(share, Default::default())
+                }
+            })
+            .collect();
     for d in docs.iter().filter(|d| !left_out.contains(&d.stem)) {
         // A translation under its own embargo waits: until it lifts, the language shows the
         // original, marked as not translated yet.
