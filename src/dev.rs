@@ -240,11 +240,15 @@ impl DevSite {
             match crate::paths::classify(path) {
                 Class::Template(name) => {
                     templates_changed = true;
-                    if name.ends_with(".html") && !self.root.join(path).is_dir() {
-                        self.pending.templates.insert(name);
-                    } else {
-                        // A folder of templates renamed or removed.
+                    // A folder is one now, or held templates before (renamed or removed). Any
+                    // other path is a file by that name: a template, or the temporary file an
+                    // editor or `sed -i` writes and renames over a template, which no page uses.
+                    let folder = format!("{name}/");
+                    let held = |t: &Templates| t.tera.get_template_names().any(|n| n.starts_with(&folder));
+                    if self.root.join(path).is_dir() || self.templates.as_ref().is_some_and(held) {
                         self.pending.all_templates = true;
+                    } else {
+                        self.pending.templates.insert(name);
                     }
                 }
                 Class::SourceDir("templates" | "messages") | Class::Messages(_) => {
@@ -871,5 +875,26 @@ mod tests {
         let Outcome::Changed(change) = site.apply(&[tpl]) else { panic!() };
         assert_eq!(change.paths, ["speakers/jane-doe/index.html"]);
         assert!(!change.css_only);
+    }
+
+    #[test]
+    fn a_template_saved_through_a_temporary_file_reaches_only_its_pages() {
+        let (_d, root, mut site) = starter();
+        // As `sed -i` saves: the new text goes into a temporary file beside the template, which
+        // is then renamed over it. The watcher reports both paths.
+        let tpl = root.join("templates/speaker.html");
+        let temporary = root.join("templates/sedK3x9Qa");
+        let text = std::fs::read_to_string(&tpl).unwrap().replace("<h1 ", "<h1 class=\"sed\" ");
+        std::fs::write(&temporary, text).unwrap();
+        std::fs::rename(&temporary, &tpl).unwrap();
+        let Outcome::Changed(change) = site.apply(&[temporary, tpl]) else { panic!("expected a change") };
+        assert_eq!(change.paths, ["speakers/jane-doe/index.html"]);
+        // The speaker's page alone, as when the template is written in place.
+        assert_eq!(change.rendered, 1);
+        assert!(html(&site, "speakers/jane-doe/index.html").contains("class=\"sed\""));
+        // A folder of templates renamed away is still every page's business.
+        std::fs::rename(root.join("templates/partials"), root.join("templates/parts")).unwrap();
+        let outcome = site.apply(&[root.join("templates/partials"), root.join("templates/parts")]);
+        assert!(matches!(outcome, Outcome::Failed(_)), "the pages include partials/ by name");
     }
 }
