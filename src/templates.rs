@@ -477,6 +477,8 @@ fn help_for(message: &str) -> String {
     } else if m.contains("unknown function") {
         "check the function's name; brief adds `url(path=...)`, `asset(path=...)` and `t(key=...)` to Tera's built-in functions"
             .into()
+    } else if m.contains("would be ignored") {
+        "a template that extends another prints only its blocks: move this into one of them, such as `{% block main %}` ... `{% endblock %}`, or delete it".into()
     } else if m.contains("unknown template") {
         "check the template's name: names are paths under templates/, such as \"partials/card.html\"".into()
     } else {
@@ -552,6 +554,19 @@ mod tests {
         let d = &errs.0[0];
         assert_eq!(d.file, PathBuf::from("templates/page.html"));
         assert_eq!(d.line_col().map(|(l, _)| l), Some(3), "{}", d.render(false));
+    }
+
+    #[test]
+    fn text_outside_the_blocks_of_a_child_template_says_where_it_goes() {
+        let dir = site(&[
+            ("base.html", "<main>{% block main %}{% endblock %}</main>"),
+            ("page.html", "{% extends \"base.html\" %}\n{% block main %}ok{% endblock %}\n<!-- note -->\n"),
+        ]);
+        let errs = Templates::load(dir.path(), "/").err().unwrap();
+        let d = &errs.0[0];
+        assert_eq!(d.file, PathBuf::from("templates/page.html"));
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(help.starts_with("a template that extends another prints only its blocks"), "{}", d.render(false));
     }
 
     #[test]
