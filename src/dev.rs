@@ -305,8 +305,13 @@ impl DevSite {
                 && !pending.all_templates
                 && pending.content.is_empty();
             if only_static && same_static_paths(self.inputs.statics(), &built.site.statics) {
-                let paths: Vec<String> = pending.statics.iter().cloned().collect();
-                let css_only = paths.iter().all(|p| p.ends_with(".css"));
+                // The same files as before: a path that is none of them was a temporary file,
+                // written and renamed over one of them (an atomic save), and changed nothing.
+                let paths: Vec<String> = (pending.statics.iter())
+                    .filter(|p| built.site.statics.iter().any(|s| s.path == **p))
+                    .cloned()
+                    .collect();
+                let css_only = !paths.is_empty() && paths.iter().all(|p| p.ends_with(".css"));
                 clock.lap("static");
                 return Ok(Change { paths, css_only, rendered: 0, phases: clock.laps, ..Change::default() });
             }
@@ -436,7 +441,9 @@ impl DevSite {
             changed_paths.extend(old_files.keys().filter(|p| !files.contains_key(*p)).cloned());
             changed_paths.extend(files.keys().filter(|p| !old_files.contains_key(*p)).cloned());
         }
-        changed_paths.extend(pending.statics.iter().cloned());
+        // Files of static/ now or before; a temporary file that came and went is neither.
+        let was_static = |p: &str| prev.is_some_and(|b| b.site.statics.iter().any(|s| s.path == p));
+        changed_paths.extend(pending.statics.iter().filter(|p| statics.contains(p.as_str()) || was_static(p)).cloned());
         let only_statics_moved = old.is_some() && changed_paths.iter().all(|p| statics.contains(p.as_str()));
         drop(statics);
 
@@ -875,6 +882,18 @@ mod tests {
         let Outcome::Changed(change) = site.apply(&[tpl]) else { panic!() };
         assert_eq!(change.paths, ["speakers/jane-doe/index.html"]);
         assert!(!change.css_only);
+    }
+
+    #[test]
+    fn a_stylesheet_saved_through_a_temporary_file_is_still_css_only() {
+        let (_d, root, mut site) = starter();
+        let css = root.join("static/style.css");
+        let temporary = root.join("static/style.css___jb_tmp___");
+        std::fs::write(&temporary, "body { color: green }").unwrap();
+        std::fs::rename(&temporary, &css).unwrap();
+        let Outcome::Changed(change) = site.apply(&[temporary, css]) else { panic!("expected a change") };
+        assert_eq!(change.paths, ["style.css"]);
+        assert!(change.css_only, "the browser swaps the stylesheet rather than reloading the page");
     }
 
     #[test]
