@@ -423,6 +423,24 @@ mod tests {
         assert_eq!(remove_tree(&tree).unwrap_err().kind(), io::ErrorKind::NotFound);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_the_previous_output_is_written_over_not_linked() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&[OutputFile::text("a/index.html", "same")], &out).unwrap();
+        // The previous page replaced by a link to a file outside, with the same bytes.
+        let outside = dir.path().join("outside.html");
+        fs::write(&outside, "same").unwrap();
+        fs::remove_file(out.join("a/index.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("a/index.html")).unwrap();
+        let written = write(&[OutputFile::text("a/index.html", "same")], &out).unwrap();
+        assert_eq!(written.files, 1, "the page is written, not linked from the previous output");
+        assert!(fs::symlink_metadata(out.join("a/index.html")).unwrap().is_file());
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "same");
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "same");
+    }
+
     #[test]
     fn only_changed_files_are_written_again() {
         use std::os::unix::fs::MetadataExt;
