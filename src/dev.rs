@@ -245,7 +245,8 @@ impl DevSite {
                     // editor or `sed -i` writes and renames over a template, which no page uses.
                     let folder = format!("{name}/");
                     let held = |t: &Templates| t.tera.get_template_names().any(|n| n.starts_with(&folder));
-                    if self.root.join(path).is_dir() || self.templates.as_ref().is_some_and(held) {
+                    // Without templates loaded (they failed), which folders there were is unknown.
+                    if self.root.join(path).is_dir() || self.templates.as_ref().is_none_or(held) {
                         self.pending.all_templates = true;
                     } else {
                         self.pending.templates.insert(name);
@@ -882,6 +883,32 @@ mod tests {
         let Outcome::Changed(change) = site.apply(&[tpl]) else { panic!() };
         assert_eq!(change.paths, ["speakers/jane-doe/index.html"]);
         assert!(!change.css_only);
+    }
+
+    #[test]
+    fn a_component_changed_reaches_the_pages_that_call_it() {
+        let (_d, root) = crate::starter::temporary();
+        // Tera's components are global: speaker.html calls one without naming where it is defined.
+        let components = root.join("templates/partials/components.html");
+        std::fs::write(
+            &components,
+            "{% component Badge(label) %}<b class=\"badge\">{{ label }}</b>{% endcomponent Badge %}",
+        )
+        .unwrap();
+        let tpl = root.join("templates/speaker.html");
+        let text = std::fs::read_to_string(&tpl).unwrap().replacen("<h1 ", "{{ <Badge label=\"on stage\" /> }}<h1 ", 1);
+        std::fs::write(&tpl, text).unwrap();
+        let mut site = DevSite::open(&root, Settings::default());
+        assert!(site.error().is_none(), "{:?}", site.error());
+        assert!(html(&site, "speakers/jane-doe/index.html").contains("<b class=\"badge\">on stage</b>"));
+        std::fs::write(
+            &components,
+            "{% component Badge(label) %}<i class=\"badge\">{{ label }}</i>{% endcomponent Badge %}",
+        )
+        .unwrap();
+        let Outcome::Changed(change) = site.apply(&[components]) else { panic!("expected a change") };
+        assert!(change.paths.iter().any(|p| p == "speakers/jane-doe/index.html"), "{:?}", change.paths);
+        assert!(html(&site, "speakers/jane-doe/index.html").contains("<i class=\"badge\">on stage</i>"));
     }
 
     #[test]

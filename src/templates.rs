@@ -412,12 +412,18 @@ fn hand_written(name: &str, file: &SourceFile, link: &TemplateLink) -> Option<Di
     )
 }
 
+/// Whether `source` defines a component (`{% component name(...) %}`): Tera's components are
+/// global, so any template may call one without naming the template that defines it.
+pub fn defines_components(source: &str) -> bool {
+    source.match_indices("{%").any(|(i, _)| {
+        let tag = source[i + 2..].trim_start_matches('-').trim_start();
+        tag.strip_prefix("component").is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric() && c != '_'))
+    })
+}
+
 /// The templates that `source` extends, includes or imports by name; `None` when a name is
-/// computed at render time or the template defines components, which any template may use.
+/// computed at render time.
 pub fn template_refs(source: &str) -> Option<Vec<String>> {
-    if source.contains("{% component") || source.contains("{%- component") {
-        return None;
-    }
     let mut out = Vec::new();
     let mut rest = source;
     while let Some(i) = rest.find("{%") {
@@ -435,14 +441,17 @@ pub fn template_refs(source: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
-/// For each template, itself and every template it uses, directly or not (`None`: all of them).
+/// For each template, itself and every template it uses, directly or not; every template uses
+/// those that define components, whose components it may call.
 pub fn closure(sources: &HashMap<String, String>) -> HashMap<String, BTreeSet<String>> {
     let refs: HashMap<&str, Option<Vec<String>>> =
         sources.iter().map(|(n, s)| (n.as_str(), template_refs(s))).collect();
+    let components: Vec<&String> = sources.iter().filter(|(_, s)| defines_components(s)).map(|(n, _)| n).collect();
     let mut out = HashMap::new();
     for name in sources.keys() {
         let mut seen = BTreeSet::new();
         let mut stack = vec![name.clone()];
+        stack.extend(components.iter().map(|n| (*n).clone()));
         let mut everything = false;
         while let Some(n) = stack.pop() {
             if !seen.insert(n.clone()) {
@@ -507,6 +516,26 @@ mod tests {
             template_refs("{% extends 'a.html' %}{%- include \"b.html\" %}"),
             Some(vec!["a.html".into(), "b.html".into()])
         );
+    }
+
+    #[test]
+    fn a_template_that_defines_components_is_in_every_closure() {
+        let sources: HashMap<String, String> = [
+            ("partials/components.html", "{%component card(title: string) %}<b>{{ title }}</b>{% endcomponent %}"),
+            ("page.html", "{{<card title=\"x\"/>}}"),
+            ("other.html", "{% include 'partials/inner.html' %}"),
+            ("partials/inner.html", "inner"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let closure = closure(&sources);
+        assert!(closure["page.html"].contains("partials/components.html"), "{:?}", closure["page.html"]);
+        // What the others use is still told apart: a change to one partial is not every page's.
+        assert!(!closure["page.html"].contains("partials/inner.html"), "{:?}", closure["page.html"]);
+        assert!(closure["other.html"].contains("partials/inner.html"));
+        assert!(defines_components("{%- component card() %}{% endcomponent %}"));
+        assert!(!defines_components("{% components_list %}{{ component }}"));
     }
 
     #[test]
