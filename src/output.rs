@@ -351,9 +351,14 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
         // Not a directory (a link, a file, nothing): the standard removal says what it is.
         if let Ok(handle) = openat(CWD, dir, flags, Mode::empty()) {
-            empty_dir(&handle).map_err(io::Error::from)?;
+            let emptied = empty_dir(&handle);
             drop(handle);
-            return fs::remove_dir(dir);
+            // What could not be removed this way (too many open files, say) is left to the
+            // standard removal.
+            return match emptied {
+                Ok(()) => fs::remove_dir(dir),
+                Err(_) => fs::remove_dir_all(dir),
+            };
         }
     }
     fs::remove_dir_all(dir)
@@ -363,16 +368,22 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
 #[cfg(target_os = "linux")]
 fn empty_dir(dir: &std::os::fd::OwnedFd) -> rustix::io::Result<()> {
     use rustix::fs::{openat, statat, unlinkat, AtFlags, Dir, FileType, Mode, OFlags};
-    let mut entries = Vec::new();
-    let mut listing = Dir::read_from(dir)?;
-    while let Some(entry) = listing.read() {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name.to_bytes() != b"." && name.to_bytes() != b".." {
-            entries.push((name.to_owned(), entry.file_type()));
+    use rustix::io::Errno;
+    // The listing is read whole and closed before the folders in it are opened, so that each
+    // level holds one handle.
+    let entries = {
+        let mut entries = Vec::new();
+        let mut listing = Dir::read_from(dir)?;
+        while let Some(entry) = listing.read() {
+            let entry = entry?;
+            let name = entry.file_name();
+            if name.to_bytes() != b"." && name.to_bytes() != b".." {
+                entries.push((name.to_owned(), entry.file_type()));
+            }
         }
-    }
-    let remove = |(name, kind): &(std::ffi::CString, FileType)| -> rustix::io::Result<()> {
+        entries
+    };
+    let remove_one = |(name, kind): &(std::ffi::CString, FileType)| -> rustix::io::Result<()> {
         let kind = match kind {
             FileType::Unknown => FileType::from_raw_mode(statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode),
             known => *known,
@@ -384,6 +395,11 @@ fn empty_dir(dir: &std::os::fd::OwnedFd) -> rustix::io::Result<()> {
         } else {
             unlinkat(dir, name, AtFlags::empty())
         }
+    };
+    // Gone already: another build removing the same leftover folder got there first.
+    let remove = |entry: &(std::ffi::CString, FileType)| match remove_one(entry) {
+        Err(Errno::NOENT) => Ok(()),
+        other => other,
     };
     // A folder of a few entries (a page's own) is emptied where it is: handing it to another
     // thread costs more than removing it.
@@ -421,6 +437,25 @@ mod tests {
         assert!(!tree.exists());
         assert_eq!(fs::read_to_string(outside.join("keep.txt")).unwrap(), "kept");
         assert_eq!(remove_tree(&tree).unwrap_err().kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn two_removals_of_the_same_tree_at_once_remove_it_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join(".public.old-1");
+        for i in 0..300 {
+            let page = tree.join(format!("announcements/a-{i}"));
+            fs::create_dir_all(&page).unwrap();
+            fs::write(page.join("index.html"), "page").unwrap();
+        }
+        // As two builds removing the same leftover folder do.
+        let removals: Vec<_> =
+            (0..2).map(|_| tree.clone()).map(|t| std::thread::spawn(move || remove_tree(&t))).collect();
+        let results: Vec<io::Result<()>> = removals.into_iter().map(|h| h.join().unwrap()).collect();
+        assert!(!tree.exists(), "{results:?}");
+        for r in results {
+            assert!(r.is_ok() || r.is_err_and(|e| e.kind() == io::ErrorKind::NotFound));
+        }
     }
 
     #[cfg(unix)]
