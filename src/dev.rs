@@ -257,7 +257,12 @@ impl DevSite {
                     self.pending.all_templates = true;
                 }
                 Class::Static(path) => {
-                    self.pending.statics.insert(path);
+                    // A file of static/ now or at the last build; a temporary file written and
+                    // renamed over one of them (an atomic save) is neither, and changed nothing.
+                    let listed = |statics: &[crate::model::StaticFile]| statics.iter().any(|s| s.path == path);
+                    if listed(self.inputs.statics()) || self.built.as_ref().is_some_and(|b| listed(&b.site.statics)) {
+                        self.pending.statics.insert(path);
+                    }
                 }
                 _ => {}
             }
@@ -306,13 +311,8 @@ impl DevSite {
                 && !pending.all_templates
                 && pending.content.is_empty();
             if only_static && same_static_paths(self.inputs.statics(), &built.site.statics) {
-                // The same files as before: a path that is none of them was a temporary file,
-                // written and renamed over one of them (an atomic save), and changed nothing.
-                let paths: Vec<String> = (pending.statics.iter())
-                    .filter(|p| built.site.statics.iter().any(|s| s.path == **p))
-                    .cloned()
-                    .collect();
-                let css_only = !paths.is_empty() && paths.iter().all(|p| p.ends_with(".css"));
+                let paths: Vec<String> = pending.statics.iter().cloned().collect();
+                let css_only = paths.iter().all(|p| p.ends_with(".css"));
                 clock.lap("static");
                 return Ok(Change { paths, css_only, rendered: 0, phases: clock.laps, ..Change::default() });
             }
@@ -442,9 +442,7 @@ impl DevSite {
             changed_paths.extend(old_files.keys().filter(|p| !files.contains_key(*p)).cloned());
             changed_paths.extend(files.keys().filter(|p| !old_files.contains_key(*p)).cloned());
         }
-        // Files of static/ now or before; a temporary file that came and went is neither.
-        let was_static = |p: &str| prev.is_some_and(|b| b.site.statics.iter().any(|s| s.path == p));
-        changed_paths.extend(pending.statics.iter().filter(|p| statics.contains(p.as_str()) || was_static(p)).cloned());
+        changed_paths.extend(pending.statics.iter().cloned());
         let only_statics_moved = old.is_some() && changed_paths.iter().all(|p| statics.contains(p.as_str()));
         drop(statics);
 

@@ -518,18 +518,19 @@ mod tests {
         );
     }
 
+    /// Template sources by name.
+    fn sources(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect()
+    }
+
     #[test]
     fn a_template_that_defines_components_is_in_every_closure() {
-        let sources: HashMap<String, String> = [
+        let closure = closure(&sources(&[
             ("partials/components.html", "{%component card(title: string) %}<b>{{ title }}</b>{% endcomponent %}"),
             ("page.html", "{{<card title=\"x\"/>}}"),
             ("other.html", "{% include 'partials/inner.html' %}"),
             ("partials/inner.html", "inner"),
-        ]
-        .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-        let closure = closure(&sources);
+        ]));
         assert!(closure["page.html"].contains("partials/components.html"), "{:?}", closure["page.html"]);
         // What the others use is still told apart: a change to one partial is not every page's.
         assert!(!closure["page.html"].contains("partials/inner.html"), "{:?}", closure["page.html"]);
@@ -540,15 +541,11 @@ mod tests {
 
     #[test]
     fn a_template_closure_follows_extends_and_includes() {
-        let sources: HashMap<String, String> = [
+        let closure = closure(&sources(&[
             ("base.html", "<html>{% block main %}{% endblock %}</html>"),
             ("announcement.html", "{% extends \"base.html\" %}{% include 'partials/card.html' %}"),
             ("partials/card.html", "card"),
-        ]
-        .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-        let closure = closure(&sources);
+        ]));
         let uses: Vec<&str> = closure["announcement.html"].iter().map(String::as_str).collect();
         assert_eq!(uses, ["announcement.html", "base.html", "partials/card.html"]);
         assert_eq!(closure["partials/card.html"].len(), 1);
