@@ -15,6 +15,8 @@
 //! html5gum reads the rest of the page. A test compares the two readers on generated markup and
 //! on built sites (`the_fast_path_agrees_with_html5gum`).
 
+use std::ops::Range;
+
 use html5gum::{Emitter, State};
 use memchr::{memchr, memchr3, memmem};
 
@@ -30,8 +32,7 @@ fn is_space(b: u8) -> bool {
 pub(super) fn run(sink: &mut Sink, html: &str) -> usize {
     let b = html.as_bytes();
     let n = b.len();
-    let mut name = Vec::with_capacity(16);
-    let mut value = Vec::with_capacity(64);
+    let mut buf = Buffers::default();
     let mut i = 0;
     loop {
         // The data state: text up to the next `<` (character references in text do not matter).
@@ -43,14 +44,11 @@ pub(super) fn run(sink: &mut Sink, html: &str) -> usize {
             None => return n,
         };
         i = match next {
-            c if c.is_ascii_alphabetic() => match plain_tag(sink, b, i) {
+            c if c.is_ascii_alphabetic() => match start_tag(sink, b, i, &mut buf) {
                 Some(after) => after,
-                None => match start_tag(sink, b, i, &mut name, &mut value) {
-                    Some(after) => after,
-                    None => return i,
-                },
+                None => return i,
             },
-            b'/' if b.get(i + 2).is_some_and(u8::is_ascii_alphabetic) => match end_tag(sink, b, i, &mut name) {
+            b'/' if b.get(i + 2).is_some_and(u8::is_ascii_alphabetic) => match end_tag(sink, b, i, &mut buf.name) {
                 Some(after) => after,
                 None => return i,
             },
@@ -109,86 +107,48 @@ fn is_special(name: &[u8]) -> bool {
     names.iter().any(|n| n[0] == name[0] && *n == name)
 }
 
-/// Skips the start tag at `lt` when the emitter would do nothing with it: in HTML content, an
-/// element that is not [`is_special`] with no attribute that [`super::kind_of`] knows, read under the
-/// same rules as [`start_tag`]. Most tags of a page (`<p>`, `<li class="...">`, `<td>`) are such
-/// tags. `None` when the tag needs [`start_tag`] (which reads it again, from its start).
-fn plain_tag(sink: &Sink, b: &[u8], lt: usize) -> Option<usize> {
-    if !sink.frames.is_empty() {
-        return None;
-    }
-    let n = b.len();
-    let mut j = lt + 1;
-    let start = j;
-    while j < n && !matches!(b[j], b'\t' | b'\n' | b'\x0c' | b' ' | b'/' | b'>') {
-        if !b[j].is_ascii_lowercase() && !b[j].is_ascii_digit() {
-            return None;
-        }
-        j += 1;
-    }
-    if is_special(&b[start..j]) {
-        return None;
-    }
-    loop {
-        while j < n && is_space(b[j]) {
-            j += 1;
-        }
-        match b.get(j) {
-            Some(b'>') => return Some(j + 1),
-            Some(b'/') if b.get(j + 1) == Some(&b'>') => return Some(j + 2),
-            Some(c) if c.is_ascii_lowercase() => {}
-            _ => return None,
-        }
-        let start = j;
-        while j < n && !matches!(b[j], b'\t' | b'\n' | b'\x0c' | b' ' | b'/' | b'>' | b'=') {
-            if !matches!(b[j], b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b':' | b'.') {
-                return None;
-            }
-            j += 1;
-        }
-        if super::kind_of(&b[start..j]).is_some() {
-            return None;
-        }
-        if b.get(j) != Some(&b'=') {
-            // No value: a space, `/` or `>` follows, read at the top of the loop.
-            continue;
-        }
-        j += 1;
-        let quote = *b.get(j)?;
-        if quote != b'"' && quote != b'\'' {
-            return None;
-        }
-        let end = j + 1 + find_quote(quote, &b[j + 1..])?;
-        if b[end] != quote || !b.get(end + 1).is_some_and(|&c| is_space(c) || c == b'/' || c == b'>') {
-            return None;
-        }
-        j = end + 1;
-    }
+/// A start tag as read, before anything of it is emitted.
+struct StartTag {
+    /// Where its name lies.
+    name: Range<usize>,
+    /// Whether it ends with `/>`.
+    self_closing: bool,
+    /// The offset after its `>`.
+    end: usize,
 }
 
-/// Reads the start tag at `lt` (a `<` followed by a letter); returns the offset after it and
-/// after the raw text and end tag of an element like `<style>`, or `None` to leave the tag to
-/// html5gum (then nothing of it has been emitted).
-fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>, value: &mut Vec<u8>) -> Option<usize> {
+/// Where an attribute of a start tag lies: its name, and its value without the quotes.
+struct AttrAt {
+    name: Range<usize>,
+    value: Option<Range<usize>>,
+}
+
+/// The buffers [`start_tag`] reuses from tag to tag.
+#[derive(Default)]
+struct Buffers {
+    /// The attributes of the tag being read.
+    attrs: Vec<AttrAt>,
+    /// The tag's name, lowercased.
+    name: Vec<u8>,
+    /// An attribute's name, lowercased.
+    attr_name: Vec<u8>,
+    /// An attribute's value, decoded.
+    value: Vec<u8>,
+}
+
+/// Reads the start tag at `lt` (a `<` followed by a letter) into `attrs`, under the rules of the
+/// tokenizer for the subset this reader takes; `None` for anything outside it.
+fn read_start_tag(b: &[u8], lt: usize, attrs: &mut Vec<AttrAt>) -> Option<StartTag> {
+    attrs.clear();
     let n = b.len();
-    let links_before = sink.out.links.len();
-    let ids_before = sink.out.ids.len();
-    sink.pos = lt + 1;
-    sink.start_open_tag();
-    sink.init_start_tag();
     let mut j = lt + 1;
-    let start = j;
     while j < n && !matches!(b[j], b'\t' | b'\n' | b'\x0c' | b' ' | b'/' | b'>') {
         if matches!(b[j], b'\0' | b'\r') {
             return None;
         }
         j += 1;
     }
-    if j == n {
-        return None;
-    }
-    sink.pos = j;
-    sink.push_tag_name(lowercase(&b[start..j], name));
+    let name = lt + 1..j;
     loop {
         // Before an attribute name.
         while j < n && is_space(b[j]) {
@@ -196,23 +156,13 @@ fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>, value: &m
         }
         match b.get(j) {
             None | Some(b'=' | b'\r' | b'\0') => return None,
-            Some(b'>') => {
-                j += 1;
-                break;
-            }
+            Some(b'>') => return Some(StartTag { name, self_closing: false, end: j + 1 }),
             Some(b'/') => {
-                if b.get(j + 1) != Some(&b'>') {
-                    return None;
-                }
-                sink.set_self_closing();
-                j += 2;
-                break;
+                return (b.get(j + 1) == Some(&b'>')).then_some(StartTag { name, self_closing: true, end: j + 2 });
             }
             Some(_) => {}
         }
         // The attribute's name.
-        sink.pos = j + 1;
-        sink.init_attribute();
         let start = j;
         while j < n && !matches!(b[j], b'\t' | b'\n' | b'\x0c' | b' ' | b'/' | b'>' | b'=') {
             if matches!(b[j], b'"' | b'\'' | b'<' | b'\0' | b'\r') {
@@ -220,14 +170,14 @@ fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>, value: &m
             }
             j += 1;
         }
-        sink.pos = j;
-        sink.push_attribute_name(lowercase(&b[start..j], name));
+        let attr_name = start..j;
         let mut k = j;
         while k < n && is_space(b[k]) {
             k += 1;
         }
         if b.get(k) != Some(&b'=') {
             // No value: what follows starts the next attribute or ends the tag.
+            attrs.push(AttrAt { name: attr_name, value: None });
             j = k;
             continue;
         }
@@ -235,7 +185,7 @@ fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>, value: &m
         while j < n && is_space(b[j]) {
             j += 1;
         }
-        let (start, end) = match b.get(j) {
+        let value = match b.get(j) {
             Some(&quote @ (b'"' | b'\'')) => {
                 let start = j + 1;
                 // A CR or NUL on the way stops the fast path.
@@ -248,7 +198,8 @@ fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>, value: &m
                 if !b.get(end + 1).is_some_and(|&c| is_space(c) || c == b'/' || c == b'>') {
                     return None;
                 }
-                (start, end)
+                j = end + 1;
+                start..end
             }
             Some(b'>') | None => return None,
             Some(_) => {
@@ -262,24 +213,62 @@ fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>, value: &m
                 if j == n {
                     return None;
                 }
-                (start, j)
+                start..j
             }
         };
-        let raw = &b[start..end];
-        sink.pos = start;
+        attrs.push(AttrAt { name: attr_name, value: Some(value) });
+    }
+}
+
+/// Reads the start tag at `lt` (a `<` followed by a letter); returns the offset after it and
+/// after the raw text and end tag of an element like `<style>`, or `None` to leave the tag to
+/// html5gum (then nothing of it has reached the page's links and ids).
+///
+/// Most tags of a page (`<p>`, `<li class="...">`, `<td>`) are skipped once read: in HTML
+/// content, an element that is not [`is_special`] and has no attribute that
+/// [`super::kind_of`] knows, on which the emitter would do nothing. The others are emitted
+/// from what was read, with the same calls in the same order as html5gum makes them.
+fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, buf: &mut Buffers) -> Option<usize> {
+    let n = b.len();
+    let tag = read_start_tag(b, lt, &mut buf.attrs)?;
+    let name = lowercase(&b[tag.name.clone()], &mut buf.name);
+    if sink.frames.is_empty()
+        && !is_special(name)
+        && buf.attrs.iter().all(|a| super::kind_of(lowercase(&b[a.name.clone()], &mut buf.attr_name)).is_none())
+    {
+        return Some(tag.end);
+    }
+    let links_before = sink.out.links.len();
+    let ids_before = sink.out.ids.len();
+    sink.pos = lt + 1;
+    sink.start_open_tag();
+    sink.init_start_tag();
+    sink.pos = tag.name.end;
+    sink.push_tag_name(name);
+    for a in &buf.attrs {
+        sink.pos = a.name.start + 1;
+        sink.init_attribute();
+        sink.pos = a.name.end;
+        sink.push_attribute_name(lowercase(&b[a.name.clone()], &mut buf.attr_name));
+        let Some(value) = a.value.clone() else { continue };
+        let raw = &b[value.clone()];
+        sink.pos = value.start;
         sink.init_attribute_value();
         if sink.capturing && !raw.is_empty() {
-            sink.pos = end;
+            sink.pos = value.end;
             if memchr(b'&', raw).is_some() {
-                value.clear();
-                decode(raw, value)?;
-                sink.push_attribute_value(value);
+                buf.value.clear();
+                decode(raw, &mut buf.value)?;
+                sink.push_attribute_value(&buf.value);
             } else {
                 sink.push_attribute_value(raw);
             }
         }
-        j = if b[end] == b'"' || b[end] == b'\'' { end + 1 } else { end };
     }
+    if tag.self_closing {
+        sink.set_self_closing();
+    }
+    let j = tag.end;
     sink.pos = j;
     let Some(state) = sink.emit_current_tag() else { return Some(j) };
     if state == State::PlainText {
@@ -288,6 +277,7 @@ fn start_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>, value: &m
     // Raw text, RCDATA or script data, up to the end tag of the element.
     match raw_text_end(b, j, &sink.last_start_tag, state == State::ScriptData) {
         RawEnd::At(close) => {
+            let name = &mut buf.name;
             name.clear();
             name.extend_from_slice(&sink.last_start_tag);
             sink.pos = close + 1;
