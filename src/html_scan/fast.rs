@@ -67,18 +67,9 @@ pub(super) fn run(sink: &mut Sink, html: &str) -> usize {
     }
 }
 
-/// How many bytes [`find_quote`] looks at one by one before it calls `memchr3`, whose setup costs
-/// more than that on the short values most attributes have.
-const SHORT: usize = 16;
-
 /// The first `quote`, CR or NUL in `b` (where a quoted attribute value ends, or the fast path).
-#[inline]
 fn find_quote(quote: u8, b: &[u8]) -> Option<usize> {
-    let short = b.len().min(SHORT);
-    match b[..short].iter().position(|&c| c == quote || c == b'\r' || c == b'\0') {
-        Some(k) => Some(k),
-        None => memchr3(quote, b'\r', b'\0', &b[short..]).map(|k| k + short),
-    }
+    memchr3(quote, b'\r', b'\0', b)
 }
 
 /// The names of tags and attributes, lowercased as the tokenizer does (they mostly are already).
