@@ -412,11 +412,15 @@ fn hand_written(name: &str, file: &SourceFile, link: &TemplateLink) -> Option<Di
     )
 }
 
+/// The text after each `{%` of `source` (and its `-`), from the tag's keyword on.
+fn tags(source: &str) -> impl Iterator<Item = &str> {
+    source.match_indices("{%").map(move |(i, _)| source[i + 2..].trim_start_matches('-').trim_start())
+}
+
 /// Whether `source` defines a component (`{% component name(...) %}`): Tera's components are
 /// global, so any template may call one without naming the template that defines it.
-pub fn defines_components(source: &str) -> bool {
-    source.match_indices("{%").any(|(i, _)| {
-        let tag = source[i + 2..].trim_start_matches('-').trim_start();
+fn defines_components(source: &str) -> bool {
+    tags(source).any(|tag| {
         tag.strip_prefix("component").is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric() && c != '_'))
     })
 }
@@ -425,10 +429,7 @@ pub fn defines_components(source: &str) -> bool {
 /// computed at render time.
 pub fn template_refs(source: &str) -> Option<Vec<String>> {
     let mut out = Vec::new();
-    let mut rest = source;
-    while let Some(i) = rest.find("{%") {
-        rest = &rest[i + 2..];
-        let tag = rest.trim_start_matches('-').trim_start();
+    for tag in tags(source) {
         let Some(after) = ["extends", "include", "import"].iter().find_map(|k| tag.strip_prefix(k)) else { continue };
         let arg = after.trim_start();
         let quote = arg.chars().next()?;

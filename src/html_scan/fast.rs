@@ -67,9 +67,17 @@ pub(super) fn run(sink: &mut Sink, html: &str) -> usize {
     }
 }
 
-/// The first `quote`, CR or NUL in `b` (where a quoted attribute value ends, or the fast path).
-fn find_quote(quote: u8, b: &[u8]) -> Option<usize> {
-    memchr3(quote, b'\r', b'\0', b)
+/// Where the name of a tag that starts at `from` ends (at a space, `/`, `>` or the end of the
+/// page); `None` at a CR or NUL in it.
+fn name_end(b: &[u8], from: usize) -> Option<usize> {
+    let mut j = from;
+    while j < b.len() && !matches!(b[j], b'\t' | b'\n' | b'\x0c' | b' ' | b'/' | b'>') {
+        if matches!(b[j], b'\0' | b'\r') {
+            return None;
+        }
+        j += 1;
+    }
+    Some(j)
 }
 
 /// The names of tags and attributes, lowercased as the tokenizer does (they mostly are already).
@@ -132,13 +140,7 @@ struct Buffers {
 fn read_start_tag(b: &[u8], lt: usize, attrs: &mut Vec<AttrAt>) -> Option<StartTag> {
     attrs.clear();
     let n = b.len();
-    let mut j = lt + 1;
-    while j < n && !matches!(b[j], b'\t' | b'\n' | b'\x0c' | b' ' | b'/' | b'>') {
-        if matches!(b[j], b'\0' | b'\r') {
-            return None;
-        }
-        j += 1;
-    }
+    let mut j = name_end(b, lt + 1)?;
     let name = lt + 1..j;
     loop {
         // Before an attribute name.
@@ -180,7 +182,7 @@ fn read_start_tag(b: &[u8], lt: usize, attrs: &mut Vec<AttrAt>) -> Option<StartT
             Some(&quote @ (b'"' | b'\'')) => {
                 let start = j + 1;
                 // A CR or NUL on the way stops the fast path.
-                let end = start + find_quote(quote, &b[start..])?;
+                let end = start + memchr3(quote, b'\r', b'\0', &b[start..])?;
                 if b[end] != quote {
                     return None;
                 }
@@ -335,15 +337,8 @@ fn raw_text_end(b: &[u8], from: usize, name: &[u8], script: bool) -> RawEnd {
 
 /// Reads the end tag at `lt` (`</` and a letter); `None` to leave it to html5gum.
 fn end_tag(sink: &mut Sink, b: &[u8], lt: usize, name: &mut Vec<u8>) -> Option<usize> {
-    let n = b.len();
     let start = lt + 2;
-    let mut j = start;
-    while j < n && !matches!(b[j], b'\t' | b'\n' | b'\x0c' | b' ' | b'/' | b'>') {
-        if matches!(b[j], b'\0' | b'\r') {
-            return None;
-        }
-        j += 1;
-    }
+    let j = name_end(b, start)?;
     // An end tag with attributes, a slash or a space before `>` is rare: html5gum reads it.
     if b.get(j) != Some(&b'>') {
         return None;
